@@ -1,0 +1,55 @@
+"""Errors meant for people: where the problem is and what is wrong.
+
+Place in the flow: raised by `fcsim.loading` (scenarios) and `fcsim.cli` (usage); the command
+line prints each problem on its own line and exits with status 2. Never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position in a source: a file and 1-based line and column (None when not a file)."""
+
+    source: str
+    line: int | None
+    col: int | None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: `file:line:col: key.path: message`."""
+
+    mark: Mark | None
+    path: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [str(self.mark)] if self.mark else []
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+    def sort_key(self) -> tuple[str, int, int]:
+        m = self.mark
+        return (m.source, m.line or 0, m.col or 0) if m else ("", 0, 0)
+
+
+class ScenarioError(Exception):
+    """One or more problems in a scenario (or its overrides)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(Exception):
+    """A wrong command line (exit status 2)."""

@@ -1,0 +1,37 @@
+"""What every node of one run shares: the scenario, the orders, the parcels, time and noise.
+
+Place in the flow: built by `model/network.py` for one (strategy, replication) and handed to
+each node model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simpy
+
+from fcsim.calendar import BusinessDays
+from fcsim.catalogue import CatalogueArrays
+from fcsim.demand import Orders
+from fcsim.model.parcels import Parcels
+from fcsim.scenario import Scenario
+from fcsim.streams import Streams
+
+
+@dataclass
+class RunContext:
+    """Shared, read-mostly state of one run."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    catalogue: CatalogueArrays
+    orders: Orders
+    parcels: Parcels
+    streams: Streams
+    bd: BusinessDays
+    n_days: int  # horizon + drain: days simulated
+    calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
+
+    def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
+        index = {c.name: i for i, c in enumerate(self.scenario.carriers)}
+        return tuple(index[n] for n in names)

@@ -1,0 +1,164 @@
+"""Inbound (D1): supplier trucks and customer returns through the receiving staff.
+
+Place in the flow: a warehouse node hands `Inbound` the purchase-order lines arriving today and
+the returned parcels arriving today. Each becomes a task for the receiving staff pool (a SimPy
+contention point shared by receipts and returns inspection):
+- a purchase-order line: unload its pallets, count and check every unit (rejects written off),
+  put the pallets away; only then is stock sellable (dock-to-stock time);
+- a returned parcel: inspect each unit; restock a share, write off the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.catalogue import CatalogueArrays
+from fcsim.demand import Orders
+from fcsim.model.inventory import Inventory
+from fcsim.model.parcels import Parcels
+from fcsim.model.staff import StaffPool
+from fcsim.schema.business import Returns
+from fcsim.schema.nodes import Receiving
+from fcsim.streams import Streams
+
+
+@dataclass
+class Receipt:
+    """One purchase-order line at the dock."""
+
+    sku: int
+    units: int
+    arrived_min: float
+    work_min: float
+    rejects: int
+    pallets: float
+
+
+@dataclass
+class ReturnedParcel:
+    """One returned parcel waiting for inspection."""
+
+    parcel: int  # global parcel index
+    work_min: float
+
+
+class Inbound:
+    """Receiving staff, receipts and returns inspection of one warehouse node."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        name: str,
+        workers: int,
+        calendar: WorkCalendar,
+        n_days: int,
+        cfg: Receiving,
+        returns: Returns,
+        inventory: Inventory,
+        catalogue: CatalogueArrays,
+        orders: Orders,
+        parcels: Parcels,
+        streams: Streams,
+        node_index: int,
+    ) -> None:
+        self.cfg = cfg
+        self.returns = returns
+        self.inventory = inventory
+        self.catalogue = catalogue
+        self.orders = orders
+        self.parcels = parcels
+        self.streams = streams
+        self.node_index = node_index
+        self.pool = StaffPool(
+            env, f"{name}.receivers", workers, calendar, self._duration, self._done, n_days
+        )
+        self.pallets_by_day = np.zeros(n_days + 1)
+        self.units_received_by_day = np.zeros(n_days + 1)
+        self.returns_by_day = np.zeros(n_days + 1)
+        self.written_off_eur_by_day = np.zeros(n_days + 1)
+        self.dock_to_stock_min: list[float] = []
+        self.rejected_units = 0
+        self.return_written_off_units = 0
+        self.return_written_off_eur = 0.0
+        self.returned_units_inspected = 0
+
+    # ---------------------------------------------------------------- arrivals
+    def truck(self, day: int, skus: np.ndarray, units: np.ndarray) -> None:
+        """A truck with these purchase-order lines arrives at the start of `day`."""
+        if len(skus) == 0:
+            return
+        cfg, cat, st = self.cfg, self.catalogue, self.streams
+        pallets = units / cat.units_per_pallet[skus]
+        unload = cfg.unload_min_per_pallet.ppf(st.keyed("receiving", self.node_index, day, skus, 0))
+        putaway = cfg.putaway_min_per_pallet.ppf(
+            st.keyed("receiving", self.node_index, day, skus, 1)
+        )
+        work = pallets * (unload + putaway) + units * cfg.check_min_per_unit
+        u = st.keyed("receiving", self.node_index, day, skus, 2)
+        rejects = np.floor(units * cfg.reject_rate + u).astype(np.int64)
+        t = float(day * MIN_PER_DAY)
+        for i in range(len(skus)):
+            self.pool.put(
+                Receipt(
+                    int(skus[i]),
+                    int(units[i]),
+                    t,
+                    float(work[i]),
+                    int(min(rejects[i], units[i])),
+                    float(pallets[i]),
+                )
+            )
+
+    def returned(self, parcels: Sequence[int]) -> None:
+        """Returned parcels arriving today are queued for inspection."""
+        per_unit = self.returns.inspect_min_per_unit
+        for p in parcels:
+            n = int(self.parcels.units_returned[p])
+            work = float(per_unit.ppf(self.streams.keyed("inspect", p)).item()) * n
+            self.pool.put(ReturnedParcel(int(p), work))
+
+    # ---------------------------------------------------------------- staff pool hooks
+    @staticmethod
+    def _duration(group: Sequence[Receipt | ReturnedParcel]) -> float:
+        return sum(task.work_min for task in group)
+
+    def _done(self, group: Sequence[Receipt | ReturnedParcel], start: float, end: float) -> None:
+        day = min(int(end // MIN_PER_DAY), len(self.pallets_by_day) - 1)
+        for task in group:
+            if isinstance(task, Receipt):
+                accepted = task.units - task.rejects
+                self.rejected_units += task.rejects
+                self.written_off_eur_by_day[day] += task.rejects * float(
+                    self.catalogue.cost_eur[task.sku]
+                )
+                self.inventory.received(task.sku, task.units)
+                self.inventory.add(task.sku, accepted)
+                self.pallets_by_day[day] += task.pallets
+                self.units_received_by_day[day] += task.units
+                self.dock_to_stock_min.append(end - task.arrived_min)
+            else:
+                self._restock(task.parcel, day)
+
+    def _restock(self, p: int, day: int) -> None:
+        parcels, orders, cat = self.parcels, self.orders, self.catalogue
+        lines = parcels.lines_of(p)
+        sku = orders.line_sku[lines]
+        units = orders.line_units[lines]
+        back = self.streams.keyed("returns", lines) < cat.return_rate[sku]
+        keep = self.streams.keyed("restock", lines) < self.returns.restock_share
+        self.returns_by_day[day] += 1
+        for s, u, b, k in zip(sku.tolist(), units.tolist(), back, keep, strict=True):
+            if not b:
+                continue
+            self.returned_units_inspected += u
+            if k:
+                self.inventory.add(s, u, restock=True)
+            else:
+                self.return_written_off_units += u
+                self.return_written_off_eur += u * float(cat.cost_eur[s])
+                self.written_off_eur_by_day[day] += u * float(cat.cost_eur[s])

@@ -1,0 +1,139 @@
+"""Parcels: the unit of work of the model, as numpy columns.
+
+Place in the flow: `model/network.py` splits every order into one parcel per node that serves
+some of its lines (one parcel per order for one-node strategies). Static columns (content,
+weight, value) are computed here, vectorised; the node models and `model/carriers.py` fill the
+outcome columns (timestamps, carrier, delivery, lateness); `kpis.py` reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fcsim.catalogue import CatalogueArrays
+from fcsim.demand import Orders
+
+NAN = np.nan
+
+
+def _nan(n: int) -> np.ndarray:
+    return np.full(n, NAN)
+
+
+@dataclass
+class Parcels:
+    """One row per (order, node). Lines of parcel p: `lines[line_ptr[p]:line_ptr[p + 1]]`."""
+
+    order: np.ndarray
+    node: np.ndarray
+    slot: np.ndarray  # 0 for the first parcel of an order, 1 for the second, ...
+    created_min: np.ndarray
+    line_ptr: np.ndarray
+    lines: np.ndarray  # indices into the order-line columns, grouped by parcel
+    units: np.ndarray
+    weight_kg: np.ndarray
+    volume_l: np.ndarray
+    value_eur: np.ndarray
+    goods_cost_eur: np.ndarray
+    all_soft: np.ndarray
+    any_fragile: np.ndarray
+    # outcome columns (nan / -1 / False until set)
+    stock_ok_min: np.ndarray = field(init=False)
+    pick_start_min: np.ndarray = field(init=False)
+    picked_min: np.ndarray = field(init=False)
+    ready_min: np.ndarray = field(init=False)
+    ship_min: np.ndarray = field(init=False)
+    delivery_min: np.ndarray = field(init=False)
+    promised_day: np.ndarray = field(init=False)
+    carrier: np.ndarray = field(init=False)
+    shipping_eur: np.ndarray = field(init=False)
+    packaging_eur: np.ndarray = field(init=False)
+    compensation_eur: np.ndarray = field(init=False)
+    claims: np.ndarray = field(init=False)
+    carrier_days_late: np.ndarray = field(init=False)
+    lost: np.ndarray = field(init=False)
+    cancelled: np.ndarray = field(init=False)
+    units_short: np.ndarray = field(init=False)  # units not supplied (lost sales)
+    short_value_eur: np.ndarray = field(init=False)
+    short_margin_eur: np.ndarray = field(init=False)
+    units_defective: np.ndarray = field(init=False)
+    units_returned: np.ndarray = field(init=False)
+    return_day: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.order)
+        for name in ("stock_ok_min", "pick_start_min", "picked_min", "ready_min", "ship_min"):
+            setattr(self, name, _nan(n))
+        self.delivery_min = _nan(n)
+        self.promised_day = np.zeros(n, dtype=np.int64)
+        self.carrier = np.full(n, -1, dtype=np.int16)
+        self.carrier_days_late = np.zeros(n, dtype=np.int16)
+        for name in (
+            "shipping_eur",
+            "packaging_eur",
+            "compensation_eur",
+            "short_value_eur",
+            "short_margin_eur",
+        ):
+            setattr(self, name, np.zeros(n))
+        for name in ("claims", "lost", "cancelled"):
+            setattr(self, name, np.zeros(n, dtype=bool))
+        for name in ("units_short", "units_defective", "units_returned"):
+            setattr(self, name, np.zeros(n, dtype=np.int32))
+        self.return_day = np.full(n, -1, dtype=np.int64)
+
+    @property
+    def n(self) -> int:
+        return len(self.order)
+
+    def lines_of(self, p: int) -> np.ndarray:
+        return self.lines[self.line_ptr[p] : self.line_ptr[p + 1]]
+
+    def lines_of_many(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(order-line indices, position in `ids` of their parcel) for all lines of `ids`."""
+        counts = self.line_ptr[ids + 1] - self.line_ptr[ids]
+        total = int(counts.sum())
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        pos = np.repeat(self.line_ptr[ids], counts) + offsets
+        return self.lines[pos], np.repeat(np.arange(len(ids)), counts)
+
+
+def split_orders(orders: Orders, catalogue: CatalogueArrays, sku_node: np.ndarray) -> Parcels:
+    """One parcel per (order, node serving some of its lines), sorted by order then node."""
+    line_order = orders.line_order
+    line_node = sku_node[orders.line_sku]
+    perm = np.lexsort((line_node, line_order))
+    po, pn = line_order[perm], line_node[perm]
+    new = np.ones(len(perm), dtype=bool)
+    new[1:] = (po[1:] != po[:-1]) | (pn[1:] != pn[:-1])
+    starts = np.flatnonzero(new)
+    order, node = po[starts], pn[starts]
+    first_of_order = np.ones(len(starts), dtype=bool)
+    first_of_order[1:] = order[1:] != order[:-1]
+    run_start = np.maximum.accumulate(np.where(first_of_order, np.arange(len(starts)), 0))
+    slot = np.arange(len(starts)) - run_start
+    line_ptr = np.append(starts, len(perm)).astype(np.int64)
+
+    sku = orders.line_sku[perm]
+    u = orders.line_units[perm].astype(np.int64)
+
+    def per_parcel(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts) if len(starts) else np.zeros(0)
+
+    return Parcels(
+        order=order.astype(np.int64),
+        node=node.astype(np.int16),
+        slot=slot.astype(np.int16),
+        created_min=orders.created_min[order],
+        line_ptr=line_ptr,
+        lines=perm.astype(np.int64),
+        units=per_parcel(u).astype(np.int32),
+        weight_kg=per_parcel(u * catalogue.weight_kg[sku]),
+        volume_l=per_parcel(u * catalogue.volume_l[sku]),
+        value_eur=per_parcel(u * catalogue.price_eur[sku]),
+        goods_cost_eur=per_parcel(u * catalogue.cost_eur[sku]),
+        all_soft=per_parcel((~catalogue.soft[sku]).astype(np.int64)) == 0,
+        any_fragile=per_parcel(catalogue.fragile[sku].astype(np.int64)) > 0,
+    )

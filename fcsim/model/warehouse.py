@@ -1,0 +1,259 @@
+"""A fulfilment centre (self-run or 3PL): wires intake, picking, packing, dock and inbound.
+
+Place in the flow: `model/network.py` creates one `WarehouseModel` per warehouse node of a
+strategy. Per parcel, in SimPy: arrival -> stock reservation (or wait for stock) -> picker pool
+-> packer pool -> dock. Once a day, one process per node: dispatches the parcels at the dock
+(`carriers.dispatch`, vectorised), plans their returns, queues today's returned parcels and
+truck receipts for the receiving staff, reviews stock (replenishment) and records the day's
+stock, backlog and utilisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.carriers import CarrierChoice, dispatch
+from fcsim.model.context import RunContext
+from fcsim.model.inbound import Inbound
+from fcsim.model.inventory import Inventory
+from fcsim.model.packing import pack_work
+from fcsim.model.picking import pick_work, take_policy
+from fcsim.model.returns import plan_returns
+from fcsim.model.staff import StaffPool
+from fcsim.schema.nodes import WarehouseNode
+
+
+@dataclass
+class NodeResult:
+    """What a node reports after the run: daily series and totals."""
+
+    name: str
+    kind: str
+    daily: dict[str, np.ndarray] = field(default_factory=dict)
+    totals: dict[str, float] = field(default_factory=dict)
+    staff_minutes_by_day: np.ndarray | None = None  # paid working minutes per person per day
+
+
+class WarehouseModel:
+    """The SimPy processes of one warehouse node."""
+
+    def __init__(
+        self, ctx: RunContext, index: int, name: str, cfg: WarehouseNode, ids: np.ndarray
+    ) -> None:
+        self.ctx, self.index, self.name, self.cfg = ctx, index, name, cfg
+        self.ids = ids  # global parcel indices served here, by creation time
+        sc = ctx.scenario
+        self.calendar = WorkCalendar.from_shifts(
+            [(s.days, s.start, s.end) for s in cfg.shifts],
+            sc.start_date,
+            ctx.calendar_days,
+            sc.calendar.holidays,
+        )
+        p = ctx.parcels
+        self.pick = pick_work(cfg.picking, p, ids, ctx.streams)
+        self.pack_min, pack_cost, _ = pack_work(cfg.packing, sc.packaging, p, ids, ctx.streams)
+        p.packaging_eur[ids] = pack_cost
+        self.choice = CarrierChoice(
+            ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
+        )
+        n_days = ctx.n_days
+        served = np.zeros(ctx.catalogue.n, dtype=bool)
+        lines, _ = p.lines_of_many(ids)
+        served[ctx.orders.line_sku[lines]] = True
+        self.inventory = Inventory(
+            ctx.catalogue.daily_units, served, cfg.replenishment, self._stock_ok
+        )
+        self.pickers = StaffPool(
+            ctx.env,
+            f"{name}.pickers",
+            cfg.pickers,
+            self.calendar,
+            self.pick.tour,
+            self._picked,
+            n_days,
+            take_policy(cfg.picking),
+        )
+        self.packers = StaffPool(
+            ctx.env,
+            f"{name}.packers",
+            cfg.packers,
+            self.calendar,
+            lambda group: float(sum(self.pack_min[i] for i in group)),
+            self._packed,
+            n_days,
+        )
+        self.inbound = Inbound(
+            ctx.env,
+            name,
+            cfg.receivers,
+            self.calendar,
+            n_days,
+            cfg.receiving,
+            sc.returns,
+            self.inventory,
+            ctx.catalogue,
+            ctx.orders,
+            p,
+            ctx.streams,
+            index,
+        )
+        self.dock: list[int] = []
+        self.trucks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.returns_due: dict[int, list[int]] = {}
+        self.in_process = 0  # parcels accepted and not yet at the dock
+        self.daily = {
+            key: np.zeros(n_days)
+            for key in (
+                "stock_units",
+                "stock_pallets",
+                "stock_value_eur",
+                "backlog_parcels",
+                "waiting_for_stock",
+                "po_units",
+            )
+        }
+        ctx.env.process(self._arrivals())
+        ctx.env.process(self._daily())
+
+    # ------------------------------------------------------------------ per-parcel flow
+    def _arrivals(self):
+        env, p, orders = self.ctx.env, self.ctx.parcels, self.ctx.orders
+        created = p.created_min[self.ids].tolist()
+        for local, t in enumerate(created):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            g = int(self.ids[local])
+            lines = p.lines_of(g)
+            ok, short = self.inventory.reserve(
+                local, orders.line_sku[lines].tolist(), orders.line_units[lines].tolist()
+            )
+            if short:
+                self._short(g, lines, short)
+                if short == p.units[g]:
+                    p.cancelled[g] = True
+                    continue
+            self.in_process += 1
+            if ok:
+                self._stock_ok(local)
+
+    def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
+        """Record units lost for lack of stock (no backorders), valued at the parcel's mean."""
+        p = self.ctx.parcels
+        share = short_units / p.units[g]
+        p.units_short[g] = short_units
+        p.short_value_eur[g] = p.value_eur[g] * share
+        p.short_margin_eur[g] = (p.value_eur[g] - p.goods_cost_eur[g]) * share
+
+    def _stock_ok(self, local: int) -> None:
+        self.ctx.parcels.stock_ok_min[self.ids[local]] = self.ctx.env.now
+        self.pickers.put(local)
+
+    def _picked(self, group: list[int], start: float, end: float) -> None:
+        p, ids = self.ctx.parcels, self.ids
+        for local in group:
+            g = ids[local]
+            p.pick_start_min[g] = start
+            p.picked_min[g] = end
+            self.packers.put(local)
+
+    def _packed(self, group: list[int], start: float, end: float) -> None:
+        for local in group:
+            self.ctx.parcels.ready_min[self.ids[local]] = end
+            self.dock.append(local)
+            self.in_process -= 1
+
+    # ------------------------------------------------------------------ once a day
+    def _daily(self):
+        env, ctx = self.ctx.env, self.ctx
+        inv = self.inventory
+        cat = ctx.catalogue
+        for day in range(ctx.n_days):
+            if day * MIN_PER_DAY > env.now:
+                yield env.timeout(day * MIN_PER_DAY - env.now)
+            self.dispatch_dock()
+            due = self.returns_due.pop(day, None)
+            if due:
+                self.inbound.returned(due)
+            truck = self.trucks.pop(day, None)
+            if truck is not None:
+                self.inbound.truck(day, *truck)
+            skus, units = inv.review(day)
+            if len(skus):
+                lead = self.cfg.replenishment.supplier_lead_time_days.ppf(
+                    ctx.streams.keyed("supply", self.index, day)
+                )
+                arrive = day + max(1, int(np.ceil(float(lead.item()))))
+                prev = self.trucks.get(arrive)
+                if prev is not None:  # same arrival day: one consolidated truck
+                    skus, units = np.concatenate([prev[0], skus]), np.concatenate([prev[1], units])
+                self.trucks[arrive] = (skus, units)
+                self.daily["po_units"][day] = units.sum()
+            stock = inv.stock_units()
+            self.daily["stock_units"][day] = stock.sum()
+            self.daily["stock_pallets"][day] = float((stock / cat.units_per_pallet).sum())
+            self.daily["stock_value_eur"][day] = float(stock @ cat.cost_eur)
+            self.daily["backlog_parcels"][day] = self.in_process
+            self.daily["waiting_for_stock"][day] = inv.waiting_parcels
+
+    def dispatch_dock(self) -> None:
+        """Hand every parcel at the dock to its carrier; plan its return, if any."""
+        if not self.dock:
+            return
+        ctx = self.ctx
+        g = self.ids[np.asarray(self.dock, dtype=np.int64)]
+        self.dock = []
+        dispatch(ctx.parcels, g, self.choice, ctx.scenario.carriers, ctx.bd, ctx.streams)
+        plan_returns(
+            ctx.parcels,
+            g,
+            ctx.orders,
+            ctx.catalogue,
+            ctx.scenario.returns,
+            ctx.scenario.promise.business_weekdays,
+            ctx.bd,
+            ctx.streams,
+        )
+        back = g[ctx.parcels.return_day[g] >= 0]
+        for p, d in zip(back.tolist(), ctx.parcels.return_day[back].tolist(), strict=True):
+            self.returns_due.setdefault(d, []).append(p)
+
+    # ------------------------------------------------------------------ after the run
+    def result(self) -> NodeResult:
+        """Daily series and totals of this node (call after the run)."""
+        self.dispatch_dock()
+        n = self.ctx.n_days
+        inv, inb = self.inventory, self.inbound
+        cfg = self.cfg
+        daily = dict(self.daily)
+        daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
+        daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
+        daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
+        daily["pallets_received"] = inb.pallets_by_day[:n]
+        daily["units_received"] = inb.units_received_by_day[:n]
+        daily["returns_inspected"] = inb.returns_by_day[:n]
+        daily["written_off_eur"] = inb.written_off_eur_by_day[:n]
+        totals = {
+            "initial_units": inv.initial_units,
+            "put_away_units": inv.put_away_units,
+            "restocked_units": inv.restocked_units,
+            "reserved_units": inv.reserved_units,
+            "on_hand_units": int(sum(inv.on_hand)),
+            "rejected_units": inb.rejected_units,
+            "return_written_off_units": inb.return_written_off_units,
+            "return_written_off_eur": inb.return_written_off_eur,
+            "returned_units_inspected": inb.returned_units_inspected,
+            "dock_to_stock_h_mean": float(np.mean(inb.dock_to_stock_min)) / 60
+            if inb.dock_to_stock_min
+            else float("nan"),
+            "headcount": cfg.pickers + cfg.packers + cfg.receivers,
+        }
+        return NodeResult(
+            self.name,
+            "warehouse",
+            daily,
+            totals,
+            staff_minutes_by_day=self.calendar.minutes_per_day(n),
+        )

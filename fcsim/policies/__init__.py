@@ -1,0 +1,31 @@
+"""Small, pure, swappable decisions, registered by the name used in scenarios.
+
+Place in the flow: the schema checks policy names against `policy_names`; the model looks a
+policy up with `get_policy` and calls it through a narrow interface. The model never branches on
+a policy's name. Adding a policy = adding a function to its module's table and a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fcsim.policies import batching, carrier, packaging, replenishment, routing
+
+_TABLES: dict[str, dict[str, Callable[..., Any]]] = {
+    "batching": batching.POLICIES,
+    "carrier": carrier.POLICIES,
+    "packaging": packaging.POLICIES,
+    "replenishment": replenishment.POLICIES,
+    "routing": routing.POLICIES,
+}
+
+
+def policy_names(kind: str) -> list[str]:
+    """Registered names of the policies of one kind, sorted."""
+    return sorted(_TABLES[kind])
+
+
+def get_policy(kind: str, name: str) -> Callable[..., Any]:
+    """The policy function registered as `name` for `kind`."""
+    return _TABLES[kind][name]

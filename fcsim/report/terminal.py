@@ -1,0 +1,34 @@
+"""The summary table printed in the terminal: one row per strategy, 95 % intervals.
+
+Place in the flow: `fcsim run` prints it after the runs; same numbers as `summary.json`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fcsim.report.metrics import HEADLINE, fmt_interval
+
+
+def summary_table(doc: dict[str, Any]) -> str:
+    """Plain-text table of the headline metrics, strategies as rows."""
+    strategies = doc["strategies"]
+    header = ["strategy", *(m.label for m in HEADLINE)]
+    rows = [
+        [name, *(fmt_interval(metrics.get(m.key), m.kind) for m in HEADLINE)]
+        for name, metrics in strategies.items()
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return "  ".join([first, *rest])
+
+    title = (
+        f"fcsim — {doc['scenario']}: {doc['replications']} replications, seed {doc['seed']}, "
+        f"{doc['horizon_days'] - doc['warmup_days']} days measured after "
+        f"{doc['warmup_days']} warm-up; mean ± 95 % CI half-width"
+    )
+    rule = "-" * len(line(header))
+    return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])

@@ -1,0 +1,154 @@
+"""Result files: runs and daily tables as Parquet, the summary as JSON and CSV.
+
+Place in the flow: after `experiment.execute`; the report reads these files back, so a report
+can be rebuilt without re-running. Every file is written to a temporary name in the output
+folder and renamed into place (`os.replace`), so an interrupted command never leaves a
+half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fcsim import __version__
+from fcsim.experiment import RunResult
+from fcsim.scenario import Scenario
+
+
+def runs_table(results: list[RunResult]) -> pd.DataFrame:
+    """One row per (strategy, replication): KPIs and per-node parcel counts."""
+    rows = []
+    for r in results:
+        row: dict[str, Any] = {
+            "strategy": r.strategy,
+            "replication": r.replication,
+            "seed": r.seed,
+            "wall_s": r.wall_s,
+        }
+        row.update(r.kpis)
+        row.update({f"node_parcels.{k}": v for k, v in r.node_parcels.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def daily_table(results: list[RunResult], scenario: Scenario) -> pd.DataFrame:
+    """Long table: one row per (strategy, replication, day) with the daily series as columns."""
+    frames = []
+    start = np.datetime64(scenario.start_date, "D")
+    for r in results:
+        n = len(next(iter(r.daily.values())))
+        df = pd.DataFrame({k: np.asarray(v, dtype=float)[:n] for k, v in r.daily.items()})
+        df.insert(0, "date", start + np.arange(n).astype("timedelta64[D]"))
+        df.insert(0, "day", np.arange(n))
+        df.insert(0, "replication", r.replication)
+        df.insert(0, "strategy", r.strategy)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe: nan/inf -> null, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp)` on a temporary file next to `path`, then rename it to `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def summary_document(
+    scenario: Scenario,
+    seed: int,
+    replications: int,
+    summary: dict[str, Any],
+    paired: dict[str, Any],
+    runs: pd.DataFrame,
+) -> dict[str, Any]:
+    """The `summary.json` document (contract in DESIGN.md)."""
+    node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
+    volumes = {
+        str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}
+        for s, g in runs.groupby("strategy", sort=False)
+    }
+    return _clean(
+        {
+            "scenario": scenario.name,
+            "scenario_hash": scenario.content_hash(),
+            "fcsim_version": __version__,
+            "seed": seed,
+            "replications": replications,
+            "horizon_days": scenario.horizon_days,
+            "warmup_days": scenario.warmup_days,
+            "start_date": scenario.start_date.isoformat(),
+            "confidence": 0.95,
+            "reference_strategy": scenario.reference,
+            "strategies": summary,
+            "paired": {"reference": scenario.reference, "differences": paired},
+            "node_parcels_mean": volumes,
+        }
+    )
+
+
+def summary_csv(summary: dict[str, dict[str, dict[str, float]]]) -> pd.DataFrame:
+    """One row per strategy x metric, for spreadsheets."""
+    rows = [
+        {"strategy": s, "metric": m, **vals}
+        for s, metrics in summary.items()
+        for m, vals in metrics.items()
+    ]
+    return pd.DataFrame(rows, columns=["strategy", "metric", "mean", "ci_low", "ci_high", "n"])
+
+
+def write_all(
+    out: Path,
+    doc: dict[str, Any],
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+) -> None:
+    """Write summary.json, summary.csv, runs.parquet and daily.parquet into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_text(out / "summary.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write(
+        out / "summary.csv", lambda p: summary_csv(doc["strategies"]).to_csv(p, index=False)
+    )
+    atomic_write(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    atomic_write(out / "daily.parquet", lambda p: daily.to_parquet(p, index=False))

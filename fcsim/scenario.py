@@ -1,0 +1,219 @@
+"""The scenario: single source of truth for every parameter of a run.
+
+Place in the flow: `fcsim.loading` parses YAML into a dictionary and validates it into a frozen
+`Scenario` here; the engine (`fcsim.model`) only ever sees a `Scenario`. Cross-references
+(carrier names, routing targets, the reference strategy) are checked by `Scenario.problems`,
+which returns every problem with the key path it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+from pydantic import Field
+
+from fcsim.schema.base import Model, Name, minutes_of
+from fcsim.schema.business import (
+    Calendar,
+    Catalogue,
+    Customers,
+    Demand,
+    PackagingOption,
+    Promise,
+    Returns,
+    default_packaging,
+)
+from fcsim.schema.delivery import Carrier
+from fcsim.schema.nodes import (
+    AbcRouting,
+    DropshipNode,
+    HybridStrategy,
+    Node,
+    SelfNode,
+    Strategy,
+    ThirdPartyNode,
+    WarehouseNode,
+)
+
+Loc = tuple[str | int, ...]
+
+__all__ = [
+    "Carrier",
+    "DropshipNode",
+    "HybridStrategy",
+    "Loc",
+    "Node",
+    "Scenario",
+    "SelfNode",
+    "ThirdPartyNode",
+    "WarehouseNode",
+    "minutes_of",
+]
+
+
+class Scenario(Model):
+    """A business and the fulfilment strategies to compare on it."""
+
+    name: str = Field(min_length=1, max_length=200, description="Scenario name.")
+    description: str = Field(default="", description="What the scenario represents.")
+    seed: int = Field(default=1, ge=0, lt=2**63, description="Master random seed.")
+    start_date: dt.date = Field(description="First day of the horizon (local date).")
+    horizon_days: int = Field(ge=1, le=3660, description="Days during which orders are placed.")
+    warmup_days: int = Field(
+        default=0, ge=0, description="First days excluded from every statistic (stock settles)."
+    )
+    drain_days: int = Field(
+        default=21,
+        ge=0,
+        le=365,
+        description="Days simulated after the horizon (no new orders) so late orders finish.",
+    )
+    replications: int = Field(
+        default=5, ge=1, le=10_000, description="Independent replications per strategy."
+    )
+    reference_strategy: Name | None = Field(
+        default=None,
+        description="Strategy the others are compared with (default: the first listed).",
+    )
+    calendar: Calendar = Field(default_factory=Calendar, description="Holidays.")
+    catalogue: Catalogue = Field(description="The products on sale.")
+    demand: Demand = Field(description="The order stream.")
+    promise: Promise = Field(default_factory=Promise, description="Delivery promise (D20).")
+    carriers: list[Carrier] = Field(min_length=1, description="Carrier services available.")
+    packaging: list[PackagingOption] = Field(
+        default_factory=default_packaging, min_length=1, description="Packaging materials (D6)."
+    )
+    returns: Returns = Field(default_factory=Returns, description="Return policy (D12).")
+    customers: Customers = Field(
+        default_factory=Customers, description="Contacts and churn (D9, D13)."
+    )
+    strategies: dict[Name, Strategy] = Field(
+        min_length=1, description="Strategies to compare, by name."
+    )
+
+    # ----------------------------------------------------------------- derived helpers
+    @property
+    def reference(self) -> str:
+        """Name of the reference strategy."""
+        return self.reference_strategy or next(iter(self.strategies))
+
+    @property
+    def slug(self) -> str:
+        """The name made safe for a folder name."""
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("._") or "scenario"
+
+    def carrier(self, name: str) -> Carrier:
+        """The carrier called `name`."""
+        for c in self.carriers:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def nodes_of(self, strategy: str) -> dict[str, Node]:
+        """The nodes of a strategy by name (a one-node strategy is its own single node)."""
+        s = self.strategies[strategy]
+        if isinstance(s, HybridStrategy):
+            return dict(s.nodes)
+        return {strategy: s}
+
+    def max_nodes(self) -> int:
+        """The largest number of nodes of any strategy (sizes shared random streams)."""
+        return max(len(self.nodes_of(name)) for name in self.strategies)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the validated content (stable across key order and formatting)."""
+        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    # ----------------------------------------------------------------- cross-checks
+    def problems(self) -> list[tuple[Loc, str]]:
+        """Every cross-reference problem, as (key path, message)."""
+        out: list[tuple[Loc, str]] = []
+        carrier_names = [c.name for c in self.carriers]
+        for name in sorted({n for n in carrier_names if carrier_names.count(n) > 1}):
+            idx = carrier_names.index(name)
+            out.append((("carriers", idx, "name"), f"carrier name {name!r} is used twice"))
+        pack_names = [p.name for p in self.packaging]
+        for name in sorted({n for n in pack_names if pack_names.count(n) > 1}):
+            idx = pack_names.index(name)
+            out.append((("packaging", idx, "name"), f"packaging name {name!r} is used twice"))
+        if self.warmup_days >= self.horizon_days:
+            out.append(
+                (
+                    ("warmup_days",),
+                    f"must be less than horizon_days ({self.horizon_days}) (got "
+                    f"{self.warmup_days})",
+                )
+            )
+        if self.reference_strategy is not None and self.reference_strategy not in self.strategies:
+            out.append(
+                (
+                    ("reference_strategy",),
+                    f"no strategy named {self.reference_strategy!r}; strategies are: "
+                    f"{', '.join(self.strategies)}",
+                )
+            )
+        categories = [c.name for c in self.catalogue.categories]
+        for sname, strat in self.strategies.items():
+            base: Loc = ("strategies", sname)
+            if isinstance(strat, HybridStrategy):
+                out += self._routing_problems(base, strat, categories)
+                for nname, node in strat.nodes.items():
+                    out += self._node_problems((*base, "nodes", nname), node, carrier_names)
+            else:
+                out += self._node_problems(base, strat, carrier_names)
+        return out
+
+    @staticmethod
+    def _node_problems(loc: Loc, node: Node, carrier_names: list[str]) -> list[tuple[Loc, str]]:
+        out: list[tuple[Loc, str]] = []
+        for i, cname in enumerate(node.carriers):
+            if cname not in carrier_names:
+                out.append(
+                    (
+                        (*loc, "carriers", i),
+                        f"no carrier named {cname!r}; carriers are: {', '.join(carrier_names)}",
+                    )
+                )
+        return out
+
+    @staticmethod
+    def _routing_problems(
+        loc: Loc, strat: HybridStrategy, categories: list[str]
+    ) -> list[tuple[Loc, str]]:
+        out: list[tuple[Loc, str]] = []
+        nodes = list(strat.nodes)
+        r = strat.routing
+        targets = dict(r.assign)
+        if not isinstance(r, AbcRouting):
+            targets["default"] = r.default
+            for cat in r.assign:
+                if cat not in categories:
+                    out.append(
+                        (
+                            (*loc, "routing", "assign", cat),
+                            f"no category named {cat!r}; categories are: {', '.join(categories)}",
+                        )
+                    )
+        for key, target in targets.items():
+            if target not in nodes:
+                where = (
+                    (*loc, "routing", "default")
+                    if key == "default"
+                    else (
+                        *loc,
+                        "routing",
+                        "assign",
+                        key,
+                    )
+                )
+                out.append(
+                    (
+                        where,
+                        f"no node named {target!r} in this strategy; nodes are: {', '.join(nodes)}",
+                    )
+                )
+        return out

@@ -1,0 +1,66 @@
+"""Building blocks shared by every part of the scenario schema.
+
+Place in the flow: imported by the other `fcsim.schema` modules. Holds the frozen,
+extra-forbidding base model, the `HH:MM` time-of-day type and weekday names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+MON_FRI: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+MON_SAT: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat")
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+def _check_hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError(f"must be a time of day as HH:MM between 00:00 and 24:00 (got {value!r})")
+    return value
+
+
+TimeOfDay = Annotated[
+    str,
+    AfterValidator(_check_hhmm),
+    Field(json_schema_extra={"pattern": r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"}),
+]
+"""A local time of day written `HH:MM` (quote it in YAML: `"16:00"`)."""
+
+
+def minutes_of(hhmm: str) -> int:
+    """Minutes after midnight of an `HH:MM` string."""
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def weekmask(days: tuple[str, ...] | list[str]) -> str:
+    """numpy busday weekmask (`"1111100"`) for a list of weekday names."""
+    return "".join("1" if d in days else "0" for d in WEEKDAYS)
+
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    ),
+]
+"""A name usable in dotted keys: letters, digits, `_` and `-`."""
+
+
+class Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values are frozen, types strict.
+
+    Strict types mean `pickers: yes` or `pickers: 2.5` are errors rather than silent casts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)

@@ -1,0 +1,333 @@
+"""Schema of fulfilment nodes and strategies (D1-D6, D14-D17).
+
+Place in the flow: `Scenario.strategies` maps a strategy name to a node (`self`, `3pl`,
+`dropship`) or to a `hybrid` of several nodes with a routing rule. A self-run centre and a 3PL
+centre share one warehouse model (`WarehouseNode`) and differ in their cost model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from fcsim.distributions import Deterministic, Distribution, Lognormal, Triangular
+from fcsim.policies import policy_names
+from fcsim.schema.base import MON_FRI, Model, Name, NonNegative, Probability, TimeOfDay, Weekday
+
+
+def _policy(kind: str) -> object:
+    """A string type that must name a registered policy of `kind` (enum in the JSON Schema)."""
+    names = policy_names(kind)
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"unknown {kind} policy {value!r}; choose one of: {', '.join(names)}")
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": names})]
+
+
+BatchingPolicy = _policy("batching")
+PackagingPolicy = _policy("packaging")
+ReplenishmentPolicy = _policy("replenishment")
+CarrierPolicy = _policy("carrier")
+
+
+class Shift(Model):
+    """A working shift of the warehouse staff on the given weekdays (local time)."""
+
+    days: list[Weekday] = Field(
+        default_factory=lambda: list(MON_FRI), min_length=1, description="Weekdays of the shift."
+    )
+    start: TimeOfDay = Field(description="Shift start, HH:MM.")
+    end: TimeOfDay = Field(
+        description="Shift end, HH:MM; an end at or before the start runs past midnight."
+    )
+
+
+class Picking(Model):
+    """Pick tours (D5): release policy and times."""
+
+    policy: BatchingPolicy = Field(  # type: ignore[valid-type]
+        default="discrete", description="How orders are released to pickers (discrete, batch)."
+    )
+    batch_size: int = Field(
+        default=8, ge=1, le=200, description="Orders per tour for the `batch` policy."
+    )
+    tour_setup_min: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.3),
+        description="Minutes per tour for getting a cart and walking out and back.",
+    )
+    pick_min_per_line: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=0.75, cv=0.4),
+        description="Minutes per order line (travel share + pick); 0.75 = 80 lines/h (DOMAIN).",
+    )
+    insert_min_per_order: NonNegative = Field(
+        default=0.0, description="Minutes per order to add inserts (samples, flyers) (D5)."
+    )
+
+
+class Packing(Model):
+    """Pack stations (D6): packaging choice and times."""
+
+    policy: PackagingPolicy = Field(  # type: ignore[valid-type]
+        default="smallest_fitting", description="How the packaging of a parcel is chosen."
+    )
+    pack_min_per_order: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=1.6, cv=0.3),
+        description="Minutes per parcel at a pack station (25-30 orders/h with the extras).",
+    )
+    pack_min_per_unit: NonNegative = Field(
+        default=0.3, description="Extra minutes per unit in the parcel."
+    )
+    branded_extra_eur: NonNegative = Field(
+        default=0.0, description="Extra cost per parcel for branded packaging and notes, EUR."
+    )
+
+
+class Receiving(Model):
+    """Inbound (D1): unloading, counting and checking, put-away; returns inspection."""
+
+    unload_min_per_pallet: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=1.5, mode=1.75, high=2.0),
+        description="Minutes to unload one pallet (1.5-2 min, DOMAIN).",
+    )
+    check_min_per_unit: NonNegative = Field(
+        default=0.375, description="Minutes to count, check and label one unit (160 units/h)."
+    )
+    putaway_min_per_pallet: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=1.875),
+        description="Minutes to put one pallet away (32 pallets per person-hour).",
+    )
+    reject_rate: Probability = Field(
+        default=0.01, description="Share of received units rejected at quality check."
+    )
+
+
+class Replenishment(Model):
+    """Stock replenishment (D3), in days of expected demand per SKU."""
+
+    policy: ReplenishmentPolicy = Field(  # type: ignore[valid-type]
+        default="s_S", description="Replenishment rule: s_S (reorder point) or R_S (periodic)."
+    )
+    review_period_days: int = Field(
+        default=1, ge=1, le=90, description="Days between reviews (R); 1 = continuous-like."
+    )
+    reorder_point_days: NonNegative = Field(
+        default=10, description="Reorder when inventory position covers fewer days (s)."
+    )
+    order_up_to_days: float = Field(
+        default=30, gt=0, description="Order up to this many days of cover (S)."
+    )
+    supplier_lead_time_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=5, mode=7, high=12),
+        description="Calendar days from purchase order to the truck at the dock.",
+    )
+    initial_cover_days: NonNegative | None = Field(
+        default=None, description="Initial stock in days of cover (default: order_up_to_days)."
+    )
+    backorders: bool = Field(
+        default=True,
+        description="Orders for missing stock wait (true) or the missing lines are lost (false).",
+    )
+
+    @model_validator(mode="after")
+    def _s_below_S(self) -> Replenishment:
+        if self.reorder_point_days >= self.order_up_to_days:
+            raise ValueError(
+                f"reorder_point_days ({self.reorder_point_days}) must be below "
+                f"order_up_to_days ({self.order_up_to_days})"
+            )
+        return self
+
+
+class WarehouseNode(Model):
+    """A fulfilment centre; self-run and 3PL centres share this process model."""
+
+    shifts: list[Shift] = Field(
+        default_factory=lambda: [Shift(start="08:00", end="16:00")],
+        min_length=1,
+        description="Staff shifts (local time); staff work only in shifts.",
+    )
+    pickers: int = Field(default=4, ge=1, le=10_000, description="Pickers on each shift.")
+    packers: int = Field(default=2, ge=1, le=10_000, description="Packers on each shift.")
+    receivers: int = Field(
+        default=1, ge=1, le=10_000, description="Receiving/returns staff on each shift."
+    )
+    picking: Picking = Field(default_factory=Picking, description="Picking (D5).")
+    packing: Packing = Field(default_factory=Packing, description="Packing (D6).")
+    receiving: Receiving = Field(default_factory=Receiving, description="Receiving (D1).")
+    replenishment: Replenishment = Field(
+        default_factory=Replenishment, description="Replenishment (D3)."
+    )
+    carriers: list[Name] = Field(min_length=1, description="Carriers this node can ship with.")
+    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
+        default="cheapest", description="Carrier choice per parcel."
+    )
+    carrier_discount: Probability = Field(
+        default=0.0, description="Negotiated discount on the carriers' rate cards (0..1)."
+    )
+    promise_business_days: int | None = Field(
+        default=None, ge=0, le=60, description="Promise for parcels from this node, if different."
+    )
+    holding_rate_per_year: Probability = Field(
+        default=0.2, description="Capital cost of stock, per year, as a share of its value."
+    )
+
+
+class SelfCosts(Model):
+    """Costs of running one's own warehouse (D14): mostly fixed."""
+
+    wage_eur_per_hour: NonNegative = Field(
+        default=22.0, description="Loaded staff cost per paid hour, EUR."
+    )
+    rent_eur_per_month: NonNegative = Field(default=6000.0, description="Rent, EUR/month.")
+    equipment_eur_per_month: NonNegative = Field(
+        default=1500.0, description="Racking, carts, scanners amortised, EUR/month."
+    )
+    it_eur_per_month: NonNegative = Field(default=400.0, description="WMS and IT, EUR/month.")
+    supervisors: int = Field(default=1, ge=0, description="Supervisors paid on every shift.")
+
+
+class SelfNode(WarehouseNode):
+    """An own warehouse run by the merchant (D14)."""
+
+    kind: Literal["self"]
+    costs: SelfCosts = Field(default_factory=SelfCosts, description="Fixed and labour costs.")
+
+
+class ThreePLFees(Model):
+    """A 3PL fee schedule (D15); US-market 2023-24 figures in DOMAIN, in EUR here."""
+
+    setup_eur: NonNegative = Field(default=500.0, description="One-off set-up fee, EUR.")
+    setup_amortisation_months: float = Field(
+        default=12, gt=0, description="Months over which the set-up fee is spread."
+    )
+    receiving_eur_per_pallet: NonNegative = Field(default=10.0, description="EUR per pallet.")
+    storage_eur_per_pallet_month: NonNegative = Field(
+        default=25.0, description="Storage, EUR per pallet per month."
+    )
+    storage_peak_eur_per_pallet_month: NonNegative | None = Field(
+        default=None, description="Storage rate in peak months, if different."
+    )
+    peak_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [10, 11, 12], description="Months (1-12) charged the peak rate."
+    )
+    pick_pack_first_item_eur: NonNegative = Field(
+        default=2.5, description="Pick & pack fee for the first unit of an order, EUR."
+    )
+    pick_pack_extra_item_eur: NonNegative = Field(
+        default=0.5, description="Pick & pack fee per additional unit, EUR."
+    )
+    packaging_eur_per_order: NonNegative | None = Field(
+        default=None,
+        description="Packaging fee per parcel, EUR; omit when packaging is included in the fee.",
+    )
+    returns_eur_each: NonNegative = Field(default=4.0, description="Fee per returned unit, EUR.")
+    monthly_minimum_eur: NonNegative = Field(
+        default=1000.0, description="Monthly minimum of fees; a top-up is billed below it."
+    )
+
+
+class ThirdPartyNode(WarehouseNode):
+    """A 3PL provider's centre (D15): same process model, provider's capacity and fees."""
+
+    kind: Literal["3pl"]
+    fees: ThreePLFees = Field(default_factory=ThreePLFees, description="Fee schedule.")
+
+
+class DropshipNode(Model):
+    """A dropshipping supplier (D16): no stock held by the merchant; ships to the customer."""
+
+    kind: Literal["dropship"]
+    processing_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=1, mode=2, high=3),
+        description="Supplier business days from order to parcel ready; rounded up.",
+    )
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: list(MON_FRI), min_length=1, description="Supplier working days."
+    )
+    ready_time: TimeOfDay = Field(
+        default="15:00", description="Time of day at which the supplier's parcels are ready."
+    )
+    stock_availability: Probability = Field(
+        default=0.95, description="Probability that the supplier has an ordered line in stock."
+    )
+    defect_rate: Probability = Field(
+        default=0.03, description="Share of units that arrive defective (refunded, written off)."
+    )
+    price_markup: float = Field(
+        default=0.25, ge=0, le=10, description="Supplier price above the wholesale unit cost."
+    )
+    handling_eur_per_order: NonNegative = Field(
+        default=1.5, description="Supplier handling fee per parcel, EUR."
+    )
+    carriers: list[Name] = Field(min_length=1, description="Carriers the supplier ships with.")
+    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
+        default="cheapest", description="Carrier choice per parcel."
+    )
+    carrier_discount: Probability = Field(default=0.0, description="Discount on the rate cards.")
+    promise_business_days: int | None = Field(
+        default=None, ge=0, le=60, description="Promise for dropshipped parcels, if different."
+    )
+
+
+Node = Annotated[SelfNode | ThirdPartyNode | DropshipNode, Field(discriminator="kind")]
+
+
+class AbcRouting(Model):
+    """Route each SKU by its sales-rank class: A = best-sellers (D17)."""
+
+    policy: Literal["abc"]
+    a_share: Probability = Field(default=0.2, description="Share of SKUs (by rank) in class A.")
+    b_share: Probability = Field(default=0.3, description="Share of SKUs in class B.")
+    assign: dict[Literal["A", "B", "C"], Name] = Field(
+        description="Node serving each class, e.g. {A: own, B: outsourced, C: supplier}."
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> AbcRouting:
+        if self.a_share + self.b_share > 1:
+            raise ValueError(f"a_share + b_share must be <= 1 (got {self.a_share + self.b_share})")
+        missing = {"A", "B", "C"} - set(self.assign)
+        if missing:
+            raise ValueError(f"assign needs a node for class {', '.join(sorted(missing))}")
+        return self
+
+
+class CategoryRouting(Model):
+    """Route each SKU by its category, with a default node for unlisted categories."""
+
+    policy: Literal["category"]
+    assign: dict[Name, Name] = Field(description="Node serving each category.")
+    default: Name = Field(description="Node for categories not listed.")
+
+
+Routing = Annotated[AbcRouting | CategoryRouting, Field(discriminator="policy")]
+
+
+class HybridStrategy(Model):
+    """Several nodes and a routing rule deciding which node serves each order line (D17)."""
+
+    kind: Literal["hybrid"]
+    nodes: dict[Name, Node] = Field(min_length=2, description="The nodes, by name.")
+    routing: Routing = Field(description="Which node serves each SKU.")
+
+
+Strategy = Annotated[
+    SelfNode | ThirdPartyNode | DropshipNode | HybridStrategy, Field(discriminator="kind")
+]
+
+__all__ = [
+    "AbcRouting",
+    "CategoryRouting",
+    "DropshipNode",
+    "HybridStrategy",
+    "Node",
+    "SelfNode",
+    "Strategy",
+    "ThirdPartyNode",
+    "TimeOfDay",
+    "WarehouseNode",
+]
