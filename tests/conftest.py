@@ -25,7 +25,9 @@ def small_scenario():
     return load_scenario(SMALL)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run `python -m fcsim ARGS` in a subprocess and capture its output."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     return subprocess.run(

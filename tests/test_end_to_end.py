@@ -51,8 +51,9 @@ def test_same_seed_gives_identical_summary(tmp_path: Path) -> None:
     docs = []
     for i, workers in enumerate(("1", "2")):
         out = tmp_path / f"o{i}"
-        res = run_cli("run", str(SMALL), "-o", str(out), "-r", "2", "-w", workers, "-q",
-                      "--no-report")
+        res = run_cli(
+            "run", str(SMALL), "-o", str(out), "-r", "2", "-w", workers, "-q", "--no-report"
+        )
         assert res.returncode == 0, res.stderr
         docs.append((out / "summary.json").read_text())
     assert docs[0] == docs[1]
@@ -60,8 +61,9 @@ def test_same_seed_gives_identical_summary(tmp_path: Path) -> None:
 
 def test_a_different_seed_gives_different_results(tmp_path: Path) -> None:
     a = run_cli("run", str(SMALL), "-o", str(tmp_path / "a"), "-r", "2", "-q", "--no-report")
-    b = run_cli("run", str(SMALL), "-o", str(tmp_path / "b"), "-r", "2", "-q", "--no-report",
-                "--seed", "8")
+    b = run_cli(
+        "run", str(SMALL), "-o", str(tmp_path / "b"), "-r", "2", "-q", "--no-report", "--seed", "8"
+    )
     assert a.returncode == b.returncode == 0
     ra = pd.read_parquet(tmp_path / "a" / "runs.parquet")
     rb = pd.read_parquet(tmp_path / "b" / "runs.parquet")

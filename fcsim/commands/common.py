@@ -1,0 +1,56 @@
+"""Argument types and options shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_RUN_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DEFAULT_SCENARIO = Path("scenarios") / "default.yaml"
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2^63-1 (got {value})")
+    return value
+
+
+def add_set_option(p: argparse.ArgumentParser) -> None:
+    """`--set KEY.PATH=VALUE`, repeatable: scenario overrides typed by the schema."""
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario value, e.g. --set strategies.own_warehouse.pickers=6",
+    )
+
+
+def default_scenario() -> Path:
+    """The shipped default scenario: ./scenarios/default.yaml, else the one beside the package."""
+    from fcsim.errors import UsageError
+
+    here = Path.cwd() / DEFAULT_SCENARIO
+    if here.is_file():
+        return DEFAULT_SCENARIO
+    shipped = Path(__file__).resolve().parents[2] / DEFAULT_SCENARIO
+    if shipped.is_file():
+        return shipped
+    raise UsageError(
+        f"no scenario given and no {DEFAULT_SCENARIO} here or beside the fcsim package"
+    )

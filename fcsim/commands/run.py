@@ -1,0 +1,73 @@
+"""`fcsim run`: simulate a scenario, write result files and the report, print the summary."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from fcsim.commands.common import (
+    DEFAULT_SCENARIO,
+    EXIT_OK,
+    add_set_option,
+    default_scenario,
+    positive_int,
+    seed_int,
+)
+from fcsim.errors import UsageError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments of `fcsim run` (also those of `python run_sim.py`)."""
+    p.add_argument(
+        "scenario", nargs="?", type=Path, help=f"scenario YAML file (default: {DEFAULT_SCENARIO})"
+    )
+    p.add_argument("-o", "--out", type=Path, help="output folder (default: reports/<scenario>/)")
+    p.add_argument("-r", "--replications", type=positive_int, help="replications per strategy")
+    p.add_argument("-w", "--workers", type=positive_int, help="worker processes (default: CPUs)")
+    p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
+    add_set_option(p)
+    p.add_argument("--no-report", action="store_true", help="do not write index.html")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="simulate a scenario and write results and report")
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fcsim.experiment import execute, plan
+    from fcsim.loading import load_scenario
+    from fcsim.report.html import write_report
+    from fcsim.report.terminal import summary_table
+    from fcsim.results import daily_table, runs_table, summary_document, write_all
+    from fcsim.stats import paired, summarise
+
+    path = args.scenario or default_scenario()
+    scenario = load_scenario(path, args.overrides)
+    out = args.out or Path("reports") / scenario.slug
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"-o {out}: exists and is not a folder")
+    seed = scenario.seed if args.seed is None else args.seed
+    reps = args.replications or scenario.replications
+    specs = plan(scenario, reps, seed)
+    t0 = time.perf_counter()
+    results = execute(specs, args.workers, progress=not args.quiet)
+    wall = time.perf_counter() - t0
+    runs = runs_table(results)
+    doc = summary_document(
+        scenario, seed, reps, summarise(runs), paired(runs, scenario.reference), runs
+    )
+    daily = daily_table(results, scenario)
+    write_all(out, doc, runs, daily)
+    if not args.no_report:
+        write_report(out, doc, runs, daily)
+    print(summary_table(doc))
+    orders = int(runs["orders"].sum())
+    print(
+        f"{len(results)} runs, {orders:,} orders in {wall:.1f} s "
+        f"({orders / wall:,.0f} orders/s). Results in {out}/"
+    )
+    return EXIT_OK

@@ -1,0 +1,36 @@
+"""`fcsim validate SCENARIO...`: check scenario files; exit 0 when all are valid, else 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fcsim.commands.common import EXIT_OK, EXIT_USAGE, add_set_option
+from fcsim.errors import ScenarioError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check scenario files; exit 0 when all are valid, else 2")
+    p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    add_set_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fcsim.loading import load_scenario
+
+    status = EXIT_OK
+    for path in args.scenarios:
+        try:
+            sc = load_scenario(path, args.overrides)
+        except ScenarioError as err:
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        print(
+            f"{path}: ok — {sc.name!r}, {len(sc.strategies)} strategies "
+            f"({', '.join(sc.strategies)}), {sc.horizon_days} days"
+        )
+    return status
