@@ -25,6 +25,7 @@ from fcsim.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
 from fcsim.model.network import StrategyRun
 from fcsim.model.parcels import Parcels
+from fcsim.policies import get_policy
 from fcsim.scenario import DropshipNode, Node, Scenario, SelfNode, ThirdPartyNode
 
 CASH = (
@@ -35,9 +36,12 @@ CASH = (
     "fulfilment_fees",
     "packaging",
     "shipping",
+    "shipping_revenue",
     "compensation_recovered",
     "claims_handling",
-    "lost_parcels",
+    "incidents",
+    "insurance",
+    "duties",
     "returns",
     "write_offs",
     "inventory_holding",
@@ -84,7 +88,7 @@ def ledger(
     run: StrategyRun,
     catalogue: CatalogueArrays,
     reaction: Reaction,
-    order_ids: np.ndarray,
+    order_value: np.ndarray,
     order_day: np.ndarray,
     window: tuple[int, int],
 ) -> Ledger:
@@ -192,7 +196,18 @@ def ledger(
         reaction.contacted * scenario.customers.cost_per_contact_eur,
     )
     led.add_on_days("churn", od, reaction.churn_cost_eur)
+    led.add_on_days("shipping_revenue", od, -shipping_revenue(scenario, p, order_value))
     return led
+
+
+def shipping_revenue(scenario: Scenario, p: Parcels, order_value: np.ndarray) -> np.ndarray:
+    """Shipping paid by each customer at checkout (D20); nothing for fully cancelled orders."""
+    fee = scenario.shipping_fee
+    first = np.searchsorted(p.order, np.arange(len(order_value)))
+    served = ~np.logical_and.reduceat(p.cancelled, first)
+    carrier_price = np.add.reduceat(np.where(p.cancelled, 0.0, p.shipping_eur), first)
+    out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price, fee)
+    return np.where(served, out, 0.0)
 
 
 def _common(
@@ -212,11 +227,13 @@ def _common(
         if carrier.compensation is not None:
             claim_cost[p.carrier == ci] = carrier.compensation.claim_cost_eur
     led.add_on_days("claims_handling", d[sp & p.claims], claim_cost[sp & p.claims])
-    lost = sp & p.lost
+    hit = sp & (p.lost | p.damaged)
     markup = node.price_markup if isinstance(node, DropshipNode) else 0.0
-    led.add_on_days(
-        "lost_parcels", d[lost], p.goods_cost_eur[lost] * (1 + markup) + p.shipping_eur[lost]
-    )
+    replace = p.goods_cost_eur * (1 + markup) + p.shipping_eur
+    # replaced: new goods and a second shipment; refunded: the price paid back
+    led.add_on_days("incidents", d[hit], np.where(p.reshipped, replace, p.value_eur)[hit])
+    led.add_on_days("insurance", d[sp], p.insurance_eur[sp] - p.insurance_paid_eur[sp])
+    led.add_on_days("duties", d[sp], p.duties_eur[sp])
     if scenario.returns.label_paid_by == "merchant":
         ret = sp & (p.units_returned > 0)
         led.add_on_days("returns", d[ret], np.full(int(ret.sum()), scenario.returns.label_cost_eur))

@@ -11,6 +11,7 @@ Orders are columns; lines are stored CSR-style: the lines of order i are
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from fcsim.calendar import MIN_PER_DAY
 from fcsim.catalogue import CatalogueArrays
 from fcsim.schema.business import Demand
+from fcsim.schema.delivery import Destination
 from fcsim.streams import Streams
 
 
@@ -84,3 +86,14 @@ def generate(
     sku = np.searchsorted(cum, rng.random(total), side="right").astype(np.int32)
     units = np.maximum(1, np.rint(demand.units_per_line.ppf(rng.random(total)))).astype(np.int32)
     return Orders(created_min=created, line_start=line_start, line_sku=sku, line_units=units)
+
+
+def order_zones(destinations: Sequence[Destination], n_orders: int, streams: Streams) -> np.ndarray:
+    """Destination zone index of every order, by the zones' shares (same in every strategy)."""
+    shares = np.array([d.share for d in destinations], dtype=float)
+    if len(shares) == 1:
+        return np.zeros(n_orders, dtype=np.int16)
+    cum = np.cumsum(shares / shares.sum())
+    cum[-1] = 1.0
+    u = streams.keyed("destination", np.arange(n_orders))
+    return np.searchsorted(cum, u, side="right").astype(np.int16)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY
+from fcsim.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.catalogue import CatalogueArrays
 from fcsim.costs import CASH, OPPORTUNITY, Ledger, ledger
 from fcsim.demand import Orders
@@ -45,6 +45,7 @@ class OrderOutcomes:
     units_returned: np.ndarray
     parcels: np.ndarray
     margin_eur: np.ndarray
+    value_eur: np.ndarray
     reaction: Reaction
 
 
@@ -66,7 +67,7 @@ def order_outcomes(
     shipped = p.ship_min <= end
     done = p.cancelled | shipped
     live = ~p.cancelled
-    lost = shipped & p.lost
+    lost = shipped & p.lost & ~p.reshipped  # lost and not replaced: refunded
     dday = np.floor(p.delivery_min / MIN_PER_DAY)
     parcel_days_late = np.where(shipped & live & ~lost, dday - p.promised_day, 0)
     parcel_late = shipped & live & (lost | (parcel_days_late > 0))
@@ -88,9 +89,12 @@ def order_outcomes(
         catalogue.price_eur[orders.line_sku] - catalogue.cost_eur[orders.line_sku]
     )
     margin = np.add.reduceat(line_margin, orders.line_start[:-1])
+    line_value = orders.line_units * catalogue.price_eur[orders.line_sku]
+    value = np.add.reduceat(line_value, orders.line_start[:-1])
     units = per_order(p.units.astype(np.int64), np.add)
     short = per_order(p.units_short.astype(np.int64), np.add)
     defective = per_order(p.units_defective.astype(np.int64), np.add)
+    damaged = per_order(shipped & p.damaged, np.logical_or)
     created = orders.created_min
     in_window = (created >= scenario.warmup_days * MIN_PER_DAY) & (
         created < scenario.horizon_days * MIN_PER_DAY
@@ -102,7 +106,7 @@ def order_outcomes(
         late & ~in_progress,
         days_late,
         o_lost,
-        (short > 0) | (defective > 0),
+        (short > 0) | (defective > 0) | damaged,
         margin,
         streams,
     )
@@ -120,6 +124,7 @@ def order_outcomes(
         units_returned=per_order(p.units_returned.astype(np.int64), np.add),
         parcels=np.diff(np.append(first, p.n)),
         margin_eur=margin,
+        value_eur=value,
         reaction=reaction,
     )
 
@@ -160,9 +165,7 @@ def evaluate(
     oc = order_outcomes(scenario, run, orders, catalogue, streams)
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
-    led = ledger(
-        scenario, strategy, run, catalogue, oc.reaction, np.arange(orders.n), order_day, window
-    )
+    led = ledger(scenario, strategy, run, catalogue, oc.reaction, oc.value_eur, order_day, window)
     w = oc.in_window
     n_orders = int(w.sum())
     finished = w & ~oc.in_progress & ~oc.cancelled
@@ -203,6 +206,13 @@ def evaluate(
         "stock_wait_rate": _safe_div(waited.sum(), pw.sum()),
         "cutoff_miss_rate": _cutoff_miss_rate(scenario, run, shipped_p),
         "lost_parcels": int((shipped_p & p.lost).sum()),
+        "damaged_parcels": int((shipped_p & p.damaged).sum()),
+        "reshipped_parcels": int((shipped_p & p.reshipped).sum()),
+        "customs_parcels": int((shipped_p & (p.customs_days > 0)).sum()),
+        "customs_days_mean": _mean(
+            np.where(shipped_p & (p.customs_days > 0), p.customs_days, np.nan).astype(float)
+        ),
+        "return_cycle_days_mean": _return_cycle_days(scenario, run, pw),
         "compensation_claims": int((shipped_p & p.claims).sum()),
         "returned_units": int(oc.units_returned[w].sum()),
         "return_rate_units": _safe_div(oc.units_returned[w].sum(), oc.units[w].sum()),
@@ -226,13 +236,25 @@ def evaluate(
     return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc)
 
 
+def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:
+    """Mean calendar days from delivery to the customer's refund, over returned parcels."""
+    p = run.parcels
+    m = pw & (p.return_day >= 0)
+    if not m.any():
+        return float("nan")
+    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    refund = bd.offset(
+        p.return_day[m], scenario.returns.refund_business_days, scenario.promise.business_weekdays
+    )
+    delivered = np.floor(p.delivery_min[m] / MIN_PER_DAY)
+    return float((refund - delivered).mean())
+
+
 def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray) -> float:
     """Share of parcels collected on a later day than the first collection after their order."""
     p = run.parcels
     if not shipped.any():
         return float("nan")
-    from fcsim.calendar import BusinessDays
-
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     missed = 0
     for ci, c in enumerate(scenario.carriers):

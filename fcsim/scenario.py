@@ -21,12 +21,14 @@ from fcsim.schema.business import (
     Catalogue,
     Customers,
     Demand,
+    Incidents,
     PackagingOption,
     Promise,
     Returns,
+    ShippingFee,
     default_packaging,
 )
-from fcsim.schema.delivery import Carrier
+from fcsim.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.schema.nodes import (
     AbcRouting,
     DropshipNode,
@@ -82,11 +84,22 @@ class Scenario(Model):
     catalogue: Catalogue = Field(description="The products on sale.")
     demand: Demand = Field(description="The order stream.")
     promise: Promise = Field(default_factory=Promise, description="Delivery promise (D20).")
+    destinations: list[Destination] = Field(
+        default_factory=domestic_only,
+        min_length=1,
+        description="Destination zones and their shares of orders (D7, D8).",
+    )
     carriers: list[Carrier] = Field(min_length=1, description="Carrier services available.")
     packaging: list[PackagingOption] = Field(
         default_factory=default_packaging, min_length=1, description="Packaging materials (D6)."
     )
     returns: Returns = Field(default_factory=Returns, description="Return policy (D12).")
+    incidents: Incidents = Field(
+        default_factory=Incidents, description="Handling of lost and damaged parcels (D11)."
+    )
+    shipping_fee: ShippingFee = Field(
+        default_factory=ShippingFee, description="Shipping charged to customers (D20)."
+    )
     customers: Customers = Field(
         default_factory=Customers, description="Contacts and churn (D9, D13)."
     )
@@ -156,6 +169,7 @@ class Scenario(Model):
                     f"{', '.join(self.strategies)}",
                 )
             )
+        out += self._zone_problems()
         categories = [c.name for c in self.catalogue.categories]
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
@@ -167,8 +181,35 @@ class Scenario(Model):
                 out += self._node_problems(base, strat, carrier_names)
         return out
 
-    @staticmethod
-    def _node_problems(loc: Loc, node: Node, carrier_names: list[str]) -> list[tuple[Loc, str]]:
+    @property
+    def zone_names(self) -> list[str]:
+        """Names of the destination zones."""
+        return [d.zone for d in self.destinations]
+
+    def _zone_problems(self) -> list[tuple[Loc, str]]:
+        out: list[tuple[Loc, str]] = []
+        zones = self.zone_names
+        for name in sorted({z for z in zones if zones.count(z) > 1}):
+            out.append(
+                (("destinations", zones.index(name), "zone"), f"zone {name!r} is listed twice")
+            )
+        known = ", ".join(zones)
+        for i, c in enumerate(self.carriers):
+            for j, z in enumerate(c.serves or []):
+                if z not in zones:
+                    out.append(
+                        (("carriers", i, "serves", j), f"no destination zone {z!r}; zones: {known}")
+                    )
+            for z in c.zones:
+                if z not in zones:
+                    out.append(
+                        (("carriers", i, "zones", z), f"no destination zone {z!r}; zones: {known}")
+                    )
+        return out
+
+    def _node_problems(
+        self, loc: Loc, node: Node, carrier_names: list[str]
+    ) -> list[tuple[Loc, str]]:
         out: list[tuple[Loc, str]] = []
         for i, cname in enumerate(node.carriers):
             if cname not in carrier_names:
@@ -178,6 +219,16 @@ class Scenario(Model):
                         f"no carrier named {cname!r}; carriers are: {', '.join(carrier_names)}",
                     )
                 )
+        if all(c in carrier_names for c in node.carriers):
+            usable = [self.carrier(c) for c in node.carriers]
+            for zone in self.zone_names:
+                if not any(c.serves_zone(zone) for c in usable):
+                    out.append(
+                        (
+                            (*loc, "carriers"),
+                            f"none of these carriers serves destination zone {zone!r}",
+                        )
+                    )
         return out
 
     @staticmethod

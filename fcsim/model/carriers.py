@@ -1,11 +1,13 @@
-"""Carriers: cutoffs, collection, transit, lateness, compensation and losses (D7, D10, D11, D20).
+"""Carriers: cutoffs, collection, transit, customs, lateness, compensation, losses (D7-D11, D20).
 
 Place in the flow: nothing here competes for a resource, so nothing here is a SimPy event
 (DESIGN principle 2). A node calls `dispatch` with a batch of parcels that are ready at its dock
 (once per day for warehouses, once per run for a dropship supplier). For each parcel, vectorised:
-price every allowed carrier, find its collection day (the first collection day whose cutoff the
-parcel makes) and nominal delivery day, let the carrier policy choose, then draw lateness and
-loss from counter-based noise keyed by the order (common random numbers across strategies).
+price every allowed carrier for the parcel's destination zone and chargeable weight, find its
+collection day (the first collection day whose cutoff the parcel makes) and nominal delivery day,
+let the carrier policy choose, then draw lateness, customs delays, loss and damage from
+counter-based noise keyed by the order (common random numbers across strategies). Lost and
+damaged parcels are replaced (or refunded) per the scenario's incident policy.
 """
 
 from __future__ import annotations
@@ -18,23 +20,28 @@ from fcsim.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.parcels import Parcels
 from fcsim.policies import get_policy
 from fcsim.schema.base import minutes_of
-from fcsim.schema.business import Promise
-from fcsim.schema.delivery import Carrier
+from fcsim.schema.business import Incidents, Promise
+from fcsim.schema.delivery import Carrier, Destination, RateBand
 from fcsim.streams import Streams
 
 # fields of the "transit" noise, per (order, slot)
-_ON_TIME, _DELAY, _LOSS, _TIME, _CLAIM = range(5)
+_ON_TIME, _DELAY, _LOSS, _TIME, _CLAIM, _DAMAGE, _CLEAR, _HOLD, _HOLD_DAYS = range(9)
 
 
-def rate(carrier: Carrier, weight_kg: np.ndarray) -> np.ndarray:
-    """Rate-card price of parcels of the given weights (EUR, before discount)."""
-    kg = np.array([b.max_kg for b in carrier.rate_card])
-    price = np.array([b.price_eur for b in carrier.rate_card])
+def rate(card: list[RateBand], extra_per_kg: float, weight_kg: np.ndarray) -> np.ndarray:
+    """Rate-card price of parcels of the given chargeable weights (EUR, before discount)."""
+    kg = np.array([b.max_kg for b in card])
+    price = np.array([b.price_eur for b in card])
     band = np.searchsorted(kg, weight_kg, side="left")
     over = band >= len(kg)
     out = price[np.minimum(band, len(kg) - 1)].copy()
-    out[over] += (weight_kg[over] - kg[-1]) * carrier.price_per_extra_kg_eur
+    out[over] += (weight_kg[over] - kg[-1]) * extra_per_kg
     return out
+
+
+def chargeable_kg(carrier: Carrier, weight_kg: np.ndarray, volume_l: np.ndarray) -> np.ndarray:
+    """The larger of actual and volumetric weight."""
+    return np.maximum(weight_kg, volume_l * carrier.dim_factor_kg_per_l)
 
 
 def compensation_share(carrier: Carrier, days_late: np.ndarray) -> np.ndarray:
@@ -48,7 +55,7 @@ def compensation_share(carrier: Carrier, days_late: np.ndarray) -> np.ndarray:
 
 
 def promised_days(
-    created_min: np.ndarray, promise: Promise, business_days: int, bd: BusinessDays
+    created_min: np.ndarray, promise: Promise, business_days: int | np.ndarray, bd: BusinessDays
 ) -> np.ndarray:
     """Promised delivery day of orders created at `created_min` (D+N business days).
 
@@ -68,28 +75,46 @@ class CarrierChoice:
     discount: float
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Scenario-wide figures that dispatch needs besides the carriers."""
+
+    carriers: list[Carrier]
+    destinations: list[Destination]
+    incidents: Incidents
+    bd: BusinessDays
+
+
+def _days(dist, u: np.ndarray) -> np.ndarray:
+    return np.maximum(0, np.ceil(dist.ppf(u))).astype(np.int64)
+
+
 def dispatch(
-    parcels: Parcels,
-    idx: np.ndarray,
-    choice: CarrierChoice,
-    carriers: list[Carrier],
-    bd: BusinessDays,
-    streams: Streams,
+    parcels: Parcels, idx: np.ndarray, choice: CarrierChoice, dl: Delivery, streams: Streams
 ) -> None:
     """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns."""
     if len(idx) == 0:
         return
+    bd = dl.bd
     ready = parcels.ready_min[idx]
-    weight = parcels.weight_kg[idx]
+    zone = parcels.zone[idx]
     k = len(choice.carriers)
-    price = np.empty((len(idx), k))
+    price = np.full((len(idx), k), np.inf)
     ship_day = np.empty((len(idx), k), dtype=np.int64)
     nominal = np.empty((len(idx), k), dtype=np.int64)
+    transit = np.zeros((len(idx), k), dtype=np.int64)
     for j, ci in enumerate(choice.carriers):
-        c = carriers[ci]
-        price[:, j] = rate(c, weight) * (1.0 - choice.discount)
+        c = dl.carriers[ci]
+        kg = chargeable_kg(c, parcels.weight_kg[idx], parcels.parcel_volume_l[idx])
+        for zi, dest in enumerate(dl.destinations):
+            m = zone == zi
+            if not m.any() or not c.serves_zone(dest.zone):
+                continue
+            card = c.card_for(dest.zone)
+            price[m, j] = rate(card, c.price_per_extra_kg_eur, kg[m]) * (1.0 - choice.discount)
+            transit[m, j] = c.transit_for(dest.zone)
         ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
-        nominal[:, j] = bd.offset(ship_day[:, j], c.transit_days, c.delivery_days)
+        nominal[:, j] = bd.offset(ship_day[:, j], transit[:, j], c.delivery_days)
     promised = parcels.promised_day[idx]
     col = get_policy("carrier", choice.policy)(price, nominal, promised)
     rows = np.arange(len(idx))
@@ -97,43 +122,86 @@ def dispatch(
     parcels.carrier[idx] = chosen
     parcels.shipping_eur[idx] = price[rows, col]
     sday = ship_day[rows, col]
+    ztransit = transit[rows, col]
+    customs_days = _customs(parcels, idx, zone, dl, streams)
 
     order, slot = parcels.order[idx], parcels.slot[idx]
     for ci in np.unique(chosen):
-        c = carriers[ci]
+        c = dl.carriers[ci]
         m = chosen == ci
         sub = idx[m]
-        o, s = order[m], slot[m]
-        cut = minutes_of(c.cutoff)
-        parcels.ship_min[sub] = sday[m] * MIN_PER_DAY + cut
+
+        def noise(field: int, o=order[m], s=slot[m]) -> np.ndarray:
+            return streams.keyed("transit", o, s, field)
+
+        parcels.ship_min[sub] = sday[m] * MIN_PER_DAY + minutes_of(c.cutoff)
         month = bd.date_of(sday[m]).astype("datetime64[M]").astype(np.int64) % 12
         by_month = c.on_time_probability_by_month
-        p_on = (
-            np.asarray(by_month)[month]
-            if by_month is not None
-            else np.full(len(sub), c.on_time_probability)
-        )
-        late = streams.keyed("transit", o, s, _ON_TIME) >= p_on
-        delay = np.where(
-            late,
-            np.maximum(1, np.ceil(c.delay_days.ppf(streams.keyed("transit", o, s, _DELAY)))),
-            0,
-        ).astype(np.int64)
-        dday = bd.offset(sday[m], c.transit_days + delay, c.delivery_days)
+        p_on = np.asarray(by_month)[month] if by_month is not None else c.on_time_probability
+        late = noise(_ON_TIME) >= p_on
+        delay = np.where(late, np.maximum(1, _days(c.delay_days, noise(_DELAY))), 0)
+        guaranteed = ztransit[m]
+        dday = bd.offset(sday[m], guaranteed + delay + customs_days[m], c.delivery_days)
         lo, hi = minutes_of(c.delivery_from), minutes_of(c.delivery_until)
-        tod = lo + (hi - lo) * streams.keyed("transit", o, s, _TIME)
-        lost = streams.keyed("transit", o, s, _LOSS) < c.loss_probability
+        tod = lo + (hi - lo) * noise(_TIME)
+        lost = noise(_LOSS) < c.loss_probability
+        damaged = ~lost & (noise(_DAMAGE) < c.damage_probability)
         parcels.lost[sub] = lost
-        parcels.delivery_min[sub] = np.where(lost, np.nan, dday * MIN_PER_DAY + tod)
+        parcels.damaged[sub] = damaged
         parcels.carrier_days_late[sub] = np.where(lost, 0, delay)
+        delivered = dday * MIN_PER_DAY + tod
+        parcels.first_delivery_min[sub] = np.where(lost, np.nan, delivered)
+        inc = dl.incidents
+        if inc.reship:
+            # lost: noticed some days after the expected (nominal) delivery, then replaced;
+            # damaged: reported after delivery, then replaced. Replacements travel nominally.
+            expected = bd.offset(sday[m], guaranteed + customs_days[m], c.delivery_days)
+            resend_lost = bd.offset(
+                expected, inc.lost_detected_after_business_days, c.collection_days
+            )
+            resend_dmg = bd.offset(dday, inc.damage_reported_after_business_days, c.collection_days)
+            resend = np.where(lost, resend_lost, resend_dmg)
+            again = bd.offset(resend, guaranteed + customs_days[m], c.delivery_days)
+            replaced = lost | damaged
+            parcels.reshipped[sub] = replaced
+            delivered = np.where(replaced, again * MIN_PER_DAY + tod, delivered)
+            parcels.delivery_min[sub] = delivered
+        else:
+            parcels.delivery_min[sub] = np.where(lost, np.nan, delivered)
         if c.compensation is not None:
             share = compensation_share(c, delay)
-            claimed = (
-                (share > 0)
-                & ~lost
-                & (streams.keyed("transit", o, s, _CLAIM) < c.compensation.claim_rate)
-            )
+            claimed = (share > 0) & ~lost & (noise(_CLAIM) < c.compensation.claim_rate)
             parcels.claims[sub] = claimed
             parcels.compensation_eur[sub] = np.where(
                 claimed, np.round(share * parcels.shipping_eur[sub], 2), 0.0
             )
+        if c.insurance is not None:
+            parcels.insurance_eur[sub] = np.round(
+                c.insurance.premium_share_of_value * parcels.value_eur[sub], 2
+            )
+            parcels.insurance_paid_eur[sub] = np.where(
+                lost | damaged, c.insurance.covered_share * parcels.goods_cost_eur[sub], 0.0
+            )
+
+
+def _customs(
+    parcels: Parcels, idx: np.ndarray, zone: np.ndarray, dl: Delivery, streams: Streams
+) -> np.ndarray:
+    """Business days of customs clearance and holds; fills the merchant-paid duties (DDP)."""
+    days = np.zeros(len(idx), dtype=np.int64)
+    for zi, dest in enumerate(dl.destinations):
+        cu = dest.customs
+        m = zone == zi
+        if cu is None or not m.any():
+            continue
+        o, s = parcels.order[idx[m]], parcels.slot[idx[m]]
+        clear = _days(cu.clearance_business_days, streams.keyed("transit", o, s, _CLEAR))
+        held = streams.keyed("transit", o, s, _HOLD) < cu.hold_probability
+        hold = np.where(
+            held, _days(cu.hold_business_days, streams.keyed("transit", o, s, _HOLD_DAYS)), 0
+        )
+        days[m] = clear + hold
+        parcels.customs_days[idx[m]] = clear + hold
+        duties = cu.duties_rate * parcels.value_eur[idx[m]] if cu.paid_by == "merchant" else 0.0
+        parcels.duties_eur[idx[m]] = np.round(duties + cu.brokerage_eur_per_parcel, 2)
+    return days

@@ -13,6 +13,7 @@ import simpy
 from fcsim.calendar import BusinessDays
 from fcsim.catalogue import CatalogueArrays
 from fcsim.demand import Orders
+from fcsim.model.carriers import Delivery
 from fcsim.model.parcels import Parcels
 from fcsim.scenario import Scenario
 from fcsim.streams import Streams
@@ -29,6 +30,7 @@ class RunContext:
     parcels: Parcels
     streams: Streams
     bd: BusinessDays
+    delivery: Delivery
     n_days: int  # horizon + drain: days simulated
     calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
 

@@ -17,8 +17,8 @@ import simpy
 
 from fcsim.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders
-from fcsim.model.carriers import promised_days
+from fcsim.demand import Orders, order_zones
+from fcsim.model.carriers import Delivery, promised_days
 from fcsim.model.context import RunContext
 from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.supplier import SupplierModel
@@ -82,13 +82,19 @@ def run_strategy(
     names = list(nodes)
     parcels = split_orders(orders, catalogue, sku_nodes(scenario, strategy, catalogue))
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    parcels.zone[:] = order_zones(scenario.destinations, orders.n, streams)[parcels.order]
     promise = scenario.promise
+    zone_days = np.array(
+        [
+            promise.business_days if d.promise_business_days is None else d.promise_business_days
+            for d in scenario.destinations
+        ]
+    )
     for i, node in enumerate(nodes.values()):
         m = parcels.node == i
         days = node.promise_business_days
-        parcels.promised_day[m] = promised_days(
-            parcels.created_min[m], promise, promise.business_days if days is None else days, bd
-        )
+        n_days = zone_days[parcels.zone[m]] if days is None else days
+        parcels.promised_day[m] = promised_days(parcels.created_min[m], promise, n_days, bd)
     n_days = scenario.horizon_days + scenario.drain_days
     env = _CountingEnvironment()
     ctx = RunContext(
@@ -99,6 +105,7 @@ def run_strategy(
         parcels=parcels,
         streams=streams,
         bd=bd,
+        delivery=Delivery(scenario.carriers, scenario.destinations, scenario.incidents, bd),
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
     )

@@ -36,7 +36,7 @@ def pack_work(
     ids: np.ndarray,
     streams: Streams,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(pack minutes, packaging cost EUR, packaging option index) for parcels `ids`."""
+    """(pack minutes, packaging cost EUR, packed volume in litres) for parcels `ids`."""
     table = packaging_table(options)
     choice, count = get_policy("packaging", cfg.policy)(
         parcels.volume_l[ids], parcels.all_soft[ids], parcels.any_fragile[ids], table
@@ -46,4 +46,5 @@ def pack_work(
         base + cfg.pack_min_per_unit * parcels.units[ids] + table.extra_pack_min[choice] * count
     )
     cost = table.cost_eur[choice] * count + cfg.branded_extra_eur
-    return minutes, cost, choice
+    packed_l = np.maximum(table.max_volume_l[choice] * count, parcels.volume_l[ids])
+    return minutes, cost, packed_l

@@ -39,13 +39,16 @@ class Parcels:
     goods_cost_eur: np.ndarray
     all_soft: np.ndarray
     any_fragile: np.ndarray
+    zone: np.ndarray = field(init=False)  # destination zone index (set by the network)
+    parcel_volume_l: np.ndarray = field(init=False)  # packed volume (content until packed)
     # outcome columns (nan / -1 / False until set)
     stock_ok_min: np.ndarray = field(init=False)
     pick_start_min: np.ndarray = field(init=False)
     picked_min: np.ndarray = field(init=False)
     ready_min: np.ndarray = field(init=False)
     ship_min: np.ndarray = field(init=False)
-    delivery_min: np.ndarray = field(init=False)
+    delivery_min: np.ndarray = field(init=False)  # final delivery (a replacement's, if any)
+    first_delivery_min: np.ndarray = field(init=False)  # the first attempt (nan when lost)
     promised_day: np.ndarray = field(init=False)
     carrier: np.ndarray = field(init=False)
     shipping_eur: np.ndarray = field(init=False)
@@ -54,6 +57,12 @@ class Parcels:
     claims: np.ndarray = field(init=False)
     carrier_days_late: np.ndarray = field(init=False)
     lost: np.ndarray = field(init=False)
+    damaged: np.ndarray = field(init=False)
+    reshipped: np.ndarray = field(init=False)
+    insurance_eur: np.ndarray = field(init=False)
+    insurance_paid_eur: np.ndarray = field(init=False)
+    customs_days: np.ndarray = field(init=False)
+    duties_eur: np.ndarray = field(init=False)
     cancelled: np.ndarray = field(init=False)
     units_short: np.ndarray = field(init=False)  # units not supplied (lost sales)
     short_value_eur: np.ndarray = field(init=False)
@@ -67,6 +76,10 @@ class Parcels:
         for name in ("stock_ok_min", "pick_start_min", "picked_min", "ready_min", "ship_min"):
             setattr(self, name, _nan(n))
         self.delivery_min = _nan(n)
+        self.first_delivery_min = _nan(n)
+        self.zone = np.zeros(n, dtype=np.int16)
+        self.parcel_volume_l = self.volume_l.copy()
+        self.customs_days = np.zeros(n, dtype=np.int16)
         self.promised_day = np.zeros(n, dtype=np.int64)
         self.carrier = np.full(n, -1, dtype=np.int16)
         self.carrier_days_late = np.zeros(n, dtype=np.int16)
@@ -76,9 +89,12 @@ class Parcels:
             "compensation_eur",
             "short_value_eur",
             "short_margin_eur",
+            "insurance_eur",
+            "insurance_paid_eur",
+            "duties_eur",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("claims", "lost", "cancelled"):
+        for name in ("claims", "lost", "cancelled", "damaged", "reshipped"):
             setattr(self, name, np.zeros(n, dtype=bool))
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int32))

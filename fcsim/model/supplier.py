@@ -70,7 +70,7 @@ class SupplierModel:
         choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
-        dispatch(p, live, choice, ctx.scenario.carriers, ctx.bd, st)
+        dispatch(p, live, choice, ctx.delivery, st)
         plan_returns(
             p,
             live,

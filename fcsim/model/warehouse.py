@@ -54,8 +54,11 @@ class WarehouseModel:
         )
         p = ctx.parcels
         self.pick = pick_work(cfg.picking, p, ids, ctx.streams)
-        self.pack_min, pack_cost, _ = pack_work(cfg.packing, sc.packaging, p, ids, ctx.streams)
+        self.pack_min, pack_cost, packed_l = pack_work(
+            cfg.packing, sc.packaging, p, ids, ctx.streams
+        )
         p.packaging_eur[ids] = pack_cost
+        p.parcel_volume_l[ids] = packed_l
         self.choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
@@ -205,7 +208,7 @@ class WarehouseModel:
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
-        dispatch(ctx.parcels, g, self.choice, ctx.scenario.carriers, ctx.bd, ctx.streams)
+        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams)
         plan_returns(
             ctx.parcels,
             g,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fcsim.policies import batching, carrier, packaging, replenishment, routing
+from fcsim.policies import batching, carrier, packaging, replenishment, routing, shipping_fee
 
 _TABLES: dict[str, dict[str, Callable[..., Any]]] = {
     "batching": batching.POLICIES,
@@ -18,6 +18,7 @@ _TABLES: dict[str, dict[str, Callable[..., Any]]] = {
     "packaging": packaging.POLICIES,
     "replenishment": replenishment.POLICIES,
     "routing": routing.POLICIES,
+    "shipping_fee": shipping_fee.POLICIES,
 }
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from fcsim.policies import policy_names
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 MON_FRI: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -55,6 +57,18 @@ Name = Annotated[
     ),
 ]
 """A name usable in dotted keys: letters, digits, `_` and `-`."""
+
+
+def registered_policy(kind: str) -> object:
+    """A string type that must name a registered policy of `kind` (an enum in the JSON Schema)."""
+    names = policy_names(kind)
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"unknown {kind} policy {value!r}; choose one of: {', '.join(names)}")
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": names})]
 
 
 class Model(BaseModel):

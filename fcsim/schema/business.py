@@ -12,7 +12,18 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from fcsim.distributions import Deterministic, Distribution, Empirical
-from fcsim.schema.base import MON_FRI, Model, Name, NonNegative, Probability, TimeOfDay, Weekday
+from fcsim.schema.base import (
+    MON_FRI,
+    Model,
+    Name,
+    NonNegative,
+    Probability,
+    TimeOfDay,
+    Weekday,
+    registered_policy,
+)
+
+ShippingFeePolicy = registered_policy("shipping_fee")
 
 
 class Calendar(Model):
@@ -180,6 +191,9 @@ class Returns(Model):
         default=0.8,
         description="Share of returned units restocked as new; the rest is written off.",
     )
+    refund_business_days: int = Field(
+        default=2, ge=0, le=60, description="Business days from return receipt to the refund."
+    )
 
 
 class Customers(Model):
@@ -213,6 +227,42 @@ class Customers(Model):
     )
     retention_years: NonNegative = Field(
         default=2.0, description="Years of future orders lost with a churned customer."
+    )
+
+
+class Incidents(Model):
+    """What the merchant does about lost and damaged parcels (D11)."""
+
+    reship: bool = Field(
+        default=True,
+        description="Send a replacement (true) or refund the customer (false, a lost sale).",
+    )
+    lost_detected_after_business_days: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="Business days after the expected delivery before a lost parcel is "
+        "acknowledged and replaced.",
+    )
+    damage_reported_after_business_days: int = Field(
+        default=1, ge=0, le=60, description="Business days after delivery to report damage."
+    )
+
+
+class ShippingFee(Model):
+    """What customers pay for shipping at checkout (D20); revenue set against shipping cost."""
+
+    policy: ShippingFeePolicy = Field(  # type: ignore[valid-type]
+        default="free_above",
+        description="free; flat fee; flat fee unless the basket reaches a threshold; or the "
+        "carrier's rate passed on (with a markup).",
+    )
+    flat_eur: NonNegative = Field(default=4.9, description="Flat shipping fee per order, EUR.")
+    free_above_eur: NonNegative = Field(
+        default=60.0, description="Basket value (EUR) from which shipping is free."
+    )
+    carrier_rate_markup: float = Field(
+        default=0.0, ge=-1, le=5, description="Markup on the carrier rate (0.1 = +10 %)."
     )
 
 

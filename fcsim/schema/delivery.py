@@ -64,6 +64,41 @@ class Compensation(Model):
         return steps
 
 
+class ZoneService(Model):
+    """A carrier's terms for one destination zone, where they differ from its defaults."""
+
+    rate_card: list[RateBand] | None = Field(
+        default=None, description="Price per parcel by weight band for this zone."
+    )
+    transit_days: int | None = Field(
+        default=None, ge=0, le=90, description="Guaranteed transit to this zone, delivery days."
+    )
+
+    @field_validator("rate_card")
+    @classmethod
+    def _ascending(cls, bands: list[RateBand] | None) -> list[RateBand] | None:
+        if bands is not None:
+            _check_ascending(bands)
+        return bands
+
+
+def _check_ascending(bands: list[RateBand]) -> None:
+    kg = [b.max_kg for b in bands]
+    if kg != sorted(set(kg)):
+        raise ValueError(f"max_kg must be strictly ascending (got {kg})")
+
+
+class Insurance(Model):
+    """Shipping insurance (D11): a premium per parcel, repaid goods for lost or damaged ones."""
+
+    premium_share_of_value: Probability = Field(
+        default=0.01, description="Premium per parcel as a share of the goods' selling value."
+    )
+    covered_share: Probability = Field(
+        default=1.0, description="Share of the goods' cost repaid for a lost or damaged parcel."
+    )
+
+
 class Carrier(Model):
     """A carrier service: collection cutoff, rate card, transit and reliability."""
 
@@ -86,7 +121,20 @@ class Carrier(Model):
         description="Weekdays on which the carrier delivers; transit counts these days.",
     )
     rate_card: list[RateBand] = Field(
-        min_length=1, description="Price per parcel by weight band (ascending max_kg)."
+        min_length=1,
+        description="Price per parcel by chargeable-weight band (ascending max_kg), for every "
+        "destination zone without its own card in `zones`.",
+    )
+    dim_factor_kg_per_l: NonNegative = Field(
+        default=0.2,
+        description="Volumetric weight per litre of parcel (0.2 = 1 kg per 5,000 cm3); the "
+        "chargeable weight is the larger of actual and volumetric weight. 0 disables it.",
+    )
+    serves: list[Name] | None = Field(
+        default=None, description="Destination zones served (default: every zone)."
+    )
+    zones: dict[Name, ZoneService] = Field(
+        default_factory=dict, description="Per-zone rate card and transit, where they differ."
     )
     price_per_extra_kg_eur: NonNegative = Field(
         default=1.0, description="Price per kg above the heaviest band, EUR."
@@ -117,6 +165,12 @@ class Carrier(Model):
     loss_probability: Probability = Field(
         default=0.005, description="Probability that a parcel is lost (D11)."
     )
+    damage_probability: Probability = Field(
+        default=0.007, description="Probability that a parcel arrives damaged (D11, 0.5-1 %)."
+    )
+    insurance: Insurance | None = Field(
+        default=None, description="Shipping insurance bought with this service, if any."
+    )
     compensation: Compensation | None = Field(
         default=None, description="Lateness guarantee; omit when the service guarantees nothing."
     )
@@ -124,10 +178,22 @@ class Carrier(Model):
     @field_validator("rate_card")
     @classmethod
     def _ascending(cls, bands: list[RateBand]) -> list[RateBand]:
-        kg = [b.max_kg for b in bands]
-        if kg != sorted(set(kg)):
-            raise ValueError(f"max_kg must be strictly ascending (got {kg})")
+        _check_ascending(bands)
         return bands
+
+    def serves_zone(self, zone: str) -> bool:
+        """Whether this service delivers to `zone`."""
+        return self.serves is None or zone in self.serves
+
+    def card_for(self, zone: str) -> list[RateBand]:
+        """The rate card that applies to `zone`."""
+        z = self.zones.get(zone)
+        return z.rate_card if z is not None and z.rate_card is not None else self.rate_card
+
+    def transit_for(self, zone: str) -> int:
+        """Guaranteed transit (delivery days) to `zone`."""
+        z = self.zones.get(zone)
+        return z.transit_days if z is not None and z.transit_days is not None else self.transit_days
 
     @model_validator(mode="after")
     def _window(self) -> Carrier:
@@ -137,3 +203,50 @@ class Carrier(Model):
                 f"delivery_from ({self.delivery_from})"
             )
         return self
+
+
+class Customs(Model):
+    """Customs for a destination zone outside the customs union (D8)."""
+
+    clearance_business_days: Distribution = Field(
+        default_factory=lambda: Empirical(dist="empirical", values=[1, 2, 3], weights=[5, 3, 2]),
+        description="Business days added to transit for clearance; rounded up.",
+    )
+    hold_probability: Probability = Field(
+        default=0.03, description="Probability a parcel is held for inspection."
+    )
+    hold_business_days: Distribution = Field(
+        default_factory=lambda: Empirical(dist="empirical", values=[2, 4, 7]),
+        description="Extra business days when held; rounded up.",
+    )
+    duties_rate: float = Field(
+        default=0.2,
+        ge=0,
+        le=2,
+        description="Duties and import taxes as a share of the goods' selling value.",
+    )
+    paid_by: Literal["merchant", "customer"] = Field(
+        default="customer",
+        description="Who pays duties: merchant (DDP, a cost) or customer (DAP).",
+    )
+    brokerage_eur_per_parcel: NonNegative = Field(
+        default=0.0, description="Customs brokerage fee per parcel paid by the merchant, EUR."
+    )
+
+
+class Destination(Model):
+    """A destination zone and its share of the orders (D7, D8)."""
+
+    zone: Name = Field(description="Zone name, used by carriers' `serves` and `zones`.")
+    share: float = Field(gt=0, description="Relative share of orders (normalised).")
+    customs: Customs | None = Field(
+        default=None, description="Customs, when the zone is outside the customs union."
+    )
+    promise_business_days: int | None = Field(
+        default=None, ge=0, le=60, description="Promise for this zone, if different (D20)."
+    )
+
+
+def domestic_only() -> list[Destination]:
+    """The default: every order goes to one domestic zone."""
+    return [Destination(zone="domestic", share=1.0)]

@@ -9,29 +9,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from fcsim.distributions import Deterministic, Distribution, Lognormal, Triangular
-from fcsim.policies import policy_names
-from fcsim.schema.base import MON_FRI, Model, Name, NonNegative, Probability, TimeOfDay, Weekday
+from fcsim.schema.base import (
+    MON_FRI,
+    Model,
+    Name,
+    NonNegative,
+    Probability,
+    TimeOfDay,
+    Weekday,
+    registered_policy,
+)
 
-
-def _policy(kind: str) -> object:
-    """A string type that must name a registered policy of `kind` (enum in the JSON Schema)."""
-    names = policy_names(kind)
-
-    def check(value: str) -> str:
-        if value not in names:
-            raise ValueError(f"unknown {kind} policy {value!r}; choose one of: {', '.join(names)}")
-        return value
-
-    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": names})]
-
-
-BatchingPolicy = _policy("batching")
-PackagingPolicy = _policy("packaging")
-ReplenishmentPolicy = _policy("replenishment")
-CarrierPolicy = _policy("carrier")
+BatchingPolicy = registered_policy("batching")
+PackagingPolicy = registered_policy("packaging")
+ReplenishmentPolicy = registered_policy("replenishment")
+CarrierPolicy = registered_policy("carrier")
 
 
 class Shift(Model):
