@@ -165,7 +165,9 @@ def evaluate(
     oc = order_outcomes(scenario, run, orders, catalogue, streams)
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
-    led = ledger(scenario, strategy, run, catalogue, oc.reaction, oc.value_eur, order_day, window)
+    led = ledger(
+        scenario, strategy, run, orders, catalogue, oc.reaction, oc.value_eur, order_day, window
+    )
     w = oc.in_window
     n_orders = int(w.sum())
     finished = w & ~oc.in_progress & ~oc.cancelled

@@ -28,11 +28,12 @@ from fcsim.schema.business import (
     ShippingFee,
     default_packaging,
 )
+from fcsim.schema.crosscheck import restriction_problems, routing_problems
 from fcsim.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.schema.nodes import (
-    AbcRouting,
     DropshipNode,
     HybridStrategy,
+    MarketplaceNode,
     Node,
     SelfNode,
     Strategy,
@@ -47,6 +48,7 @@ __all__ = [
     "DropshipNode",
     "HybridStrategy",
     "Loc",
+    "MarketplaceNode",
     "Node",
     "Scenario",
     "SelfNode",
@@ -170,11 +172,11 @@ class Scenario(Model):
                 )
             )
         out += self._zone_problems()
-        categories = [c.name for c in self.catalogue.categories]
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
+            out += restriction_problems(self, sname)
             if isinstance(strat, HybridStrategy):
-                out += self._routing_problems(base, strat, categories)
+                out += routing_problems(self, base, strat)
                 for nname, node in strat.nodes.items():
                     out += self._node_problems((*base, "nodes", nname), node, carrier_names)
             else:
@@ -229,42 +231,4 @@ class Scenario(Model):
                             f"none of these carriers serves destination zone {zone!r}",
                         )
                     )
-        return out
-
-    @staticmethod
-    def _routing_problems(
-        loc: Loc, strat: HybridStrategy, categories: list[str]
-    ) -> list[tuple[Loc, str]]:
-        out: list[tuple[Loc, str]] = []
-        nodes = list(strat.nodes)
-        r = strat.routing
-        targets = dict(r.assign)
-        if not isinstance(r, AbcRouting):
-            targets["default"] = r.default
-            for cat in r.assign:
-                if cat not in categories:
-                    out.append(
-                        (
-                            (*loc, "routing", "assign", cat),
-                            f"no category named {cat!r}; categories are: {', '.join(categories)}",
-                        )
-                    )
-        for key, target in targets.items():
-            if target not in nodes:
-                where = (
-                    (*loc, "routing", "default")
-                    if key == "default"
-                    else (
-                        *loc,
-                        "routing",
-                        "assign",
-                        key,
-                    )
-                )
-                out.append(
-                    (
-                        where,
-                        f"no node named {target!r} in this strategy; nodes are: {', '.join(nodes)}",
-                    )
-                )
         return out

@@ -26,12 +26,12 @@ class Inventory:
     def __init__(
         self,
         daily_units: np.ndarray,
-        served: np.ndarray,
         cfg: Replenishment,
         on_available: Callable[[int], None],
     ) -> None:
+        """`daily_units`: expected units per day of each SKU at this node (0 = not stocked)."""
         self.cfg = cfg
-        daily = np.where(served, daily_units, 0.0)
+        daily = np.asarray(daily_units, dtype=float)
         self.reorder_point = cfg.reorder_point_days * daily
         self.order_up_to = cfg.order_up_to_days * daily
         cover = cfg.order_up_to_days if cfg.initial_cover_days is None else cfg.initial_cover_days

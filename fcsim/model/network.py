@@ -24,6 +24,7 @@ from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.supplier import SupplierModel
 from fcsim.model.warehouse import NodeResult, WarehouseModel
 from fcsim.policies import get_policy
+from fcsim.policies.routing import LineFacts
 from fcsim.scenario import DropshipNode, HybridStrategy, Scenario
 from fcsim.streams import Streams
 
@@ -43,19 +44,35 @@ class StrategyRun:
     events: int
 
 
-def sku_nodes(scenario: Scenario, strategy: str, catalogue: CatalogueArrays) -> np.ndarray:
-    """Node index serving each SKU."""
+def line_facts(
+    scenario: Scenario, orders: Orders, catalogue: CatalogueArrays, order_zone: np.ndarray
+) -> LineFacts:
+    """What routing may use about each order line."""
+    sku = orders.line_sku
+    order = orders.line_order
+    day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
+    dates = np.datetime64(scenario.start_date, "D") + day.astype("timedelta64[D]")
+    month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    mday = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    return LineFacts(
+        sales_rank=catalogue.sales_rank[sku],
+        n_skus=catalogue.n,
+        category=catalogue.category[sku],
+        category_names=catalogue.category_names,
+        zone=order_zone[order],
+        zone_names=scenario.zone_names,
+        month=month[order],
+        month_day=(month * 100 + mday)[order],
+    )
+
+
+def line_nodes(scenario: Scenario, strategy: str, facts: LineFacts) -> np.ndarray:
+    """Node index serving each order line."""
     strat = scenario.strategies[strategy]
     if not isinstance(strat, HybridStrategy):
-        return np.zeros(catalogue.n, dtype=np.int64)
+        return np.zeros(len(facts.sales_rank), dtype=np.int64)
     route = get_policy("routing", strat.routing.policy)
-    return route(
-        strat.routing,
-        catalogue.sales_rank,
-        catalogue.category,
-        catalogue.category_names,
-        list(strat.nodes),
-    ).astype(np.int64)
+    return route(strat.routing, facts, list(strat.nodes)).astype(np.int64)
 
 
 class _CountingEnvironment(simpy.Environment):
@@ -80,9 +97,11 @@ def run_strategy(
     """Simulate `strategy` on `orders` and return the filled parcel columns."""
     nodes = scenario.nodes_of(strategy)
     names = list(nodes)
-    parcels = split_orders(orders, catalogue, sku_nodes(scenario, strategy, catalogue))
+    zones = order_zones(scenario.destinations, orders.n, streams)
+    facts = line_facts(scenario, orders, catalogue, zones)
+    parcels = split_orders(orders, catalogue, line_nodes(scenario, strategy, facts))
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
-    parcels.zone[:] = order_zones(scenario.destinations, orders.n, streams)[parcels.order]
+    parcels.zone[:] = zones[parcels.order]
     promise = scenario.promise
     zone_days = np.array(
         [

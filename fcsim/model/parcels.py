@@ -116,10 +116,9 @@ class Parcels:
         return self.lines[pos], np.repeat(np.arange(len(ids)), counts)
 
 
-def split_orders(orders: Orders, catalogue: CatalogueArrays, sku_node: np.ndarray) -> Parcels:
+def split_orders(orders: Orders, catalogue: CatalogueArrays, line_node: np.ndarray) -> Parcels:
     """One parcel per (order, node serving some of its lines), sorted by order then node."""
     line_order = orders.line_order
-    line_node = sku_node[orders.line_sku]
     perm = np.lexsort((line_node, line_order))
     po, pn = line_order[perm], line_node[perm]
     new = np.ones(len(perm), dtype=bool)

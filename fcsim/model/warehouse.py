@@ -37,6 +37,16 @@ class NodeResult:
     staff_minutes_by_day: np.ndarray | None = None  # paid working minutes per person per day
 
 
+def demand_share(ctx: RunContext, ids: np.ndarray) -> np.ndarray:
+    """Share of each SKU's units that the parcels `ids` carry (what routing sends this node)."""
+    lines, _ = ctx.parcels.lines_of_many(ids)
+    o = ctx.orders
+    n = ctx.catalogue.n
+    here = np.bincount(o.line_sku[lines], weights=o.line_units[lines], minlength=n)
+    total = np.bincount(o.line_sku, weights=o.line_units, minlength=n)
+    return np.divide(here, total, out=np.zeros(n), where=total > 0)
+
+
 class WarehouseModel:
     """The SimPy processes of one warehouse node."""
 
@@ -63,11 +73,10 @@ class WarehouseModel:
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
         n_days = ctx.n_days
-        served = np.zeros(ctx.catalogue.n, dtype=bool)
-        lines, _ = p.lines_of_many(ids)
-        served[ctx.orders.line_sku[lines]] = True
         self.inventory = Inventory(
-            ctx.catalogue.daily_units, served, cfg.replenishment, self._stock_ok
+            ctx.catalogue.daily_units * demand_share(ctx, ids),
+            cfg.replenishment,
+            self._stock_ok,
         )
         self.pickers = StaffPool(
             ctx.env,
@@ -113,6 +122,7 @@ class WarehouseModel:
                 "stock_units",
                 "stock_pallets",
                 "stock_value_eur",
+                "stock_volume_l",
                 "backlog_parcels",
                 "waiting_for_stock",
                 "po_units",
@@ -198,6 +208,7 @@ class WarehouseModel:
             self.daily["stock_units"][day] = stock.sum()
             self.daily["stock_pallets"][day] = float((stock / cat.units_per_pallet).sum())
             self.daily["stock_value_eur"][day] = float(stock @ cat.cost_eur)
+            self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
 

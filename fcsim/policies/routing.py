@@ -1,47 +1,116 @@
-"""Which node serves each SKU in a hybrid strategy (D17).
+"""Which node serves each order line in a hybrid strategy (D17, D18).
 
-Place in the flow: `model/network.py` calls the policy once per run to map every SKU to a node;
-each order line then goes to its SKU's node, and an order becomes one parcel per node.
-Signature: `(config, sales_rank[n_skus], category[n_skus], category_names, node_names) ->
-node index[n_skus]`. `sales_rank` 0 is the best-seller.
+Place in the flow: `model/network.py` calls the policy once per run, vectorised over every order
+line, before the simulation; an order becomes one parcel per node serving some of its lines.
+The scenario check calls it too, over every (SKU, zone, month) combination, to find which
+categories can reach which node (3PL restrictions).
+Signature: `(config, facts: LineFacts, node_names) -> node index per line`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 
-def abc(
-    config: Any,
-    sales_rank: np.ndarray,
-    category: np.ndarray,
-    category_names: list[str],
-    node_names: list[str],
-) -> np.ndarray:
-    """Class A = the top `a_share` of SKUs by sales rank, B the next `b_share`, C the rest."""
-    n = len(sales_rank)
-    a_end = round(config.a_share * n)
-    b_end = round((config.a_share + config.b_share) * n)
-    cls = np.where(sales_rank < a_end, 0, np.where(sales_rank < b_end, 1, 2))
+@dataclass(frozen=True)
+class LineFacts:
+    """What is known of each order line when the order is placed."""
+
+    sales_rank: np.ndarray  # 0 = best-seller
+    n_skus: int
+    category: np.ndarray  # index into category_names
+    category_names: list[str]
+    zone: np.ndarray  # index into zone_names
+    zone_names: list[str]
+    month: np.ndarray  # 1..12, month the order is placed
+    month_day: np.ndarray  # MMDD as an integer (e.g. 1215 for 15 December)
+
+
+def abc_class(sales_rank: np.ndarray, n_skus: int, a_share: float, b_share: float) -> np.ndarray:
+    """0, 1, 2 for classes A, B, C: the top `a_share` of SKUs, the next `b_share`, the rest."""
+    a_end = round(a_share * n_skus)
+    b_end = round((a_share + b_share) * n_skus)
+    return np.where(sales_rank < a_end, 0, np.where(sales_rank < b_end, 1, 2))
+
+
+def abc(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
+    """By sales-rank class."""
+    cls = abc_class(facts.sales_rank, facts.n_skus, config.a_share, config.b_share)
     table = np.array([node_names.index(config.assign[c]) for c in ("A", "B", "C")])
     return table[cls]
 
 
-def by_category(
-    config: Any,
-    sales_rank: np.ndarray,
-    category: np.ndarray,
-    category_names: list[str],
-    node_names: list[str],
+def _by_name(
+    assign: dict[str, str], default: str, names: list[str], index: np.ndarray, nodes: list[str]
 ) -> np.ndarray:
+    table = np.array([nodes.index(assign.get(n, default)) for n in names], dtype=np.int64)
+    return table[index]
+
+
+def by_category(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
     """Each category to its listed node, others to the default node."""
-    default = node_names.index(config.default)
-    table = np.array(
-        [node_names.index(config.assign.get(c, config.default)) for c in category_names]
+    return _by_name(
+        config.assign, config.default, facts.category_names, facts.category, node_names
     )
-    return table[category] if len(table) else np.full(len(sales_rank), default)
 
 
-POLICIES = {"abc": abc, "category": by_category}
+def by_region(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
+    """Each destination zone to its listed node, others to the default node."""
+    return _by_name(config.assign, config.default, facts.zone_names, facts.zone, node_names)
+
+
+def _month_day(text: str) -> int:
+    month, day = text.split("-")
+    return int(month) * 100 + int(day)
+
+
+def in_period(month_day: np.ndarray, start: str, end: str) -> np.ndarray:
+    """Whether each MMDD falls in [start, end] (spanning New Year when end < start)."""
+    s, e = _month_day(start), _month_day(end)
+    if s <= e:
+        return (month_day >= s) & (month_day <= e)
+    return (month_day >= s) | (month_day <= e)
+
+
+def by_season(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
+    """The node of the first period containing the order date, else the default node."""
+    out = np.full(len(facts.month_day), node_names.index(config.default), dtype=np.int64)
+    undecided = np.ones(len(out), dtype=bool)
+    for period in config.periods:
+        m = undecided & in_period(facts.month_day, period.start, period.end)
+        out[m] = node_names.index(period.node)
+        undecided &= ~m
+    return out
+
+
+def by_rules(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
+    """The node of the first rule whose every condition holds, else the default node."""
+    out = np.full(len(facts.month), node_names.index(config.default), dtype=np.int64)
+    undecided = np.ones(len(out), dtype=bool)
+    for rule in config.rules:
+        m = undecided.copy()
+        if rule.categories is not None:
+            wanted = [facts.category_names.index(c) for c in rule.categories]
+            m &= np.isin(facts.category, wanted)
+        if rule.zones is not None:
+            m &= np.isin(facts.zone, [facts.zone_names.index(z) for z in rule.zones])
+        if rule.months is not None:
+            m &= np.isin(facts.month, rule.months)
+        if rule.classes is not None:
+            cls = abc_class(facts.sales_rank, facts.n_skus, rule.a_share, rule.b_share)
+            m &= np.isin(cls, ["ABC".index(c) for c in rule.classes])
+        out[m] = node_names.index(rule.node)
+        undecided &= ~m
+    return out
+
+
+POLICIES = {
+    "abc": abc,
+    "category": by_category,
+    "region": by_region,
+    "season": by_season,
+    "rules": by_rules,
+}

@@ -63,6 +63,11 @@ class Category(Model):
     storage_class: StorageClass = Field(
         default="ambient", description="Storage zone class: ambient, secure, bulky or cold (D2)."
     )
+    restrictions: list[Literal["alcohol", "tobacco", "perishable", "bulky", "hazardous"]] = Field(
+        default_factory=list,
+        description="What some providers refuse (D15): alcohol, tobacco, perishable (fresh "
+        "goods; long-life groceries are fine), bulky (furniture, large appliances), hazardous.",
+    )
 
     @model_validator(mode="after")
     def _price_above_cost(self) -> Category:

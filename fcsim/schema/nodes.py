@@ -22,6 +22,8 @@ from fcsim.schema.base import (
     Weekday,
     registered_policy,
 )
+from fcsim.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
+from fcsim.schema.routing import AbcRouting, CategoryRouting, Routing
 
 BatchingPolicy = registered_policy("batching")
 PackagingPolicy = registered_policy("packaging")
@@ -171,20 +173,6 @@ class WarehouseNode(Model):
     )
 
 
-class SelfCosts(Model):
-    """Costs of running one's own warehouse (D14): mostly fixed."""
-
-    wage_eur_per_hour: NonNegative = Field(
-        default=22.0, description="Loaded staff cost per paid hour, EUR."
-    )
-    rent_eur_per_month: NonNegative = Field(default=6000.0, description="Rent, EUR/month.")
-    equipment_eur_per_month: NonNegative = Field(
-        default=1500.0, description="Racking, carts, scanners amortised, EUR/month."
-    )
-    it_eur_per_month: NonNegative = Field(default=400.0, description="WMS and IT, EUR/month.")
-    supervisors: int = Field(default=1, ge=0, description="Supervisors paid on every shift.")
-
-
 class SelfNode(WarehouseNode):
     """An own warehouse run by the merchant (D14)."""
 
@@ -192,37 +180,7 @@ class SelfNode(WarehouseNode):
     costs: SelfCosts = Field(default_factory=SelfCosts, description="Fixed and labour costs.")
 
 
-class ThreePLFees(Model):
-    """A 3PL fee schedule (D15); US-market 2023-24 figures in DOMAIN, in EUR here."""
-
-    setup_eur: NonNegative = Field(default=500.0, description="One-off set-up fee, EUR.")
-    setup_amortisation_months: float = Field(
-        default=12, gt=0, description="Months over which the set-up fee is spread."
-    )
-    receiving_eur_per_pallet: NonNegative = Field(default=10.0, description="EUR per pallet.")
-    storage_eur_per_pallet_month: NonNegative = Field(
-        default=25.0, description="Storage, EUR per pallet per month."
-    )
-    storage_peak_eur_per_pallet_month: NonNegative | None = Field(
-        default=None, description="Storage rate in peak months, if different."
-    )
-    peak_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
-        default_factory=lambda: [10, 11, 12], description="Months (1-12) charged the peak rate."
-    )
-    pick_pack_first_item_eur: NonNegative = Field(
-        default=2.5, description="Pick & pack fee for the first unit of an order, EUR."
-    )
-    pick_pack_extra_item_eur: NonNegative = Field(
-        default=0.5, description="Pick & pack fee per additional unit, EUR."
-    )
-    packaging_eur_per_order: NonNegative | None = Field(
-        default=None,
-        description="Packaging fee per parcel, EUR; omit when packaging is included in the fee.",
-    )
-    returns_eur_each: NonNegative = Field(default=4.0, description="Fee per returned unit, EUR.")
-    monthly_minimum_eur: NonNegative = Field(
-        default=1000.0, description="Monthly minimum of fees; a top-up is billed below it."
-    )
+Restriction = Literal["alcohol", "tobacco", "perishable", "bulky", "hazardous"]
 
 
 class ThirdPartyNode(WarehouseNode):
@@ -230,6 +188,25 @@ class ThirdPartyNode(WarehouseNode):
 
     kind: Literal["3pl"]
     fees: ThreePLFees = Field(default_factory=ThreePLFees, description="Fee schedule.")
+    refuses: list[Restriction] = Field(
+        default_factory=lambda: ["alcohol", "tobacco", "perishable"],
+        description="Goods the provider does not accept (D15); categories carry `restrictions`.",
+    )
+
+
+class MarketplaceNode(WarehouseNode):
+    """Marketplace fulfilment (FBA-like, D15): the marketplace stores, picks, packs and ships.
+
+    FBS-like programmes (the seller prepares, the marketplace delivers) are a `self` node whose
+    carrier is the marketplace's delivery service.
+    """
+
+    kind: Literal["marketplace"]
+    fees: MarketplaceFees = Field(default_factory=MarketplaceFees, description="Fee schedule.")
+    refuses: list[Restriction] = Field(
+        default_factory=lambda: ["alcohol", "tobacco", "perishable", "hazardous"],
+        description="Goods the marketplace does not accept.",
+    )
 
 
 class DropshipNode(Model):
@@ -268,38 +245,9 @@ class DropshipNode(Model):
     )
 
 
-Node = Annotated[SelfNode | ThirdPartyNode | DropshipNode, Field(discriminator="kind")]
-
-
-class AbcRouting(Model):
-    """Route each SKU by its sales-rank class: A = best-sellers (D17)."""
-
-    policy: Literal["abc"]
-    a_share: Probability = Field(default=0.2, description="Share of SKUs (by rank) in class A.")
-    b_share: Probability = Field(default=0.3, description="Share of SKUs in class B.")
-    assign: dict[Literal["A", "B", "C"], Name] = Field(
-        description="Node serving each class, e.g. {A: own, B: outsourced, C: supplier}."
-    )
-
-    @model_validator(mode="after")
-    def _shares(self) -> AbcRouting:
-        if self.a_share + self.b_share > 1:
-            raise ValueError(f"a_share + b_share must be <= 1 (got {self.a_share + self.b_share})")
-        missing = {"A", "B", "C"} - set(self.assign)
-        if missing:
-            raise ValueError(f"assign needs a node for class {', '.join(sorted(missing))}")
-        return self
-
-
-class CategoryRouting(Model):
-    """Route each SKU by its category, with a default node for unlisted categories."""
-
-    policy: Literal["category"]
-    assign: dict[Name, Name] = Field(description="Node serving each category.")
-    default: Name = Field(description="Node for categories not listed.")
-
-
-Routing = Annotated[AbcRouting | CategoryRouting, Field(discriminator="policy")]
+Node = Annotated[
+    SelfNode | ThirdPartyNode | MarketplaceNode | DropshipNode, Field(discriminator="kind")
+]
 
 
 class HybridStrategy(Model):
@@ -307,11 +255,12 @@ class HybridStrategy(Model):
 
     kind: Literal["hybrid"]
     nodes: dict[Name, Node] = Field(min_length=2, description="The nodes, by name.")
-    routing: Routing = Field(description="Which node serves each SKU.")
+    routing: Routing = Field(description="Which node serves each order line.")
 
 
 Strategy = Annotated[
-    SelfNode | ThirdPartyNode | DropshipNode | HybridStrategy, Field(discriminator="kind")
+    SelfNode | ThirdPartyNode | MarketplaceNode | DropshipNode | HybridStrategy,
+    Field(discriminator="kind"),
 ]
 
 __all__ = [
@@ -319,10 +268,15 @@ __all__ = [
     "CategoryRouting",
     "DropshipNode",
     "HybridStrategy",
+    "MarketplaceFees",
+    "MarketplaceNode",
     "Node",
+    "Restriction",
+    "SelfCosts",
     "SelfNode",
     "Strategy",
     "ThirdPartyNode",
+    "ThreePLFees",
     "TimeOfDay",
     "WarehouseNode",
 ]
