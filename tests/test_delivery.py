@@ -167,5 +167,5 @@ def test_zone_problems_are_reported(tmp_path, small_path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(bad)
     msg = str(err.value)
-    assert "carriers.0.serves.1: no destination zone 'mars'" in msg
+    assert "no destination zone 'mars'" in msg and "serves" in msg
     assert "strategies.own.carriers: none of these carriers serves destination zone 'uk'" in msg
