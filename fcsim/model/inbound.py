@@ -32,7 +32,8 @@ class Receipt:
     """One purchase-order line at the dock."""
 
     sku: int
-    units: int
+    units: int  # delivered
+    ordered: int  # on order (more than delivered when the supplier ships short)
     arrived_min: float
     work_min: float
     rejects: int
@@ -88,10 +89,16 @@ class Inbound:
         self.returned_units_inspected = 0
 
     # ---------------------------------------------------------------- arrivals
-    def truck(self, day: int, skus: np.ndarray, units: np.ndarray) -> None:
-        """A truck with these purchase-order lines arrives at the start of `day`."""
+    def truck(
+        self, day: int, skus: np.ndarray, ordered: np.ndarray, units: np.ndarray | None = None
+    ) -> None:
+        """A truck with these purchase-order lines arrives at the start of `day`.
+
+        `ordered` units were on order; `units` (default: all of them) are on the truck.
+        """
         if len(skus) == 0:
             return
+        units = ordered if units is None else units
         cfg, cat, st = self.cfg, self.catalogue, self.streams
         pallets = units / cat.units_per_pallet[skus]
         unload = cfg.unload_min_per_pallet.ppf(st.keyed("receiving", self.node_index, day, skus, 0))
@@ -107,6 +114,7 @@ class Inbound:
                 Receipt(
                     int(skus[i]),
                     int(units[i]),
+                    int(ordered[i]),
                     t,
                     float(work[i]),
                     int(min(rejects[i], units[i])),
@@ -136,7 +144,7 @@ class Inbound:
                 self.written_off_eur_by_day[day] += task.rejects * float(
                     self.catalogue.cost_eur[task.sku]
                 )
-                self.inventory.received(task.sku, task.units)
+                self.inventory.received(task.sku, task.ordered)
                 self.inventory.add(task.sku, accepted)
                 self.pallets_by_day[day] += task.pallets
                 self.units_received_by_day[day] += task.units

@@ -114,7 +114,9 @@ class Inventory:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         qty = self._policy(self.position(), self.reorder_point, self.order_up_to, review_index)
         skus = np.flatnonzero(qty > 0)
-        units = qty[skus].astype(np.int64)
+        units = np.maximum(qty[skus].astype(np.int64), self.cfg.moq_units)
+        pack = self.cfg.case_pack_units
+        units = -(-units // pack) * pack
         self.on_order[skus] += units
         return skus, units
 

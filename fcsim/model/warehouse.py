@@ -113,7 +113,7 @@ class WarehouseModel:
             index,
         )
         self.dock: list[int] = []
-        self.trucks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.trucks: dict[int, tuple[np.ndarray, ...]] = {}  # (skus, ordered, delivered)
         self.returns_due: dict[int, list[int]] = {}
         self.in_process = 0  # parcels accepted and not yet at the dock
         self.daily = {
@@ -195,15 +195,7 @@ class WarehouseModel:
                 self.inbound.truck(day, *truck)
             skus, units = inv.review(day)
             if len(skus):
-                lead = self.cfg.replenishment.supplier_lead_time_days.ppf(
-                    ctx.streams.keyed("supply", self.index, day)
-                )
-                arrive = day + max(1, int(np.ceil(float(lead.item()))))
-                prev = self.trucks.get(arrive)
-                if prev is not None:  # same arrival day: one consolidated truck
-                    skus, units = np.concatenate([prev[0], skus]), np.concatenate([prev[1], units])
-                self.trucks[arrive] = (skus, units)
-                self.daily["po_units"][day] = units.sum()
+                self._purchase(day, skus, units)
             stock = inv.stock_units()
             self.daily["stock_units"][day] = stock.sum()
             self.daily["stock_pallets"][day] = float((stock / cat.units_per_pallet).sum())
@@ -211,6 +203,24 @@ class WarehouseModel:
             self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
+
+    def _purchase(self, day: int, skus: np.ndarray, units: np.ndarray) -> None:
+        """Place a purchase order: the supplier's lead time, lateness and short deliveries."""
+        rep = self.cfg.replenishment
+        u = self.ctx.streams.keyed("supply", self.index, day, np.arange(4))
+        lead = float(rep.supplier_lead_time_days.ppf(u[0:1])[0])
+        if u[1] < rep.supplier_late_probability:
+            lead += float(rep.supplier_late_days.ppf(u[2:3])[0])
+        delivered = units
+        if u[3] < rep.supplier_short_probability:
+            delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
+        arrive = day + max(1, int(np.ceil(lead)))
+        truck = (skus, units, delivered)
+        prev = self.trucks.get(arrive)
+        if prev is not None:  # same arrival day: one consolidated truck
+            truck = tuple(np.concatenate([a, b]) for a, b in zip(prev, truck, strict=True))
+        self.trucks[arrive] = truck
+        self.daily["po_units"][day] = units.sum()
 
     def dispatch_dock(self) -> None:
         """Hand every parcel at the dock to its carrier; plan its return, if any."""

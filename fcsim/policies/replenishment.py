@@ -25,4 +25,12 @@ def R_S(
     return np.ceil(np.maximum(order_up_to - position, 0))
 
 
-POLICIES = {"s_S": s_S, "R_S": R_S}
+def min_max(
+    position: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray, review_index: int
+) -> np.ndarray:
+    """Min-max: when the position falls strictly below min, order up to max."""
+    need = position < reorder_point
+    return np.where(need, np.ceil(np.maximum(order_up_to - position, 0)), 0.0)
+
+
+POLICIES = {"s_S": s_S, "R_S": R_S, "min_max": min_max}

@@ -124,6 +124,25 @@ class Replenishment(Model):
     initial_cover_days: NonNegative | None = Field(
         default=None, description="Initial stock in days of cover (default: order_up_to_days)."
     )
+    moq_units: int = Field(
+        default=1, ge=1, description="Minimum order quantity per SKU line, units."
+    )
+    case_pack_units: int = Field(
+        default=1, ge=1, description="Order quantities are rounded up to whole case packs."
+    )
+    supplier_late_probability: Probability = Field(
+        default=0.0, description="Probability a purchase order arrives later than its lead time."
+    )
+    supplier_late_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=1, mode=3, high=10),
+        description="Extra calendar days when a purchase order is late; rounded up.",
+    )
+    supplier_short_probability: Probability = Field(
+        default=0.0, description="Probability a purchase order is delivered short."
+    )
+    supplier_short_fill: Probability = Field(
+        default=0.7, description="Share of each line delivered when a purchase order is short."
+    )
     backorders: bool = Field(
         default=True,
         description="Orders for missing stock wait (true) or the missing lines are lost (false).",
