@@ -30,6 +30,9 @@ class WorkCalendar:
     """
 
     def __init__(self, intervals: Iterable[tuple[float, float]]) -> None:
+        self._build(intervals)
+
+    def _build(self, intervals: Iterable[tuple[float, float]]) -> None:
         merged: list[list[float]] = []
         for start, end in sorted(intervals):
             if end <= start:
@@ -47,33 +50,57 @@ class WorkCalendar:
         self.cum_end = cum[1:]
         self.total = cum[-1]
 
+    def add(self, start: float, end: float) -> None:
+        """Add working time [start, end) (overtime); work already scheduled is not moved."""
+        self._build([*zip(self.starts, self.ends, strict=True), (start, end)])
+
+    def day_end(self, day: int) -> float | None:
+        """End of the last working interval that starts on `day`, if any."""
+        lo = bisect_left(self.starts, day * MIN_PER_DAY)
+        hi = bisect_left(self.starts, (day + 1) * MIN_PER_DAY)
+        return self.ends[hi - 1] if hi > lo else None
+
     @classmethod
     def from_shifts(
         cls,
-        shifts: Sequence[tuple[Sequence[str], str, str]],
+        shifts: Sequence[tuple[Sequence[str], str, str]]
+        | Sequence[tuple[Sequence[str], str, str, Sequence[tuple[str, str]]]],
         start_date: dt.date,
         n_days: int,
         holidays: Iterable[dt.date] = (),
     ) -> WorkCalendar:
-        """Build from `(weekdays, "HH:MM", "HH:MM")` shifts over `n_days` days from `start_date`.
+        """Build from `(weekdays, "HH:MM", "HH:MM"[, breaks])` shifts over `n_days` days.
 
-        A shift whose end is at or before its start runs past midnight. Holidays have no shifts
+        A shift whose end is at or before its start runs past midnight. Breaks are
+        `("HH:MM", "HH:MM")` pairs within the shift (unpaid, no work). Holidays have no shifts
         (a night shift starting the evening before a holiday still runs).
         """
         hol = set(holidays)
+        pieces = []
+        for shift in shifts:
+            days, start, end = shift[0], shift[1], shift[2]
+            breaks = shift[3] if len(shift) > 3 else ()
+            s, e = minutes_of(start), minutes_of(end)
+            if e <= s:
+                e += MIN_PER_DAY
+            cuts = []
+            for b0, b1 in breaks:
+                bs, be = minutes_of(b0), minutes_of(b1)
+                if bs < s:
+                    bs, be = bs + MIN_PER_DAY, be + MIN_PER_DAY
+                if be <= bs:
+                    be += MIN_PER_DAY
+                cuts.append((bs, be))
+            pieces.append((days, _subtract((s, e), cuts)))
         intervals = []
         for d in range(n_days):
             date = start_date + dt.timedelta(days=d)
             if date in hol:
                 continue
             wd = WEEKDAYS[date.weekday()]
-            for days, start, end in shifts:
-                if wd not in days:
-                    continue
-                s, e = minutes_of(start), minutes_of(end)
-                if e <= s:
-                    e += MIN_PER_DAY
-                intervals.append((d * MIN_PER_DAY + s, d * MIN_PER_DAY + e))
+            for days, parts in pieces:
+                if wd in days:
+                    intervals += [(d * MIN_PER_DAY + a, d * MIN_PER_DAY + b) for a, b in parts]
         return cls(intervals)
 
     @classmethod
@@ -98,11 +125,33 @@ class WorkCalendar:
             return float("inf")
         return max(t, self.starts[j] + (target - self.cum_start[j]))
 
+    def next_working(self, t: float) -> float:
+        """The first working instant at or after `t` (inf if the calendar has no more)."""
+        i = bisect_right(self.ends, t)
+        return max(t, self.starts[i]) if i < len(self.starts) else float("inf")
+
     def minutes_per_day(self, n_days: int) -> np.ndarray:
         """Working minutes in each day 0..n_days-1."""
         edges = np.arange(n_days + 1, dtype=float) * MIN_PER_DAY
         cum = np.array([self.work(t) for t in edges])
         return np.diff(cum)
+
+
+def _subtract(span: tuple[int, int], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`span` minus the `cuts` intervals."""
+    parts = [span]
+    for c0, c1 in cuts:
+        nxt = []
+        for a, b in parts:
+            if c1 <= a or c0 >= b:
+                nxt.append((a, b))
+                continue
+            if a < c0:
+                nxt.append((a, c0))
+            if c1 < b:
+                nxt.append((c1, b))
+        parts = nxt
+    return parts
 
 
 class BusinessDays:

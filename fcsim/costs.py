@@ -144,10 +144,12 @@ def _stockholding(
 def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     """Own warehouse: paid shifts, rent, equipment, packaging materials."""
     c = node.costs
-    people = node.pickers + node.packers + node.receivers + c.supervisors
-    minutes = v.result.staff_minutes_by_day
-    assert minutes is not None
-    led.add_daily("labour", minutes / 60 * people * c.wage_eur_per_hour)
+    r = v.result
+    assert r.staff_minutes_by_day is not None and r.overtime_minutes_by_day is not None
+    people = sum(r.headcount_by_day.values()) + c.supervisors
+    wage_min = c.wage_eur_per_hour / 60
+    overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
+    led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
     led.add_daily("rent", np.full(v.n, c.rent_eur_per_month * PER_DAY_OF_MONTHLY))
     led.add_daily(
         "equipment_it",

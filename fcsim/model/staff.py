@@ -30,13 +30,17 @@ DoneFn = Callable[[Sequence[Any], float, float], None]
 
 
 class StaffPool:
-    """`workers` identical staff pulling tasks FIFO, working only inside `calendar`."""
+    """`workers` identical staff pulling tasks FIFO, working only inside `calendar`.
+
+    `workers` is a headcount, or a headcount per day (staff resized on a schedule): worker k
+    works on day d only if k < headcount[d]; off-roster workers take no task.
+    """
 
     def __init__(
         self,
         env: simpy.Environment,
         name: str,
-        workers: int,
+        workers: int | np.ndarray,
         calendar: WorkCalendar,
         duration: DurationFn,
         done: DoneFn,
@@ -45,42 +49,71 @@ class StaffPool:
     ) -> None:
         self.env = env
         self.name = name
-        self.workers = workers
+        if np.ndim(workers):
+            self.headcount: np.ndarray | None = np.asarray(workers, dtype=np.int64)
+            self.workers = int(self.headcount.max(initial=0))
+        else:
+            self.headcount = None
+            self.workers = int(workers)
         self.calendar = calendar
         self.duration = duration
         self.done = done
         self.take = take or (lambda queued: 1)
         self.queue: deque[Any] = deque()
-        self._idle: list[simpy.Event] = []
+        self._idle: list[tuple[int, simpy.Event]] = []
         self.busy_by_day = np.zeros(n_days + 1)
         self.tasks_done = 0
         self.groups_done = 0
-        for _ in range(workers):
-            env.process(self._work())
+        for k in range(self.workers):
+            env.process(self._work(k))
 
     def put(self, task: Any) -> None:
-        """Hand a task to an idle worker, or queue it."""
-        if self._idle:
-            self._idle.pop().succeed(task)
-        else:
-            self.queue.append(task)
+        """Hand a task to an idle worker on the roster, or queue it."""
+        idle = self._idle
+        while idle:
+            k, ev = idle.pop()
+            if self.headcount is None or self._on_roster(k, self.env.now) is None:
+                ev.succeed(task)
+                return
+            ev.succeed(None)  # off the roster now: wake it so that it leaves
+        self.queue.append(task)
 
     @property
     def queued(self) -> int:
         return len(self.queue)
 
-    def _work(self):
+    def _on_roster(self, k: int, t: float) -> float | None:
+        """None if worker k may work at `t`; else when it is next on the roster (inf: never)."""
+        hc = self.headcount
+        if hc is None:
+            return None
+        day = min(int(t // MIN_PER_DAY), len(hc) - 1)
+        if k < hc[day]:
+            return None
+        later = np.flatnonzero(hc[day + 1 :] > k)
+        return float((day + 1 + later[0]) * MIN_PER_DAY) if len(later) else float("inf")
+
+    def _work(self, k: int):
         env, queue, cal = self.env, self.queue, self.calendar
         busy = self.busy_by_day
         last_day = len(busy) - 1
         while True:
+            back = self._on_roster(k, env.now)
+            if back is not None:
+                if back == float("inf"):
+                    return
+                yield env.timeout(back - env.now)
+                continue
             if queue:
-                k = self.take(len(queue))
-                group = [queue.popleft() for _ in range(k)]
+                n = self.take(len(queue))
+                group = [queue.popleft() for _ in range(n)]
             else:
                 ev = env.event()
-                self._idle.append(ev)
-                group = [(yield ev)]
+                self._idle.append((k, ev))
+                task = yield ev
+                if task is None:
+                    continue  # off the roster: go and wait for the next shift on it
+                group = [task]
             start = env.now
             work = self.duration(group)
             end = cal.finish(start, work)
@@ -91,11 +124,16 @@ class StaffPool:
                 yield env.timeout(end - start)
             self.tasks_done += len(group)
             self.groups_done += 1
-            self.done(group, start, end)
+            self.done(group, min(cal.next_working(start), end), end)  # work began then
 
     def utilisation_by_day(self, n_days: int) -> np.ndarray:
         """Busy working minutes / available working minutes, per day (nan when closed)."""
-        avail = self.calendar.minutes_per_day(n_days) * self.workers
+        heads = (
+            self.workers
+            if self.headcount is None
+            else self.headcount[np.minimum(np.arange(n_days), len(self.headcount) - 1)]
+        )
+        avail = self.calendar.minutes_per_day(n_days) * heads
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(avail > 0, self.busy_by_day[:n_days] / avail, np.nan)
 

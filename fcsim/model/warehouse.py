@@ -10,6 +10,7 @@ stock, backlog and utilisation.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,23 @@ class NodeResult:
     daily: dict[str, np.ndarray] = field(default_factory=dict)
     totals: dict[str, float] = field(default_factory=dict)
     staff_minutes_by_day: np.ndarray | None = None  # paid working minutes per person per day
+    headcount_by_day: dict[str, np.ndarray] = field(default_factory=dict)  # per role
+    overtime_minutes_by_day: np.ndarray | None = None  # per person, included in staff minutes
+
+
+def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[str, np.ndarray]:
+    """Pickers, packers and receivers per day, after the node's staffing changes."""
+    out = {
+        role: np.full(n_days, getattr(cfg, role), dtype=np.int64)
+        for role in ("pickers", "packers", "receivers")
+    }
+    for change in sorted(cfg.staffing, key=lambda c: c.from_date):
+        first = max(0, (change.from_date - start).days)
+        for role, h in out.items():
+            value = getattr(change, role)
+            if value is not None:
+                h[first:] = value
+    return out
 
 
 def demand_share(ctx: RunContext, ids: np.ndarray) -> np.ndarray:
@@ -78,10 +96,12 @@ class WarehouseModel:
             cfg.replenishment,
             self._stock_ok,
         )
+        self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
+        self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
             ctx.env,
             f"{name}.pickers",
-            cfg.pickers,
+            self.headcount["pickers"],
             self.calendar,
             self.pick.tour,
             self._picked,
@@ -91,7 +111,7 @@ class WarehouseModel:
         self.packers = StaffPool(
             ctx.env,
             f"{name}.packers",
-            cfg.packers,
+            self.headcount["packers"],
             self.calendar,
             lambda group: float(sum(self.pack_min[i] for i in group)),
             self._packed,
@@ -100,7 +120,7 @@ class WarehouseModel:
         self.inbound = Inbound(
             ctx.env,
             name,
-            cfg.receivers,
+            self.headcount["receivers"],
             self.calendar,
             n_days,
             cfg.receiving,
@@ -187,6 +207,7 @@ class WarehouseModel:
             if day * MIN_PER_DAY > env.now:
                 yield env.timeout(day * MIN_PER_DAY - env.now)
             self.dispatch_dock()
+            self._overtime(day)
             due = self.returns_due.pop(day, None)
             if due:
                 self.inbound.returned(due)
@@ -203,6 +224,18 @@ class WarehouseModel:
             self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
+
+    def _overtime(self, day: int) -> None:
+        """Extend today's last shift when the backlog at the start of the day is high."""
+        ot = self.cfg.overtime
+        if ot is None or self.in_process < ot.backlog_threshold_parcels:
+            return
+        end = self.calendar.day_end(day)
+        if end is None:
+            return  # not a working day
+        extra = ot.max_hours_per_day * 60
+        self.calendar.add(end, end + extra)
+        self.overtime_min[day] = extra
 
     def _purchase(self, day: int, skus: np.ndarray, units: np.ndarray) -> None:
         """Place a purchase order: the supplier's lead time, lateness and short deliveries."""
@@ -273,6 +306,7 @@ class WarehouseModel:
             if inb.dock_to_stock_min
             else float("nan"),
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
+            "overtime_days": int((self.overtime_min > 0).sum()),
         }
         return NodeResult(
             self.name,
@@ -280,4 +314,6 @@ class WarehouseModel:
             daily,
             totals,
             staff_minutes_by_day=self.calendar.minutes_per_day(n),
+            headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
+            overtime_minutes_by_day=self.overtime_min,
         )

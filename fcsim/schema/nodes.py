@@ -7,6 +7,7 @@ centre share one warehouse model (`WarehouseNode`) and differ in their cost mode
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -31,6 +32,38 @@ ReplenishmentPolicy = registered_policy("replenishment")
 CarrierPolicy = registered_policy("carrier")
 
 
+class Break(Model):
+    """A break within a shift."""
+
+    start: TimeOfDay = Field(description="Break start, HH:MM.")
+    end: TimeOfDay = Field(description="Break end, HH:MM.")
+
+
+class StaffChange(Model):
+    """From a date on, a different headcount (growth, seasonal staff) (D19)."""
+
+    from_date: dt.date = Field(description="First day with the new headcount.")
+    pickers: int | None = Field(default=None, ge=0, le=10_000, description="Pickers per shift.")
+    packers: int | None = Field(default=None, ge=0, le=10_000, description="Packers per shift.")
+    receivers: int | None = Field(
+        default=None, ge=0, le=10_000, description="Receiving staff per shift."
+    )
+
+
+class Overtime(Model):
+    """Overtime when the backlog is high: shifts are extended, paid at a premium (D14)."""
+
+    backlog_threshold_parcels: int = Field(
+        ge=0, description="Parcels waiting at the start of a working day that trigger overtime."
+    )
+    max_hours_per_day: float = Field(
+        default=2.0, gt=0, le=12, description="Hours added after the day's last shift."
+    )
+    premium: float = Field(
+        default=0.25, ge=0, le=3, description="Extra pay for overtime hours (0.25 = +25 %)."
+    )
+
+
 class Shift(Model):
     """A working shift of the warehouse staff on the given weekdays (local time)."""
 
@@ -40,6 +73,9 @@ class Shift(Model):
     start: TimeOfDay = Field(description="Shift start, HH:MM.")
     end: TimeOfDay = Field(
         description="Shift end, HH:MM; an end at or before the start runs past midnight."
+    )
+    breaks: list[Break] = Field(
+        default_factory=list, description="Unpaid breaks within the shift (no work is done)."
     )
 
 
@@ -165,6 +201,13 @@ class WarehouseNode(Model):
         default_factory=lambda: [Shift(start="08:00", end="16:00")],
         min_length=1,
         description="Staff shifts (local time); staff work only in shifts.",
+    )
+    staffing: list[StaffChange] = Field(
+        default_factory=list,
+        description="Headcount changes from given dates (staff resized as volume changes).",
+    )
+    overtime: Overtime | None = Field(
+        default=None, description="Overtime rule; none means no overtime."
     )
     pickers: int = Field(default=4, ge=1, le=10_000, description="Pickers on each shift.")
     packers: int = Field(default=2, ge=1, le=10_000, description="Packers on each shift.")
