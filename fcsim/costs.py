@@ -67,7 +67,6 @@ OPPORTUNITY = ("lost_sales", "churn")
 """Margin lost (not cash out): lost sales and churned customers' future orders."""
 CATEGORIES = CASH + OPPORTUNITY
 DAYS_PER_MONTH = 365.25 / 12
-PER_DAY_OF_MONTHLY = 12 / 365.25
 
 
 class Ledger:
@@ -112,6 +111,11 @@ class NodeView:
     def n(self) -> int:
         return len(self.months)
 
+    @property
+    def month_share(self) -> np.ndarray:
+        """Each day's share of its calendar month (1/31 in January): monthly amounts per day."""
+        return 1.0 / days_in_month(self.months)
+
     def peak(self, months_1_12: list[int]) -> np.ndarray:
         """Whether each simulated day falls in one of these months."""
         return np.isin(self.months % 12 + 1, months_1_12)
@@ -150,10 +154,10 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     wage_min = c.wage_eur_per_hour / 60
     overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
     led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
-    led.add_daily("rent", np.full(v.n, c.rent_eur_per_month * PER_DAY_OF_MONTHLY))
+    led.add_daily("rent", c.rent_eur_per_month * v.month_share)
     led.add_daily(
         "equipment_it",
-        np.full(v.n, (c.equipment_eur_per_month + c.it_eur_per_month) * PER_DAY_OF_MONTHLY),
+        (c.equipment_eur_per_month + c.it_eur_per_month) * v.month_share,
     )
     led.add_daily("packaging", v.by_parcel_day(v.parcels.packaging_eur[v.shipped]))
     _stockholding(led, v, node)
@@ -177,7 +181,7 @@ def third_party_costs(led: Ledger, v: NodeView, node: ThirdPartyNode) -> None:
     rate = np.where(
         v.peak(f.peak_months) & (peak is not None), peak or 0.0, f.storage_eur_per_pallet_month
     )
-    storage = v.result.daily["stock_pallets"] * rate * PER_DAY_OF_MONTHLY
+    storage = v.result.daily["stock_pallets"] * rate * v.month_share
     packaging = np.zeros(v.n)
     if f.packaging_eur_per_order is not None:
         packaging = v.by_parcel_day(np.full(len(units), f.packaging_eur_per_order))
@@ -213,7 +217,7 @@ def marketplace_costs(led: Ledger, v: NodeView, node: MarketplaceNode) -> None:
         v.peak(f.peak_months), f.storage_peak_eur_per_l_month, f.storage_eur_per_l_month
     )
     led.add_daily("fulfilment_fees", fees)
-    led.add_daily("storage", v.result.daily["stock_volume_l"] * rate * PER_DAY_OF_MONTHLY)
+    led.add_daily("storage", v.result.daily["stock_volume_l"] * rate * v.month_share)
     _stockholding(led, v, node)
 
 
@@ -261,6 +265,14 @@ def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
         ret = sp & (p.units_returned > 0)
         led.add_on_days("returns", d[ret], sc.returns.label_cost_eur)
     led.add_on_days("lost_sales", d[v.mine], p.short_margin_eur[v.mine])
+
+
+def days_in_month(months: np.ndarray) -> np.ndarray:
+    """Number of days of each month number (months since 1970)."""
+    m = np.asarray(months, dtype=np.int64)
+    first = m.astype("datetime64[M]").astype("datetime64[D]")
+    nxt = (m + 1).astype("datetime64[M]").astype("datetime64[D]")
+    return (nxt - first).astype(np.int64)
 
 
 def month_index(bd: BusinessDays, n_days: int) -> np.ndarray:
