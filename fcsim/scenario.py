@@ -18,9 +18,7 @@ from pydantic import Field
 from fcsim.schema.base import Model, Name, minutes_of
 from fcsim.schema.business import (
     Calendar,
-    Catalogue,
     Customers,
-    Demand,
     Incidents,
     PackagingOption,
     Promise,
@@ -30,6 +28,7 @@ from fcsim.schema.business import (
 )
 from fcsim.schema.crosscheck import restriction_problems, routing_problems
 from fcsim.schema.delivery import Carrier, Destination, domestic_only
+from fcsim.schema.history import AnyCatalogue, AnyDemand
 from fcsim.schema.nodes import (
     DropshipNode,
     HybridStrategy,
@@ -83,8 +82,13 @@ class Scenario(Model):
         description="Strategy the others are compared with (default: the first listed).",
     )
     calendar: Calendar = Field(default_factory=Calendar, description="Holidays.")
-    catalogue: Catalogue = Field(description="The products on sale.")
-    demand: Demand = Field(description="The order stream.")
+    catalogue: AnyCatalogue = Field(
+        description="The products on sale: generated (`skus`) or from a product file (`from`)."
+    )
+    demand: AnyDemand = Field(
+        description="The order stream: parametric (`kind: poisson`, the default) or from an "
+        "order history (`kind: history`)."
+    )
     promise: Promise = Field(default_factory=Promise, description="Delivery promise (D20).")
     destinations: list[Destination] = Field(
         default_factory=domestic_only,
@@ -221,6 +225,15 @@ class Scenario(Model):
                         f"no carrier named {cname!r}; carriers are: {', '.join(carrier_names)}",
                     )
                 )
+        layout = node.picking.layout if isinstance(node, WarehouseNode) else None
+        if layout is not None and layout.aisles * layout.locations_per_aisle < self.catalogue.skus:
+            out.append(
+                (
+                    (*loc, "picking", "layout"),
+                    f"{layout.aisles} aisles x {layout.locations_per_aisle} locations hold fewer "
+                    f"SKUs than the catalogue's {self.catalogue.skus}",
+                )
+            )
         if all(c in carrier_names for c in node.carriers):
             usable = [self.carrier(c) for c in node.carriers]
             for zone in self.zone_names:

@@ -9,15 +9,32 @@ the lines of all k.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from fcsim.model.layout import Layout
 from fcsim.model.parcels import Parcels
 from fcsim.policies import get_policy
 from fcsim.schema.nodes import Picking
 from fcsim.streams import Streams
+
+
+@dataclass(frozen=True)
+class Travel:
+    """Walking through the layout: each parcel's pick locations and the routing policy."""
+
+    layout: Layout
+    route: Callable[[Layout, np.ndarray], float]
+    speed_m_per_min: float
+    loc_ptr: np.ndarray  # local parcel i visits locs[loc_ptr[i]:loc_ptr[i + 1]]
+    locs: np.ndarray
+
+    def minutes(self, group: Sequence[int]) -> float:
+        ptr, locs = self.loc_ptr, self.locs
+        stops = np.concatenate([locs[ptr[i] : ptr[i + 1]] for i in group])
+        return self.route(self.layout, stops) / self.speed_m_per_min
 
 
 @dataclass(frozen=True)
@@ -26,24 +43,71 @@ class PickWork:
 
     setup_min: np.ndarray
     lines_min: np.ndarray
+    travel: Travel | None = None
 
     def tour(self, group: Sequence[int]) -> float:
         """Minutes for one tour picking `group` (local parcel positions) together."""
         if len(group) == 1:
             i = group[0]
-            return float(self.setup_min[i] + self.lines_min[i])
-        return float(self.setup_min[group[0]] + self.lines_min[list(group)].sum())
+            work = float(self.setup_min[i] + self.lines_min[i])
+        else:
+            work = float(self.setup_min[group[0]] + self.lines_min[list(group)].sum())
+        if self.travel is not None:
+            work += self.travel.minutes(group)
+        return work
 
 
-def pick_work(cfg: Picking, parcels: Parcels, ids: np.ndarray, streams: Streams) -> PickWork:
-    """Set-up and line minutes for parcels `ids` (global indices, in the node's local order)."""
+def slot_skus(cfg: Picking, stocked: np.ndarray, seed: int) -> tuple[Layout, np.ndarray]:
+    """The node's layout and the location of every SKU (-1 where the node holds none)."""
+    spec = cfg.layout
+    assert spec is not None
+    layout = Layout(
+        spec.aisles,
+        spec.aisle_length_m,
+        spec.aisle_spacing_m,
+        spec.locations_per_aisle,
+        spec.depot_aisle,
+    )
+    skus = np.flatnonzero(stocked)  # in sales-rank order
+    policy = get_policy("slotting", cfg.slotting)
+    where = np.full(len(stocked), -1, dtype=np.int64)
+    where[skus] = policy(layout, np.arange(len(skus)), Streams.fixed(seed, "slotting"))
+    return layout, where
+
+
+def pick_work(
+    cfg: Picking,
+    parcels: Parcels,
+    ids: np.ndarray,
+    streams: Streams,
+    sku_of_line: np.ndarray,
+    stocked: np.ndarray,
+    seed: int,
+) -> PickWork:
+    """Set-up, line and walking minutes for parcels `ids` (global indices, node's local order).
+
+    `stocked` marks the SKUs this node holds (slotted into its layout, if it has one).
+    """
     setup = cfg.tour_setup_min.ppf(
         streams.keyed("pick_setup", parcels.order[ids], parcels.slot[ids])
     )
     lines, owner = parcels.lines_of_many(ids)
     line_min = cfg.pick_min_per_line.ppf(streams.keyed("pick", lines))
-    lines = np.bincount(owner, weights=line_min, minlength=len(ids)) + cfg.insert_min_per_order
-    return PickWork(setup_min=setup, lines_min=lines)
+    per_parcel = np.bincount(owner, weights=line_min, minlength=len(ids))
+    per_parcel += cfg.insert_min_per_order
+    travel = None
+    if cfg.layout is not None:
+        layout, where = slot_skus(cfg, stocked, seed)
+        ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(ids)), out=ptr[1:])
+        travel = Travel(
+            layout,
+            get_policy("pickpath", cfg.routing),
+            cfg.walk_speed_m_per_min,
+            ptr,
+            where[sku_of_line[lines]],
+        )
+    return PickWork(setup_min=setup, lines_min=per_parcel, travel=travel)
 
 
 def take_policy(cfg: Picking):

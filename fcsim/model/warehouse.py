@@ -24,6 +24,7 @@ from fcsim.model.packing import pack_work
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
+from fcsim.schema.base import minutes_of
 from fcsim.schema.nodes import WarehouseNode
 
 
@@ -75,13 +76,15 @@ class WarehouseModel:
         self.ids = ids  # global parcel indices served here, by creation time
         sc = ctx.scenario
         self.calendar = WorkCalendar.from_shifts(
-            [(s.days, s.start, s.end) for s in cfg.shifts],
+            [(s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts],
             sc.start_date,
             ctx.calendar_days,
             sc.calendar.holidays,
         )
         p = ctx.parcels
-        self.pick = pick_work(cfg.picking, p, ids, ctx.streams)
+        share = demand_share(ctx, ids)
+        lines_sku = ctx.orders.line_sku
+        self.pick = pick_work(cfg.picking, p, ids, ctx.streams, lines_sku, share > 0, sc.seed)
         self.pack_min, pack_cost, packed_l = pack_work(
             cfg.packing, sc.packaging, p, ids, ctx.streams
         )
@@ -92,7 +95,7 @@ class WarehouseModel:
         )
         n_days = ctx.n_days
         self.inventory = Inventory(
-            ctx.catalogue.daily_units * demand_share(ctx, ids),
+            ctx.catalogue.daily_units * share,
             cfg.replenishment,
             self._stock_ok,
         )
@@ -148,6 +151,10 @@ class WarehouseModel:
                 "po_units",
             )
         }
+        self.wave: list[int] | None = None
+        if cfg.picking.release_times:
+            self.wave = []
+            ctx.env.process(self._waves(self._wave_times()))
         ctx.env.process(self._arrivals())
         ctx.env.process(self._daily())
 
@@ -182,7 +189,20 @@ class WarehouseModel:
 
     def _stock_ok(self, local: int) -> None:
         self.ctx.parcels.stock_ok_min[self.ids[local]] = self.ctx.env.now
-        self.pickers.put(local)
+        if self.wave is None:
+            self.pickers.put(local)
+        else:
+            self.wave.append(local)
+
+    def _waves(self, times: list[float]):
+        """Wave picking: release the waiting parcels to pickers at the wave times."""
+        env = self.ctx.env
+        for t in times:
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            released, self.wave = self.wave, []
+            for local in released:
+                self.pickers.put(local)
 
     def _picked(self, group: list[int], start: float, end: float) -> None:
         p, ids = self.ctx.parcels, self.ids
@@ -224,6 +244,17 @@ class WarehouseModel:
             self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
+
+    def _wave_times(self) -> list[float]:
+        """Wave release instants: each release time of every day with a shift."""
+        cal = self.calendar
+        tods = sorted(minutes_of(t) for t in self.cfg.picking.release_times)
+        return [
+            d * MIN_PER_DAY + tod
+            for d in range(self.ctx.n_days)
+            if cal.day_end(d) is not None
+            for tod in tods
+        ]
 
     def _overtime(self, day: int) -> None:
         """Extend today's last shift when the backlog at the start of the day is high."""

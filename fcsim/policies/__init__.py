@@ -10,12 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fcsim.policies import batching, carrier, packaging, replenishment, routing, shipping_fee
+from fcsim.policies import (
+    batching,
+    carrier,
+    packaging,
+    pickpath,
+    replenishment,
+    routing,
+    shipping_fee,
+    slotting,
+)
 
 _TABLES: dict[str, dict[str, Callable[..., Any]]] = {
     "batching": batching.POLICIES,
     "carrier": carrier.POLICIES,
     "packaging": packaging.POLICIES,
+    "pickpath": pickpath.POLICIES,
+    "slotting": slotting.POLICIES,
     "replenishment": replenishment.POLICIES,
     "routing": routing.POLICIES,
     "shipping_fee": shipping_fee.POLICIES,

@@ -30,6 +30,8 @@ BatchingPolicy = registered_policy("batching")
 PackagingPolicy = registered_policy("packaging")
 ReplenishmentPolicy = registered_policy("replenishment")
 CarrierPolicy = registered_policy("carrier")
+SlottingPolicy = registered_policy("slotting")
+PickPathPolicy = registered_policy("pickpath")
 
 
 class Break(Model):
@@ -79,6 +81,30 @@ class Shift(Model):
     )
 
 
+class LayoutSpec(Model):
+    """A single-block layout of parallel aisles between front and back cross-aisles."""
+
+    aisles: int = Field(ge=1, le=1000, description="Number of parallel aisles.")
+    aisle_length_m: float = Field(gt=0, le=1000, description="Length of an aisle, metres.")
+    aisle_spacing_m: float = Field(
+        default=3.0, gt=0, le=50, description="Distance between aisle centre lines, metres."
+    )
+    locations_per_aisle: int = Field(
+        ge=1, le=100_000, description="Pick locations per aisle (both sides)."
+    )
+    depot_aisle: int = Field(
+        default=0, ge=0, description="Aisle at whose front end the depot (start and end) is."
+    )
+
+    @model_validator(mode="after")
+    def _depot_inside(self) -> LayoutSpec:
+        if self.depot_aisle >= self.aisles:
+            raise ValueError(
+                f"depot_aisle must be below aisles ({self.aisles}) (got {self.depot_aisle})"
+            )
+        return self
+
+
 class Picking(Model):
     """Pick tours (D5): release policy and times."""
 
@@ -98,6 +124,26 @@ class Picking(Model):
     )
     insert_min_per_order: NonNegative = Field(
         default=0.0, description="Minutes per order to add inserts (samples, flyers) (D5)."
+    )
+    release_times: list[TimeOfDay] = Field(
+        default_factory=list,
+        description="Wave picking: orders wait and are released to pickers at these times of "
+        "working days (e.g. before each carrier cutoff). Empty: released as they come.",
+    )
+    layout: LayoutSpec | None = Field(
+        default=None,
+        description="Storage layout for pick paths; with it, `pick_min_per_line` is the "
+        "handling time only and walking comes from the tour's route.",
+    )
+    slotting: SlottingPolicy = Field(  # type: ignore[valid-type]
+        default="abc", description="Placement of SKUs in the layout (random, abc)."
+    )
+    routing: PickPathPolicy = Field(  # type: ignore[valid-type]
+        default="s_shape",
+        description="Route of a tour (s_shape, largest_gap, nearest_neighbour, optimal).",
+    )
+    walk_speed_m_per_min: float = Field(
+        default=50.0, gt=0, le=500, description="Walking speed with a cart, metres per minute."
     )
 
 
