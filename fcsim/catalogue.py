@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcsim.schema.business import Catalogue, Demand
+from fcsim.schema.history import CatalogueFile, HistoryDemand
 from fcsim.streams import Streams
 
 
@@ -22,6 +23,7 @@ class CatalogueArrays:
     popularity: np.ndarray  # share of order lines, sums to 1, decreasing
     category: np.ndarray  # index into category_names
     category_names: list[str]
+    category_storage_class: list[str]
     price_eur: np.ndarray
     cost_eur: np.ndarray
     weight_kg: np.ndarray
@@ -31,6 +33,7 @@ class CatalogueArrays:
     soft: np.ndarray
     fragile: np.ndarray
     daily_units: np.ndarray  # expected units sold per average day
+    sku_code: np.ndarray | None = None  # SKU codes by index, when imported (fcsim.history)
 
     @property
     def n(self) -> int:
@@ -41,8 +44,17 @@ class CatalogueArrays:
         return np.arange(self.n)
 
 
-def build_catalogue(cat: Catalogue, demand: Demand, seed: int) -> CatalogueArrays:
-    """Columns for `cat`; categories are spread over sales ranks by a fixed random draw."""
+def build_catalogue(
+    cat: Catalogue | CatalogueFile, demand: Demand | HistoryDemand, seed: int
+) -> CatalogueArrays:
+    """Columns for `cat`; categories are spread over sales ranks by a fixed random draw.
+
+    A product file or an order history is imported by `fcsim.history.catalogue`.
+    """
+    if isinstance(cat, CatalogueFile) or isinstance(demand, HistoryDemand):
+        from fcsim.history.catalogue import imported_catalogue
+
+        return imported_catalogue(cat, demand, seed)
     n = cat.skus
     rank = np.arange(1, n + 1, dtype=float)
     pop = rank ** (-cat.popularity_exponent)
@@ -65,6 +77,7 @@ def build_catalogue(cat: Catalogue, demand: Demand, seed: int) -> CatalogueArray
         popularity=pop,
         category=category,
         category_names=[c.name for c in cat.categories],
+        category_storage_class=[c.storage_class for c in cat.categories],
         price_eur=col("unit_price_eur"),
         cost_eur=col("unit_cost_eur"),
         weight_kg=col("unit_weight_kg"),

@@ -271,7 +271,7 @@ def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray)
 
 def _utilisation(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
     out = {}
-    for stage in ("picker", "packer", "receiver"):
+    for stage in ("picker", "packer", "receiver", "dock"):
         vals = [
             _mean(n.daily[f"{stage}_utilisation"][window[0] : window[1]])
             for n in run.nodes
@@ -302,7 +302,7 @@ def _daily(
     }
     for key in ("backlog_parcels", "stock_units", "waiting_for_stock"):
         out[key] = sum((nd.daily[key] for nd in run.nodes if key in nd.daily), np.zeros(n))
-    for stage in ("picker", "packer", "receiver"):
+    for stage in ("picker", "packer", "receiver", "dock"):
         arrays = [nd.daily[f"{stage}_utilisation"] for nd in run.nodes if nd.daily]
         if arrays:
             with np.errstate(all="ignore"):

@@ -225,6 +225,17 @@ class Scenario(Model):
                         f"no carrier named {cname!r}; carriers are: {', '.join(carrier_names)}",
                     )
                 )
+        if isinstance(node, WarehouseNode) and node.zones:
+            have = {z.storage_class for z in node.zones}
+            need = {c.storage_class for c in self.catalogue.categories}
+            for cls in sorted(need - have):
+                cats = [c.name for c in self.catalogue.categories if c.storage_class == cls]
+                out.append(
+                    (
+                        (*loc, "zones"),
+                        f"no zone for {cls} goods (categories: {', '.join(cats)})",
+                    )
+                )
         layout = node.picking.layout if isinstance(node, WarehouseNode) else None
         if layout is not None and layout.aisles * layout.locations_per_aisle < self.catalogue.skus:
             out.append(

@@ -1,10 +1,11 @@
 """Inbound (D1): supplier trucks and customer returns through the receiving staff.
 
 Place in the flow: a warehouse node hands `Inbound` the purchase-order lines arriving today and
-the returned parcels arriving today. Each becomes a task for the receiving staff pool (a SimPy
+the returned parcels arriving today. A truck first waits for a dock door (a pool of `docks`)
+and is unloaded there; then each line becomes a task for the receiving staff pool (a SimPy
 contention point shared by receipts and returns inspection):
-- a purchase-order line: unload its pallets, count and check every unit (rejects written off),
-  put the pallets away; only then is stock sellable (dock-to-stock time);
+- a purchase-order line: count and check every unit (rejects written off), put the pallets
+  away; only then is stock sellable (dock-to-stock time, from the truck's arrival);
 - a returned parcel: inspect each unit; restock a share, write off the rest.
 """
 
@@ -38,6 +39,14 @@ class Receipt:
     work_min: float
     rejects: int
     pallets: float
+
+
+@dataclass
+class Truck:
+    """A truck at a dock door: its pallets are unloaded, then each line is checked."""
+
+    receipts: list[Receipt]
+    unload_min: float
 
 
 @dataclass
@@ -78,6 +87,15 @@ class Inbound:
         self.pool = StaffPool(
             env, f"{name}.receivers", workers, calendar, self._duration, self._done, n_days
         )
+        self.docks = StaffPool(
+            env,
+            f"{name}.docks",
+            cfg.docks,
+            calendar,
+            lambda trucks: sum(t.unload_min for t in trucks),
+            self._unloaded,
+            n_days,
+        )
         self.pallets_by_day = np.zeros(n_days + 1)
         self.units_received_by_day = np.zeros(n_days + 1)
         self.returns_by_day = np.zeros(n_days + 1)
@@ -105,22 +123,23 @@ class Inbound:
         putaway = cfg.putaway_min_per_pallet.ppf(
             st.keyed("receiving", self.node_index, day, skus, 1)
         )
-        work = pallets * (unload + putaway) + units * cfg.check_min_per_unit
+        work = pallets * putaway + units * cfg.check_min_per_unit
         u = st.keyed("receiving", self.node_index, day, skus, 2)
         rejects = np.floor(units * cfg.reject_rate + u).astype(np.int64)
         t = float(day * MIN_PER_DAY)
-        for i in range(len(skus)):
-            self.pool.put(
-                Receipt(
-                    int(skus[i]),
-                    int(units[i]),
-                    int(ordered[i]),
-                    t,
-                    float(work[i]),
-                    int(min(rejects[i], units[i])),
-                    float(pallets[i]),
-                )
+        receipts = [
+            Receipt(
+                int(skus[i]),
+                int(units[i]),
+                int(ordered[i]),
+                t,
+                float(work[i]),
+                int(min(rejects[i], units[i])),
+                float(pallets[i]),
             )
+            for i in range(len(skus))
+        ]
+        self.docks.put(Truck(receipts, float((pallets * unload).sum())))
 
     def returned(self, parcels: Sequence[int]) -> None:
         """Returned parcels arriving today are queued for inspection."""
@@ -131,6 +150,11 @@ class Inbound:
             self.pool.put(ReturnedParcel(int(p), work))
 
     # ---------------------------------------------------------------- staff pool hooks
+    def _unloaded(self, trucks: Sequence[Truck], start: float, end: float) -> None:
+        for truck in trucks:
+            for receipt in truck.receipts:
+                self.pool.put(receipt)
+
     @staticmethod
     def _duration(group: Sequence[Receipt | ReturnedParcel]) -> float:
         return sum(task.work_min for task in group)
@@ -160,9 +184,12 @@ class Inbound:
         back = self.streams.keyed("returns", lines) < cat.return_rate[sku]
         keep = self.streams.keyed("restock", lines) < self.returns.restock_share
         self.returns_by_day[day] += 1
+        left = int(parcels.units_returned[p])  # at most what was supplied comes back
         for s, u, b, k in zip(sku.tolist(), units.tolist(), back, keep, strict=True):
-            if not b:
+            if not b or not left:
                 continue
+            u = min(u, left)
+            left -= u
             self.returned_units_inspected += u
             if k:
                 self.inventory.add(s, u, restock=True)

@@ -26,6 +26,7 @@ def packaging_table(options: list[PackagingOption]) -> PackagingTable:
         extra_pack_min=np.array([o.extra_pack_min for o in options]),
         soft_goods_only=np.array([o.soft_goods_only for o in options]),
         protective=np.array([o.protective for o in options]),
+        eco=np.array([o.eco for o in options]),
     )
 
 

@@ -24,6 +24,7 @@ from fcsim.model.packing import pack_work
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
+from fcsim.model.storage import StorageZones
 from fcsim.schema.base import minutes_of
 from fcsim.schema.nodes import WarehouseNode
 
@@ -151,6 +152,7 @@ class WarehouseModel:
                 "po_units",
             )
         }
+        self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
         self.wave: list[int] | None = None
         if cfg.picking.release_times:
             self.wave = []
@@ -242,6 +244,8 @@ class WarehouseModel:
             self.daily["stock_pallets"][day] = float((stock / cat.units_per_pallet).sum())
             self.daily["stock_value_eur"][day] = float(stock @ cat.cost_eur)
             self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
+            if self.zones is not None:
+                self.zones.record(day, stock)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
 
@@ -315,10 +319,11 @@ class WarehouseModel:
         n = self.ctx.n_days
         inv, inb = self.inventory, self.inbound
         cfg = self.cfg
-        daily = dict(self.daily)
+        daily = dict(self.daily) | (self.zones.daily if self.zones else {})
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
+        daily["dock_utilisation"] = inb.docks.utilisation_by_day(n)
         daily["pallets_received"] = inb.pallets_by_day[:n]
         daily["units_received"] = inb.units_received_by_day[:n]
         daily["returns_inspected"] = inb.returns_by_day[:n]
@@ -338,6 +343,7 @@ class WarehouseModel:
             else float("nan"),
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
             "overtime_days": int((self.overtime_min > 0).sum()),
+            **(self.zones.totals() if self.zones else {}),
         }
         return NodeResult(
             self.name,

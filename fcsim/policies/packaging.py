@@ -22,6 +22,7 @@ class PackagingTable:
     extra_pack_min: np.ndarray
     soft_goods_only: np.ndarray
     protective: np.ndarray
+    eco: np.ndarray
 
 
 def smallest_fitting(
@@ -54,4 +55,26 @@ def smallest_fitting(
     return choice, count
 
 
-POLICIES = {"smallest_fitting": smallest_fitting}
+def eco_first(
+    volume_l: np.ndarray, all_soft: np.ndarray, any_fragile: np.ndarray, options: PackagingTable
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cheapest eco-friendly option that holds the content, else `smallest_fitting`."""
+    choice, count = smallest_fitting(volume_l, all_soft, any_fragile, options)
+    if not options.eco.any():
+        return choice, count
+    eco_only = PackagingTable(
+        max_volume_l=np.where(options.eco, options.max_volume_l, 0.0),
+        cost_eur=options.cost_eur,
+        extra_pack_min=options.extra_pack_min,
+        soft_goods_only=options.soft_goods_only,
+        protective=options.protective,
+        eco=options.eco,
+    )
+    eco_choice, eco_count = smallest_fitting(volume_l, all_soft, any_fragile, eco_only)
+    fits = options.eco[eco_choice] & (eco_count == 1) & (
+        options.max_volume_l[eco_choice] >= volume_l
+    )
+    return np.where(fits, eco_choice, choice), np.where(fits, eco_count, count)
+
+
+POLICIES = {"smallest_fitting": smallest_fitting, "eco_first": eco_first}

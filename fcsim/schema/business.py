@@ -286,6 +286,11 @@ class PackagingOption(Model):
     protective: bool = Field(
         default=False, description="Protects fragile goods (box with fill or bubble wrap)."
     )
+    eco: bool = Field(
+        default=False,
+        description="Eco-friendly material (kraft paper, compostable fill) for the `eco_first` "
+        "packaging policy (D6).",
+    )
 
 
 def default_packaging() -> list[PackagingOption]:

@@ -23,6 +23,7 @@ from fcsim.schema.base import (
     Weekday,
     registered_policy,
 )
+from fcsim.schema.business import StorageClass
 from fcsim.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
 from fcsim.schema.routing import AbcRouting, CategoryRouting, Routing
 
@@ -182,6 +183,9 @@ class Receiving(Model):
     reject_rate: Probability = Field(
         default=0.01, description="Share of received units rejected at quality check."
     )
+    docks: int = Field(
+        default=2, ge=1, le=1000, description="Dock doors: trucks are unloaded one per door."
+    )
 
 
 class Replenishment(Model):
@@ -240,6 +244,24 @@ class Replenishment(Model):
         return self
 
 
+class StorageZone(Model):
+    """A storage zone for one class of goods (D2): capacity and cost per position."""
+
+    name: Name = Field(description="Zone name.")
+    storage_class: StorageClass = Field(
+        description="Goods it holds: ambient, secure (valuables), bulky, cold (perishables)."
+    )
+    capacity_pallets: float = Field(gt=0, description="Pallet positions (or equivalent bins).")
+    cost_eur_per_position_day: NonNegative = Field(
+        default=0.0,
+        description="Running cost per occupied position per day, EUR (energy, security); "
+        "rent is counted separately.",
+    )
+    overflow_eur_per_pallet_day: NonNegative = Field(
+        default=1.0, description="Cost of each pallet above capacity per day (overflow storage)."
+    )
+
+
 class WarehouseNode(Model):
     """A fulfilment centre; self-run and 3PL centres share this process model."""
 
@@ -254,6 +276,10 @@ class WarehouseNode(Model):
     )
     overtime: Overtime | None = Field(
         default=None, description="Overtime rule; none means no overtime."
+    )
+    zones: list[StorageZone] = Field(
+        default_factory=list,
+        description="Storage zones by class of goods; none means unlimited ambient storage.",
     )
     pickers: int = Field(default=4, ge=1, le=10_000, description="Pickers on each shift.")
     packers: int = Field(default=2, ge=1, le=10_000, description="Packers on each shift.")

@@ -1,0 +1,89 @@
+"""Storage zones and dock doors of a warehouse, and eco-friendly packaging (D1, D2, D6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from fcsim.catalogue import build_catalogue
+from fcsim.demand import generate
+from fcsim.errors import ScenarioError
+from fcsim.loading import load_scenario
+from fcsim.model.network import run_strategy
+from fcsim.policies.packaging import PackagingTable, eco_first, smallest_fitting
+from fcsim.streams import Streams
+
+
+def _scenario(tmp_path, small_path, own_extra: dict):
+    raw = yaml.safe_load(small_path.read_text())
+    own = raw["strategies"]["own"] | own_extra
+    raw["strategies"] = {"own": own}
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(raw))
+    return load_scenario(f)
+
+
+def _run(sc):
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+    return run_strategy(sc, "own", orders, cat, streams)
+
+
+def test_zones_record_occupancy_overflow_and_cost(tmp_path, small_path) -> None:
+    zones = [
+        {
+            "name": "racks",
+            "storage_class": "ambient",
+            "capacity_pallets": 5,
+            "cost_eur_per_position_day": 0.5,
+            "overflow_eur_per_pallet_day": 2.0,
+        },
+    ]
+    run = _run(_scenario(tmp_path, small_path, {"zones": zones}))
+    node = run.nodes[0]
+    d = node.daily
+    used, over = d["zone_positions"], d["zone_overflow_pallets"]
+    assert (used <= 5 + 1e-9).all() and over.max() > 0
+    assert d["zone_cost_eur"] == pytest.approx(used * 0.5 + over * 2.0)
+    assert used + over == pytest.approx(d["stock_pallets"])
+    assert node.totals["zone_overflow_days"] > 0
+    assert node.totals["zone_peak_share.racks"] > 1
+
+
+def test_a_storage_class_without_zone_is_an_error(tmp_path, small_path) -> None:
+    zones = [{"name": "cold", "storage_class": "cold", "capacity_pallets": 5}]
+    with pytest.raises(ScenarioError, match="no zone for ambient goods"):
+        _scenario(tmp_path, small_path, {"zones": zones})
+
+
+def test_one_dock_door_serialises_trucks(tmp_path, small_path) -> None:
+    run = _run(_scenario(tmp_path, small_path, {"receiving": {"docks": 1}}))
+    util = run.nodes[0].daily["dock_utilisation"]
+    assert np.nanmax(util) > 0
+    assert run.nodes[0].totals["dock_to_stock_h_mean"] > 0
+
+
+def _table(eco: list[bool]) -> PackagingTable:
+    return PackagingTable(
+        max_volume_l=np.array([4.0, 6.0, 6.0]),
+        cost_eur=np.array([0.15, 0.45, 0.60]),
+        extra_pack_min=np.zeros(3),
+        soft_goods_only=np.array([True, False, False]),
+        protective=np.zeros(3, dtype=bool),
+        eco=np.array(eco),
+    )
+
+
+def test_eco_first_prefers_eco_materials() -> None:
+    vol = np.array([3.0, 5.0])
+    soft = np.array([True, False])
+    fragile = np.zeros(2, dtype=bool)
+    table = _table([False, False, True])
+    assert smallest_fitting(vol, soft, fragile, table)[0].tolist() == [0, 1]
+    # the kraft box (index 2) fits both: eco_first takes it although it costs more
+    assert eco_first(vol, soft, fragile, table)[0].tolist() == [2, 2]
+    # without eco options it is the same as smallest_fitting
+    plain = _table([False, False, False])
+    assert eco_first(vol, soft, fragile, plain)[0].tolist() == [0, 1]
