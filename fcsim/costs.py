@@ -143,6 +143,7 @@ def _stockholding(
         "inventory_holding", daily["stock_value_eur"] * node.holding_rate_per_year / 365.25
     )
     led.add_daily("write_offs", daily["written_off_eur"])
+    led.add_daily("returns", daily["refurbish_eur"])
 
 
 def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:

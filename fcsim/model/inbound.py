@@ -100,6 +100,7 @@ class Inbound:
         self.units_received_by_day = np.zeros(n_days + 1)
         self.returns_by_day = np.zeros(n_days + 1)
         self.written_off_eur_by_day = np.zeros(n_days + 1)
+        self.refurbish_eur_by_day = np.zeros(n_days + 1)
         self.dock_to_stock_min: list[float] = []
         self.rejected_units = 0
         self.return_written_off_units = 0
@@ -182,16 +183,21 @@ class Inbound:
         sku = orders.line_sku[lines]
         units = orders.line_units[lines]
         back = self.streams.keyed("returns", lines) < cat.return_rate[sku]
-        keep = self.streams.keyed("restock", lines) < self.returns.restock_share
+        outcome = self.streams.keyed("restock", lines)
+        restock = self.returns.restock_share
+        refurbish = restock + self.returns.refurbish_share
         self.returns_by_day[day] += 1
         left = int(parcels.units_returned[p])  # at most what was supplied comes back
-        for s, u, b, k in zip(sku.tolist(), units.tolist(), back, keep, strict=True):
+        for s, u, b, o in zip(sku.tolist(), units.tolist(), back, outcome, strict=True):
             if not b or not left:
                 continue
             u = min(u, left)
             left -= u
             self.returned_units_inspected += u
-            if k:
+            if o < restock:
+                self.inventory.add(s, u, restock=True)
+            elif o < refurbish:
+                self.refurbish_eur_by_day[day] += u * self.returns.refurbish_cost_eur_per_unit
                 self.inventory.add(s, u, restock=True)
             else:
                 self.return_written_off_units += u

@@ -328,6 +328,7 @@ class WarehouseModel:
         daily["units_received"] = inb.units_received_by_day[:n]
         daily["returns_inspected"] = inb.returns_by_day[:n]
         daily["written_off_eur"] = inb.written_off_eur_by_day[:n]
+        daily["refurbish_eur"] = inb.refurbish_eur_by_day[:n]
         totals = {
             "initial_units": inv.initial_units,
             "put_away_units": inv.put_away_units,

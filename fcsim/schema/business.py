@@ -196,9 +196,26 @@ class Returns(Model):
         default=0.8,
         description="Share of returned units restocked as new; the rest is written off.",
     )
+    refurbish_share: Probability = Field(
+        default=0.0,
+        description="Share of returned units refurbished (cleaned, repackaged) then restocked; "
+        "restock_share + refurbish_share <= 1, the rest is written off.",
+    )
+    refurbish_cost_eur_per_unit: NonNegative = Field(
+        default=3.0, description="Cost of refurbishing one unit, EUR."
+    )
     refund_business_days: int = Field(
         default=2, ge=0, le=60, description="Business days from return receipt to the refund."
     )
+
+    @model_validator(mode="after")
+    def _shares(self) -> Returns:
+        if self.restock_share + self.refurbish_share > 1:
+            raise ValueError(
+                "restock_share + refurbish_share must be <= 1 "
+                f"(got {self.restock_share + self.refurbish_share:g})"
+            )
+        return self
 
 
 class Customers(Model):
