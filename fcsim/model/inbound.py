@@ -55,6 +55,7 @@ class ReturnedParcel:
 
     parcel: int  # global parcel index
     work_min: float
+    items: list[tuple[int, int, float]]  # (sku, units, outcome draw) of the returned lines
 
 
 class Inbound:
@@ -143,12 +144,36 @@ class Inbound:
         self.docks.put(Truck(receipts, float((pallets * unload).sum())))
 
     def returned(self, parcels: Sequence[int]) -> None:
-        """Returned parcels arriving today are queued for inspection."""
-        per_unit = self.returns.inspect_min_per_unit
-        for p in parcels:
-            n = int(self.parcels.units_returned[p])
-            work = float(per_unit.ppf(self.streams.keyed("inspect", p)).item()) * n
-            self.pool.put(ReturnedParcel(int(p), work))
+        """Returned parcels arriving today are queued for inspection.
+
+        The returned lines are the ones `returns.plan_returns` drew (same keyed noise), capped
+        at the parcel's returned units; the outcome draw decides restock, refurbish or write-off.
+        """
+        ids = np.asarray(parcels, dtype=np.int64)
+        p, st, cat = self.parcels, self.streams, self.catalogue
+        n_units = p.units_returned[ids].astype(np.int64)
+        work = self.returns.inspect_min_per_unit.ppf(st.keyed("inspect", ids)) * n_units
+        lines, owner = p.lines_of_many(ids)
+        sku = self.orders.line_sku[lines]
+        back = st.keyed("returns", lines) < cat.return_rate[sku]
+        outcome = st.keyed("restock", lines)
+        items: list[list[tuple[int, int, float]]] = [[] for _ in ids]
+        left = n_units.tolist()  # at most what was supplied comes back
+        rows = zip(
+            owner.tolist(),
+            sku.tolist(),
+            self.orders.line_units[lines].tolist(),
+            back.tolist(),
+            outcome.tolist(),
+            strict=True,
+        )
+        for i, s, u, b, o in rows:
+            if b and left[i]:
+                u = min(u, left[i])
+                left[i] -= u
+                items[i].append((s, u, o))
+        for i, g in enumerate(ids.tolist()):
+            self.pool.put(ReturnedParcel(g, float(work[i]), items[i]))
 
     # ---------------------------------------------------------------- staff pool hooks
     def _unloaded(self, trucks: Sequence[Truck], start: float, end: float) -> None:
@@ -175,24 +200,14 @@ class Inbound:
                 self.units_received_by_day[day] += task.units
                 self.dock_to_stock_min.append(end - task.arrived_min)
             else:
-                self._restock(task.parcel, day)
+                self._restock(task, day)
 
-    def _restock(self, p: int, day: int) -> None:
-        parcels, orders, cat = self.parcels, self.orders, self.catalogue
-        lines = parcels.lines_of(p)
-        sku = orders.line_sku[lines]
-        units = orders.line_units[lines]
-        back = self.streams.keyed("returns", lines) < cat.return_rate[sku]
-        outcome = self.streams.keyed("restock", lines)
+    def _restock(self, task: ReturnedParcel, day: int) -> None:
         restock = self.returns.restock_share
         refurbish = restock + self.returns.refurbish_share
+        cost = self.catalogue.cost_eur
         self.returns_by_day[day] += 1
-        left = int(parcels.units_returned[p])  # at most what was supplied comes back
-        for s, u, b, o in zip(sku.tolist(), units.tolist(), back, outcome, strict=True):
-            if not b or not left:
-                continue
-            u = min(u, left)
-            left -= u
+        for s, u, o in task.items:
             self.returned_units_inspected += u
             if o < restock:
                 self.inventory.add(s, u, restock=True)
@@ -201,5 +216,5 @@ class Inbound:
                 self.inventory.add(s, u, restock=True)
             else:
                 self.return_written_off_units += u
-                self.return_written_off_eur += u * float(cat.cost_eur[s])
-                self.written_off_eur_by_day[day] += u * float(cat.cost_eur[s])
+                self.return_written_off_eur += u * float(cost[s])
+                self.written_off_eur_by_day[day] += u * float(cost[s])

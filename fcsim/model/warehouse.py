@@ -28,6 +28,9 @@ from fcsim.model.storage import StorageZones
 from fcsim.schema.base import minutes_of
 from fcsim.schema.nodes import WarehouseNode
 
+ARRIVAL_CHUNK = 4096
+"""Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
+
 
 @dataclass
 class NodeResult:
@@ -55,6 +58,11 @@ def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[st
             if value is not None:
                 h[first:] = value
     return out
+
+
+def roster(headcount: np.ndarray) -> int | np.ndarray:
+    """A staff pool's headcount: a number when it never changes, else the per-day array."""
+    return int(headcount[0]) if (headcount == headcount[0]).all() else headcount
 
 
 def demand_share(ctx: RunContext, ids: np.ndarray) -> np.ndarray:
@@ -105,7 +113,7 @@ class WarehouseModel:
         self.pickers = StaffPool(
             ctx.env,
             f"{name}.pickers",
-            self.headcount["pickers"],
+            roster(self.headcount["pickers"]),
             self.calendar,
             self.pick.tour,
             self._picked,
@@ -115,7 +123,7 @@ class WarehouseModel:
         self.packers = StaffPool(
             ctx.env,
             f"{name}.packers",
-            self.headcount["packers"],
+            roster(self.headcount["packers"]),
             self.calendar,
             lambda group: float(sum(self.pack_min[i] for i in group)),
             self._packed,
@@ -124,7 +132,7 @@ class WarehouseModel:
         self.inbound = Inbound(
             ctx.env,
             name,
-            self.headcount["receivers"],
+            roster(self.headcount["receivers"]),
             self.calendar,
             n_days,
             cfg.receiving,
@@ -162,24 +170,31 @@ class WarehouseModel:
 
     # ------------------------------------------------------------------ per-parcel flow
     def _arrivals(self):
-        env, p, orders = self.ctx.env, self.ctx.parcels, self.ctx.orders
-        created = p.created_min[self.ids].tolist()
-        for local, t in enumerate(created):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            g = int(self.ids[local])
-            lines = p.lines_of(g)
-            ok, short = self.inventory.reserve(
-                local, orders.line_sku[lines].tolist(), orders.line_units[lines].tolist()
-            )
-            if short:
-                self._short(g, lines, short)
-                if short == p.units[g]:
-                    p.cancelled[g] = True
-                    continue
-            self.in_process += 1
-            if ok:
-                self._stock_ok(local)
+        env, p, orders, inv = self.ctx.env, self.ctx.parcels, self.ctx.orders, self.inventory
+        ids = self.ids
+        for first in range(0, len(ids), ARRIVAL_CHUNK):
+            # one chunk of parcels as Python lists: fast per-parcel access, bounded memory
+            chunk = ids[first : first + ARRIVAL_CHUNK]
+            created = p.created_min[chunk].tolist()
+            ptr = np.concatenate(([0], np.cumsum(p.line_ptr[chunk + 1] - p.line_ptr[chunk])))
+            lines, _ = p.lines_of_many(chunk)
+            skus = orders.line_sku[lines].tolist()
+            units = orders.line_units[lines].tolist()
+            ptr = ptr.tolist()
+            for j, t in enumerate(created):
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                local, a, b = first + j, ptr[j], ptr[j + 1]
+                ok, short = inv.reserve(local, skus[a:b], units[a:b])
+                if short:
+                    g = int(chunk[j])
+                    self._short(g, p.lines_of(g), short)
+                    if short == p.units[g]:
+                        p.cancelled[g] = True
+                        continue
+                self.in_process += 1
+                if ok:
+                    self._stock_ok(local)
 
     def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
         """Record units lost for lack of stock (no backorders), valued at the parcel's mean."""
