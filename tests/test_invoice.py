@@ -42,7 +42,7 @@ def _parcels(units: list[int], day: list[int], return_day: list[int], returned: 
 def _view(p: Parcels, daily: dict[str, np.ndarray], small_scenario, orders=None, cat=None):
     months = month_index(BusinessDays(small_scenario.start_date.replace(day=1), []), JAN_DAYS)
     n = JAN_DAYS
-    base = {k: np.zeros(n) for k in ("stock_value_eur", "written_off_eur")}
+    base = {k: np.zeros(n) for k in ("stock_value_eur", "written_off_eur", "refurbish_eur")}
     base.update(daily)
     res = NodeResult("node", "warehouse", base, {})
     day = np.floor(p.created_min / 1440).astype(int)
