@@ -20,6 +20,7 @@ from fcsim.calendar import MIN_PER_DAY
 from fcsim.catalogue import CatalogueArrays
 from fcsim.schema.business import Demand
 from fcsim.schema.delivery import Destination
+from fcsim.schema.history import HistoryDemand
 from fcsim.streams import Streams
 
 
@@ -60,13 +61,20 @@ def daily_rates(demand: Demand, start_date: dt.date, n_days: int) -> np.ndarray:
 
 
 def generate(
-    demand: Demand,
+    demand: Demand | HistoryDemand,
     catalogue: CatalogueArrays,
     start_date: dt.date,
     n_days: int,
     streams: Streams,
 ) -> Orders:
-    """Draw the orders of `n_days` days: Poisson counts per day, times by hour profile."""
+    """Draw the orders of `n_days` days: Poisson counts per day, times by hour profile.
+
+    Demand from an order history (replay, bootstrap, fit) is made by `fcsim.history`.
+    """
+    if isinstance(demand, HistoryDemand):
+        from fcsim.history.generators import generate_history
+
+        return generate_history(demand, catalogue, start_date, n_days, streams)
     rng = streams.rng("demand")
     counts = rng.poisson(daily_rates(demand, start_date, n_days))
     n = int(counts.sum())

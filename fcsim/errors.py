@@ -20,6 +20,8 @@ class Mark:
     def __str__(self) -> str:
         if self.line is None:
             return self.source
+        if self.col is None:  # a row of a data file
+            return f"{self.source}:{self.line}"
         return f"{self.source}:{self.line}:{self.col}"
 
 
