@@ -1,104 +1,297 @@
 """The HTML report: one self-contained page (plotly.js embedded once, works offline).
 
-Place in the flow: `fcsim run` calls `write_report(out, doc, runs, daily)` after the result
-files are written. Every user-supplied string (scenario, strategy, category names) is escaped.
+Place in the flow: `fcsim run` (after the result files are written) and `fcsim report OUT`
+(from the files alone) call `write_report`. The page is assembled from sections: the scenario
+in brief, the answer at a glance, the summary table, then one figure per question. Every
+user-supplied string (scenario name and description, strategy, node, carrier names, swept
+keys and values) is escaped. Two small inline scripts record script errors and mark which
+figures drew (`data-figures`, `data-figures-drawn`, `data-script-errors` on `<html>`), so a
+browser test, or a reader, can tell a broken page from a good one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
 
-from fcsim.report import figures
-from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt_interval
+from fcsim import __version__
+from fcsim.breakdowns import COLUMNS as BREAKDOWN_COLUMNS
+from fcsim.report import detail, figures, glance, series, sweep
+from fcsim.report.files import ReportData
+from fcsim.report.metrics import DETAIL, HEADLINE, Shown, best_cells, fmt, fmt_interval
+from fcsim.report.page import CSS, ERROR_PROBE, FIGURE_CHECK
+from fcsim.report.style import PLOT_CONFIG
 from fcsim.results import write_text
 
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
- background:#fafafa}
-header{background:#1f4e79;color:#fff;padding:18px 32px}
-header h1{margin:0 0 4px 0;font-size:1.6em}
-main{max-width:1200px;margin:0 auto;padding:8px 32px 40px}
-section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:12px 20px;margin:18px 0}
-table{border-collapse:collapse;width:100%;font-size:.92em}
-th,td{padding:6px 10px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
-td.best{background:#e2efda;font-weight:600}
-.meta{color:#dde;font-size:.9em}
-.note{color:#666;font-size:.85em}
-"""
 
-
-def _best(values: list[float | None], lower_is_better: bool | None) -> int | None:
-    finite = [(v, i) for i, v in enumerate(values) if v is not None and v == v]
-    if lower_is_better is None or len(finite) < 2:
-        return None
-    return (min(finite) if lower_is_better else max(finite))[1]
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    body: str
 
 
 def summary_table_html(doc: dict[str, Any], shown: tuple[Shown, ...]) -> str:
     """Metrics as rows, strategies as columns, best value per row highlighted."""
-    names = list(doc["strategies"])
+    strategies = doc.get("strategies") or {}
+    names = list(strategies)
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     rows = []
     for m in shown:
-        entries = [doc["strategies"][n].get(m.key) for n in names]
-        best = _best([(e or {}).get("mean") for e in entries], m.lower_is_better)
+        entries = [strategies[n].get(m.key) for n in names]
+        if all(e is None for e in entries):
+            continue
+        best = best_cells([(e or {}).get("mean") for e in entries], m.lower_is_better)
         cells = "".join(
-            f"<td{' class=best' if i == best else ''}>{html.escape(fmt_interval(e, m.kind))}</td>"
+            f"<td{' class=best' if i in best else ''}>{html.escape(fmt_interval(e, m.kind))}</td>"
             for i, e in enumerate(entries)
         )
-        rows.append(f"<tr><td>{html.escape(m.label)}</td>{cells}</tr>")
-    return f"<table><tr><th>metric</th>{head}</tr>{''.join(rows)}</table>"
+        rows.append(f"<tr><th scope=row>{html.escape(m.label)}</th>{cells}</tr>")
+    return (
+        f'<div class="scroll"><table><thead><tr><th>metric</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
-def render(doc: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame) -> str:
-    """The whole page as a string."""
-    figs: list[tuple[str, go.Figure | None]] = [
-        ("Key figures with 95 % intervals", figures.kpi_comparison(doc)),
-        ("Cost per order by category", figures.cost_breakdown(doc)),
+def brief_html(data: ReportData, keys: list[str]) -> str:
+    """The scenario in brief: horizon, volume, strategies, seed, replications, version."""
+    doc, runs = data.doc, data.runs
+    measured = int(doc.get("horizon_days", 0)) - int(doc.get("warmup_days", 0))
+    facts: list[tuple[str, str]] = []
+    start = doc.get("start_date")
+    if start and doc.get("horizon_days"):
+        end = dt.date.fromisoformat(start) + dt.timedelta(days=int(doc["horizon_days"]) - 1)
+        facts.append(
+            (
+                "Horizon",
+                f"{start} to {end.isoformat()}: {doc['horizon_days']} days, of which the "
+                f"first {doc.get('warmup_days', 0)} are warm-up (not counted)",
+            )
+        )
+    if "orders" in runs.columns and measured > 0 and not runs.empty and not keys:
+        per_run = runs.groupby("replication")["orders"].mean().mean()
+        facts.append(
+            (
+                "Volume",
+                f"{fmt(per_run / measured, 'count')} orders a day measured "
+                f"({fmt(per_run, 'count')} per replication)",
+            )
+        )
+    names = _order(doc, runs)
+    ref = sweep.reference(doc, names) if keys else doc.get("reference_strategy")
+    facts.append(("Strategies", ", ".join(names) + (f" (reference: {ref})" if ref else "")))
+    facts.append(
+        ("Replications", f"{doc.get('replications')} per strategy, seed {doc.get('seed')}")
+    )
+    if keys:
+        points = runs[keys].drop_duplicates()
+        values = "; ".join(
+            f"{k} = {', '.join(str(v) for v in dict.fromkeys(runs[k]))}" for k in keys
+        )
+        facts.append(("Sweep", f"{len(points)} points: {values}"))
+    facts.append(
+        ("Made with", f"fcsim {doc.get('fcsim_version') or __version__} on {dt.date.today()}")
+    )
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts)
+    return f"<dl class=facts>{items}</dl>"
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{text}</p>'
+
+
+def _figure(fig: go.Figure | None, n: int, note: str = "") -> str:
+    if fig is None:
+        return ""
+    div = fig.to_html(
+        full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, div_id=f"figure-{n}"
+    )
+    return div + (_note(note) if note else "")
+
+
+def _order(doc: dict[str, Any], runs: pd.DataFrame) -> list[str]:
+    """Strategies in the scenario's order."""
+    named = list(doc.get("strategies") or {})
+    if named or "strategy" not in runs.columns:
+        return named
+    return [str(s) for s in dict.fromkeys(runs["strategy"])]
+
+
+def sweep_sections(data: ReportData, keys: list[str]) -> list[Section]:
+    """A sweep: KPI curves along the first swept key, break-even points, a table per point."""
+    doc, runs = data.doc, data.runs
+    order = _order(doc, runs)
+    ref = sweep.reference(doc, order)
+    found = sweep.break_evens(runs, keys, ref)
+    if found:
+        items = "".join(f"<li>{html.escape(be.sentence())}</li>" for be in found)
+        text = f"<ul>{items}</ul>"
+    else:
+        text = _note(
+            f"No break-even point of cost per order against {html.escape(ref)} in this range."
+        )
+    curves = _figure(
+        sweep.sweep_curves(runs, keys, order, ref),
+        1,
+        "Lines: mean over replications; bands: 95 % intervals; dotted vertical lines: where a "
+        f"strategy costs the same per order as {html.escape(ref)}.",
+    )
+    return [
+        Section("sweep", "Key figures along the sweep", curves + text),
+        Section("points", "Every point", sweep.point_table_html(runs, keys, order)),
+    ]
+
+
+def run_sections(data: ReportData) -> list[Section]:
+    """A comparison of strategies: the answer, the table, then one figure per question."""
+    doc, runs = data.doc, data.runs
+    b = data.breakdowns
+    if b is None or b.empty:
+        b = pd.DataFrame(columns=["strategy", "replication", *BREAKDOWN_COLUMNS])
+    order = _order(doc, runs)
+    ref = html.escape(str(doc.get("reference_strategy", "")))
+    out = []
+    cards = glance.glance_html(glance.verdicts(doc, runs), int(doc.get("replications") or 0))
+    if cards:
+        out.append(Section("glance", "At a glance", cards))
+    if doc.get("strategies"):
+        out.append(
+            Section(
+                "summary",
+                "Summary",
+                summary_table_html(doc, HEADLINE + DETAIL)
+                + _note(
+                    "Mean ± half-width of the 95 % t-interval over replications; the best "
+                    "value of each row is highlighted."
+                ),
+            )
+        )
+    figs: list[tuple[str, str, go.Figure | None, str]] = [
         (
+            "kpis",
+            "Key figures",
+            figures.kpi_comparison(doc),
+            "Bars: mean; whiskers: 95 % interval.",
+        ),
+        (
+            "paired",
+            f"Differences against {ref}",
+            figures.paired_forest(doc),
+            f"Each strategy minus {ref}, replication by replication (the same orders and "
+            "customers in both): mean and 95 % interval. An interval that does not cross the "
+            "dotted zero line is a clear difference.",
+        ),
+        (
+            "costs",
+            "Cost per order by category",
+            figures.cost_breakdown(doc),
+            "Mean over replications. Amounts below zero are recovered (carrier compensation, "
+            "shipping charged to customers). Hatched: margin lost (lost sales, churned "
+            "customers), not cash out.",
+        ),
+        (
+            "lead-times",
+            "Lead times",
+            detail.lead_time_ecdf(b, order),
+            "Share of orders shipped (left) or delivered (right) within a given time after the "
+            "order, all replications together. The further left a line, the faster.",
+        ),
+        (
+            "late",
+            "Late deliveries",
+            detail.late_rates(doc, b, order),
+            "Late: delivered after the promised date, or lost. By carrier: share of the "
+            "parcels each carrier took (a carrier chosen only when another would miss the "
+            "promise gets the parcels already behind). By month: orders by the month they "
+            "were placed. Whiskers: 95 % intervals.",
+        ),
+        (
+            "daily",
             "Daily flow",
-            figures.daily_series(
-                daily, ("orders_created", "parcels_shipped", "backlog_parcels"), "Mean per day"
+            series.daily_series(
+                data.daily,
+                order,
+                doc.get("start_date"),
+                doc.get("horizon_days"),
+                int(doc.get("warmup_days") or 0),
             ),
+            "Mean over replications.",
+        ),
+        (
+            "utilisation",
+            "Utilisation of staff",
+            detail.utilisation(b, order),
+            "Share of paid working time spent working, per warehouse and staff pool, over the "
+            "measured days. Near 100 %: a bottleneck.",
         ),
     ]
-    parts = []
-    first = True
-    for title, fig in figs:
-        if fig is None:
-            continue
-        div = fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False})
-        first = False
-        parts.append(f"<section><h2>{html.escape(title)}</h2>{div}</section>")
-    name = html.escape(str(doc["scenario"]))
-    meta = html.escape(
-        f"{doc['replications']} replications · seed {doc['seed']} · from {doc['start_date']}, "
-        f"{doc['horizon_days']} days ({doc['warmup_days']} warm-up) · fcsim "
-        f"{doc['fcsim_version']} · {dt.date.today().isoformat()}"
+    for n, (anchor, title, fig, note) in enumerate(figs, start=1):
+        if fig is not None:
+            out.append(Section(anchor, title, _figure(fig, n, note)))
+    return out
+
+
+def sections(data: ReportData) -> list[Section]:
+    """Every section of the page, in order (empty ones left out)."""
+    keys = sweep.sweep_keys(data.doc, data.runs)
+    brief = Section("brief", "The scenario in brief", brief_html(data, keys))
+    return [brief, *(sweep_sections(data, keys) if keys else run_sections(data))]
+
+
+def render(data: ReportData) -> str:
+    """The whole page as a string."""
+    doc = data.doc
+    parts = sections(data)
+    name = html.escape(str(doc.get("scenario", "")))
+    desc = str(doc.get("description") or "").strip()
+    failed = [str(f) for f in doc.get("failed_runs") or []]
+    failures = (
+        f'<p class="warning">{len(failed)} run(s) failed and are left out of these results: '
+        f"{html.escape(', '.join(failed[:20]))}{' …' if len(failed) > 20 else ''}.</p>"
+        if failed
+        else ""
     )
-    ref = html.escape(str(doc.get("reference_strategy", "")))
+    nav = "".join(f'<a href="#{s.anchor}">{html.escape(s.title)}</a>' for s in parts)
+    body = "".join(
+        f'<section id="{s.anchor}"><h2>{html.escape(s.title)}</h2>{s.body}</section>' for s in parts
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>fcsim report — {name}</title><style>{CSS}</style></head>
-<body><header><h1>{name}</h1><div class="meta">{meta}</div></header><main>
-<section><h2>Summary</h2>{summary_table_html(doc, HEADLINE + DETAIL)}
-<p class="note">Mean ± half-width of the 95 % t-interval over replications; best value per row
-highlighted. Reference strategy: {ref}.</p></section>
-{"".join(parts)}
-</main></body></html>
+<meta name="generator" content="fcsim {html.escape(str(doc.get("fcsim_version") or __version__))}">
+<title>{name} — fcsim report</title>
+<style>{CSS}</style>
+<script>{ERROR_PROBE}</script>
+<script>{get_plotlyjs()}</script>
+</head>
+<body><header><div class="kicker">Fulfilment strategies compared · fcsim</div>
+<h1>{name}</h1>{f'<p class="desc">{html.escape(desc)}</p>' if desc else ""}
+<nav>{nav}</nav></header>
+<main><p id="render-warning" class="warning" hidden></p>{failures}
+{body}
+</main>
+<footer>Simulated with fcsim. Every figure is a mean over independent replications on identical
+orders (common random numbers); intervals are 95 % t-intervals.</footer>
+<script>{FIGURE_CHECK}</script>
+</body></html>
 """
 
 
-def write_report(out: Path, doc: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame) -> Path:
+def write_report(
+    out: Path,
+    doc: dict[str, Any],
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+    breakdowns: pd.DataFrame | None = None,
+) -> Path:
     """Write `index.html` into `out` (atomically) and return its path."""
     path = out / "index.html"
-    write_text(path, render(doc, runs, daily))
+    write_text(path, render(ReportData(doc, runs, daily, breakdowns)))
     return path

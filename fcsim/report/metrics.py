@@ -67,3 +67,14 @@ def fmt_interval(m: dict | None, kind: str) -> str:
     if kind == "rate":
         return f"{100 * mean:.1f} ± {100 * half:.1f} %"
     return f"{fmt(mean, kind)} ± {fmt(half, kind if kind != 'count' else 'number')}"
+
+
+def best_cells(values: list[float | None], lower_is_better: bool | None) -> set[int]:
+    """Positions of the best value (all of them when tied); none when all are equal."""
+    finite = [(v, i) for i, v in enumerate(values) if v is not None and v == v]
+    if lower_is_better is None or len(finite) < 2:
+        return set()
+    best = min(v for v, _ in finite) if lower_is_better else max(v for v, _ in finite)
+    if all(v == best for v, _ in finite):
+        return set()
+    return {i for v, i in finite if v == best}

@@ -1,0 +1,63 @@
+"""`fcsim report OUT`: rebuild `OUT/index.html` from the result files, without re-running.
+
+`--screenshot FILE.png` also saves a picture of the top of the page (headless Chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fcsim.commands.common import EXIT_OK, positive_int
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="rebuild index.html from the result files of an output folder"
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="output folder of `fcsim run`")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="also save a picture of the top of the page (needs Chromium)",
+    )
+    p.add_argument(
+        "--height",
+        type=positive_int,
+        default=2200,
+        metavar="PX",
+        help="height of the screenshot in pixels, 1280 wide (default: 2200)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fcsim.errors import UsageError
+    from fcsim.report.files import read_results
+
+    data = read_results(args.out)  # first: a wrong folder is told at once
+
+    from fcsim.report.html import render
+    from fcsim.report.terminal import summary_table
+    from fcsim.results import write_text
+
+    path = args.out / "index.html"
+    try:
+        write_text(path, render(data))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    if not args.quiet and "vary" in data.doc:
+        from fcsim.sweep import sweep_table
+
+        print(sweep_table(data.doc))
+    elif not args.quiet and data.doc.get("strategies"):
+        print(summary_table(data.doc))
+    print(f"Report written to {path}")
+    if args.screenshot is not None:
+        from fcsim.report.browser import screenshot
+
+        screenshot(path, args.screenshot, height=args.height)
+        print(f"Screenshot written to {args.screenshot}")
+    return EXIT_OK

@@ -1,0 +1,110 @@
+"""A headless Chromium for the report: check that a page draws offline, and take screenshots.
+
+Place in the flow: optional, after `report/html.py` wrote a page. `fcsim report OUT
+--screenshot FILE.png` and the browser tests use it; nothing else needs a browser. The
+browser runs with a fresh empty profile and the network cut off (every host name fails to
+resolve and every request goes to a closed local proxy), so a page that needed the network
+would show it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fcsim.errors import UsageError
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    # no network: names do not resolve, requests go to a closed port
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    # page console messages (uncaught errors) on stderr
+    "--enable-logging=stderr",
+    "--v=0",
+)
+
+
+def find_browser() -> str | None:
+    """The Chromium to use: `$FCSIM_BROWSER`, else the first of `CANDIDATES` on the PATH."""
+    chosen = os.environ.get("FCSIM_BROWSER")
+    if chosen:
+        return shutil.which(chosen)
+    for name in CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@dataclass(frozen=True)
+class BrowserRun:
+    """What a headless run left: the DOM after scripts ran (if asked) and the console log."""
+
+    dom: str
+    log: str
+    returncode: int
+
+    def console_errors(self) -> list[str]:
+        """Uncaught errors and `console.error` lines the page printed."""
+        return [
+            line
+            for line in self.log.splitlines()
+            if "CONSOLE" in line and ("Uncaught" in line or ":ERROR:" in line)
+        ]
+
+
+def run_headless(
+    page: Path, *args: str, browser: str | None = None, timeout_s: float = 120
+) -> BrowserRun:
+    """Open `page` in headless Chromium with `args`; raise `UsageError` without a browser."""
+    exe = browser or find_browser()
+    if exe is None:
+        raise UsageError(
+            "no Chromium found (install `chromium`, or set FCSIM_BROWSER to its command)"
+        )
+    with tempfile.TemporaryDirectory(prefix="fcsim-browser-") as profile:
+        cmd = [exe, *FLAGS, f"--user-data-dir={profile}", *args, page.resolve().as_uri()]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, check=False)
+    return BrowserRun(dom=res.stdout, log=res.stderr, returncode=res.returncode)
+
+
+def dump_dom(page: Path, budget_ms: int = 20_000, browser: str | None = None) -> BrowserRun:
+    """The page's DOM after its scripts ran (`--dump-dom` with a virtual-time budget)."""
+    return run_headless(page, f"--virtual-time-budget={budget_ms}", "--dump-dom", browser=browser)
+
+
+def screenshot(
+    page: Path,
+    png: Path,
+    width: int = 1280,
+    height: int = 2400,
+    budget_ms: int = 20_000,
+    browser: str | None = None,
+) -> Path:
+    """A PNG of the top `height` pixels of the page at `width` pixels wide."""
+    png.parent.mkdir(parents=True, exist_ok=True)
+    run = run_headless(
+        page,
+        f"--window-size={width},{height}",
+        f"--virtual-time-budget={budget_ms}",
+        f"--screenshot={png.resolve()}",
+        browser=browser,
+    )
+    if not png.is_file():
+        raise UsageError(f"{png}: the browser wrote no screenshot ({run.log.strip()[-300:]})")
+    return png

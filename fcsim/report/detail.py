@@ -1,0 +1,217 @@
+"""Figures from the per-run detail tables: lead-time distributions, late rates, utilisation.
+
+Place in the flow: `report/html.py` passes `breakdowns.parquet` (see `fcsim.breakdowns` for
+its columns) and the strategy order; every builder returns a plotly `Figure`, or None when
+the table holds nothing for it. Intervals are 95 % t-intervals over replications of the
+per-replication values, like the summary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from fcsim.report.style import finish, pretty, stage_colour, strategy_colour, text
+from fcsim.stats import interval
+
+LEAD_TIME_TITLES = {
+    "order_to_ship_h": "Order → ship (hours)",
+    "order_to_delivery_h": "Order → delivery (hours)",
+}
+
+
+def ecdf_points(hist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Share of orders at or below each bin edge, from fixed-bin counts (any replications).
+
+    Two points per non-empty bin (its low edge with the share before it, its high edge with
+    the share after it), so the line is exact at every edge and linear inside a bin. The
+    open-ended last bin is drawn one day wide.
+    """
+    h = hist.groupby(["low", "high"], as_index=False)["count"].sum().sort_values("low")
+    total = h["count"].sum()
+    if total <= 0:
+        return np.zeros(0), np.zeros(0)
+    low = h["low"].to_numpy(float)
+    high = h["high"].to_numpy(float)
+    high = np.where(np.isfinite(high), high, low + 24.0)
+    after = np.cumsum(h["count"].to_numpy(float)) / total
+    before = np.concatenate([[0.0], after[:-1]])
+    x = np.column_stack([low, high]).ravel()
+    y = np.column_stack([before, after]).ravel()
+    return x, y
+
+
+def lead_time_ecdf(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
+    """Empirical CDF of order → ship and order → delivery per strategy (replications pooled)."""
+    lt = b[b["table"] == "lead_time"]
+    groups = [g for g in LEAD_TIME_TITLES if (lt["group"] == g).any()]
+    if not groups:
+        return None
+    fig = make_subplots(
+        rows=1, cols=len(groups), subplot_titles=[LEAD_TIME_TITLES[g] for g in groups]
+    )
+    for j, g in enumerate(groups, start=1):
+        for i, s in enumerate(order):
+            x, y = ecdf_points(lt[(lt["group"] == g) & (lt["strategy"] == s)])
+            if not len(x):
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=100 * y,
+                    mode="lines",
+                    name=text(s),
+                    legendgroup=text(s),
+                    showlegend=j == 1,
+                    line={"color": strategy_colour(i), "width": 2},
+                    hovertemplate=f"{text(s)}: %{{y:.1f}} % within %{{x:.0f}} h<extra></extra>",
+                ),
+                row=1,
+                col=j,
+            )
+        fig.update_xaxes(title_text="hours", rangemode="tozero", row=1, col=j)
+    fig.update_yaxes(range=[0, 101], ticksuffix=" %")
+    fig.update_yaxes(title_text="orders", row=1, col=1)
+    return finish(fig, 400, legend_below=True)
+
+
+def rate_intervals(b: pd.DataFrame, table: str, order: list[str]) -> pd.DataFrame:
+    """Per strategy and key: mean over replications of late/count, its interval, volume."""
+    t = b[(b["table"] == table) & (b["count"] > 0)]
+    if t.empty:
+        return pd.DataFrame(columns=["strategy", "key", "mean", "ci_low", "ci_high", "count"])
+    t = t.assign(rate=t["value"] / t["count"])
+    rows = []
+    for (s, k), g in t.groupby(["strategy", "key"], sort=False):
+        iv = interval(g["rate"])
+        rows.append({"strategy": s, "key": k, **iv, "count": float(g["count"].sum())})
+    out = pd.DataFrame(rows)
+    rank = {s: i for i, s in enumerate(order)}
+    out["rank"] = out["strategy"].map(rank)
+    return out.dropna(subset=["rank"]).sort_values(["rank", "key"]).drop(columns="rank")
+
+
+def _err(df: pd.DataFrame, scale: float, top: float | None = 1.0) -> dict[str, Any]:
+    """Error bars of a share, clipped to [0, top] (a t-interval of a share can overshoot)."""
+    high = df["ci_high"] if top is None else df["ci_high"].clip(upper=top)
+    up = (high - df["mean"]).clip(lower=0).fillna(0) * scale
+    down = (df["mean"] - df["ci_low"].clip(lower=0)).clip(lower=0).fillna(0) * scale
+    return {"type": "data", "array": up.tolist(), "arrayminus": down.tolist(), "visible": True}
+
+
+def late_rates(doc: dict[str, Any], b: pd.DataFrame, order: list[str]) -> go.Figure | None:
+    """Late deliveries by strategy (summary), by carrier and by month of order."""
+    by_carrier = rate_intervals(b, "late_by_carrier", order)
+    by_month = rate_intervals(b, "late_by_month", order)
+    strategies = doc.get("strategies") or {}
+    if not strategies and by_carrier.empty and by_month.empty:
+        return None
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        column_widths=[0.25, 0.35, 0.40],
+        subplot_titles=["By strategy", "By carrier (parcels)", "By month of order"],
+    )
+    for i, s in enumerate(order):
+        colour = strategy_colour(i)
+        v = strategies.get(s, {}).get("late_rate") or {}
+        if v.get("mean") is not None:
+            one = pd.DataFrame([v])
+            fig.add_trace(
+                go.Bar(
+                    x=[text(s)],
+                    y=[100 * v["mean"]],
+                    error_y=_err(one, 100),
+                    marker_color=colour,
+                    name=text(s),
+                    legendgroup=text(s),
+                    hovertemplate=f"{text(s)}: %{{y:.1f}} %<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
+        c = by_carrier[by_carrier["strategy"] == s]
+        if not c.empty:
+            fig.add_trace(
+                go.Bar(
+                    x=[text(k) for k in c["key"]],
+                    y=100 * c["mean"],
+                    error_y=_err(c, 100),
+                    marker_color=colour,
+                    name=text(s),
+                    legendgroup=text(s),
+                    showlegend=False,
+                    customdata=c["count"],
+                    hovertemplate=(
+                        f"{text(s)} · %{{x}}: %{{y:.1f}} % of %{{customdata:,.0f}} parcels"
+                        "<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=2,
+            )
+        m = by_month[by_month["strategy"] == s]
+        if not m.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=pd.to_datetime(m["key"] + "-01"),
+                    y=100 * m["mean"],
+                    error_y=_err(m, 100),
+                    mode="lines+markers",
+                    line={"color": colour},
+                    name=text(s),
+                    legendgroup=text(s),
+                    showlegend=False,
+                    hovertemplate=f"{text(s)} · %{{x|%b %Y}}: %{{y:.1f}} %<extra></extra>",
+                ),
+                row=1,
+                col=3,
+            )
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_xaxes(type="date", tickformat="%b %Y", row=1, col=3)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)  # the legend names the colours
+    fig.update_layout(barmode="group")
+    return finish(fig, 400, legend_below=True)
+
+
+def utilisation(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
+    """Mean utilisation of every staff pool of every node, with 95 % intervals."""
+    u = b[b["table"] == "utilisation"]
+    if u.empty:
+        return None
+    rows = []
+    for (s, node, stage), g in u.groupby(["strategy", "key", "group"], sort=False):
+        rows.append({"strategy": s, "node": node, "stage": stage, **interval(g["value"])})
+    df = pd.DataFrame(rows)
+    rank = {s: i for i, s in enumerate(order)}
+    df = df[df["strategy"].isin(rank)]
+    if df.empty:
+        return None
+    df["label"] = [
+        text(s) if s == n else f"{text(s)} · {text(n)}"
+        for s, n in zip(df["strategy"], df["node"], strict=True)
+    ]
+    df = df.sort_values(["strategy"], key=lambda c: c.map(rank), kind="stable")
+    fig = go.Figure()
+    for i, stage in enumerate(dict.fromkeys(df["stage"])):
+        d = df[df["stage"] == stage]
+        fig.add_trace(
+            go.Bar(
+                y=d["label"],
+                x=100 * d["mean"],
+                orientation="h",
+                name=text(pretty(stage) + "s"),
+                marker_color=stage_colour(stage, i),
+                error_x=_err(d, 100, top=None),
+                hovertemplate=f"{text(pretty(stage))}s · %{{y}}: %{{x:.1f}} %<extra></extra>",
+            )
+        )
+    n_labels = df["label"].nunique()
+    fig.update_layout(barmode="group", xaxis_title="share of paid working time busy")
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", type="category")
+    return finish(fig, 140 + 28 * n_labels * max(1, df["stage"].nunique()), legend_below=True)

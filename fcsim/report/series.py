@@ -1,0 +1,85 @@
+"""Daily series of the report: orders, parcels shipped, backlog and stock per strategy.
+
+Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
+replication x day); lines are the mean over replications. The warm-up, excluded from every
+statistic, is shaded; the drain days after the horizon (no new orders) are not drawn.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from fcsim.report.style import finish, strategy_colour, text
+
+DAILY = (
+    ("orders_created", "Orders placed per day"),
+    ("parcels_shipped", "Parcels shipped per day"),
+    ("backlog_parcels", "Backlog (parcels in the warehouse, end of day)"),
+    ("stock_units", "Stock on hand (units, end of day)"),
+)
+"""Daily columns drawn, with their titles (a column missing or empty is left out)."""
+
+
+def daily_series(
+    daily: pd.DataFrame,
+    order: list[str],
+    start_date: str | None = None,
+    horizon_days: int | None = None,
+    warmup_days: int = 0,
+) -> go.Figure | None:
+    """One panel per daily column, one line per strategy (mean over replications)."""
+    if daily.empty or "strategy" not in daily.columns:
+        return None
+    d = daily
+    if horizon_days is not None and "day" in d.columns:
+        d = d[d["day"] < horizon_days]
+    cols = [(c, t) for c, t in DAILY if c in d.columns and d[c].fillna(0).abs().sum() > 0]
+    if not cols:
+        return None
+    x_col = "date" if "date" in d.columns else "day"
+    mean = d.groupby(["strategy", x_col], sort=False)[[c for c, _ in cols]].mean().reset_index()
+    fig = make_subplots(
+        rows=len(cols),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[t for _, t in cols],
+    )
+    for i, s in enumerate(order):
+        g = mean[mean["strategy"] == s]
+        if g.empty:
+            continue
+        for r, (c, _) in enumerate(cols, start=1):
+            fig.add_trace(
+                go.Scatter(
+                    x=g[x_col],
+                    y=g[c],
+                    mode="lines",
+                    name=text(s),
+                    legendgroup=text(s),
+                    showlegend=r == 1,
+                    line={"color": strategy_colour(i), "width": 1.5},
+                    hovertemplate=f"{text(s)}: %{{y:,.0f}}<extra>%{{x}}</extra>",
+                ),
+                row=r,
+                col=1,
+            )
+    if warmup_days > 0 and x_col == "date":
+        x0 = pd.Timestamp(start_date) if start_date else pd.Timestamp(d[x_col].min())
+        x1 = x0 + pd.Timedelta(days=warmup_days)
+        for r in range(1, len(cols) + 1):
+            fig.add_vrect(x0=x0, x1=x1, fillcolor="#888", opacity=0.12, line_width=0, row=r, col=1)
+        fig.add_annotation(
+            x=x0,
+            y=0.98,
+            xref="x",
+            yref="y domain",
+            xanchor="left",
+            yanchor="top",
+            text="warm-up (not counted)",
+            showarrow=False,
+            font={"size": 10, "color": "#666"},
+        )
+    return finish(fig, 170 * len(cols) + 120, legend_below=True)

@@ -1,0 +1,99 @@
+"""Shared look of the report's figures: colours, labels, layout, and escaping of plot text.
+
+Place in the flow: imported by every figure builder (`report/figures.py`, `detail.py`,
+`series.py`, `sweep.py`). Plotly renders a subset of HTML in text (`<b>`, `<br>`, `<a>`), so
+every user-supplied string that goes into a figure passes through `text()`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+STRATEGY_COLOURS = (
+    "#1f4e79",
+    "#c55a11",
+    "#548235",
+    "#7030a0",
+    "#bf9000",
+    "#2e75b6",
+    "#843c0c",
+    "#375623",
+    "#a5a5a5",
+)
+"""Strategy colours, in the order strategies appear in the scenario."""
+
+CATEGORY_COLOURS = {
+    "labour": "#1f4e79",
+    "rent": "#2e75b6",
+    "equipment_it": "#9dc3e6",
+    "storage": "#00a3a3",
+    "fulfilment_fees": "#7030a0",
+    "packaging": "#a9845a",
+    "shipping": "#ed7d31",
+    "shipping_revenue": "#f8cbad",
+    "compensation_recovered": "#70ad47",
+    "claims_handling": "#c5e0b4",
+    "lost_parcels": "#c00000",
+    "incidents": "#c00000",
+    "insurance": "#ff7c80",
+    "duties": "#8faadc",
+    "returns": "#d36fa4",
+    "write_offs": "#7f0000",
+    "inventory_holding": "#bf9000",
+    "supplier": "#ffd966",
+    "customer_service": "#7f7f7f",
+    "lost_sales": "#bfbfbf",
+    "churn": "#595959",
+}
+"""Fixed colours of cost categories, so a category keeps its colour across reports."""
+
+STAGE_COLOURS = {"picker": "#1f4e79", "packer": "#c55a11", "receiver": "#548235"}
+OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def text(value: object) -> str:
+    """A user-supplied string made safe for plotly text (shown literally, never as markup)."""
+    return html.escape(str(value), quote=False)
+
+
+def strategy_colour(i: int) -> str:
+    return STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)]
+
+
+def category_colour(name: str, i: int) -> str:
+    return CATEGORY_COLOURS.get(name, OTHER_COLOURS[i % len(OTHER_COLOURS)])
+
+
+def stage_colour(name: str, i: int) -> str:
+    return STAGE_COLOURS.get(name, OTHER_COLOURS[i % len(OTHER_COLOURS)])
+
+
+def pretty(key: str) -> str:
+    """`fulfilment_fees` -> `Fulfilment fees`."""
+    s = key.replace("_", " ").strip()
+    return s[:1].upper() + s[1:]
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """`#1f4e79` with transparency, for interval bands."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def finish(fig: go.Figure, height: int, legend_below: bool = False) -> go.Figure:
+    """Common layout: white background, light grid, compact margins."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"t": 50, "b": 50, "l": 60, "r": 20},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+        hoverlabel={"namelength": -1},
+    )
+    if legend_below:  # a fixed distance in pixels below the plot area, whatever the height
+        plot_h = height - 100
+        fig.update_layout(legend={"orientation": "h", "x": 0, "yanchor": "top", "y": -75 / plot_h})
+    return fig
