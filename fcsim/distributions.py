@@ -37,7 +37,7 @@ class _Dist(BaseModel):
 
 
 class Deterministic(_Dist):
-    """Always the same value."""
+    """Always the same value. Mean `value`, variance 0."""
 
     dist: Literal["deterministic"]
     value: float = Field(ge=0, description="The constant value (unit of the field it sits in).")
@@ -53,10 +53,10 @@ class Deterministic(_Dist):
 
 
 class Exponential(_Dist):
-    """Exponential with the given mean (memoryless; M/M/c validation)."""
+    """Exponential with the given mean (memoryless; M/M/c validation). Variance `mean`²."""
 
     dist: Literal["exponential"]
-    mean_: float = Field(gt=0, alias="mean", description="Mean value.")
+    mean_: float = Field(gt=0, alias="mean", description="Mean, in the key's unit.")
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     def mean(self) -> float:
@@ -70,10 +70,13 @@ class Exponential(_Dist):
 
 
 class Lognormal(_Dist):
-    """Lognormal given by its mean and coefficient of variation (not the log-scale parameters)."""
+    """Lognormal given by its mean and coefficient of variation (not the log-scale parameters).
+
+    Variance (`cv`·`mean`)².
+    """
 
     dist: Literal["lognormal"]
-    mean_: float = Field(gt=0, alias="mean", description="Mean value.")
+    mean_: float = Field(gt=0, alias="mean", description="Mean, in the key's unit.")
     cv: float = Field(gt=0, le=10, description="Coefficient of variation (std / mean).")
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -91,10 +94,10 @@ class Lognormal(_Dist):
 
 
 class Gamma(_Dist):
-    """Gamma given by its mean and coefficient of variation."""
+    """Gamma given by its mean and coefficient of variation. Variance (`cv`·`mean`)²."""
 
     dist: Literal["gamma"]
-    mean_: float = Field(gt=0, alias="mean", description="Mean value.")
+    mean_: float = Field(gt=0, alias="mean", description="Mean, in the key's unit.")
     cv: float = Field(gt=0, le=10, description="Coefficient of variation (std / mean).")
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -111,11 +114,11 @@ class Gamma(_Dist):
 
 
 class Uniform(_Dist):
-    """Uniform between `low` and `high`."""
+    """Uniform between `low` and `high`. Mean (`low`+`high`)/2, variance (`high`-`low`)²/12."""
 
     dist: Literal["uniform"]
-    low: float = Field(ge=0, description="Lower bound.")
-    high: float = Field(ge=0, description="Upper bound (>= low).")
+    low: float = Field(ge=0, description="Lower bound, in the key's unit.")
+    high: float = Field(ge=0, description="Upper bound (>= low), in the key's unit.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -134,12 +137,15 @@ class Uniform(_Dist):
 
 
 class Triangular(_Dist):
-    """Triangular with minimum `low`, most likely `mode` and maximum `high`."""
+    """Triangular with minimum `low`, most likely `mode` and maximum `high`.
+
+    Mean (`low`+`mode`+`high`)/3, variance (a²+b²+c²-ab-ac-bc)/18 with a, b, c the three.
+    """
 
     dist: Literal["triangular"]
-    low: float = Field(ge=0, description="Minimum.")
-    mode: float = Field(ge=0, description="Most likely value.")
-    high: float = Field(ge=0, description="Maximum.")
+    low: float = Field(ge=0, description="Minimum, in the key's unit.")
+    mode: float = Field(ge=0, description="Most likely value, in the key's unit.")
+    high: float = Field(ge=0, description="Maximum, in the key's unit.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -167,10 +173,13 @@ class Triangular(_Dist):
 
 
 class Empirical(_Dist):
-    """Discrete distribution over `values` with relative `weights` (normalised)."""
+    """Discrete distribution over `values` with relative `weights` (normalised).
+
+    Mean Σ p·value with p the normalised weights, variance Σ p·(value - mean)².
+    """
 
     dist: Literal["empirical"]
-    values: list[float] = Field(min_length=1, description="Possible values.")
+    values: list[float] = Field(min_length=1, description="Possible values, in the key's unit.")
     weights: list[float] | None = Field(
         default=None, description="Relative weights, one per value (equal when omitted)."
     )

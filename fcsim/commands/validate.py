@@ -1,4 +1,9 @@
-"""`fcsim validate SCENARIO...`: check scenario files; exit 0 when all are valid, else 2."""
+"""`fcsim validate SCENARIO...`: check scenario files; exit 0 when all are valid, else 2.
+
+Place in the flow: the loading step of `fcsim run` (`fcsim.loading.load_scenario`, with
+`extends` and `--set`) without the simulation. Each problem is one line on stderr,
+`file:line:col: key.path: what is wrong`; each valid file one line on stdout.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,12 @@ from fcsim.errors import ScenarioError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check scenario files; exit 0 when all are valid, else 2")
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files; exit 0 when all are valid, else 2",
+        description="Check scenario files (with their `extends` and the --set overrides) "
+        "without simulating. Every problem is printed as file:line:col: key.path: message.",
+    )
     p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
     add_set_option(p)
     p.set_defaults(func=run)

@@ -297,7 +297,9 @@ class WarehouseNode(Model):
         default="cheapest", description="Carrier choice per parcel."
     )
     carrier_discount: Probability = Field(
-        default=0.0, description="Negotiated discount on the carriers' rate cards (0..1)."
+        default=0.0,
+        description="Negotiated discount on the carriers' rate cards, a share of the price "
+        "(0.15 = 15 % off).",
     )
     promise_business_days: int | None = Field(
         default=None, ge=0, le=60, description="Promise for parcels from this node, if different."
@@ -373,7 +375,9 @@ class DropshipNode(Model):
     carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
         default="cheapest", description="Carrier choice per parcel."
     )
-    carrier_discount: Probability = Field(default=0.0, description="Discount on the rate cards.")
+    carrier_discount: Probability = Field(
+        default=0.0, description="Discount on the rate cards, a share of the price (0.1 = 10 %)."
+    )
     promise_business_days: int | None = Field(
         default=None, ge=0, le=60, description="Promise for dropshipped parcels, if different."
     )

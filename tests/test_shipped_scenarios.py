@@ -1,0 +1,79 @@
+"""Every shipped scenario validates, matches `fcsim schema`, and runs end to end (short).
+
+The runs go through the command line in this process (`fcsim.cli.main`), one worker, two
+replications, two weeks of orders: what is checked is that each scenario runs, not its figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from fcsim.cli import main
+from fcsim.loading import load_data, load_scenario
+from fcsim.schema_tools import json_schema
+
+from conftest import ROOT
+
+SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHORT = ("--set", "horizon_days=14", "--set", "warmup_days=7", "--set", "drain_days=7")
+HEADER = "# yaml-language-server: $schema=../docs/scenario.schema.json"
+
+
+def as_json(value: Any) -> Any:
+    """YAML data as JSON sees it: dates become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def test_the_four_example_businesses_are_shipped() -> None:
+    names = {p.stem for p in SHIPPED}
+    assert {
+        "default",
+        "electronics_growth",
+        "gift_shop_seasonal",
+        "marketplace_seller",
+        "longtail_dropship",
+    } <= names
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_is_valid_for_fcsim_and_for_the_json_schema(path: Path) -> None:
+    scenario = load_scenario(path)
+    assert scenario.description, "a shipped scenario says what it represents"
+    validator = jsonschema.Draft202012Validator(json_schema())
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in validator.iter_errors(as_json(load_data(path).data))
+    ]
+    assert errors == []
+    text = path.read_text()
+    assert text.startswith(HEADER), "the editor header comes first"
+    assert text.count("#") > 10, "a shipped scenario explains its figures"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_runs_end_to_end(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    status = main(
+        ["run", str(path), "-r", "2", "-w", "1", "-q", "--no-report", "-o", str(out), *SHORT]
+    )
+    assert status == 0, capsys.readouterr().err
+    doc = json.loads((out / "summary.json").read_text())
+    strategies = load_scenario(path).strategies
+    assert set(doc["strategies"]) == set(strategies)
+    for name, metrics in doc["strategies"].items():
+        assert metrics["orders"]["mean"] > 0, name
+        assert metrics["cost_per_order_eur"]["n"] == 2, name
