@@ -28,14 +28,24 @@ class Inventory:
         daily_units: np.ndarray,
         cfg: Replenishment,
         on_available: Callable[[int], None],
+        forecast: np.ndarray | None = None,
     ) -> None:
-        """`daily_units`: expected units per day of each SKU at this node (0 = not stocked)."""
+        """`daily_units`: expected units per day of each SKU at this node on an average day
+        (0 = not stocked); `forecast`: the expected level of each day relative to that average
+        (seasons, growth), which scales the targets over their cover (none: always 1).
+        """
         self.cfg = cfg
         daily = np.asarray(daily_units, dtype=float)
+        stocked = daily > 0
+        floor_s = np.where(stocked, cfg.min_reorder_point_units, 0.0)
         self.reorder_point = cfg.reorder_point_days * daily
         self.order_up_to = cfg.order_up_to_days * daily
+        self._floor_s = floor_s
+        self._scale_s = _cover_mean(forecast, cfg.reorder_point_days)
+        self._scale_S = _cover_mean(forecast, cfg.order_up_to_days)
         cover = cfg.order_up_to_days if cfg.initial_cover_days is None else cfg.initial_cover_days
-        initial = np.ceil(cover * daily).astype(np.int64)
+        level0 = float(_cover_mean(forecast, cover)[0])
+        initial = np.ceil(np.maximum(cover * daily * level0, floor_s + stocked)).astype(np.int64)
         self.on_hand: list[int] = initial.tolist()
         self.on_order = np.zeros(len(daily), dtype=np.int64)
         self.backordered: list[int] = [0] * len(daily)
@@ -112,7 +122,10 @@ class Inventory:
         """Purchase-order lines decided today as (sku indices, units); empty off review days."""
         if review_index % self.cfg.review_period_days:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        qty = self._policy(self.position(), self.reorder_point, self.order_up_to, review_index)
+        day = min(review_index, len(self._scale_s) - 1)
+        s = np.maximum(self.reorder_point * self._scale_s[day], self._floor_s)
+        big_s = np.maximum(self.order_up_to * self._scale_S[day], s + (self._floor_s > 0))
+        qty = self._policy(self.position(), s, big_s, review_index)
         skus = np.flatnonzero(qty > 0)
         units = np.maximum(qty[skus].astype(np.int64), self.cfg.moq_units)
         pack = self.cfg.case_pack_units
@@ -126,3 +139,13 @@ class Inventory:
 
     def stock_units(self) -> np.ndarray:
         return np.asarray(self.on_hand, dtype=np.int64)
+
+
+def _cover_mean(forecast: np.ndarray | None, days: float) -> np.ndarray:
+    """Mean forecast level over the `days` days starting at each day (1 without a forecast)."""
+    if forecast is None or len(forecast) == 0:
+        return np.ones(1)
+    n = max(1, int(np.ceil(days)))
+    f = np.concatenate([forecast, np.full(n, forecast[-1])])
+    cum = np.concatenate([[0.0], np.cumsum(f)])
+    return (cum[n : n + len(forecast)] - cum[: len(forecast)]) / n

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.demand import daily_rates
 from fcsim.model.carriers import CarrierChoice, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.inbound import Inbound
@@ -26,6 +27,7 @@ from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
 from fcsim.model.storage import StorageZones
 from fcsim.schema.base import minutes_of
+from fcsim.schema.business import Demand
 from fcsim.schema.nodes import WarehouseNode
 
 ARRIVAL_CHUNK = 4096
@@ -58,6 +60,44 @@ def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[st
             if value is not None:
                 h[first:] = value
     return out
+
+
+def demand_forecast(ctx: RunContext, ids: np.ndarray, smooth_days: int = 28) -> np.ndarray:
+    """Expected demand at this node per day, relative to its average day.
+
+    The demand model's level (month profile, growth; 1 for an order history) times this node's
+    share of each day's units, smoothed over four weeks (routing by season or region changes
+    it), relative to the node's average share.
+    """
+    sc = ctx.scenario
+    n = ctx.n_days
+    demand = sc.demand
+    if isinstance(demand, Demand):
+        level = daily_rates(demand, sc.start_date, n) / demand.orders_per_day
+    else:
+        level = np.ones(n)
+    o = ctx.orders
+    lines, _ = ctx.parcels.lines_of_many(ids)
+    day_of_line = np.floor(o.created_min[o.line_order] / MIN_PER_DAY).astype(np.int64)
+    here = np.bincount(day_of_line[lines], weights=o.line_units[lines], minlength=n)[:n]
+    every = np.bincount(day_of_line, weights=o.line_units, minlength=n)[:n]
+    here_s, every_s = _moving_sum(here, smooth_days), _moving_sum(every, smooth_days)
+    overall = here.sum() / every.sum() if every.sum() else 0.0
+    if overall == 0:
+        return level
+    share = np.divide(here_s, every_s * overall, out=np.ones(n), where=every_s > 0)
+    last = int(np.flatnonzero(every_s > 0)[-1]) if (every_s > 0).any() else 0
+    share[last + 1 :] = share[last]
+    return level * share
+
+
+def _moving_sum(x: np.ndarray, width: int) -> np.ndarray:
+    """Sum over a centred window of `width` days (shorter at the ends), same length as x."""
+    cum = np.concatenate([[0.0], np.cumsum(x)])
+    i = np.arange(len(x))
+    lo = np.clip(i - width // 2, 0, len(x))
+    hi = np.clip(i + (width + 1) // 2, 0, len(x))
+    return cum[hi] - cum[lo]
 
 
 def roster(headcount: np.ndarray) -> int | np.ndarray:
@@ -107,6 +147,7 @@ class WarehouseModel:
             ctx.catalogue.daily_units * share,
             cfg.replenishment,
             self._stock_ok,
+            demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
         )
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
@@ -125,7 +166,7 @@ class WarehouseModel:
             f"{name}.packers",
             roster(self.headcount["packers"]),
             self.calendar,
-            lambda group: float(sum(self.pack_min[i] for i in group)),
+            self._pack_duration,
             self._packed,
             n_days,
         )
@@ -228,6 +269,11 @@ class WarehouseModel:
             p.pick_start_min[g] = start
             p.picked_min[g] = end
             self.packers.put(local)
+
+    def _pack_duration(self, group: list[int]) -> float:
+        if len(group) == 1:  # packers take one parcel at a time
+            return float(self.pack_min[group[0]])
+        return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
         for local in group:

@@ -311,14 +311,28 @@ class PackagingOption(Model):
 
 
 def default_packaging() -> list[PackagingOption]:
-    """A poly mailer, three box sizes and a protective box (illustrative prices, EUR)."""
+    """A poly mailer, three box sizes and three protective boxes (illustrative prices, EUR)."""
     return [
         PackagingOption(name="poly_mailer", max_volume_l=4, cost_eur=0.15, soft_goods_only=True),
         PackagingOption(name="box_s", max_volume_l=6, cost_eur=0.45, extra_pack_min=0.5),
         PackagingOption(name="box_m", max_volume_l=20, cost_eur=0.80, extra_pack_min=0.7),
         PackagingOption(name="box_l", max_volume_l=60, cost_eur=1.40, extra_pack_min=1.0),
         PackagingOption(
-            name="box_protective",
+            name="box_protective_s",
+            max_volume_l=6,
+            cost_eur=0.95,
+            extra_pack_min=1.2,
+            protective=True,
+        ),
+        PackagingOption(
+            name="box_protective_m",
+            max_volume_l=20,
+            cost_eur=1.40,
+            extra_pack_min=1.4,
+            protective=True,
+        ),
+        PackagingOption(
+            name="box_protective_l",
             max_volume_l=60,
             cost_eur=1.90,
             extra_pack_min=1.5,

@@ -210,6 +210,16 @@ class Replenishment(Model):
     initial_cover_days: NonNegative | None = Field(
         default=None, description="Initial stock in days of cover (default: order_up_to_days)."
     )
+    min_reorder_point_units: NonNegative = Field(
+        default=1.0,
+        description="Lowest reorder point of a stocked SKU, units (slow movers keep at least "
+        "this much; the order-up-to level is then at least one more).",
+    )
+    follow_forecast: bool = Field(
+        default=True,
+        description="Scale targets by the demand expected over their cover (month profile, "
+        "growth, this node's share of routed demand) instead of the average day's.",
+    )
     moq_units: int = Field(
         default=1, ge=1, description="Minimum order quantity per SKU line, units."
     )
