@@ -116,7 +116,7 @@ def order_outcomes(
         delivered_min=delivered_min,
         late=late & ~in_progress,
         days_late=days_late,
-        lost=o_lost,
+        lost=o_lost & ~in_progress,  # an order with a parcel still on its way is in progress
         cancelled=cancelled,
         in_progress=in_progress,
         units=units,

@@ -143,6 +143,12 @@ def dispatch(
         guaranteed = ztransit[m]
         dday = bd.offset(sday[m], guaranteed + delay + customs_days[m], c.delivery_days)
         lo, hi = minutes_of(c.delivery_from), minutes_of(c.delivery_until)
+        # same-day delivery (no transit days) comes after the collection, else the next day
+        cut = minutes_of(c.cutoff)
+        dday = np.where(
+            (dday == sday[m]) & (cut >= hi), bd.offset(dday + 1, 0, c.delivery_days), dday
+        )
+        lo = np.where(dday == sday[m], max(lo, cut), lo)
         tod = lo + (hi - lo) * noise(_TIME)
         lost = noise(_LOSS) < c.loss_probability
         damaged = ~lost & (noise(_DAMAGE) < c.damage_probability)

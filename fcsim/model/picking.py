@@ -93,7 +93,7 @@ def pick_work(
     )
     lines, owner = parcels.lines_of_many(ids)
     line_min = cfg.pick_min_per_line.ppf(streams.keyed("pick", lines))
-    per_parcel = np.bincount(owner, weights=line_min, minlength=len(ids))
+    per_parcel = np.bincount(owner, weights=line_min, minlength=len(ids)).astype(float)
     per_parcel += cfg.insert_min_per_order
     travel = None
     if cfg.layout is not None:

@@ -42,6 +42,10 @@ def plan_returns(
     defective = streams.keyed("defects", line) < defect_rate
     ret_units = np.bincount(owner, weights=units * (returned | defective), minlength=len(delivered))
     bad_units = np.bincount(owner, weights=units * defective, minlength=len(delivered))
+    # nothing comes back that was not supplied (units short were never sent)
+    supplied = parcels.units[delivered].astype(np.int64) - parcels.units_short[delivered]
+    ret_units = np.minimum(ret_units, supplied)
+    bad_units = np.minimum(bad_units, ret_units)
     parcels.units_returned[delivered] = ret_units.astype(np.int32)
     parcels.units_defective[delivered] = bad_units.astype(np.int32)
     back = delivered[ret_units > 0]
