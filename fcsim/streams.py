@@ -9,6 +9,7 @@ customer behaviour (common random numbers). Never the global `random` or `np.ran
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,6 +17,7 @@ FIXED = -1
 """Replication number of streams shared by every replication (e.g. the catalogue)."""
 
 
+@lru_cache(maxsize=1024)
 def purpose_key(purpose: str) -> int:
     """A stable 63-bit integer for a purpose name (not Python's salted `hash`)."""
     return int.from_bytes(hashlib.blake2b(purpose.encode(), digest_size=8).digest(), "big") >> 1
@@ -53,7 +55,14 @@ class Streams:
         elements are asked for, nor in which order: an order's transit noise is the same whether
         the strategy ships it first or last, alone or with others (common random numbers).
         """
-        x = np.uint64(_mix(self.seed, self.replication + 1, purpose_key(purpose)))
+        base = _mix(self.seed, self.replication + 1, purpose_key(purpose))
+        small = _small_keys(keys)
+        if small is not None:  # a few keys: Python integers beat numpy's per-call overhead
+            if small == 0:
+                return np.float64(_keyed_scalar(base, keys))
+            cols = [k.tolist() if isinstance(k, np.ndarray) else [k] * small for k in keys]
+            return np.array([_keyed_scalar(base, row) for row in zip(*cols, strict=True)])
+        x = np.uint64(base)
         with np.errstate(over="ignore"):
             for i, k in enumerate(keys):
                 k = np.asarray(k).astype(np.uint64)
@@ -78,6 +87,45 @@ def _splitmix(x: np.ndarray | np.uint64) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@lru_cache(maxsize=1024)
 def _mix(*parts: int) -> int:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+_MASK = (1 << 64) - 1
+_SMALL = 16
+"""Up to this many keys, `keyed` computes in Python integers instead of numpy arrays."""
+
+
+def _small_keys(keys: tuple[np.ndarray | int, ...]) -> int | None:
+    """0 when every key is a Python or numpy integer; n when the array keys are 1-d integer
+    arrays of one length n <= `_SMALL` (the rest integers); None otherwise."""
+    n = 0
+    for k in keys:
+        if isinstance(k, np.ndarray):
+            if k.ndim != 1 or k.dtype.kind not in "iu" or not 0 < len(k) <= _SMALL:
+                return None
+            if n and len(k) != n:
+                return None
+            n = len(k)
+        elif not isinstance(k, int | np.integer):
+            return None
+    return n
+
+
+def _splitmix_int(x: int) -> int:
+    """`_splitmix` on one Python int (same bits, without numpy's per-call overhead)."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def _keyed_scalar(base: int, keys: tuple[int | np.integer, ...] | tuple[int, ...]) -> float:
+    """`Streams.keyed` for scalar keys, in Python integers (bit-identical to the numpy path)."""
+    x = base
+    for i, k in enumerate(keys):
+        x = _splitmix_int(x ^ ((int(k) & _MASK) * _GOLDEN[i % len(_GOLDEN)] & _MASK))
+    x = _splitmix_int(x)
+    return float(x >> 11) * (1.0 / 9007199254740992.0)

@@ -84,7 +84,7 @@ class _CountingEnvironment(simpy.Environment):
 
     def step(self) -> None:
         self.processed += 1
-        super().step()
+        simpy.Environment.step(self)  # not super(): this runs once per event
 
 
 def run_strategy(

@@ -1,10 +1,15 @@
 """A pool of staff working shifts: the contention point of every warehouse stage.
 
 Place in the flow: `model/warehouse.py` builds one `StaffPool` per stage (pickers, packers,
-receivers). Each worker is a SimPy process that pulls tasks from a FIFO queue; a task's
-duration is in *working* minutes and its end is computed by the pool's `WorkCalendar`, so work
-pauses at shift end and resumes at the next shift without any per-task event for shifts.
-Events per task: one timeout, plus one wake-up when an idle worker is handed the task.
+receivers). Workers pull tasks from a FIFO queue; a task's duration is in *working* minutes and
+its end is computed by the pool's `WorkCalendar`, so work pauses at shift end and resumes at the
+next shift without any per-task event for shifts. A worker is not a SimPy process but a small
+state machine driven by callbacks: a task handed to an idle worker starts at once, and the end
+of a group of tasks is one SimPy timeout whose callback hands the worker its next group.
+Events per group of tasks: one timeout (none if it takes no working time); a worker off the
+roster costs one timeout when it comes back. One process per worker, the SimPy idiom, costs a
+wake-up event and a generator resumption more per task; `benchmarks/equivalence.py` checks
+that this pool serves tasks exactly as `simpy.Resource` does.
 
 A pool of c workers serving a FIFO queue is the c-server queue of queueing theory (M/M/c when
 arrivals are Poisson, durations exponential and the calendar 24/7).
@@ -12,12 +17,14 @@ arrivals are Poisson, durations exponential and the calendar 24/7).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import Event, Timeout
 
 from fcsim.calendar import MIN_PER_DAY, WorkCalendar
 
@@ -27,6 +34,10 @@ DurationFn = Callable[[Sequence[Any]], float]
 """Working minutes for a group of tasks taken together."""
 DoneFn = Callable[[Sequence[Any], float, float], None]
 """Called with (tasks, start, end) when a group of tasks is done."""
+_INF = float("inf")
+_CLEAR_MIN = 1e-6
+"""How far from a shift's end or from midnight a start must be for the in-shift shortcut."""
+_LAST_MIN = MIN_PER_DAY - _CLEAR_MIN
 
 
 class StaffPool:
@@ -59,23 +70,29 @@ class StaffPool:
         self.duration = duration
         self.done = done
         self.take = take or (lambda queued: 1)
+        self._one_at_a_time = take is None
         self.queue: deque[Any] = deque()
-        self._idle: list[tuple[int, simpy.Event]] = []
+        self._roster = None if self.headcount is None else self.headcount.tolist()
+        self._idle: list[int] = []  # idle workers on the roster; the last one is served first
         self.busy_by_day = np.zeros(n_days + 1)
         self.tasks_done = 0
         self.groups_done = 0
-        for k in range(self.workers):
-            env.process(self._work(k))
+        for k in range(self.workers):  # built before the run starts, as processes would be
+            self._ready(k)
 
     def put(self, task: Any) -> None:
         """Hand a task to an idle worker on the roster, or queue it."""
         idle = self._idle
         while idle:
-            k, ev = idle.pop()
-            if self.headcount is None or self._on_roster(k, self.env.now) is None:
-                ev.succeed(task)
+            k = idle.pop()
+            if self._roster is None or self._on_roster(k, self.env.now) is None:
+                if self._run(k, [task]):
+                    self._ready(k)
                 return
-            ev.succeed(None)  # off the roster now: wake it so that it leaves
+            # off the roster now: it leaves once this instant's events are done
+            wake = Event(self.env)
+            wake.callbacks.append(self._wake)
+            wake.succeed(k)
         self.queue.append(task)
 
     @property
@@ -84,47 +101,74 @@ class StaffPool:
 
     def _on_roster(self, k: int, t: float) -> float | None:
         """None if worker k may work at `t`; else when it is next on the roster (inf: never)."""
-        hc = self.headcount
-        if hc is None:
+        roster = self._roster
+        if roster is None:
             return None
-        day = min(int(t // MIN_PER_DAY), len(hc) - 1)
-        if k < hc[day]:
+        day = min(int(t // MIN_PER_DAY), len(roster) - 1)
+        if k < roster[day]:
             return None
-        later = np.flatnonzero(hc[day + 1 :] > k)
-        return float((day + 1 + later[0]) * MIN_PER_DAY) if len(later) else float("inf")
+        assert self.headcount is not None
+        later = np.flatnonzero(self.headcount[day + 1 :] > k)
+        return float((day + 1 + later[0]) * MIN_PER_DAY) if len(later) else _INF
 
-    def _work(self, k: int):
-        env, queue, cal = self.env, self.queue, self.calendar
-        busy = self.busy_by_day
-        last_day = len(busy) - 1
+    def _ready(self, k: int) -> None:
+        """Worker k looks for work now: waits for its roster, takes a group, or goes idle."""
+        env, queue = self.env, self.queue
         while True:
-            back = self._on_roster(k, env.now)
+            back = None if self._roster is None else self._on_roster(k, env.now)
             if back is not None:
-                if back == float("inf"):
-                    return
-                yield env.timeout(back - env.now)
-                continue
-            if queue:
-                n = self.take(len(queue))
-                group = [queue.popleft() for _ in range(n)]
+                if back != _INF:
+                    Timeout(env, back - env.now, k).callbacks.append(self._wake)
+                return
+            if not queue:
+                self._idle.append(k)
+                return
+            if self._one_at_a_time:
+                group = [queue.popleft()]
             else:
-                ev = env.event()
-                self._idle.append((k, ev))
-                task = yield ev
-                if task is None:
-                    continue  # off the roster: go and wait for the next shift on it
-                group = [task]
-            start = env.now
-            work = self.duration(group)
-            end = cal.finish(start, work)
-            if end == float("inf"):
-                return  # the calendar has no more shifts: this worker is done
-            busy[min(int(cal_day(start, cal)), last_day)] += work
-            if end > start:
-                yield env.timeout(end - start)
-            self.tasks_done += len(group)
-            self.groups_done += 1
-            self.done(group, min(cal.next_working(start), end), end)  # work began then
+                group = [queue.popleft() for _ in range(self.take(len(queue)))]
+            if not self._run(k, group):
+                return
+
+    def _wake(self, event: Event) -> None:
+        self._ready(event.value)
+
+    def _run(self, k: int, group: list[Any]) -> bool:
+        """Worker k starts `group` now. True if it is already done (no working time)."""
+        env, cal = self.env, self.calendar
+        start = env.now
+        work = self.duration(group)
+        end = cal.finish(start, work)
+        if end == _INF:
+            return False  # the calendar has no more shifts: this worker is done
+        # Inside a shift, clear of its end and of midnight, work started at `start` is done on
+        # `start`'s day and began at `start`: the same numbers as `cal_day(start, cal)` and
+        # `cal.next_working(start)` (their rounding errors are below 1e-9 min), without them.
+        i = bisect_right(cal.starts, start) - 1
+        inside = i >= 0 and start < cal.ends[i] - _CLEAR_MIN and start % MIN_PER_DAY < _LAST_MIN
+        day = int(start // MIN_PER_DAY) if inside else int(cal_day(start, cal))
+        busy = self.busy_by_day
+        busy[min(day, len(busy) - 1)] += work
+        if end > start:
+            Timeout(env, end - start, (k, group, start, end, inside)).callbacks.append(self._end)
+            return False
+        self._done(group, start, end, inside)
+        return True
+
+    def _end(self, event: Event) -> None:
+        k, group, start, end, inside = event.value
+        self._done(group, start, end, inside)
+        if self._roster is None and not self.queue:
+            self._idle.append(k)  # what `_ready(k)` would do, without the call
+        else:
+            self._ready(k)
+
+    def _done(self, group: list[Any], start: float, end: float, inside: bool) -> None:
+        self.tasks_done += len(group)
+        self.groups_done += 1
+        # work began at `start` when it was inside a shift (shifts only ever grow: overtime)
+        began = start if inside else min(self.calendar.next_working(start), end)
+        self.done(group, began, end)
 
     def utilisation_by_day(self, n_days: int) -> np.ndarray:
         """Busy working minutes / available working minutes, per day (nan when closed)."""

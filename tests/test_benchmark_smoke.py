@@ -1,0 +1,90 @@
+"""The performance benchmark's smoke mode runs end to end, so `benchmarks/` never rots.
+
+No timing is asserted (the machine is shared and the sizes are tiny); what is checked is that
+every step runs and writes its files, and what the benchmark relies on: fcsim's `StaffPool`
+serves tasks exactly as `simpy.Resource` does, the tandem scenario (b) is the same system as the
+bare SimPy reference (a) (every order packed; mean times from order to ready and to collection
+close), and a run keeps no Python object per order.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def _benchmark(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    """One smoke run of the benchmark, shared by the tests of this module."""
+    out = tmp_path_factory.mktemp("bench")
+    proc = _benchmark("--smoke", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return proc, out, json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_smoke_runs_every_step_and_writes_both_files(smoke):
+    proc, out, data = smoke
+    assert data["smoke"] is True
+    names = {t["name"] for t in data["targets"]}
+    assert {
+        "(b)/(a) orders/s",
+        "(c)/(a) orders/s",
+        "one replication of the year, one core",
+        "memory kept for results",
+        "2 workers vs 1, 8 replications",
+    } <= names
+    for t in data["targets"]:
+        assert ("PASS" if t["passed"] else "FAIL") in proc.stdout
+    text = (out / "RESULTS.md").read_text(encoding="utf-8")
+    assert "## Targets" in text and "## Profile of (c)" in text
+    assert data["full"]["orders"] > 0 and data["full"]["events_per_order"] > 0
+    assert data["scaling"]["replications"] == 2
+    assert not list(out.glob(".*.tmp"))  # atomic writes leave nothing behind
+
+
+def test_smoke_equivalences_hold(smoke):
+    _, _, data = smoke
+    pool = data["pool_check"]
+    assert pool["identical"], pool
+    assert pool["pool_events"] < pool["resource_events"]
+    assert data["shortcut_check"]["identical"], data["shortcut_check"]
+    agree = data["tandem"]["agreement"]  # same orders, same laws, different draws
+    assert agree["ready_done_a"] == agree["ready_done_b"] == data["tandem"]["orders"]
+    assert agree["ready_rel_gap"] < 0.25, agree
+    assert agree["ship_rel_gap"] < 0.25, agree
+    assert data["memory"]["per_order"]["live_objects_per_order"] < 0.01
+
+
+def test_results_render_again_from_the_json_file(smoke, tmp_path):
+    _, out, data = smoke
+    proc = _benchmark("--from-json", str(out / "results.json"), "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert again["targets"] == data["targets"]
+    assert (tmp_path / "RESULTS.md").read_text(encoding="utf-8") == (out / "RESULTS.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_bad_usage_exits_2_with_a_message():
+    proc = _benchmark("--repeat", "0")
+    assert proc.returncode == 2
+    assert "must be at least 1" in proc.stderr
+    proc = _benchmark("--from-json", str(ROOT / "pyproject.toml"))
+    assert proc.returncode == 2
+    assert "not a benchmark results file" in proc.stderr
