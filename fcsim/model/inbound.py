@@ -141,7 +141,14 @@ class Inbound:
             )
             for i in range(len(skus))
         ]
-        self.docks.put(Truck(receipts, float((pallets * unload).sum())))
+        # a purchase order fills as many trucks as its pallets need, in line order
+        per_truck = cfg.pallets_per_truck
+        truck_of = np.floor((np.cumsum(pallets) - pallets) / per_truck).astype(np.int64)
+        unload_min = np.bincount(truck_of, weights=pallets * unload)
+        for k in range(int(truck_of[-1]) + 1):
+            lines = np.flatnonzero(truck_of == k)
+            if len(lines):
+                self.docks.put(Truck([receipts[i] for i in lines], float(unload_min[k])))
 
     def returned(self, parcels: Sequence[int]) -> None:
         """Returned parcels arriving today are queued for inspection.

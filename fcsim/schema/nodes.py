@@ -186,6 +186,9 @@ class Receiving(Model):
     docks: int = Field(
         default=2, ge=1, le=1000, description="Dock doors: trucks are unloaded one per door."
     )
+    pallets_per_truck: float = Field(
+        default=33, gt=0, le=1000, description="Pallets a truck carries (a full trailer ~33)."
+    )
 
 
 class Replenishment(Model):
