@@ -71,8 +71,8 @@ def eco_first(
         eco=options.eco,
     )
     eco_choice, eco_count = smallest_fitting(volume_l, all_soft, any_fragile, eco_only)
-    fits = options.eco[eco_choice] & (eco_count == 1) & (
-        options.max_volume_l[eco_choice] >= volume_l
+    fits = (
+        options.eco[eco_choice] & (eco_count == 1) & (options.max_volume_l[eco_choice] >= volume_l)
     )
     return np.where(fits, eco_choice, choice), np.where(fits, eco_count, count)
 
