@@ -1,24 +1,29 @@
 """Run plans and their execution: `simulate(spec)` is a pure function of its `RunSpec`.
 
 Place in the flow: the command line loads a `Scenario`, `plan` turns it into one `RunSpec` per
-(strategy, replication), `execute` maps `simulate` over them on a local process pool (spawn
-context: the same code path on every platform), and hands the `RunResult`s to `stats.py`,
-`results.py` and the report. Within a replication every strategy regenerates the same orders
-from the same seed (common random numbers), so results do not depend on which worker ran what.
+(replication, strategy) — a sweep (`fcsim.sweep`) or a sizing search (`fcsim.sizing`) makes
+one plan per point, each spec carrying the point's `--set` overrides and the scenario resolved
+with them. `fcsim.executors.run_all` maps `simulate` over the specs (in this process, a local
+process pool or a Dask cluster), keeping each finished run in the output folder's run store
+(`fcsim.manifest`) so an interrupted command can `--resume`; results come back in plan order.
+`stats.py`, `results.py` and the report take them from there. Within a replication every
+strategy regenerates the same orders from the same seed (common random numbers), so results do
+not depend on which worker ran what, nor in which order.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from fcsim.breakdowns import run_breakdowns
 from fcsim.catalogue import build_catalogue
 from fcsim.demand import generate
 from fcsim.kpis import evaluate
@@ -31,10 +36,17 @@ from fcsim.streams import Streams
 class RunSpec:
     """Everything one run depends on."""
 
-    scenario: Scenario
+    scenario: Scenario  # resolved: the file with every --set override applied, validated
     strategy: str
     replication: int
     seed: int
+    overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
+
+    @property
+    def label(self) -> str:
+        """`strategy #replication [overrides]`, for messages."""
+        point = f" [{', '.join(self.overrides)}]" if self.overrides else ""
+        return f"{self.strategy} #{self.replication}{point}"
 
 
 @dataclass
@@ -48,15 +60,52 @@ class RunResult:
     daily: dict[str, np.ndarray]
     node_parcels: dict[str, int] = field(default_factory=dict)
     wall_s: float = 0.0
+    breakdowns: pd.DataFrame | None = None  # report tables (fcsim.breakdowns)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """A run that raised: its spec, the message and the traceback (never swallowed)."""
+
+    spec: RunSpec
+    message: str
+    traceback: str
+
+    @classmethod
+    def of(cls, spec: RunSpec, exc: BaseException) -> RunFailure:
+        text = "".join(traceback.format_exception(exc))
+        return cls(spec, f"{type(exc).__name__}: {exc}", text)
+
+
+class RunsFailed(Exception):
+    """Some runs of a plan raised; the others finished (exit status 3)."""
+
+    def __init__(self, failures: Sequence[RunFailure]) -> None:
+        self.failures = list(failures)
+        names = ", ".join(f.spec.label for f in self.failures[:5])
+        more = f" and {len(self.failures) - 5} more" if len(self.failures) > 5 else ""
+        first = self.failures[0].message if self.failures else ""
+        super().__init__(f"{len(self.failures)} run(s) failed: {names}{more} ({first})")
 
 
 def plan(
-    scenario: Scenario, replications: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    strategies: Iterable[str] | None = None,
+    overrides: Sequence[str] = (),
 ) -> list[RunSpec]:
-    """One spec per (replication, strategy); replications are the outer loop."""
+    """One spec per (replication, strategy); replications are the outer loop.
+
+    `strategies` keeps only those (in the scenario's order); `overrides` labels the specs of a
+    sweep or search point (`scenario` must already be resolved with them).
+    """
     reps = scenario.replications if replications is None else replications
     s = scenario.seed if seed is None else seed
-    return [RunSpec(scenario, name, r, s) for r in range(reps) for name in scenario.strategies]
+    keep = None if strategies is None else set(strategies)
+    names = [n for n in scenario.strategies if keep is None or n in keep]
+    ov = tuple(overrides)
+    return [RunSpec(scenario, name, r, s, ov) for r in range(reps) for name in names]
 
 
 def simulate(spec: RunSpec) -> RunResult:
@@ -79,6 +128,7 @@ def simulate(spec: RunSpec) -> RunResult:
         kpis=ev.kpis,
         daily=ev.daily,
         node_parcels=node_parcels,
+        breakdowns=run_breakdowns(sc, run, ev, orders),
         wall_s=time.perf_counter() - t0,
     )
 
@@ -92,32 +142,39 @@ def default_workers() -> int:
 
 
 class Progress:
-    """Runs done / total on stderr: a tqdm bar on a terminal, plain lines otherwise."""
+    """Runs done / total on stderr: a tqdm bar (with ETA) on a terminal, plain lines otherwise.
 
-    def __init__(self, total: int, enabled: bool = True) -> None:
+    Plain lines (CI logs) come at most every `every_s` seconds, and for the last run.
+    """
+
+    def __init__(self, total: int, enabled: bool = True, every_s: float = 5.0) -> None:
         self.total, self.done = total, 0
-        self.enabled = enabled
+        self.enabled = enabled and total > 0
+        self.every_s = every_s
         self._bar = None
         self._last = 0.0
         self._t0 = time.monotonic()
-        if enabled and sys.stderr.isatty():
+        if self.enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, unit="run", file=sys.stderr, leave=False)
 
-    def step(self, label: str) -> None:
-        self.done += 1
+    def step(self, label: str, n: int = 1) -> None:
+        self.done += n
         if not self.enabled:
             return
         if self._bar is not None:
             self._bar.set_postfix_str(label, refresh=False)
-            self._bar.update(1)
+            self._bar.update(n)
             return
         now = time.monotonic()
-        if now - self._last >= 5 or self.done == self.total:
+        if now - self._last >= self.every_s or self.done >= self.total:
             self._last = now
+            spent = now - self._t0
+            eta = spent / self.done * (self.total - self.done) if self.done else 0.0
             print(
-                f"fcsim: {self.done}/{self.total} runs done ({now - self._t0:.0f} s)",
+                f"fcsim: {self.done}/{self.total} runs done ({spent:.0f} s, "
+                f"about {eta:.0f} s left)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -127,39 +184,24 @@ class Progress:
             self._bar.close()
 
 
-def _iter_results(specs: list[RunSpec], executor: Executor | None) -> Iterator[RunResult]:
-    if executor is None:
-        yield from map(simulate, specs)
-    else:
-        yield from executor.map(simulate, specs)
-
-
 def execute(
     specs: Iterable[RunSpec],
     workers: int | None = None,
     progress: bool = True,
-    executor_factory: Callable[[int], Executor] | None = None,
+    dask: str | None = None,
 ) -> list[RunResult]:
-    """Run every spec; results come back in plan order whatever the number of workers."""
+    """Run every spec; results come back in plan order whatever the executor.
+
+    `workers` local processes (default: the CPUs; 1 = in this process), or a Dask cluster
+    (`dask` = a scheduler address or "local"). Raises `RunsFailed` (after every other run
+    finished) when some runs raised. For a run store, failures as values and `--resume`, use
+    `fcsim.executors.run_all`.
+    """
+    from fcsim.executors import open_pool, run_all
+
     specs = list(specs)
-    n = min(workers or default_workers(), max(1, len(specs)))
-    bar = Progress(len(specs), enabled=progress)
-    results: list[RunResult] = []
-    try:
-        if n <= 1:
-            for r in _iter_results(specs, None):
-                results.append(r)
-                bar.step(f"{r.strategy} #{r.replication}")
-        else:
-            factory = executor_factory or _process_pool
-            with factory(n) as pool:
-                for r in _iter_results(specs, pool):
-                    results.append(r)
-                    bar.step(f"{r.strategy} #{r.replication}")
-    finally:
-        bar.close()
-    return results
-
-
-def _process_pool(n: int) -> Executor:
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    with open_pool(workers, dask, len(specs)) as pool:
+        outcome = run_all(specs, pool, store=None, progress=progress)
+    if outcome.failures:
+        raise RunsFailed(outcome.failures)
+    return [r for r in outcome.results if r is not None]

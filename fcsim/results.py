@@ -3,7 +3,9 @@
 Place in the flow: after `experiment.execute`; the report reads these files back, so a report
 can be rebuilt without re-running. Every file is written to a temporary name in the output
 folder and renamed into place (`os.replace`), so an interrupted command never leaves a
-half-written file behind.
+half-written file behind. Each run's own result is kept as soon as it finishes in the output
+folder's run store (`fcsim.manifest`, keyed by a hash of the resolved run spec), from which
+`--resume` continues an interrupted command.
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+def json_safe(obj: Any) -> Any:
+    """`obj` made JSON-safe: nan/inf -> null, numpy scalars -> Python."""
+    return _clean(obj)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -112,6 +119,7 @@ def summary_document(
     return _clean(
         {
             "scenario": scenario.name,
+            "description": scenario.description,
             "scenario_hash": scenario.content_hash(),
             "fcsim_version": __version__,
             "seed": seed,
@@ -143,8 +151,12 @@ def write_all(
     doc: dict[str, Any],
     runs: pd.DataFrame,
     daily: pd.DataFrame,
+    breakdowns: pd.DataFrame | None = None,
 ) -> None:
-    """Write summary.json, summary.csv, runs.parquet and daily.parquet into `out`."""
+    """Write summary.json, summary.csv, runs.parquet, daily.parquet into `out`.
+
+    And breakdowns.parquet when given (`fcsim.breakdowns`: the report's detail tables).
+    """
     out.mkdir(parents=True, exist_ok=True)
     write_text(out / "summary.json", json.dumps(doc, indent=2) + "\n")
     atomic_write(
@@ -152,3 +164,5 @@ def write_all(
     )
     atomic_write(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
     atomic_write(out / "daily.parquet", lambda p: daily.to_parquet(p, index=False))
+    if breakdowns is not None:
+        atomic_write(out / "breakdowns.parquet", lambda p: breakdowns.to_parquet(p, index=False))

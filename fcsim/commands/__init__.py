@@ -5,4 +5,14 @@ Place in the flow: `fcsim.cli` builds the argument parser from `COMMANDS`; each 
 Adding a command = adding a module here and its name to `COMMANDS`.
 """
 
-COMMANDS = ("run", "validate", "schema")
+COMMANDS = (
+    "run",
+    "validate",
+    "schema",
+    "baseline",
+    "check",
+    "report",
+    "sweep",
+    "size",
+    "inspect-data",
+)

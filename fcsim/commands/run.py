@@ -8,13 +8,16 @@ from pathlib import Path
 
 from fcsim.commands.common import (
     DEFAULT_SCENARIO,
-    EXIT_OK,
     add_set_option,
     default_scenario,
     positive_int,
     seed_int,
 )
-from fcsim.errors import UsageError
+from fcsim.commands.execution import (
+    add_execution_options,
+    check_out_folder,
+    report_failures,
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-w", "--workers", type=positive_int, help="worker processes (default: CPUs)")
     p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
     add_set_option(p)
+    add_execution_options(p, workers=False)
     p.add_argument("--no-report", action="store_true", help="do not write index.html")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -38,8 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.experiment import execute, plan
+    from fcsim.breakdowns import breakdowns_table
+    from fcsim.executors import open_pool, run_all
+    from fcsim.experiment import plan
     from fcsim.loading import load_scenario
+    from fcsim.manifest import RunStore
     from fcsim.report.html import write_report
     from fcsim.report.terminal import summary_table
     from fcsim.results import daily_table, runs_table, summary_document, write_all
@@ -48,26 +55,33 @@ def run(args: argparse.Namespace) -> int:
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)
     out = args.out or Path("reports") / scenario.slug
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"-o {out}: exists and is not a folder")
+    check_out_folder(out)
     seed = scenario.seed if args.seed is None else args.seed
     reps = args.replications or scenario.replications
     specs = plan(scenario, reps, seed)
     t0 = time.perf_counter()
-    results = execute(specs, args.workers, progress=not args.quiet)
+    with open_pool(args.workers, args.dask, len(specs)) as pool:
+        outcome = run_all(specs, pool, RunStore(out, args.resume), progress=not args.quiet)
     wall = time.perf_counter() - t0
+    results = [r for r in outcome.results if r is not None]
+    if not results:
+        return report_failures(out, outcome.failures)
     runs = runs_table(results)
     doc = summary_document(
         scenario, seed, reps, summarise(runs), paired(runs, scenario.reference), runs
     )
+    if outcome.failures:
+        doc["failed_runs"] = [f.spec.label for f in outcome.failures]
     daily = daily_table(results, scenario)
-    write_all(out, doc, runs, daily)
+    breakdowns = breakdowns_table(results)
+    write_all(out, doc, runs, daily, breakdowns)
     if not args.no_report:
-        write_report(out, doc, runs, daily)
+        write_report(out, doc, runs, daily, breakdowns)
     print(summary_table(doc))
     orders = int(runs["orders"].sum())
+    reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
+    rate = "" if outcome.reused else f" ({orders / wall:,.0f} orders/s)"
     print(
-        f"{len(results)} runs, {orders:,} orders in {wall:.1f} s "
-        f"({orders / wall:,.0f} orders/s). Results in {out}/"
+        f"{len(results)} runs{reused}, {orders:,} orders in {wall:.1f} s{rate}. Results in {out}/"
     )
-    return EXIT_OK
+    return report_failures(out, outcome.failures)

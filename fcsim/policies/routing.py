@@ -52,9 +52,7 @@ def _by_name(
 
 def by_category(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
     """Each category to its listed node, others to the default node."""
-    return _by_name(
-        config.assign, config.default, facts.category_names, facts.category, node_names
-    )
+    return _by_name(config.assign, config.default, facts.category_names, facts.category, node_names)
 
 
 def by_region(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:

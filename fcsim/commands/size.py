@@ -1,0 +1,278 @@
+"""`fcsim size SCENARIO --key KEY.PATH --range LO:HI ...`: sizing and break-even searches.
+
+Questions (one per command; conditions are judged on the 95 % interval bound):
+
+    --smallest "late_rate<=0.02"     smallest value meeting the condition (e.g. pickers)
+    --largest "late_rate<=0.08"      largest value still meeting it (e.g. orders per day)
+    --break-even A,B                 where A stops being dearer (or cheaper) than B on --metric
+    --minimise METRIC                lowest METRIC, subject to --subject-to conditions
+
+`--with KEY.PATH=LO:HI` moves another key along with the searched one (linearly across the
+range, whole numbers rounded), e.g. a team that grows with the volume.
+
+Each evaluated point runs every replication of the strategies concerned, on the executor of
+`-w`/`--dask`; runs are kept in the output folder's run store, so `--resume` continues an
+interrupted search. Writes `size.json` (question, every point evaluated, answer) and
+`runs.parquet` (one row per point x strategy x replication, the key as a column).
+Exit status: 0 answered, 1 no value in the range meets the target, 3 some runs failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, add_set_option, positive_int, seed_int
+from fcsim.commands.execution import (
+    add_execution_options,
+    add_quiet_option,
+    check_out_folder,
+    report_failures,
+)
+from fcsim.errors import UsageError
+
+if TYPE_CHECKING:
+    from fcsim.sizing import Answer, Condition, Search
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "size",
+        help="sizing / break-even search over one scenario key",
+        description="Search one dotted scenario key for the smallest or largest value meeting "
+        "a condition, a break-even between two strategies, or the value minimising a metric. "
+        "Conditions are judged on the 95 % interval over replications.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("--key", required=True, metavar="KEY.PATH", help="the dotted key searched")
+    p.add_argument("--range", required=True, metavar="LO:HI", help="the values searched")
+    p.add_argument(
+        "--step", metavar="S", help="resolution (default: 1 for whole numbers, else range/32)"
+    )
+    p.add_argument(
+        "--with",
+        dest="linked",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=LO:HI",
+        help="move another key along, linearly from LO to HI across the range (whole numbers "
+        "rounded), e.g. staff with volume; repeatable",
+    )
+    q = p.add_mutually_exclusive_group(required=True)
+    q.add_argument("--smallest", metavar="COND", help='e.g. "late_rate<=0.02"')
+    q.add_argument("--largest", metavar="COND", help='e.g. "late_rate<=0.08"')
+    q.add_argument("--break-even", metavar="A,B", help="two strategies compared on --metric")
+    q.add_argument("--minimise", metavar="METRIC", help="e.g. cost_per_order_eur")
+    p.add_argument("--strategy", help="strategy searched (default: the reference strategy)")
+    p.add_argument(
+        "--subject-to",
+        action="append",
+        default=[],
+        metavar="COND",
+        help="extra condition, repeatable (e.g. with --minimise)",
+    )
+    p.add_argument(
+        "--metric",
+        default="cost_per_order_eur",
+        help="metric of --break-even (default: cost_per_order_eur)",
+    )
+    p.add_argument(
+        "--points", type=positive_int, default=5, help="first grid of --minimise (default: 5)"
+    )
+    p.add_argument(
+        "-o", "--out", type=Path, help="output folder (default: reports/<scenario>-size/)"
+    )
+    p.add_argument("-r", "--replications", type=positive_int, help="replications per point")
+    p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
+    add_set_option(p)
+    add_execution_options(p)
+    add_quiet_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fcsim.executors import open_pool, run_all
+    from fcsim.experiment import RunFailure, plan
+    from fcsim.loading import load_scenario
+    from fcsim.manifest import RunStore
+    from fcsim.results import atomic_write, json_safe, runs_table, write_text
+    from fcsim.sizing import Axis, Condition, Linked, Point, Search
+
+    axis = Axis.parse(args.key, args.range, args.step, [Linked.parse(t) for t in args.linked])
+    conditions = [Condition.parse(c, "--subject-to") for c in args.subject_to]
+    # validate both ends before anything runs (a bad key or value: exit 2)
+    first = load_scenario(args.scenario, [*args.overrides, *axis.overrides(0)])
+    load_scenario(args.scenario, [*args.overrides, *axis.overrides(axis.last)])
+    strategies = _strategies(args, first)
+    out = args.out or Path("reports") / f"{first.slug}-size"
+    check_out_folder(out)
+    seed = first.seed if args.seed is None else args.seed
+    reps = args.replications or first.replications
+    store = RunStore(out, args.resume)
+    failures: list[RunFailure] = []
+    tables = []
+    t0 = time.perf_counter()
+
+    with open_pool(args.workers, args.dask, reps * len(strategies)) as pool:
+
+        def evaluate(k: int) -> Point:
+            point = axis.overrides(k)
+            sc = load_scenario(args.scenario, [*args.overrides, *point])
+            specs = plan(sc, reps, seed, strategies=strategies, overrides=point)
+            outcome = run_all(specs, pool, store, progress=False)
+            failures.extend(outcome.failures)
+            runs = runs_table([r for r in outcome.results if r is not None])
+            if len(runs):
+                fraction = k / axis.last
+                linked = {w.key: w.value(fraction) for w in axis.linked}
+                tables.append(runs.assign(**{axis.key: axis.value(k)}, **linked))
+            if not args.quiet:
+                print(
+                    f"fcsim: {' '.join(point)}: {_brief(runs, args, strategies)}", file=sys.stderr
+                )
+            return Point(k, axis.value(k), runs)
+
+        search = Search(axis, evaluate)
+        answer, question = _answer(args, search, strategies, conditions)
+
+    wall = time.perf_counter() - t0
+    doc = json_safe(
+        {
+            "scenario": first.name,
+            "seed": seed,
+            "replications": reps,
+            "question": question,
+            "key": axis.key,
+            "range": [axis.value(0), axis.value(axis.last)],
+            "with": {w.key: [w.lo, w.hi] for w in axis.linked},
+            "step": axis.step,
+            "answer": {"found": answer.found, "value": answer.value, "text": answer.sentence}
+            | answer.details,
+            "points": [_point_doc(p, strategies, args) for _, p in sorted(search.points.items())],
+            "failed_runs": [f.spec.label for f in failures],
+        }
+    )
+    write_text(out / "size.json", json.dumps(doc, indent=2) + "\n")
+    if tables:
+        import pandas as pd
+
+        table = pd.concat(tables, ignore_index=True)
+        front = [axis.key, *(w.key for w in axis.linked)]
+        table = table[[*front, *[c for c in table.columns if c not in front]]]
+        atomic_write(out / "runs.parquet", lambda p: table.to_parquet(p, index=False))
+    print(_table(doc, args, strategies))
+    print(f"{question}\n=> {answer.sentence}")
+    print(f"{len(search.points)} points evaluated in {wall:.1f} s. Results in {out}/")
+    status = report_failures(out, failures)
+    if status != EXIT_OK:
+        return status
+    return EXIT_OK if answer.found else EXIT_REGRESSION
+
+
+def _strategies(args: argparse.Namespace, scenario: Any) -> list[str]:
+    known = list(scenario.strategies)
+    if args.break_even:
+        names = [n.strip() for n in args.break_even.split(",")]
+        if len(names) != 2 or names[0] == names[1]:
+            raise UsageError(f"--break-even {args.break_even}: expected two strategies A,B")
+    else:
+        names = [args.strategy or scenario.reference]
+    for n in names:
+        if n not in known:
+            raise UsageError(f"no strategy named {n!r}; strategies are: {', '.join(known)}")
+    return names
+
+
+def _answer(
+    args: argparse.Namespace, search: Search, strategies: list[str], conditions: list[Condition]
+) -> tuple[Answer, str]:
+    from fcsim.sizing import Condition, break_even, minimise, smallest
+
+    key = search.axis.key
+    if args.smallest or args.largest:
+        cond = Condition.parse(args.smallest or args.largest, "--smallest/--largest")
+        allc = [cond, *conditions]
+        word = "largest" if args.largest else "smallest"
+        q = f"{word} {key} with {strategies[0]} {' and '.join(map(str, allc))} (95 % bound)?"
+        return smallest(search, strategies[0], allc, largest=bool(args.largest)), q
+    if args.break_even:
+        a, b = strategies
+        q = f"{key} at which {a} and {b} cost the same ({args.metric})?"
+        return break_even(search, a, b, args.metric, conditions), q
+    q = f"{key} minimising {args.minimise} of {strategies[0]}" + (
+        f" with {' and '.join(map(str, conditions))}?" if conditions else "?"
+    )
+    return minimise(search, strategies[0], args.minimise, conditions, args.points), q
+
+
+def _metrics(args: argparse.Namespace) -> list[str]:
+    from fcsim.sizing import Condition
+
+    names = [Condition.parse(c, "--subject-to").metric for c in args.subject_to]
+    if args.smallest or args.largest:
+        names.insert(0, Condition.parse(args.smallest or args.largest, "--smallest").metric)
+    elif args.break_even:
+        names.insert(0, args.metric)
+    else:
+        names.insert(0, args.minimise)
+    return list(dict.fromkeys(names))
+
+
+def _point_doc(p: Any, strategies: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    doc: dict[str, Any] = {"value": p.value, "strategies": {}}
+    for s in strategies:
+        doc["strategies"][s] = {m: p.entry(s, m) for m in _metrics(args)}
+    if args.break_even:
+        doc["difference"] = p.difference(strategies[0], strategies[1], args.metric)
+    return doc
+
+
+def _brief(runs: Any, args: argparse.Namespace, strategies: list[str]) -> str:
+    from fcsim.stats import interval
+
+    parts = []
+    for s in strategies:
+        g = runs[runs["strategy"] == s] if len(runs) else runs
+        for m in _metrics(args):
+            if m in getattr(g, "columns", []):
+                e = interval(g[m])
+                parts.append(f"{s} {m} {e['mean']:.4g}")
+    return ", ".join(parts) or "no result"
+
+
+def _table(doc: dict[str, Any], args: argparse.Namespace, strategies: list[str]) -> str:
+    metrics = _metrics(args)
+    header = [doc["key"].rsplit(".", 1)[-1]]
+    header += [f"{s} {m}" for s in strategies for m in metrics]
+    if args.break_even:
+        header.append(f"{strategies[0]} - {strategies[1]}")
+    rows = []
+    for p in doc["points"]:
+        row = [str(p["value"])]
+        row += [_cell(p["strategies"][s][m]) for s in strategies for m in metrics]
+        if args.break_even:
+            row.append(_cell(p["difference"]))
+        rows.append(row)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+
+    rule = "-" * len(line(header))
+    title = (
+        f"fcsim size — {doc['scenario']}: {doc['replications']} replications per point, "
+        f"seed {doc['seed']}; mean [95 % interval]"
+    )
+    return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])
+
+
+def _cell(e: dict[str, Any]) -> str:
+    if e.get("mean") is None:
+        return "–"
+    if e.get("ci_low") is None:
+        return f"{e['mean']:.4g}"
+    return f"{e['mean']:.4g} [{e['ci_low']:.4g}, {e['ci_high']:.4g}]"

@@ -1,0 +1,138 @@
+"""Executors: identical results on 1 worker, 2 workers and Dask; failures; Ctrl-C; batching."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fcsim.errors import UsageError
+from fcsim.executors import FAIL_ENV, batch_size, open_pool
+from fcsim.experiment import plan
+
+from conftest import ROOT, SMALL, run_cli
+
+CLI = [sys.executable, "-m", "fcsim"]
+SHORT = ["--no-report", "-q", "--set", "horizon_days=21"]
+LONG = ["--no-report", "-q", "--set", "horizon_days=120"]
+TIMING = ["wall_s"]  # measured, not simulated: the only column allowed to differ
+
+
+def _table(path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    return df.drop(columns=[c for c in TIMING if c in df.columns])
+
+
+def test_results_are_identical_on_1_worker_2_workers_and_dask(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    ways = {"w1": ["-w", "1"], "w2": ["-w", "2"], "dask": ["-w", "2", "--dask", "local"]}
+    for name, opts in ways.items():
+        res = run_cli("run", str(SMALL), "-r", "2", "-o", str(tmp_path / name), *SHORT, *opts)
+        assert res.returncode == 0, res.stderr
+    for table in ("runs.parquet", "daily.parquet"):
+        one = _table(tmp_path / "w1" / table)
+        assert len(one) > 0
+        for name in ("w2", "dask"):
+            pd.testing.assert_frame_equal(one, _table(tmp_path / name / table), check_exact=True)
+
+
+def test_missing_dask_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(UsageError, match=r"pip install 'fcsim\[dask\]'"), open_pool(2, "local"):
+        pass
+
+
+def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONWARNINGS="ignore", **{FAIL_ENV: "own#1"})
+    args = [
+        *CLI,
+        "run",
+        str(SMALL),
+        "-r",
+        "2",
+        "-w",
+        "2",
+        "-o",
+        str(out),
+        "--set",
+        "horizon_days=21",
+    ]
+    res = subprocess.run(
+        [*args, "--no-report", "-q"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert res.returncode == 3, res.stderr
+    assert "own #1: RuntimeError: failure injected" in res.stderr
+    assert "Traceback" not in res.stderr
+    log = (out / "failed_runs.log").read_text()
+    assert "=== own #1" in log and "Traceback (most recent call last)" in log
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 7
+    assert not ((runs["strategy"] == "own") & (runs["replication"] == 1)).any()
+    # once the cause is gone, --resume runs the failed run only
+    env.pop(FAIL_ENV)
+    again = subprocess.run(
+        [*args, "--no-report", "--resume"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert "7 run(s) already done, 1 to run" in again.stderr
+    assert len(pd.read_parquet(out / "runs.parquet")) == 8
+    assert not (out / "failed_runs.log").exists()
+
+
+def test_ctrl_c_stops_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = out / ".fcsim" / "manifest.jsonl"
+    proc = subprocess.Popen(
+        [*CLI, "run", str(SMALL), "-r", "30", "-w", "2", "-o", str(out), *LONG],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (manifest.exists() and manifest.read_text().count("\n") >= 1):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no run finished in time"
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "Traceback" not in err
+    done = manifest.read_text().count("\n")
+    assert 1 <= done < 120
+    time.sleep(0.5)
+    assert all(not _running(pid) for pid in workers)
+
+
+def test_batches_are_tiny_runs_only(small_scenario) -> None:
+    specs = plan(small_scenario, 25)  # 100 runs of ~3,400 orders
+    assert batch_size(specs, 1) == 1
+    assert batch_size(specs[:8], 2) == 1  # too few to batch: balance first
+    size = batch_size(specs, 2)
+    assert 1 < size <= len(specs) // 8
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status

@@ -1,0 +1,116 @@
+"""Resume: a sweep killed with SIGKILL midway, resumed, gives exactly the uninterrupted runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from conftest import ROOT, SMALL, run_cli
+
+SWEEP = [
+    "sweep",
+    str(SMALL),
+    "--vary",
+    "strategies.own.pickers=1,2",
+    "--vary",
+    "demand.orders_per_day=50,70",
+    "--set",
+    "horizon_days=21",
+    "-r",
+    "2",
+    "-q",
+]
+TOTAL = 2 * 2 * 4 * 2  # points x strategies x replications
+
+
+def _runs(out: Path) -> pd.DataFrame:
+    df = pd.read_parquet(out / "runs.parquet").drop(columns=["wall_s"])
+    return df.sort_values(["point", "replication", "strategy"]).reset_index(drop=True)
+
+
+def _manifest(out: Path) -> list[dict]:
+    path = out / ".fcsim" / "manifest.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
+
+
+def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) -> None:
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fcsim", *SWEEP, "-w", "2", "-o", str(killed)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not _manifest(killed):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no run finished in time"
+            time.sleep(0.02)
+        workers = [int(x) for x in _ps_children(proc.pid)]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    done_before = {e["hash"] for e in _manifest(killed) if e["status"] == "done"}
+    assert 0 < len(done_before) < TOTAL, "the sweep was not killed midway"
+    assert not (killed / "runs.parquet").exists()  # nothing half-written
+    time.sleep(1)  # workers die with the parent (Linux): none left running
+    assert not [pid for pid in workers if _running(pid)]
+
+    res = run_cli(*SWEEP, "-w", "2", "-o", str(killed), "--resume")
+    assert res.returncode == 0, res.stderr
+    assert f"{TOTAL} runs ({len(done_before)} reused from before)" in res.stdout
+    entries = [e for e in _manifest(killed) if e["status"] == "done"]
+    hashes = [e["hash"] for e in entries]
+    assert len(hashes) == len(set(hashes)) == TOTAL  # each run exactly once
+
+    full = tmp_path / "full"
+    ref = run_cli(*SWEEP, "-w", "1", "-o", str(full))
+    assert ref.returncode == 0, ref.stderr
+    pd.testing.assert_frame_equal(_runs(killed), _runs(full), check_exact=True)
+    assert len(_runs(full)) == TOTAL
+
+
+def test_resume_ignores_a_truncated_manifest_line(tmp_path: Path, small_scenario) -> None:
+    from fcsim.executors import Pool, run_all
+    from fcsim.experiment import plan
+    from fcsim.manifest import RunStore
+
+    specs = plan(small_scenario, 1, strategies=["out", "drop"])
+    store = RunStore(tmp_path, resume=False)
+    first = run_all(specs[:1], Pool(), store, progress=False)
+    with (tmp_path / ".fcsim" / "manifest.jsonl").open("a") as fh:
+        fh.write('{"hash": "abc", "sta')  # a write cut short by SIGKILL
+    again = RunStore(tmp_path, resume=True)
+    second = run_all(specs, Pool(), again, progress=False)
+    assert (second.reused, second.ran) == (1, 1)
+    assert pd.Series(second.results[0].kpis).equals(pd.Series(first.results[0].kpis))
+    # without --resume, previous runs are forgotten
+    fresh = run_all(specs, Pool(), RunStore(tmp_path, resume=False), progress=False)
+    assert (fresh.reused, fresh.ran) == (0, 2)
+
+
+def _ps_children(pid: int) -> list[str]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
