@@ -113,7 +113,9 @@ def simulate(spec: RunSpec) -> RunResult:
     t0 = time.perf_counter()
     sc = spec.scenario
     streams = Streams(spec.seed, spec.replication)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, spec.seed)
+    # the business's structure (categories over sales ranks, slotting) comes from the scenario's
+    # own seed: `--seed` changes the random noise, not the merchant's catalogue
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed)
     orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
     ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)

@@ -192,6 +192,7 @@ def evaluate(
         "orders_lost": int((w & oc.lost).sum()),
         "orders_cancelled": int((w & oc.cancelled).sum()),
         "orders_in_progress": int((w & oc.in_progress).sum()),
+        "unfinished_rate": _safe_div((w & oc.in_progress).sum(), n_orders),
         "order_to_ship_h_mean": _mean(to_ship),
         "order_to_ship_h_p95": _pct(to_ship, 95),
         "order_to_delivery_h_mean": _mean(to_dlv),

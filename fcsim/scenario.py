@@ -62,7 +62,13 @@ class Scenario(Model):
 
     name: str = Field(min_length=1, max_length=200, description="Scenario name.")
     description: str = Field(default="", description="What the scenario represents.")
-    seed: int = Field(default=1, ge=0, lt=2**63, description="Master random seed.")
+    seed: int = Field(
+        default=1,
+        ge=0,
+        lt=2**63,
+        description="Master random seed. It also fixes the business's structure (which "
+        "category each sales rank has, slotting); `--seed` changes only the random noise.",
+    )
     start_date: dt.date = Field(description="First day of the horizon (local date).")
     horizon_days: int = Field(ge=1, le=3660, description="Days during which orders are placed.")
     warmup_days: int = Field(

@@ -31,4 +31,22 @@ def summary_table(doc: dict[str, Any]) -> str:
         f"{doc['warmup_days']} warm-up; mean ± 95 % CI half-width"
     )
     rule = "-" * len(line(header))
-    return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])
+    out = [title, rule, line(header), rule, *(line(r) for r in rows), rule]
+    return "\n".join(out + capacity_warnings(doc))
+
+
+UNFINISHED_WARNING = 0.01
+
+
+def capacity_warnings(doc: dict[str, Any]) -> list[str]:
+    """A line per strategy that left orders unfinished at the end of the drain days."""
+    out = []
+    for name, metrics in doc["strategies"].items():
+        rate = (metrics.get("unfinished_rate") or {}).get("mean")
+        if rate is not None and rate > UNFINISHED_WARNING:
+            out.append(
+                f"warning: {name} had not shipped {100 * rate:.1f} % of its orders by the end "
+                "of the drain days: it cannot keep up, and its cost per order leaves out work "
+                "never done"
+            )
+    return out

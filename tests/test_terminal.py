@@ -1,0 +1,24 @@
+"""The terminal summary warns when a strategy cannot keep up with its orders."""
+
+from __future__ import annotations
+
+from fcsim.report.terminal import capacity_warnings, summary_table
+
+
+def _doc(rate: float) -> dict:
+    m = {"mean": 1.0, "ci_low": 0.9, "ci_high": 1.1, "n": 2}
+    return {
+        "scenario": "s",
+        "replications": 2,
+        "seed": 1,
+        "horizon_days": 10,
+        "warmup_days": 2,
+        "strategies": {"own": {"cost_per_order_eur": m, "unfinished_rate": {"mean": rate}}},
+    }
+
+
+def test_warning_only_above_one_percent() -> None:
+    assert capacity_warnings(_doc(0.005)) == []
+    (line,) = capacity_warnings(_doc(0.154))
+    assert "own had not shipped 15.4 %" in line
+    assert summary_table(_doc(0.154)).endswith(line)
