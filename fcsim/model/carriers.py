@@ -156,7 +156,6 @@ def dispatch(
         parcels.damaged[sub] = damaged
         parcels.carrier_days_late[sub] = np.where(lost, 0, delay)
         delivered = dday * MIN_PER_DAY + tod
-        parcels.first_delivery_min[sub] = np.where(lost, np.nan, delivered)
         inc = dl.incidents
         if inc.reship:
             # lost: noticed some days after the expected (nominal) delivery, then replaced;

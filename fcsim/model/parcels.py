@@ -48,7 +48,6 @@ class Parcels:
     ready_min: np.ndarray = field(init=False)
     ship_min: np.ndarray = field(init=False)
     delivery_min: np.ndarray = field(init=False)  # final delivery (a replacement's, if any)
-    first_delivery_min: np.ndarray = field(init=False)  # the first attempt (nan when lost)
     promised_day: np.ndarray = field(init=False)
     carrier: np.ndarray = field(init=False)
     shipping_eur: np.ndarray = field(init=False)
@@ -65,7 +64,6 @@ class Parcels:
     duties_eur: np.ndarray = field(init=False)
     cancelled: np.ndarray = field(init=False)
     units_short: np.ndarray = field(init=False)  # units not supplied (lost sales)
-    short_value_eur: np.ndarray = field(init=False)
     short_margin_eur: np.ndarray = field(init=False)
     units_defective: np.ndarray = field(init=False)
     units_returned: np.ndarray = field(init=False)
@@ -76,18 +74,16 @@ class Parcels:
         for name in ("stock_ok_min", "pick_start_min", "picked_min", "ready_min", "ship_min"):
             setattr(self, name, _nan(n))
         self.delivery_min = _nan(n)
-        self.first_delivery_min = _nan(n)
         self.zone = np.zeros(n, dtype=np.int16)
         self.parcel_volume_l = self.volume_l.copy()
         self.customs_days = np.zeros(n, dtype=np.int16)
-        self.promised_day = np.zeros(n, dtype=np.int64)
+        self.promised_day = np.zeros(n, dtype=np.int32)  # day index
         self.carrier = np.full(n, -1, dtype=np.int16)
         self.carrier_days_late = np.zeros(n, dtype=np.int16)
         for name in (
             "shipping_eur",
             "packaging_eur",
             "compensation_eur",
-            "short_value_eur",
             "short_margin_eur",
             "insurance_eur",
             "insurance_paid_eur",
@@ -98,7 +94,7 @@ class Parcels:
             setattr(self, name, np.zeros(n, dtype=bool))
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int32))
-        self.return_day = np.full(n, -1, dtype=np.int64)
+        self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
 
     @property
     def n(self) -> int:

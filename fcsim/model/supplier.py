@@ -41,16 +41,12 @@ class SupplierModel:
         sku = orders.line_sku[lines]
         missing = st.keyed("supplier_stock", lines) >= cfg.stock_availability
         short = np.bincount(owner, weights=units * missing, minlength=len(ids))
-        short_value = np.bincount(
-            owner, weights=units * missing * cat.price_eur[sku], minlength=len(ids)
-        )
         short_margin = np.bincount(
             owner,
             weights=units * missing * (cat.price_eur[sku] - cat.cost_eur[sku]),
             minlength=len(ids),
         )
         p.units_short[ids] = short.astype(np.int32)
-        p.short_value_eur[ids] = short_value
         p.short_margin_eur[ids] = short_margin
         cancelled = short >= p.units[ids]
         p.cancelled[ids] = cancelled

@@ -242,7 +242,6 @@ class WarehouseModel:
         p = self.ctx.parcels
         share = short_units / p.units[g]
         p.units_short[g] = short_units
-        p.short_value_eur[g] = p.value_eur[g] * share
         p.short_margin_eur[g] = (p.value_eur[g] - p.goods_cost_eur[g]) * share
 
     def _stock_ok(self, local: int) -> None:
