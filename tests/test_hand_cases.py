@@ -17,6 +17,7 @@ import pytest
 from fcsim.catalogue import build_catalogue
 from fcsim.demand import Orders
 from fcsim.kpis import evaluate
+from fcsim.model.inbound import pallet_chunks
 from fcsim.model.network import StrategyRun, run_strategy
 from fcsim.scenario import Scenario
 from fcsim.streams import Streams
@@ -279,19 +280,20 @@ def test_packing_follows_picking_with_its_own_staff() -> None:
 
 
 # ------------------------------------------------------------------ receiving and stock
-def replenished() -> Scenario:
+def replenished(receivers: int = 1) -> Scenario:
     """One unit in stock; an (s, S) review orders a truck with a 3-day lead time.
 
     10 orders/day of one unit, targets on the average day (no forecast scaling), no floor:
     s = 1 day = 10 units, S = 5.1 days = 51 units; the initial stock is 1 unit (at least one
     unit of a stocked SKU). At Monday's review (day 0, 00:00) the position is 1 <= s: 50 units
     are ordered and arrive on Thursday (day 3) at 00:00: 2 pallets of 25. From 08:00 (one
-    receiver): unload 2 min per pallet, then count and check 0.5 min per unit and put away 2 min
-    per pallet: 2 x 2 + 50 x 0.5 + 2 x 2 = 33 min, done at 08:33. 10 % rejected at the check: 5
-    units written off, 45 put away.
+    receiver): unload 2 min per pallet (08:04), then each pallet is a task: count and check 0.5
+    min per unit and put away 2 min: 25 x 0.5 + 2 = 14.5 min, the first pallet is put away at
+    08:18:30, the second at 08:33. 10 % rejected at the check: 5 units written off, 45 put away.
     """
     return scenario(
         node={
+            "receivers": receivers,
             "replenishment": {
                 "policy": "s_S",
                 "reorder_point_days": 1.0,
@@ -314,25 +316,55 @@ def replenished() -> Scenario:
 
 def test_pallets_go_through_receiving_and_stock_is_sellable_only_after_put_away() -> None:
     # Order 0: Monday 10:00 takes the only unit. Order 1: Monday 11:00, no stock: waits
-    # (backorder) for the truck. Order 2: Thursday 08:20: the truck is at the dock but not yet
-    # put away: waits too. Orders 1 and 2 get their stock at 08:33 Thursday and are picked one
-    # after the other (5 min each).
+    # (backorder) for the truck. Order 2: Thursday 08:10: the truck is at the dock but nothing
+    # is put away yet: waits too. Both get their stock when the first pallet is put away
+    # (08:18:30) and are picked one after the other (5 min each). Order 3: Thursday 08:25, the
+    # first pallet's units are sellable while the second is still being checked: served at once.
     sc = replenished()
-    r, _, _ = run(sc, [at(0, "10:00"), at(0, "11:00"), at(3, "08:20")])
+    r, _, _ = run(sc, [at(0, "10:00"), at(0, "11:00"), at(3, "08:10"), at(3, "08:25")])
     p = r.parcels
-    assert p.stock_ok_min.tolist() == [at(0, "10:00"), at(3, "08:33"), at(3, "08:33")]
-    assert p.pick_start_min.tolist() == [at(0, "10:00"), at(3, "08:33"), at(3, "08:38")]
+    first_pallet = at(3, "08:18") + 0.5
+    assert p.stock_ok_min.tolist() == [at(0, "10:00"), first_pallet, first_pallet, at(3, "08:25")]
+    assert p.pick_start_min.tolist() == [
+        at(0, "10:00"),
+        first_pallet,
+        first_pallet + 5,
+        first_pallet + 10,
+    ]
     node = r.nodes[0]
     assert node.totals["initial_units"] == 1
     assert node.totals["rejected_units"] == 5
     assert node.totals["put_away_units"] == 45
-    assert node.totals["on_hand_units"] == 43  # 45 put away - 2 sold
-    assert node.totals["dock_to_stock_h_mean"] == pytest.approx(8.55)  # 00:00 -> 08:33
+    assert node.totals["on_hand_units"] == 42  # 45 put away - 3 sold
+    # per pallet, from the truck's arrival at 00:00: 08:18:30 and 08:33
+    assert node.totals["dock_to_stock_h_mean"] == pytest.approx((498.5 + 513) / 2 / 60)
     assert node.daily["po_units"][0] == 50
     assert node.daily["po_units"][1:].sum() == 0  # position 49 > s after Monday
     assert node.daily["pallets_received"][3] == pytest.approx(2.0)
     assert node.daily["units_received"][3] == 50
-    assert node.daily["stock_units"][:5].tolist() == [1, 0, 0, 0, 43]  # read at 00:00
+    assert node.daily["stock_units"][:5].tolist() == [1, 0, 0, 0, 42]  # read at 00:00
+
+
+def test_the_pallets_of_one_line_are_received_in_parallel() -> None:
+    # the same truck with two receivers: each takes a pallet after the unloading (08:04) and
+    # both are put away at 08:18:30; with one receiver the second waited for the first
+    r, _, _ = run(replenished(receivers=2), [at(0, "10:00")])
+    node = r.nodes[0]
+    assert node.totals["put_away_units"] == 45
+    assert node.totals["dock_to_stock_h_mean"] == pytest.approx(498.5 / 60)
+
+
+def test_purchase_order_lines_split_into_pallets() -> None:
+    # 130 units at 50 per pallet: 50, 50, 30; 4 more were ordered than shipped (last pallet);
+    # a line of nothing shipped stays one (empty) task carrying what was ordered; a unit
+    # bigger than a pallet (0.5 per pallet) is a task of its own
+    line, units, ordered, before = pallet_chunks(
+        np.array([130, 0, 2]), np.array([134, 7, 2]), np.array([50.0, 10.0, 0.5])
+    )
+    assert line.tolist() == [0, 0, 0, 1, 2, 2]
+    assert units.tolist() == [50, 50, 30, 0, 1, 1]
+    assert ordered.tolist() == [50, 50, 34, 7, 1, 1]
+    assert before.tolist() == [0, 50, 100, 0, 0, 1]
 
 
 def test_an_order_placed_after_put_away_is_served_from_stock_at_once() -> None:

@@ -30,11 +30,11 @@ from fcsim.streams import Streams
 
 @dataclass
 class Receipt:
-    """One purchase-order line at the dock."""
+    """One pallet (or the last, partial one) of a purchase-order line at the dock."""
 
     sku: int
     units: int  # delivered
-    ordered: int  # on order (more than delivered when the supplier ships short)
+    ordered: int  # on order (more than delivered when the supplier ships short: last pallet)
     arrived_min: float
     work_min: float
     rejects: int
@@ -120,35 +120,44 @@ class Inbound:
             return
         units = ordered if units is None else units
         cfg, cat, st = self.cfg, self.catalogue, self.streams
-        pallets = units / cat.units_per_pallet[skus]
+        upp = cat.units_per_pallet[skus]
         unload = cfg.unload_min_per_pallet.ppf(st.keyed("receiving", self.node_index, day, skus, 0))
         putaway = cfg.putaway_min_per_pallet.ppf(
             st.keyed("receiving", self.node_index, day, skus, 1)
         )
-        work = pallets * putaway + units * cfg.check_min_per_unit
         u = st.keyed("receiving", self.node_index, day, skus, 2)
-        rejects = np.floor(units * cfg.reject_rate + u).astype(np.int64)
+        # each full pallet of a line is a task of its own (the last one takes the rest), so
+        # several receivers work on a large line at once and each pallet is sellable once put
+        # away; rejects are spread so that the line's total stays floor(units * rate + u)
+        line, units_c, ordered_c, before_c = pallet_chunks(
+            np.asarray(units, dtype=np.int64), np.asarray(ordered, dtype=np.int64), upp
+        )
+        rejects_through = np.floor((before_c + units_c) * cfg.reject_rate + u[line])
+        rejects_before = np.floor(before_c * cfg.reject_rate + u[line])
+        rejects = np.minimum(rejects_through - rejects_before, units_c).astype(np.int64)
+        pallets = units_c / upp[line]
+        work = pallets * putaway[line] + units_c * cfg.check_min_per_unit
         t = float(day * MIN_PER_DAY)
         receipts = [
-            Receipt(
-                int(skus[i]),
-                int(units[i]),
-                int(ordered[i]),
-                t,
-                float(work[i]),
-                int(min(rejects[i], units[i])),
-                float(pallets[i]),
+            Receipt(int(s), int(n), int(o), t, float(w), int(r), float(pl))
+            for s, n, o, w, r, pl in zip(
+                skus[line].tolist(),
+                units_c.tolist(),
+                ordered_c.tolist(),
+                work.tolist(),
+                rejects.tolist(),
+                pallets.tolist(),
+                strict=True,
             )
-            for i in range(len(skus))
         ]
         # a purchase order fills as many trucks as its pallets need, in line order
         per_truck = cfg.pallets_per_truck
-        truck_of = np.floor((np.cumsum(pallets) - pallets) / per_truck).astype(np.int64)
-        unload_min = np.bincount(truck_of, weights=pallets * unload)
+        truck_of = np.floor((np.cumsum(pallets) - pallets) / per_truck + 1e-9).astype(np.int64)
+        unload_min = np.bincount(truck_of, weights=pallets * unload[line])
         for k in range(int(truck_of[-1]) + 1):
-            lines = np.flatnonzero(truck_of == k)
-            if len(lines):
-                self.docks.put(Truck([receipts[i] for i in lines], float(unload_min[k])))
+            chunks = np.flatnonzero(truck_of == k)
+            if len(chunks):
+                self.docks.put(Truck([receipts[i] for i in chunks], float(unload_min[k])))
 
     def returned(self, parcels: Sequence[int]) -> None:
         """Returned parcels arriving today are queued for inspection.
@@ -225,3 +234,24 @@ class Inbound:
                 self.return_written_off_units += u
                 self.return_written_off_eur += u * float(cost[s])
                 self.written_off_eur_by_day[day] += u * float(cost[s])
+
+
+def pallet_chunks(
+    units: np.ndarray, ordered: np.ndarray, units_per_pallet: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split purchase-order lines into pallets: (line, units, ordered, units before) per chunk.
+
+    A line of `units` makes ceil(units / floor(units_per_pallet)) chunks (at least one): full
+    pallets, then the rest; a unit bigger than a pallet is a chunk of its own. The units
+    ordered but not delivered are carried by the line's last chunk.
+    """
+    upp = np.maximum(np.floor(units_per_pallet), 1).astype(np.int64)  # whole units per chunk
+    n = np.maximum(1, -(-units // upp))
+    line = np.repeat(np.arange(len(units)), n)
+    k = np.arange(len(line)) - np.repeat(np.cumsum(n) - n, n)  # pallet number within its line
+    before = k * upp[line]
+    chunk = np.minimum(upp[line], units[line] - before)
+    chunk = np.maximum(chunk, 0)
+    last = k == n[line] - 1
+    ordered_c = chunk + np.where(last, ordered[line] - units[line], 0)
+    return line, chunk, ordered_c, before
