@@ -79,6 +79,15 @@ class Category(Model):
         return self
 
 
+def unique_categories(cats: list[Category]) -> list[Category]:
+    """The categories, or a ValueError naming the repeated names."""
+    names = [c.name for c in cats]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"category names must be unique (repeated: {', '.join(dup)})")
+    return cats
+
+
 class Catalogue(Model):
     """The SKUs on sale. Popularity follows a Zipf-like law over sales rank."""
 
@@ -95,11 +104,7 @@ class Catalogue(Model):
     @field_validator("categories")
     @classmethod
     def _unique(cls, cats: list[Category]) -> list[Category]:
-        names = [c.name for c in cats]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"category names must be unique (repeated: {', '.join(dup)})")
-        return cats
+        return unique_categories(cats)
 
 
 def _flat(n: int) -> list[float]:

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from fcsim.schema.base import Model
-from fcsim.schema.business import Catalogue, Category, Demand
+from fcsim.schema.business import Catalogue, Category, Demand, unique_categories
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq")
 
@@ -214,11 +214,7 @@ class CatalogueFile(Model):
     @field_validator("categories")
     @classmethod
     def _unique(cls, cats: list[Category]) -> list[Category]:
-        names = [c.name for c in cats]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"category names must be unique (repeated: {', '.join(dup)})")
-        return cats
+        return unique_categories(cats)
 
 
 class _DemandKind(BaseModel):
