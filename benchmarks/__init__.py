@@ -2,7 +2,7 @@
 
 Run it from the repository root (not part of the default test run; 12-25 minutes on two cores):
 
-    python -m benchmarks                  # the sizes: benchmarks/RESULTS.md, results.json
+    python -m benchmarks                  # the full sizes: benchmarks/RESULTS.md, results.json
     python -m benchmarks --smoke -o DIR   # a tiny run of every step (the test suite runs it)
 
 It measures (a) a bare SimPy tandem written here (picker pool -> pack-station pool -> computed

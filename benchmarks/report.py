@@ -23,7 +23,7 @@ NOTES = Path(__file__).with_name("notes.md")
 
 @dataclass(frozen=True)
 class Target:
-    """One target of the performance issue and its measured value."""
+    """One performance target and its measured value."""
 
     name: str
     goal: str

@@ -33,7 +33,7 @@ from fcsim.streams import Streams
 
 @dataclass(frozen=True)
 class Config:
-    """Sizes of every measurement (the defaults are the issue's; `smoke` shrinks them)."""
+    """Sizes of every measurement (the defaults are the targets' sizes; `smoke` shrinks them)."""
 
     tandem_days: int = 30
     tandem_orders_per_day: float = 10_000
