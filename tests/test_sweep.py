@@ -118,6 +118,32 @@ def test_sweep_writes_one_row_per_point_strategy_replication(tmp_path: Path) -> 
     ]
     pd.testing.assert_frame_equal(by_pickers[0], by_pickers[1])
     assert "point" in res.stdout and "pickers" in res.stdout
+    # the sweep's own report, without per-point pages (no --report)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "strategies.own.pickers" in page and "plotly" in page
+    assert not any((out / p["folder"] / "index.html").exists() for p in doc["points"])
+
+
+def test_sweep_without_report_writes_no_page(tmp_path: Path) -> None:
+    out = tmp_path / "sw"
+    res = run_cli(
+        "sweep",
+        str(SMALL),
+        "--vary",
+        "strategies.own.pickers=1,2",
+        "--set",
+        "horizon_days=14",
+        "-r",
+        "1",
+        "-w",
+        "1",
+        "-o",
+        str(out),
+        "-q",
+        "--no-report",
+    )
+    assert res.returncode == 0, res.stderr
+    assert (out / "sweep.json").is_file() and not (out / "index.html").exists()
 
 
 def test_bad_sweep_value_exits_2_and_writes_nothing(tmp_path: Path) -> None:

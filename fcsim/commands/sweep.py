@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--report", action="store_true", help="also write index.html in every point folder"
     )
+    p.add_argument("--no-report", action="store_true", help="do not write the sweep's index.html")
     add_quiet_option(p)
     p.set_defaults(func=run)
 
@@ -87,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
     if summaries:
         failed = [f.spec.label for f in outcome.failures]
         doc = write_sweep(out, base, varies, seed, reps, summaries, failed)
+        if not args.no_report:
+            from fcsim.report.files import read_results
+            from fcsim.report.html import render
+            from fcsim.results import write_text
+
+            write_text(out / "index.html", render(read_results(out)))
         print(sweep_table(doc))
         reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
         print(
