@@ -13,11 +13,12 @@ and tolerances). It reports the share of pairs in which the check fails (at leas
 strategy x metric judged regressed) and the share of single judgements that are regressions,
 for consecutive pairs (1,2), (2,3), ... and for all pairs. For comparison it also judges, for
 every seed, replications R..2R-1 against 0..R-1 of the same seed: different random noise on
-the same scenario structure (the catalogue layout is drawn once per seed).
+the same scenario structure.
 
 `sensitivity` records, for every seed, a baseline of the unchanged scenario and checks (paired,
 same seed, as `fcsim check --allow-changed-scenario --set KEY.PATH=V` would) each value of the
-knob (separate values by `;` when they contain commas), for one strategy; it reports the mean
+knob (comma-separated as in `fcsim sweep --vary`: brackets keep lists together; `;` also
+separates), for one strategy; it reports the mean
 change of each metric, the mean half-width of its interval, and how often the check catches it
 with the default tolerances and with a tolerance of +0.
 
@@ -51,6 +52,7 @@ from fcsim.regression.judge import (  # noqa: E402
     judge_all,
 )
 from fcsim.results import runs_table  # noqa: E402
+from fcsim.sweep import split_values  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "fcsim-regression-gate"
 
@@ -182,7 +184,7 @@ def sensitivity(args: argparse.Namespace) -> None:
         f"  {'value':<24} {'metric':<26} {'mean change':>12} {'CI half-width':>14} "
         f"{'tolerance':>10} {'caught':>8} {'at +0':>6}"
     )
-    for v in values.split(";" if ";" in values else ","):
+    for v in values.split(";") if ";" in values else split_values(values):
         over = [*args.set, f"{key}={v}"]
         rows: dict[str, list] = {m: [] for m in DEFAULT_METRICS}
         caught_at_zero = dict.fromkeys(DEFAULT_METRICS, 0)
