@@ -59,6 +59,7 @@ CASH = (
     "returns",
     "write_offs",
     "inventory_holding",
+    "inbound_freight",
     "supplier",
     "customer_service",
 )
@@ -137,13 +138,20 @@ class NodeView:
 def _stockholding(
     led: Ledger, v: NodeView, node: SelfNode | ThirdPartyNode | MarketplaceNode
 ) -> None:
-    """Capital cost of the stock the merchant owns, and goods written off at the node."""
+    """Capital cost of the stock the merchant owns, goods written off at the node, and the
+    inbound transport of its purchase orders (on the day the trucks reach the dock)."""
     daily = v.result.daily
     led.add_daily(
         "inventory_holding", daily["stock_value_eur"] * node.holding_rate_per_year / 365.25
     )
     led.add_daily("write_offs", daily["written_off_eur"])
     led.add_daily("returns", daily["refurbish_eur"])
+    rp = node.replenishment
+    led.add_daily(
+        "inbound_freight",
+        daily["trucks_arrived"] * rp.freight_eur_per_truck
+        + daily["pallets_arrived"] * rp.freight_eur_per_pallet,
+    )
 
 
 def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:

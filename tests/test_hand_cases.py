@@ -341,6 +341,9 @@ def test_pallets_go_through_receiving_and_stock_is_sellable_only_after_put_away(
     assert node.daily["po_units"][0] == 50
     assert node.daily["po_units"][1:].sum() == 0  # position 49 > s after Monday
     assert node.daily["pallets_received"][3] == pytest.approx(2.0)
+    # one truck (33 pallets a truck by default) reaches the dock on Thursday
+    assert node.daily["trucks_arrived"].tolist()[:5] == [0, 0, 0, 1, 0]
+    assert node.daily["pallets_arrived"][3] == pytest.approx(2.0)
     assert node.daily["units_received"][3] == 50
     assert node.daily["stock_units"][:5].tolist() == [1, 0, 0, 0, 42]  # read at 00:00
 
@@ -352,6 +355,20 @@ def test_the_pallets_of_one_line_are_received_in_parallel() -> None:
     node = r.nodes[0]
     assert node.totals["put_away_units"] == 45
     assert node.totals["dock_to_stock_h_mean"] == pytest.approx(498.5 / 60)
+
+
+def test_a_purchase_order_fills_as_many_trucks_as_its_pallets_need() -> None:
+    # one pallet per truck: the two pallets come in two trucks, each paid as a truck
+    sc = scenario(
+        node={
+            "replenishment": replenished().strategies["own"].replenishment.model_dump(),
+            "receiving": {"pallets_per_truck": 1.0},
+        }
+    )
+    r, _, _ = run(sc, [at(0, "10:00")])
+    node = r.nodes[0]
+    assert node.daily["trucks_arrived"][3] == 2
+    assert node.daily["pallets_arrived"][3] == pytest.approx(2.0)
 
 
 def test_purchase_order_lines_split_into_pallets() -> None:

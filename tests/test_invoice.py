@@ -42,7 +42,14 @@ def _parcels(units: list[int], day: list[int], return_day: list[int], returned: 
 def _view(p: Parcels, daily: dict[str, np.ndarray], small_scenario, orders=None, cat=None):
     months = month_index(BusinessDays(small_scenario.start_date.replace(day=1), []), JAN_DAYS)
     n = JAN_DAYS
-    base = {k: np.zeros(n) for k in ("stock_value_eur", "written_off_eur", "refurbish_eur")}
+    zero = (
+        "stock_value_eur",
+        "written_off_eur",
+        "refurbish_eur",
+        "trucks_arrived",
+        "pallets_arrived",
+    )
+    base = {k: np.zeros(n) for k in zero}
     base.update(daily)
     res = NodeResult("node", "warehouse", base, {})
     day = np.floor(p.created_min / 1440).astype(int)
@@ -141,3 +148,32 @@ def test_marketplace_invoice_by_size_tier(small_scenario) -> None:
     t = led.totals(0, JAN_DAYS)
     assert round(t["fulfilment_fees"], 2) == 2 * 3 + 1 * 5 + 1 * 2  # 13.00
     assert t["storage"] == pytest.approx(1000 * 0.03)  # January is not a peak month
+
+
+def test_inbound_freight_per_truck_and_pallet(small_scenario) -> None:
+    node = ThirdPartyNode.model_validate(
+        {
+            "kind": "3pl",
+            "carriers": ["colissimo"],
+            "holding_rate_per_year": 0.0,
+            "replenishment": {"freight_eur_per_truck": 450, "freight_eur_per_pallet": 12.5},
+        }
+    )
+    p = _parcels([1], [0], [-1], [0])
+    trucks, pallets = np.zeros(JAN_DAYS), np.zeros(JAN_DAYS)
+    trucks[3], pallets[3] = 2, 40.5  # a full truck of 33 pallets and a part-load of 7.5
+    trucks[17], pallets[17] = 1, 2.25
+    daily = {
+        "trucks_arrived": trucks,
+        "pallets_arrived": pallets,
+        "pallets_received": np.zeros(JAN_DAYS),
+        "stock_pallets": np.zeros(JAN_DAYS),
+    }
+    led = Ledger(JAN_DAYS)
+    third_party_costs(led, _view(p, daily, small_scenario), node)
+    # 3 trucks x 450.00 + 42.75 pallets x 12.50 = 1,350.00 + 534.375, on the arrival days
+    assert led.totals(0, JAN_DAYS)["inbound_freight"] == pytest.approx(1884.375)
+    freight = led.by_category["inbound_freight"]
+    assert freight[3] == pytest.approx(2 * 450 + 40.5 * 12.5)
+    assert freight[17] == pytest.approx(450 + 2.25 * 12.5)
+    assert np.count_nonzero(freight) == 2

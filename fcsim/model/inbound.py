@@ -98,6 +98,8 @@ class Inbound:
             n_days,
         )
         self.pallets_by_day = np.zeros(n_days + 1)
+        self.trucks_arrived_by_day = np.zeros(n_days + 1)  # on the day they reach the dock
+        self.pallets_arrived_by_day = np.zeros(n_days + 1)
         self.units_received_by_day = np.zeros(n_days + 1)
         self.returns_by_day = np.zeros(n_days + 1)
         self.written_off_eur_by_day = np.zeros(n_days + 1)
@@ -154,6 +156,9 @@ class Inbound:
         per_truck = cfg.pallets_per_truck
         truck_of = np.floor((np.cumsum(pallets) - pallets) / per_truck + 1e-9).astype(np.int64)
         unload_min = np.bincount(truck_of, weights=pallets * unload[line])
+        arrival_day = min(day, len(self.trucks_arrived_by_day) - 1)
+        self.trucks_arrived_by_day[arrival_day] += np.count_nonzero(np.bincount(truck_of))
+        self.pallets_arrived_by_day[arrival_day] += float(pallets.sum())
         for k in range(int(truck_of[-1]) + 1):
             chunks = np.flatnonzero(truck_of == k)
             if len(chunks):

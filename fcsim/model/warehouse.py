@@ -385,6 +385,8 @@ class WarehouseModel:
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
         daily["dock_utilisation"] = inb.docks.utilisation_by_day(n)
         daily["pallets_received"] = inb.pallets_by_day[:n]
+        daily["trucks_arrived"] = inb.trucks_arrived_by_day[:n]
+        daily["pallets_arrived"] = inb.pallets_arrived_by_day[:n]
         daily["units_received"] = inb.units_received_by_day[:n]
         daily["returns_inspected"] = inb.returns_by_day[:n]
         daily["written_off_eur"] = inb.written_off_eur_by_day[:n]

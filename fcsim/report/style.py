@@ -42,6 +42,7 @@ CATEGORY_COLOURS = {
     "returns": "#d36fa4",
     "write_offs": "#7f0000",
     "inventory_holding": "#bf9000",
+    "inbound_freight": "#548235",
     "supplier": "#ffd966",
     "customer_service": "#7f7f7f",
     "lost_sales": "#bfbfbf",

@@ -246,6 +246,16 @@ class Replenishment(Model):
         default=True,
         description="Orders for missing stock wait (true) or the missing lines are lost (false).",
     )
+    freight_eur_per_truck: NonNegative = Field(
+        default=0.0,
+        description="Inbound transport from the supplier, EUR per truck (a full-truck rate: a "
+        "part-load pays the whole truck; trucks carry receiving.pallets_per_truck pallets).",
+    )
+    freight_eur_per_pallet: NonNegative = Field(
+        default=0.0,
+        description="Inbound transport from the supplier, EUR per pallet (a groupage or "
+        "part-load rate; adds to freight_eur_per_truck).",
+    )
 
     @model_validator(mode="after")
     def _s_below_S(self) -> Replenishment:
