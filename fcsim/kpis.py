@@ -208,6 +208,7 @@ def evaluate(
         "fill_rate": 1.0 - _safe_div(oc.units_short[w].sum(), oc.units[w].sum()),
         "stock_wait_rate": _safe_div(waited.sum(), pw.sum()),
         "cutoff_miss_rate": _cutoff_miss_rate(scenario, run, shipped_p),
+        "collection_deferred_rate": _safe_div((shipped_p & p.deferred).sum(), shipped_p.sum()),
         "lost_parcels": int((shipped_p & p.lost).sum()),
         "damaged_parcels": int((shipped_p & p.damaged).sum()),
         "reshipped_parcels": int((shipped_p & p.reshipped).sum()),

@@ -11,7 +11,14 @@ from fcsim.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.costs import shipping_revenue
 from fcsim.errors import ScenarioError
 from fcsim.loading import load_scenario
-from fcsim.model.carriers import CarrierChoice, Delivery, chargeable_kg, dispatch, rate
+from fcsim.model.carriers import (
+    CarrierChoice,
+    Collections,
+    Delivery,
+    chargeable_kg,
+    dispatch,
+    rate,
+)
 from fcsim.model.parcels import Parcels
 from fcsim.schema.business import Incidents, ShippingFee
 from fcsim.schema.delivery import Carrier, Customs, Destination
@@ -168,3 +175,32 @@ def test_zone_problems_are_reported(tmp_path, small_path) -> None:
     msg = str(err.value)
     assert "no destination zone 'mars'" in msg and "serves" in msg
     assert "strategies.own.carriers: none of these carriers serves destination zone 'uk'" in msg
+
+
+def test_a_full_collection_leaves_parcels_for_the_next_collection_days() -> None:
+    # capacity 2 a day, Monday to Friday: five parcels ready on Thursday 10:00 go two on
+    # Thursday, two on Friday and the last on Monday (no Saturday collection); three more ready
+    # on Friday 09:00, in a second batch, queue behind them: Monday, then Tuesday (two)
+    c = carrier(collection_capacity_parcels=2, transit_days=1)
+    dl = Delivery(
+        [c], [Destination(zone="domestic", share=1)], Incidents(), BusinessDays(MONDAY, [])
+    )
+    choice = CarrierChoice((0,), "cheapest", 0.0)
+    p = parcels(8)
+    p.ready_min[:5] = 3 * MIN_PER_DAY + 600
+    p.ready_min[5:] = 4 * MIN_PER_DAY + 540
+    p.promised_day[:] = 10
+    load = Collections()
+    dispatch(p, np.arange(5), choice, dl, Streams(1, 0), load)
+    dispatch(p, np.arange(5, 8), choice, dl, Streams(1, 0), load)
+    ship_day = np.floor(p.ship_min / MIN_PER_DAY).astype(int).tolist()
+    assert ship_day == [3, 3, 4, 4, 7, 7, 8, 8]
+    assert p.deferred.tolist() == [False, False, True, True, True, True, True, True]
+    # delivery follows the collection actually made: 1 transit day (Tuesday after Monday)
+    assert np.floor(p.delivery_min[4] / MIN_PER_DAY) == 8
+    # without a limit every parcel leaves on its own collection day
+    q = parcels(8)
+    q.ready_min[:] = p.ready_min
+    dispatch(q, np.arange(8), choice, dl, Streams(1, 0))
+    assert np.floor(q.ship_min / MIN_PER_DAY).astype(int).tolist() == [3] * 5 + [4] * 3
+    assert not q.deferred.any()

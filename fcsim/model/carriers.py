@@ -12,7 +12,7 @@ damaged parcels are replaced (or refunded) per the scenario's incident policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -90,9 +90,20 @@ def _days(dist, u: np.ndarray) -> np.ndarray:
 
 
 def dispatch(
-    parcels: Parcels, idx: np.ndarray, choice: CarrierChoice, dl: Delivery, streams: Streams
+    parcels: Parcels,
+    idx: np.ndarray,
+    choice: CarrierChoice,
+    dl: Delivery,
+    streams: Streams,
+    collected: Collections | None = None,
 ) -> None:
-    """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns."""
+    """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns.
+
+    `collected` counts the parcels each carrier has already taken from this node per day, for
+    carriers with a `collection_capacity_parcels`; the node keeps it between batches, which
+    come in the order their parcels were ready; a parcel that waits for a later collection
+    because of a full one is marked `deferred`.
+    """
     if len(idx) == 0:
         return
     bd = dl.bd
@@ -122,6 +133,8 @@ def dispatch(
     parcels.carrier[idx] = chosen
     parcels.shipping_eur[idx] = price[rows, col]
     sday = ship_day[rows, col]
+    if collected is not None:
+        parcels.deferred[idx] = _collection_capacity(sday, chosen, ready, dl, collected)
     ztransit = transit[rows, col]
     customs_days = _customs(parcels, idx, zone, dl, streams)
 
@@ -187,6 +200,57 @@ def dispatch(
             parcels.insurance_paid_eur[sub] = np.where(
                 lost | damaged, c.insurance.covered_share * parcels.goods_cost_eur[sub], 0.0
             )
+
+
+def _collection_capacity(
+    sday: np.ndarray,
+    chosen: np.ndarray,
+    ready: np.ndarray,
+    dl: Delivery,
+    collected: Collections,
+) -> np.ndarray:
+    """Move parcels beyond a carrier's daily collection capacity to its next collection days.
+
+    First ready, first collected: each parcel takes the first collection day, from its own,
+    that is not full. `sday` is changed in place; returns which parcels were moved.
+    """
+    moved = np.zeros(len(sday), dtype=bool)
+    for ci in np.unique(chosen).tolist():
+        c = dl.carriers[ci]
+        cap = c.collection_capacity_parcels
+        if cap is None:
+            continue
+        rows = np.flatnonzero(chosen == ci)
+        rows = rows[np.lexsort((ready[rows], sday[rows]))]
+        for r in rows.tolist():
+            d = collected.assign(ci, int(sday[r]), cap, c.collection_days, dl.bd)
+            if d != sday[r]:
+                sday[r] = d
+                moved[r] = True
+    return moved
+
+
+@dataclass
+class Collections:
+    """Parcels each capped carrier has collected from one node, per day.
+
+    Parcels come first ready, first served, so a carrier's collection days fill in order: the
+    days before the last one given out are full (or before every later parcel's own day).
+    """
+
+    counts: dict[tuple[int, int], int] = field(default_factory=dict)
+    last_day: dict[int, int] = field(default_factory=dict)
+
+    def assign(
+        self, carrier: int, day: int, capacity: int, days: list[str], bd: BusinessDays
+    ) -> int:
+        """The collection day of a parcel whose own collection day is `day`."""
+        d = max(day, self.last_day.get(carrier, day))
+        while self.counts.get((carrier, d), 0) >= capacity:
+            d = int(bd.offset(np.array([d]), 1, days)[0])
+        self.counts[(carrier, d)] = self.counts.get((carrier, d), 0) + 1
+        self.last_day[carrier] = d
+        return d
 
 
 def _customs(

@@ -58,6 +58,7 @@ class Parcels:
     lost: np.ndarray = field(init=False)
     damaged: np.ndarray = field(init=False)
     reshipped: np.ndarray = field(init=False)
+    deferred: np.ndarray = field(init=False)  # waited for a later collection: carrier was full
     insurance_eur: np.ndarray = field(init=False)
     insurance_paid_eur: np.ndarray = field(init=False)
     customs_days: np.ndarray = field(init=False)
@@ -90,7 +91,7 @@ class Parcels:
             "duties_eur",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("claims", "lost", "cancelled", "damaged", "reshipped"):
+        for name in ("claims", "lost", "cancelled", "damaged", "reshipped", "deferred"):
             setattr(self, name, np.zeros(n, dtype=bool))
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int32))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from fcsim.calendar import MIN_PER_DAY
-from fcsim.model.carriers import CarrierChoice, dispatch
+from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.returns import plan_returns
 from fcsim.model.warehouse import NodeResult
@@ -66,7 +66,7 @@ class SupplierModel:
         choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
-        dispatch(p, live, choice, ctx.delivery, st)
+        dispatch(p, live, choice, ctx.delivery, st, Collections())
         plan_returns(
             p,
             live,

@@ -17,7 +17,7 @@ import numpy as np
 
 from fcsim.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.demand import daily_rates
-from fcsim.model.carriers import CarrierChoice, dispatch
+from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
@@ -142,6 +142,7 @@ class WarehouseModel:
         self.choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
+        self.collections = Collections()
         n_days = ctx.n_days
         self.inventory = Inventory(
             ctx.catalogue.daily_units * share,
@@ -357,7 +358,7 @@ class WarehouseModel:
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
-        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams)
+        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, self.collections)
         plan_returns(
             ctx.parcels,
             g,

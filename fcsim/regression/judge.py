@@ -59,6 +59,7 @@ LOWER_IS_BETTER = frozenset(
         "late_rate",
         "days_late_mean_when_late",
         "cutoff_miss_rate",
+        "collection_deferred_rate",
         "stock_wait_rate",
         "orders_lost",
         "orders_cancelled",

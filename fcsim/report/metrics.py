@@ -31,6 +31,7 @@ DETAIL = (
     Shown("on_time_in_full_rate", "On time in full", "rate", False),
     Shown("fill_rate", "Fill rate (units)", "rate", False),
     Shown("cutoff_miss_rate", "Carrier cutoff missed", "rate"),
+    Shown("collection_deferred_rate", "Left behind by a full carrier collection", "rate"),
     Shown("parcels_per_order", "Parcels per order", "number"),
     Shown("lost_parcels", "Lost parcels", "count"),
     Shown("return_rate_units", "Returned units", "rate", None),

@@ -120,6 +120,14 @@ class Carrier(Model):
         min_length=1,
         description="Weekdays on which the carrier delivers; transit counts these days.",
     )
+    collection_capacity_parcels: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="Most parcels the carrier collects from one node on one collection day "
+        "(a van's or a contract's limit, e.g. in the December peak); the rest, in the order "
+        "they were ready, wait for the next collection day. Default: unlimited.",
+    )
     rate_card: list[RateBand] = Field(
         min_length=1,
         description="Price per parcel by chargeable-weight band (ascending max_kg), for every "
