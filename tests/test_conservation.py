@@ -103,6 +103,8 @@ def warehouse(draw, kind: str, carriers: list[str]) -> dict[str, Any]:
             "supplier_lead_time_days": dist(draw, 1.0, 4.0),
             "initial_cover_days": draw(st.floats(0, 5)),
             "backorders": draw(st.booleans()),
+            "freight_eur_per_truck": draw(st.floats(0, 500)),
+            "freight_eur_per_pallet": draw(st.floats(0, 40)),
         },
         "carriers": carriers,
     }
@@ -135,6 +137,7 @@ def scenarios(draw) -> Scenario:
                 "loss_probability": draw(st.floats(0, 0.2)),
                 "damage_probability": draw(st.floats(0, 0.1)),
                 "rate_card": [{"max_kg": 2.0, "price_eur": draw(st.floats(2, 10))}],
+                "collection_capacity_parcels": draw(st.one_of(st.none(), st.integers(1, 30))),
                 "compensation": {"claim_rate": draw(st.floats(0, 1))}
                 if draw(st.booleans())
                 else None,
@@ -296,6 +299,12 @@ def check_timestamps(sc: Scenario, run) -> None:
         ship = p.ship_min[m]
         assert (np.mod(ship, MIN_PER_DAY) == minutes_of(c.cutoff)).all()
         ship_day = np.floor(ship / MIN_PER_DAY).astype(np.int64)
+        if c.collection_capacity_parcels is not None:  # never more than a full collection
+            key = p.node[m].astype(np.int64) * 100_000 + ship_day
+            _, per_day = np.unique(key, return_counts=True)
+            assert per_day.max() <= c.collection_capacity_parcels
+        else:
+            assert not p.deferred[m].any()
         dates = bd.date_of(ship_day).astype(dt.date)
         assert all(WEEKDAYS[d.weekday()] in c.collection_days for d in dates)
         assert not holidays.intersection(dates)
