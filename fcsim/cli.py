@@ -2,8 +2,8 @@
 
 Place in the flow: the outermost layer. Builds the parser from the subcommand modules in
 `fcsim.commands`, runs the chosen one and maps every failure to its exit status:
-0 done; 1 a check found a regression; 2 bad input or usage (never a traceback);
-3 a run failed inside; 130 interrupted.
+0 done; 1 a check found a regression; 2 bad input or usage, or a file that cannot be read or
+written (never a traceback); 3 a run failed inside; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from fcsim import __version__
 from fcsim.commands import COMMANDS
-from fcsim.commands.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE
+from fcsim.commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from fcsim.commands.run import add_arguments as add_run_arguments
 from fcsim.commands.run import run as run_command
 from fcsim.errors import ScenarioError, UsageError
@@ -60,6 +60,17 @@ def dispatch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("fcsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `fcsim schema | head`: the reader stopped; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except MemoryError:
+        print("fcsim: out of memory: try fewer replications, workers or days", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the disk or a path of the user's: say which, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fcsim: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # reported, never swallowed
         if os.environ.get("FCSIM_DEBUG"):
             raise

@@ -149,8 +149,11 @@ class DaskPool(Pool):
         else:
             try:
                 self.client = Client(address, timeout="15s")
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise UsageError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+            except Exception as exc:  # refused, timed out, or not a Dask scheduler at all
+                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                raise UsageError(
+                    f"--dask {address}: cannot reach a Dask scheduler there ({reason})"
+                ) from None
             self.name = f"the Dask cluster at {address}"
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.executor = self.client.get_executor(pure=False)

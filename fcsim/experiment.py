@@ -108,6 +108,12 @@ def plan(
     return [RunSpec(scenario, name, r, s, ov) for r in range(reps) for name in names]
 
 
+def kpi_names(scenario: Scenario, strategy: str) -> list[str]:
+    """The metric names a run of `strategy` reports, from a two-day run (to check options)."""
+    short = scenario.model_copy(update={"horizon_days": 2, "warmup_days": 0, "drain_days": 0})
+    return list(simulate(RunSpec(short, strategy, 0, scenario.seed)).kpis)
+
+
 def simulate(spec: RunSpec) -> RunResult:
     """Simulate one strategy for one replication (pure: same spec, same result)."""
     t0 = time.perf_counter()

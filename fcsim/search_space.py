@@ -114,9 +114,12 @@ class Axis:
         lo_s, sep, hi_s = text.partition(":")
         try:
             lo, hi = _number(lo_s), _number(hi_s)
+        except ValueError:
+            raise UsageError(f"--range {text}: expected LO:HI, two finite numbers") from None
+        try:
             st = _number(step) if step is not None else None
         except ValueError:
-            raise UsageError(f"--range {text}: expected LO:HI, two numbers") from None
+            raise UsageError(f"--step {step}: expected a finite number") from None
         if not sep or not hi > lo:
             raise UsageError(f"--range {text}: expected LO:HI with LO < HI")
         if st is None:
@@ -154,11 +157,15 @@ class Axis:
 
 
 def _number(text: str) -> int | float:
+    """A finite number (ValueError otherwise: `inf` and `nan` are not grid bounds)."""
     text = text.strip()
     try:
         return int(text)
     except ValueError:
-        return float(text)
+        value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _nice(x: float) -> float:

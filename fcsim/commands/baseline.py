@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from fcsim.commands.common import EXIT_OK, add_set_option, positive_int, seed_int
+from fcsim.commands.execution import check_out_file
 from fcsim.errors import UsageError
 
 
@@ -54,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.results import runs_table, summary_document
     from fcsim.stats import paired, summarise
 
-    if args.out.is_dir():
-        raise UsageError(f"-o {args.out}: is a folder; give the baseline file to write")
+    check_out_file(args.out, "-o")
     scenario = load_scenario(args.scenario, args.overrides)
     reps = args.replications or scenario.replications
     if reps < 2:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fcsim.commands.baseline import add_run_options
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, positive_int, seed_int
+from fcsim.commands.execution import check_out_file
 from fcsim.errors import ScenarioError, UsageError
 
 
@@ -107,9 +108,8 @@ def run(args: argparse.Namespace) -> int:
     base = read(args.baseline)
     metrics = parse_metrics(args.metrics, base.metrics())
     tolerances = parse_tolerances(args.tolerance, metrics)
-    for flag, out in (("--junit", args.junit), ("--json", args.json)):
-        if out is not None and out.is_dir():
-            raise UsageError(f"{flag} {out}: is a folder; give a file name")
+    check_out_file(args.junit, "--junit")
+    check_out_file(args.json, "--json")
     try:
         scenario = load_scenario(args.scenario, [*base.overrides, *args.overrides])
     except ScenarioError:

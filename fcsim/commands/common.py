@@ -9,13 +9,20 @@ EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_RUN_FAILED, EXIT_INTERRUPTED = 0, 1, 
 DEFAULT_SCENARIO = Path("scenarios") / "default.yaml"
 
 
+MAX_COUNT = 10_000
+"""Largest replication or worker count accepted on the command line (as in the schema)."""
+
+
 def positive_int(text: str) -> int:
+    """A whole number from 1 to MAX_COUNT (replications, workers)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT:,} (got {value})")
     return value
 
 

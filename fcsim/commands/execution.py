@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,9 +49,36 @@ def add_quiet_option(p: argparse.ArgumentParser) -> None:
 
 
 def check_out_folder(out: Path) -> None:
-    """Refuse an output path that exists and is not a folder (exit 2)."""
+    """Refuse an output folder that exists as a file or cannot be created (exit 2).
+
+    Nothing is created: the nearest existing folder on the path is tried with a temporary
+    folder, removed at once.
+    """
     if out.exists() and not out.is_dir():
         raise UsageError(f"-o {out}: exists and is not a folder")
+    check_writable_parent(out, "-o")
+
+
+def check_out_file(path: Path | None, option: str) -> None:
+    """Refuse an output file path that is a folder or cannot be created (exit 2)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
+    check_writable_parent(path, option)
+
+
+def check_writable_parent(path: Path, option: str) -> None:
+    """Refuse `path` when the nearest existing folder on it is a file or is not writable."""
+    base = path if path.is_dir() else path.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise UsageError(f"{option} {path}: {base} is a file, not a folder")
+    try:
+        tempfile.TemporaryDirectory(dir=base, prefix=".fcsim-probe-").cleanup()
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write in {base} ({exc.strerror})") from None
 
 
 def report_failures(out: Path, failures: Sequence[RunFailure]) -> int:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from fcsim.commands.common import EXIT_OK, EXIT_USAGE
+from fcsim.commands.execution import check_out_file
 from fcsim.errors import UsageError
 
 
@@ -92,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.products is not None and not args.products.is_file():
         raise UsageError(f"--products {args.products}: no such file")
     out = args.out or Path("reports") / "data" / f"{args.orders.stem}.html"
-    if out.is_dir():
-        raise UsageError(f"-o {out}: is a folder; give the path of the HTML page to write")
+    check_out_file(out, "-o")
     problems = Problems()
     history = read_history(
         args.orders,

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from fcsim.commands.common import EXIT_OK, positive_int
+from fcsim.commands.execution import check_out_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.report.files import read_results
 
     data = read_results(args.out)  # first: a wrong folder is told at once
+    check_out_file(args.screenshot, "--screenshot")
 
     from fcsim.report.html import render
     from fcsim.report.terminal import summary_table

@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     first = load_scenario(args.scenario, [*args.overrides, *axis.overrides(0)])
     load_scenario(args.scenario, [*args.overrides, *axis.overrides(axis.last)])
     strategies = _strategies(args, first)
+    _check_metrics(args, first, strategies[0], conditions)
     out = args.out or Path("reports") / f"{first.slug}-size"
     check_out_folder(out)
     seed = first.seed if args.seed is None else args.seed
@@ -185,6 +186,34 @@ def _strategies(args: argparse.Namespace, scenario: Any) -> list[str]:
         if n not in known:
             raise UsageError(f"no strategy named {n!r}; strategies are: {', '.join(known)}")
     return names
+
+
+def _check_metrics(
+    args: argparse.Namespace, scenario: Any, strategy: str, conditions: list[Condition]
+) -> None:
+    """Refuse a metric no run reports (before anything runs), suggesting the closest."""
+    import difflib
+
+    from fcsim.experiment import kpi_names
+    from fcsim.sizing import Condition
+
+    asked = [("--subject-to", c.metric) for c in conditions]
+    if args.smallest or args.largest:
+        opt = "--smallest" if args.smallest else "--largest"
+        asked.append((opt, Condition.parse(args.smallest or args.largest, opt).metric))
+    if args.break_even:
+        asked.append(("--metric", args.metric))
+    if args.minimise:
+        asked.append(("--minimise", args.minimise))
+    known = kpi_names(scenario, strategy)
+    for opt, metric in asked:
+        if metric not in known:
+            close = difflib.get_close_matches(metric, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(
+                f"{opt}: no metric named {metric!r}{hint} (the metric names are those of "
+                "summary.csv of `fcsim run`)"
+            )
 
 
 def _answer(
