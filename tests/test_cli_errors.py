@@ -39,6 +39,8 @@ def _refused(res: subprocess.CompletedProcess, *fragments: str) -> None:
         (("size", str(SMALL), "--key", "strategies.own.pickers", "--range", "1:3",
           "--break-even", "own,out", "--metric", "bogus", "-o", "{tmp}/sz", "-q"),
          ("--metric: no metric named 'bogus'",)),
+        (("inspect-data", str(ROOT / "scenarios/data/apparel_orders.csv"), "--date-format",
+          "%d/%m/%Q", "-o", "{tmp}/orders.html"), ("date_format: is not a format",)),
     ],
 )  # fmt: skip
 def test_bad_command_line_is_refused_before_anything_is_written(

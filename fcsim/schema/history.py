@@ -10,6 +10,7 @@ the scenario file that names them (`fcsim.history.paths`).
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from typing import Annotated, Any, Literal
 
@@ -168,6 +169,16 @@ class HistoryDemand(Model):
     def _format(cls, value: str | None) -> str | None:
         if value is not None and "%" not in value:
             raise ValueError(f"must be a strftime format such as '%d/%m/%Y %H:%M' (got {value!r})")
+        if value is not None:
+            # a date written with the format must read back with it (an unknown directive
+            # such as %Q, or a lone %, does not)
+            sample = dt.datetime(2026, 1, 5, 13, 45, 30, tzinfo=dt.UTC).strftime(value)
+            try:
+                dt.datetime.strptime(sample, value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"is not a format dates can be read with ({exc}); e.g. '%d/%m/%Y %H:%M'"
+                ) from None
         return value
 
     @model_validator(mode="after")
