@@ -55,3 +55,33 @@ class ScenarioError(Exception):
 
 class UsageError(Exception):
     """A wrong command line (exit status 2)."""
+
+
+def not_a_file(path: object) -> str:
+    """Why `path` is not a readable regular file: missing, a folder, or something else."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    if p.is_dir():
+        return "is a folder, not a file"
+    if p.exists():
+        return "is not a regular file"
+    return "no such file"
+
+
+def relabel(problems: list[Problem], labels: dict[str, str]) -> list[Problem]:
+    """Problems of `--set` overrides made by another option, shown as that option's.
+
+    `labels` maps an override's text (`key=value`) to what the user typed, e.g. the `--vary`
+    of a sweep; other problems are kept as they are.
+    """
+    from dataclasses import replace
+
+    out = []
+    for p in problems:
+        src = p.mark.source if p.mark else ""
+        text = src.removeprefix("--set ") if src.startswith("--set ") else None
+        if p.mark is not None and text in labels:
+            p = replace(p, mark=replace(p.mark, source=labels[text]))
+        out.append(p)
+    return out

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fcsim.errors import Mark, Problem, ScenarioError
+from fcsim.errors import Mark, Problem, ScenarioError, not_a_file
 from fcsim.loading_compose import apply_overrides, load_with_extends
 from fcsim.loading_crossrefs import cross_problems_despite, normalise_loc, value_at
 from fcsim.loading_yaml import Loc, Parsed, dotted, parse_yaml_text, read_file
@@ -104,8 +104,9 @@ def load_data(path: str | Path, overrides: list[str] | None = None) -> Parsed:
     """Read a scenario file, follow `extends` and apply `--set` overrides (not yet validated)."""
     p = Path(path)
     if not p.is_file():
-        what = "is a folder, not a scenario file" if p.is_dir() else "no such scenario file"
-        raise ScenarioError([Problem(None, None, f"{p}: {what}")])
+        raise ScenarioError(
+            [Problem(None, None, f"{p}: {not_a_file(p)}; expected a scenario file")]
+        )
     parsed = apply_overrides(load_with_extends(p, str(p)), list(overrides or []))
     for key in [k for k in parsed.data if str(k).startswith(EXTENSION_PREFIX)]:
         del parsed.data[key]  # x-...: blocks for YAML anchors, not scenario keys

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fcsim.errors import Mark, Problem, ScenarioError
+from fcsim.errors import Mark, Problem, ScenarioError, not_a_file
 from fcsim.loading_yaml import Loc, Parsed, dotted, parse_yaml_text, read_file
 from fcsim.schema_tools import schema_at, schema_types
 
@@ -66,7 +66,7 @@ def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> 
     if len(stack) > MAX_EXTENDS:
         raise fail(f"more than {MAX_EXTENDS} files extend one another; refused")
     if not base_path.is_file():
-        raise fail(f"no such file: {base_ref} (looked for {_display(base_path)})")
+        raise fail(f"{base_ref}: {not_a_file(base_path)} (looked for {_display(base_path)})")
     base = load_with_extends(base_path, _display(base_path), stack)
     return merge_patch(base, parsed)
 

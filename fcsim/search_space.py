@@ -19,6 +19,10 @@ from fcsim.errors import UsageError
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(<=|>=)\s*([-+0-9.eE]+)\s*(%?)\s*$")
 
 
+MAX_GRID_POINTS = 1_000_000
+"""The most grid points a search may have between LO and HI."""
+
+
 @dataclass(frozen=True)
 class Condition:
     """`metric<=bound` or `metric>=bound` on a strategy's 95 % interval."""
@@ -127,6 +131,11 @@ class Axis:
             st = 1 if whole else _nice((hi - lo) / 32)
         if st <= 0:
             raise UsageError(f"--step {step}: must be positive")
+        if (hi - lo) / st > MAX_GRID_POINTS:
+            raise UsageError(
+                f"--step {format(st, 'g')}: more than {MAX_GRID_POINTS:,} grid points in "
+                f"{text}; use a larger step"
+            )
         return cls(key, lo, hi, st, tuple(linked))
 
     @property

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from fcsim.errors import Problem, ScenarioError, UsageError
+from fcsim.errors import Problem, ScenarioError, UsageError, relabel
 from fcsim.experiment import RunResult, RunSpec, plan
 from fcsim.loading import load_scenario
 from fcsim.scenario import Scenario
@@ -123,7 +123,8 @@ def resolve(
         try:
             scenarios.append(load_scenario(path, [*base_overrides, *point.overrides]))
         except ScenarioError as err:
-            problems += [p for p in err.problems if p not in problems]
+            labels = {o: f"--vary {o}" for o in point.overrides}
+            problems += [p for p in relabel(err.problems, labels) if p not in problems]
     if problems:
         raise ScenarioError(problems)
     typed = [

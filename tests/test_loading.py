@@ -118,7 +118,7 @@ def test_equivalent_files_give_the_same_scenario(tmp_path: Path) -> None:
 
 
 def test_missing_files_and_folders_are_usage_problems(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match=r"nowhere\.yaml: no such scenario file"):
+    with pytest.raises(ScenarioError, match=r"nowhere\.yaml: no such file; expected a scenario"):
         load_scenario(tmp_path / "nowhere.yaml")
-    with pytest.raises(ScenarioError, match="is a folder, not a scenario file"):
+    with pytest.raises(ScenarioError, match="is a folder, not a file; expected a scenario file"):
         load_scenario(tmp_path)

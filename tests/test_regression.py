@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from fcsim.errors import UsageError
+from fcsim.errors import ScenarioError, UsageError
 from fcsim.regression.baseline_file import FORMAT, content_diff, read, refresh_command
 from fcsim.regression.judge import (
     DEFAULT_METRICS,
@@ -222,10 +222,10 @@ def test_read_checks_the_baseline_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="written by a newer fcsim"):
         read(f)
     f.write_text(json.dumps(_minimal(replications=3)))
-    with pytest.raises(UsageError, match=r"strategies\.own\.late_rate\.values has 2 values for 3"):
+    with pytest.raises(ScenarioError, match=r"late_rate\.values has 2 values for 3"):
         read(f)
     f.write_text(json.dumps(_minimal(seed="x")))
-    with pytest.raises(UsageError, match=r"b\.json: seed: "):
+    with pytest.raises(ScenarioError, match=r"b\.json: seed: not a valid baseline: "):
         read(f)
     f.write_bytes(b"\xff\xfe")
     with pytest.raises(UsageError, match="not UTF-8"):

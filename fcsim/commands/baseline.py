@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import shlex
 import time
-from pathlib import Path
 
-from fcsim.commands.common import EXIT_OK, add_set_option, positive_int, seed_int
+from fcsim.commands.common import EXIT_OK, add_set_option, path_arg, positive_int, seed_int
 from fcsim.commands.execution import check_out_file
 from fcsim.errors import UsageError
 
@@ -32,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "metric, the mean, the 95 % interval and every replication's value, with the "
         "scenario's content hash and the fcsim version.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("scenario", type=path_arg, metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
-        "-o", "--out", type=Path, required=True, metavar="BASELINE.json", help="file to write"
+        "-o", "--out", type=path_arg, required=True, metavar="BASELINE.json", help="file to write"
     )
     p.add_argument(
         "-r",

@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 
 from fcsim.commands.baseline import add_run_options
-from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, positive_int, seed_int
+from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int, seed_int
 from fcsim.commands.execution import check_out_file
 from fcsim.errors import ScenarioError, UsageError
 
@@ -31,11 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "are applied first, then these. Exit 0 when nothing regressed, 1 when something "
         "did, 2 on bad input. See docs/ci.md.",
     )
-    p.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("scenario", type=path_arg, metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
         "-b",
         "--baseline",
-        type=Path,
+        type=path_arg,
         required=True,
         metavar="BASELINE.json",
         help="baseline written by `fcsim baseline`",
@@ -61,8 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="compare even when the scenario differs from the baseline's (e.g. a policy "
         "changed with --set)",
     )
-    p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
-    p.add_argument("--json", type=Path, metavar="FILE", help="write the verdicts as JSON here")
+    p.add_argument("--junit", type=path_arg, metavar="FILE", help="write JUnit XML here")
+    p.add_argument("--json", type=path_arg, metavar="FILE", help="write the verdicts as JSON here")
     p.add_argument(
         "-r",
         "--replications",

@@ -26,6 +26,20 @@ def positive_int(text: str) -> int:
     return value
 
 
+def path_arg(text: str) -> Path:
+    """A file or folder path given on the command line (an empty one is refused)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
+
+
+def text_arg(text: str) -> str:
+    """A non-empty text argument."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def seed_int(text: str) -> int:
     try:
         value = int(text)

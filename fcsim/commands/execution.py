@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fcsim.commands.common import EXIT_OK, EXIT_RUN_FAILED, positive_int
+from fcsim.commands.common import EXIT_OK, EXIT_RUN_FAILED, positive_int, text_arg
 from fcsim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def add_execution_options(p: argparse.ArgumentParser, workers: bool = True) -> N
         )
     p.add_argument(
         "--dask",
+        type=text_arg,
         metavar="ADDRESS|local",
         help="run on a Dask cluster (scheduler address, or `local` for a local cluster of "
         "-w workers); needs the extra: pip install 'fcsim[dask]'",
@@ -48,14 +49,26 @@ def add_quiet_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
-def check_out_folder(out: Path) -> None:
+RESULT_MARKERS = {"run": "summary.json", "sweep": "sweep.json", "size": "size.json"}
+"""The file that marks an output folder as holding the results of each command."""
+
+
+def check_out_folder(out: Path, command: str | None = None) -> None:
     """Refuse an output folder that exists as a file or cannot be created (exit 2).
 
     Nothing is created: the nearest existing folder on the path is tried with a temporary
-    folder, removed at once.
+    folder, removed at once. With `command`, a folder holding another command's results is
+    refused too, so that its report never mixes the two.
     """
     if out.exists() and not out.is_dir():
         raise UsageError(f"-o {out}: exists and is not a folder")
+    if command is not None and out.is_dir():
+        for other, marker in RESULT_MARKERS.items():
+            if other != command and (out / marker).is_file():
+                raise UsageError(
+                    f"-o {out}: holds the results of `fcsim {other}` ({marker}); write into "
+                    "another folder, or remove this one first"
+                )
     check_writable_parent(out, "-o")
 
 

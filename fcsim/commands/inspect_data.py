@@ -16,9 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fcsim.commands.common import EXIT_OK, EXIT_USAGE
+from fcsim.commands.common import EXIT_OK, EXIT_USAGE, path_arg
 from fcsim.commands.execution import check_out_file
-from fcsim.errors import UsageError
+from fcsim.errors import UsageError, not_a_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,9 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "scenario's history demand would, print what was learned and every data problem by "
         "row, and write the summary as an HTML page. Exit 2 when the data has problems.",
     )
-    p.add_argument("orders", type=Path, metavar="ORDERS", help="order export (.csv or .parquet)")
     p.add_argument(
-        "-o", "--out", type=Path, help="HTML page to write (default: reports/data/<name>.html)"
+        "orders", type=path_arg, metavar="ORDERS", help="order export (.csv or .parquet)"
+    )
+    p.add_argument(
+        "-o", "--out", type=path_arg, help="HTML page to write (default: reports/data/<name>.html)"
     )
     p.add_argument(
         "--column",
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timezone", help="IANA time zone of the shop, e.g. Europe/Paris")
     p.add_argument("--date-format", help="strftime format of the times, e.g. '%%d/%%m/%%Y %%H:%%M'")
-    p.add_argument("--products", type=Path, help="product file: report SKUs missing from it")
+    p.add_argument("--products", type=path_arg, help="product file: report SKUs missing from it")
     p.set_defaults(func=run)
 
 
@@ -89,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
 
     columns = _options(args)
     if not args.orders.is_file():
-        raise UsageError(f"{args.orders}: no such file")
+        raise UsageError(f"{args.orders}: {not_a_file(args.orders)}")
     if args.products is not None and not args.products.is_file():
-        raise UsageError(f"--products {args.products}: no such file")
+        raise UsageError(f"--products {args.products}: {not_a_file(args.products)}")
     out = args.out or Path("reports") / "data" / f"{args.orders.stem}.html"
     check_out_file(out, "-o")
     problems = Problems()

@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from fcsim.commands.common import EXIT_OK, positive_int
+from fcsim.commands.common import EXIT_OK, path_arg, positive_int
 from fcsim.commands.execution import check_out_file
 
 
@@ -16,11 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report", help="rebuild index.html from the result files of an output folder"
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="output folder of `fcsim run`")
+    p.add_argument("out", type=path_arg, metavar="OUT", help="output folder of `fcsim run`")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the summary table")
     p.add_argument(
         "--screenshot",
-        type=Path,
+        type=path_arg,
         metavar="FILE.png",
         help="also save a picture of the top of the page (needs Chromium)",
     )

@@ -10,6 +10,7 @@ from fcsim.commands.common import (
     DEFAULT_SCENARIO,
     add_set_option,
     default_scenario,
+    path_arg,
     positive_int,
     seed_int,
 )
@@ -23,9 +24,14 @@ from fcsim.commands.execution import (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of `fcsim run` (also those of `python run_sim.py`)."""
     p.add_argument(
-        "scenario", nargs="?", type=Path, help=f"scenario YAML file (default: {DEFAULT_SCENARIO})"
+        "scenario",
+        nargs="?",
+        type=path_arg,
+        help=f"scenario YAML file (default: {DEFAULT_SCENARIO})",
     )
-    p.add_argument("-o", "--out", type=Path, help="output folder (default: reports/<scenario>/)")
+    p.add_argument(
+        "-o", "--out", type=path_arg, help="output folder (default: reports/<scenario>/)"
+    )
     p.add_argument("-r", "--replications", type=positive_int, help="replications per strategy")
     p.add_argument("-w", "--workers", type=positive_int, help="worker processes (default: CPUs)")
     p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)
     out = args.out or Path("reports") / scenario.slug
-    check_out_folder(out)
+    check_out_folder(out, "run")
     seed = scenario.seed if args.seed is None else args.seed
     reps = args.replications or scenario.replications
     specs = plan(scenario, reps, seed)

@@ -26,7 +26,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, add_set_option, positive_int, seed_int
+from fcsim.commands.common import (
+    EXIT_OK,
+    EXIT_REGRESSION,
+    add_set_option,
+    path_arg,
+    positive_int,
+    seed_int,
+)
 from fcsim.commands.execution import (
     add_execution_options,
     add_quiet_option,
@@ -47,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "a condition, a break-even between two strategies, or the value minimising a metric. "
         "Conditions are judged on the 95 % interval over replications.",
     )
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("scenario", type=path_arg, help="scenario YAML file")
     p.add_argument("--key", required=True, metavar="KEY.PATH", help="the dotted key searched")
     p.add_argument("--range", required=True, metavar="LO:HI", help="the values searched")
     p.add_argument(
@@ -75,16 +82,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="COND",
         help="extra condition, repeatable (e.g. with --minimise)",
     )
-    p.add_argument(
-        "--metric",
-        default="cost_per_order_eur",
-        help="metric of --break-even (default: cost_per_order_eur)",
-    )
+    p.add_argument("--metric", help="metric of --break-even (default: cost_per_order_eur)")
     p.add_argument(
         "--points", type=positive_int, default=5, help="first grid of --minimise (default: 5)"
     )
     p.add_argument(
-        "-o", "--out", type=Path, help="output folder (default: reports/<scenario>-size/)"
+        "-o", "--out", type=path_arg, help="output folder (default: reports/<scenario>-size/)"
     )
     p.add_argument("-r", "--replications", type=positive_int, help="replications per point")
     p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
@@ -101,16 +104,23 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.manifest import RunStore
     from fcsim.results import atomic_write, json_safe, runs_table, write_text
     from fcsim.sizing import Axis, Condition, Linked, Point, Search
+    from fcsim.sweep import value_at
 
+    if args.metric is not None and not args.break_even:
+        raise UsageError(f"--metric {args.metric}: goes with --break-even only")
+    args.metric = args.metric or "cost_per_order_eur"
     axis = Axis.parse(args.key, args.range, args.step, [Linked.parse(t) for t in args.linked])
     conditions = [Condition.parse(c, "--subject-to") for c in args.subject_to]
     # validate both ends before anything runs (a bad key or value: exit 2)
-    first = load_scenario(args.scenario, [*args.overrides, *axis.overrides(0)])
-    load_scenario(args.scenario, [*args.overrides, *axis.overrides(axis.last)])
+    first = _load_end(args, axis, 0)
+    _load_end(args, axis, axis.last)
+    value = value_at(first, args.key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UsageError(f"--key {args.key}: not a number in the scenario (got {value!r})")
     strategies = _strategies(args, first)
     _check_metrics(args, first, strategies[0], conditions)
     out = args.out or Path("reports") / f"{first.slug}-size"
-    check_out_folder(out)
+    check_out_folder(out, "size")
     seed = first.seed if args.seed is None else args.seed
     reps = args.replications or first.replications
     store = RunStore(out, args.resume)
@@ -186,6 +196,20 @@ def _strategies(args: argparse.Namespace, scenario: Any) -> list[str]:
         if n not in known:
             raise UsageError(f"no strategy named {n!r}; strategies are: {', '.join(known)}")
     return names
+
+
+def _load_end(args: argparse.Namespace, axis: Any, k: int) -> Any:
+    """The scenario at grid point `k`; its problems named after --key / --with, not --set."""
+    from fcsim.errors import ScenarioError, relabel
+    from fcsim.loading import load_scenario
+
+    point = axis.overrides(k)
+    try:
+        return load_scenario(args.scenario, [*args.overrides, *point])
+    except ScenarioError as err:
+        labels = {point[0]: f"--key {args.key} (at {axis.text(k)})"}
+        labels |= {o: f"--with {o}" for o in point[1:]}
+        raise ScenarioError(relabel(err.problems, labels)) from None
 
 
 def _check_metrics(

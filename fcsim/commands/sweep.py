@@ -8,10 +8,11 @@ points x strategies x replications run as one plan on the chosen executor, resum
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from pathlib import Path
 
-from fcsim.commands.common import add_set_option, positive_int, seed_int
+from fcsim.commands.common import add_set_option, path_arg, positive_int, seed_int
 from fcsim.commands.execution import (
     add_execution_options,
     add_quiet_option,
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "columns), summary.csv, sweep.json and points/<NNN>_<values>/ with each point's "
         "resolved scenario.yaml and summary files.",
     )
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("scenario", type=path_arg, help="scenario YAML file")
     p.add_argument(
         "--vary",
         action="append",
@@ -39,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "together); repeat for a grid, e.g. --vary strategies.own_warehouse.pickers=2,3,4",
     )
     p.add_argument(
-        "-o", "--out", type=Path, help="output folder (default: reports/<scenario>-sweep/)"
+        "-o", "--out", type=path_arg, help="output folder (default: reports/<scenario>-sweep/)"
     )
     p.add_argument("-r", "--replications", type=positive_int, help="replications per strategy")
     p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     points, scenarios = resolve(args.scenario, args.overrides, points)
     base = scenarios[0]
     out = args.out or Path("reports") / f"{base.slug}-sweep"
-    check_out_folder(out)
+    check_out_folder(out, "sweep")
     seed = base.seed if args.seed is None else args.seed
     reps = args.replications or base.replications
     specs = plan_points(points, scenarios, reps, seed)
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_all(specs, pool, RunStore(out, args.resume), progress=not args.quiet)
     wall = time.perf_counter() - t0
     summaries = []
+    shutil.rmtree(out / "points", ignore_errors=True)  # a point of an earlier grid must not stay
     for point, sc in zip(points, scenarios, strict=True):
         results = point_results(specs, outcome.results, point)
         if results:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from fcsim.commands.common import EXIT_OK, EXIT_USAGE, add_set_option
+from fcsim.commands.common import EXIT_OK, EXIT_USAGE, add_set_option, path_arg
 from fcsim.errors import ScenarioError
 
 
@@ -22,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check scenario files (with their `extends` and the --set overrides) "
         "without simulating. Every problem is printed as file:line:col: key.path: message.",
     )
-    p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    p.add_argument("scenarios", nargs="+", type=path_arg, metavar="SCENARIO")
     add_set_option(p)
     p.set_defaults(func=run)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from fcsim.errors import Problem, ScenarioError
+from fcsim.errors import Problem, ScenarioError, not_a_file
 from fcsim.history.cache import history_with_problems, products_with_problems
 from fcsim.history.fit import fit_history
 from fcsim.history.orders import History
@@ -62,7 +62,7 @@ def check_data(scenario: Any, parsed: Any) -> Any:
         (("catalogue", "from"), getattr(cat, "from_", None)),
     ):
         if path is not None and not Path(path).is_file():
-            yaml_problem(loc, f"no such file: {path}")
+            yaml_problem(loc, f"{path}: {not_a_file(path)}")
     if out:
         raise ScenarioError(out)
     history = products = None

@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fcsim import __version__
-from fcsim.errors import UsageError
+from fcsim.errors import Mark, Problem, ScenarioError, UsageError
 from fcsim.results import write_text
 from fcsim.scenario import Scenario
 from fcsim.stats import interval, metric_columns
@@ -184,15 +184,17 @@ def read(path: Path) -> Baseline:
     try:
         return Baseline.model_validate(data)
     except ValidationError as exc:
-        lines = []
+        # one line per problem, each `file: key.path: what is wrong` (JSON keeps no positions)
+        where = Mark(str(path), None, None)
+        problems = []
         for err in exc.errors()[:10]:
-            loc = ".".join(str(p) for p in err["loc"])
+            loc = ".".join(str(p) for p in err["loc"]) or None
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
-        more = len(exc.errors()) - len(lines)
+            problems.append(Problem(where, loc, f"not a valid baseline: {msg}"))
+        more = len(exc.errors()) - len(problems)
         if more > 0:
-            lines.append(f"... and {more} more problems")
-        raise UsageError("\n".join(lines)) from None
+            problems.append(Problem(where, None, f"... and {more} more"))
+        raise ScenarioError(problems) from None
 
 
 def _short(value: Any) -> str:

@@ -56,7 +56,8 @@ def _json(path: Path) -> dict[str, Any]:
 def read_results(out: Path) -> ReportData:
     """The tables of an output folder of `fcsim run` or `fcsim sweep`."""
     if not out.is_dir():
-        raise UsageError(f"{out}: no such folder (give the output folder of `fcsim run`)")
+        what = "is a file, not a folder" if out.exists() else "no such folder"
+        raise UsageError(f"{out}: {what} (give the output folder of `fcsim run`)")
     sweep = (out / "sweep.json").is_file()
     required = SWEEP_REQUIRED if sweep else REQUIRED
     missing = [name for name in required if not (out / name).is_file()]
