@@ -39,6 +39,18 @@ def _refused(res: subprocess.CompletedProcess, *fragments: str) -> None:
         (("size", str(SMALL), "--key", "strategies.own.pickers", "--range", "1:3",
           "--break-even", "own,out", "--metric", "bogus", "-o", "{tmp}/sz", "-q"),
          ("--metric: no metric named 'bogus'",)),
+        (("size", str(SMALL), "--key", "name", "--range", "1:3", "--smallest", "late_rate<=0.1",
+          "-o", "{tmp}/sz", "-q"), ("--key name: not a number",)),
+        (("size", str(SMALL), "--key", "strategies.own.pickers", "--range", "1:3",
+          "--minimise", "cost_per_order_eur", "--metric", "late_rate", "-o", "{tmp}/sz", "-q"),
+         ("goes with --break-even only",)),
+        (("size", str(SMALL), "--key", "demand.orders_per_day", "--range", "10:60", "--step",
+          "1e-300", "--minimise", "cost_per_order_eur", "-o", "{tmp}/sz", "-q"),
+         ("more than 1,000,000 grid points",)),
+        (("sweep", str(SMALL), "--vary", "strategies.nope.pickers=1,2", "-o", "{tmp}/s", "-q"),
+         ("--vary strategies.nope.pickers=1: strategies: has no entry",)),
+        (("run", str(SMALL), "-o", "", *QUICK), ("-o/--out: must not be empty",)),
+        (("report", "{file}"), ("is a file, not a folder",)),
         (("inspect-data", str(ROOT / "scenarios/data/apparel_orders.csv"), "--date-format",
           "%d/%m/%Q", "-o", "{tmp}/orders.html"), ("date_format: is not a format",)),
     ],
@@ -59,3 +71,16 @@ def test_output_read_by_a_closed_pipe_is_not_an_error() -> None:
     res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.stdout.strip() == "0", res.stderr
     assert "Traceback" not in res.stderr and "Broken pipe" not in res.stderr
+
+
+def test_a_folder_of_another_command_is_not_mixed_with_new_results(tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    sweep = ("sweep", str(SMALL), "-o", str(out), *QUICK)
+    assert run_cli(*sweep, "--vary", "strategies.own.pickers=3").returncode == 0
+    # a second grid replaces the first one's point folders
+    assert run_cli(*sweep, "--vary", "strategies.own.pickers=4").returncode == 0
+    assert [p.name for p in (out / "points").iterdir()] == ["000_pickers=4"]
+    before = sorted(p.name for p in out.iterdir())
+    res = run_cli("run", str(SMALL), "-o", str(out), *QUICK)
+    _refused(res, "holds the results of `fcsim sweep` (sweep.json)")
+    assert sorted(p.name for p in out.iterdir()) == before
