@@ -26,10 +26,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fcsim import experiment
 from fcsim.errors import UsageError
@@ -147,13 +149,7 @@ class DaskPool(Pool):
             self.client = Client(self.cluster)
             self.name = f"a local Dask cluster of {workers} workers"
         else:
-            try:
-                self.client = Client(address, timeout="15s")
-            except Exception as exc:  # refused, timed out, or not a Dask scheduler at all
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                raise UsageError(
-                    f"--dask {address}: cannot reach a Dask scheduler there ({reason})"
-                ) from None
+            self.client = _connect(Client, address, CONNECT_TIMEOUT_S)
             self.name = f"the Dask cluster at {address}"
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.executor = self.client.get_executor(pure=False)
@@ -166,6 +162,37 @@ class DaskPool(Pool):
         if self.cluster is not None:
             with contextlib.suppress(Exception):
                 self.cluster.close()
+
+
+CONNECT_TIMEOUT_S = 20.0
+"""How long `--dask ADDRESS` may take to reach the scheduler."""
+
+
+def _connect(client_class: Any, address: str, timeout_s: float) -> Any:
+    """A Dask client of the scheduler at `address`, or a usage error within `timeout_s`.
+
+    The client connects in a daemon thread: a server that accepts the connection but never
+    speaks Dask (a web page, the dashboard's port) would otherwise keep it waiting forever.
+    """
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = client_class(address, timeout=f"{timeout_s:.0f}s")
+        except BaseException as exc:  # reported to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="fcsim-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout_s + 5)
+    if "client" in box:
+        return box["client"]
+    exc = box.get("error")
+    if exc is None:
+        reason = f"no answer in {timeout_s + 5:.0f} s"
+    else:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    raise UsageError(f"--dask {address}: cannot reach a Dask scheduler there ({reason})")
 
 
 @contextlib.contextmanager
