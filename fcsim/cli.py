@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import select
 import sys
 import tempfile
 import traceback
@@ -46,6 +47,16 @@ def _report_crash(exc: BaseException) -> int:
     return EXIT_RUN_FAILED
 
 
+def _stdout_closed() -> bool:
+    """True when standard output is a pipe whose reader has gone."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows) or no real stdout
+        return True
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run a parsed command, mapping every failure to its exit status."""
     try:
@@ -60,7 +71,10 @@ def dispatch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("fcsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `fcsim schema | head`: the reader stopped; not an error
+    except BrokenPipeError as exc:
+        if not _stdout_closed():  # another pipe (a worker's): a failure like any other
+            return _report_crash(exc)
+        # `fcsim schema | head`: the reader of our output stopped; not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
