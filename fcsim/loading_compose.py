@@ -182,7 +182,11 @@ def _apply_one(parsed: Parsed, text: str) -> Problem | None:
     try:
         sub = parse_yaml_text(raw, here.source)
     except ScenarioError as err:
-        return Problem(here, key.strip(), f"cannot read the value: {err.problems[0].message}")
+        special = raw.lstrip()[:1] in ("%", "@", "`", "&", "*", "!", "|", ">")
+        hint = f"; to give it as text, quote it: --set '{key}=\"{raw}\"'" if special else ""
+        return Problem(
+            here, key.strip(), f"cannot read the value: {err.problems[0].message}{hint}"
+        )
     if sub.problems:
         return Problem(here, key.strip(), sub.problems[0].message)
     node: Any = parsed.data

@@ -65,7 +65,12 @@ def _options(args: argparse.Namespace) -> dict:
                 f"--column {item}: expected FIELD=HEADER with FIELD one of "
                 f"{', '.join(ORDER_FIELDS)}"
             )
-        columns[field.strip()] = header.strip()
+        field, header = field.strip(), header.strip()
+        if field in columns:
+            raise UsageError(f"--column {item}: {field} is given twice")
+        if header in columns.values():
+            raise UsageError(f"--column {item}: column {header!r} is already given to a field")
+        columns[field] = header
     try:
         HistoryDemand(
             kind="history",
