@@ -184,9 +184,7 @@ def _apply_one(parsed: Parsed, text: str) -> Problem | None:
     except ScenarioError as err:
         special = raw.lstrip()[:1] in ("%", "@", "`", "&", "*", "!", "|", ">")
         hint = f"; to give it as text, quote it: --set '{key}=\"{raw}\"'" if special else ""
-        return Problem(
-            here, key.strip(), f"cannot read the value: {err.problems[0].message}{hint}"
-        )
+        return Problem(here, key.strip(), f"cannot read the value: {err.problems[0].message}{hint}")
     if sub.problems:
         return Problem(here, key.strip(), sub.problems[0].message)
     node: Any = parsed.data
