@@ -24,7 +24,7 @@ from fcsim.model.inventory import Inventory
 from fcsim.model.parcels import Parcels
 from fcsim.model.staff import StaffPool
 from fcsim.schema.business import Returns
-from fcsim.schema.nodes import Receiving
+from fcsim.schema.stock import Receiving
 from fcsim.streams import Streams
 
 

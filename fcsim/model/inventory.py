@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from fcsim.policies import get_policy
-from fcsim.schema.nodes import Replenishment
+from fcsim.schema.stock import Replenishment
 
 
 class Inventory:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from fcsim.catalogue import CatalogueArrays
-from fcsim.schema.nodes import StorageZone
+from fcsim.schema.stock import StorageZone
 
 
 class StorageZones:
