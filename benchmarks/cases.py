@@ -27,12 +27,12 @@ from typing import TypeVar
 import numpy as np
 
 from benchmarks.reference import TandemInput
-from fcsim.catalogue import CatalogueArrays, build_catalogue
-from fcsim.demand import Orders, generate
-from fcsim.loading import load_scenario
-from fcsim.scenario import Scenario
-from fcsim.schema.base import minutes_of
-from fcsim.streams import Streams
+from fcsim.model.catalogue import CatalogueArrays, build_catalogue
+from fcsim.model.demand import Orders, generate
+from fcsim.model.streams import Streams
+from fcsim.scenario.load import load_scenario
+from fcsim.scenario.schema.base import minutes_of
+from fcsim.scenario.schema.scenario import Scenario
 
 HERE = Path(__file__).absolute().parent
 TANDEM_YAML = HERE / "tandem.yaml"
@@ -83,8 +83,8 @@ def prepare_tandem(scenario: Scenario) -> Tandem:
     _check_tandem(scenario)
     sc = scenario
     streams = Streams(sc.seed, 0)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
     n, n_lines = orders.n, len(orders.line_sku)
     rng = np.random.default_rng(sc.seed)  # the reference's own draws
     pick, pack = node.picking, node.packing
@@ -156,6 +156,6 @@ def full_scenario(
 def count_orders(scenario: Scenario, replication: int = 0) -> int:
     """Orders generated for `scenario` in `replication` (the same for every strategy)."""
     streams = Streams(scenario.seed, replication)
-    catalogue = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed)
+    catalogue = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
     sc = scenario
-    return generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams).n
+    return generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data).n

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.staff import StaffPool, cal_day
 
 

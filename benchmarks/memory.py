@@ -8,7 +8,7 @@ the numbers do not include what the benchmark itself holds.
   peak during simulation and KPIs, the parcel outcome columns the model writes, and how many
   Python objects the run leaves alive (`gc`). Two sizes give the per-order slopes, free of the
   fixed costs (catalogue, calendars, daily series).
-- `year_run` times one replication (`fcsim.experiment.simulate`) and reads the peak RSS.
+- `year_run` times one replication (`fcsim.experiment.runs.simulate`) and reads the peak RSS.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from dataclasses import fields
 
 import numpy as np
 
-from fcsim.catalogue import build_catalogue
-from fcsim.demand import generate
-from fcsim.experiment import RunSpec, simulate
-from fcsim.kpis import evaluate
+from fcsim.experiment.runs import RunSpec, simulate
+from fcsim.model.accounting.kpis import evaluate
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
 from fcsim.model.parcels import Parcels
-from fcsim.scenario import Scenario
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
 
 
 def _outcome_bytes(parcels: Parcels) -> int:
@@ -56,8 +56,8 @@ def memory_probe(scenario: Scenario, strategy: str) -> dict[str, float]:
     base = tracemalloc.get_traced_memory()[0]
     sc = scenario
     streams = Streams(sc.seed, 0)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
     run = run_strategy(sc, strategy, orders, catalogue, streams)
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0] - base

@@ -42,8 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # measure this checkout's fcsim, also in worker processes
 
 import fcsim  # noqa: E402
-from fcsim.experiment import RunSpec, execute, plan  # noqa: E402
-from fcsim.loading import load_scenario  # noqa: E402
+from fcsim.experiment.executors import execute  # noqa: E402
+from fcsim.experiment.results import runs_table  # noqa: E402
+from fcsim.experiment.runs import RunSpec, plan  # noqa: E402
+from fcsim.experiment.sweep import split_values  # noqa: E402
 from fcsim.regression.judge import (  # noqa: E402
     DEFAULT_METRICS,
     REGRESSED,
@@ -51,8 +53,7 @@ from fcsim.regression.judge import (  # noqa: E402
     default_tolerance,
     judge_all,
 )
-from fcsim.results import runs_table  # noqa: E402
-from fcsim.sweep import split_values  # noqa: E402
+from fcsim.scenario.load import load_scenario  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "fcsim-regression-gate"
 

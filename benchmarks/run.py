@@ -26,9 +26,10 @@ import numpy as np
 from benchmarks import cases, memory
 from benchmarks.equivalence import check_shift_shortcuts, compare_with_resource
 from benchmarks.reference import run_minimal_pool, run_resource
-from fcsim.experiment import RunSpec, execute, simulate
+from fcsim.experiment.executors import execute
+from fcsim.experiment.runs import RunSpec, simulate
 from fcsim.model.network import run_strategy
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
 
 
 @dataclass(frozen=True)

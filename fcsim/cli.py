@@ -22,7 +22,7 @@ from fcsim.commands import COMMANDS
 from fcsim.commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
 from fcsim.commands.run import add_arguments as add_run_arguments
 from fcsim.commands.run import run as run_command
-from fcsim.errors import ScenarioError, UsageError
+from fcsim.core.errors import ScenarioError, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ def small_path() -> Path:
 
 @pytest.fixture(scope="session")
 def small_scenario():
-    from fcsim.loading import load_scenario
+    from fcsim.scenario.load import load_scenario
 
     return load_scenario(SMALL)
 

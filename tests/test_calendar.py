@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays, WorkCalendar
 
 MON = dt.date(2026, 1, 5)
 WEEK = ["mon", "tue", "wed", "thu", "fri"]

@@ -31,16 +31,16 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays
-from fcsim.catalogue import build_catalogue
-from fcsim.costs import CASH, OPPORTUNITY
-from fcsim.demand import generate
-from fcsim.kpis import evaluate
+from fcsim.model.accounting.costs import CASH, OPPORTUNITY
+from fcsim.model.accounting.kpis import evaluate
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
 from fcsim.model.inventory import Inventory
 from fcsim.model.network import run_strategy
-from fcsim.scenario import DropshipNode, Scenario
-from fcsim.schema.base import WEEKDAYS, minutes_of
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.base import WEEKDAYS, minutes_of
+from fcsim.scenario.schema.scenario import DropshipNode, Scenario
 from fcsim.validation.little import little_exact
 
 START = dt.date(2026, 1, 5)
@@ -246,8 +246,8 @@ def watched_inventories() -> Iterator[list[Inventory]]:
 @given(scenarios())
 def test_conservation_and_invariants_hold_on_random_scenarios(sc: Scenario) -> None:
     streams = Streams(sc.seed, 0)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
     with watched_inventories() as inventories:
         run = run_strategy(sc, NAME, orders, catalogue, streams)
     ev = evaluate(sc, NAME, run, orders, catalogue, streams)

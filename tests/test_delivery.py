@@ -7,10 +7,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays
-from fcsim.costs import shipping_revenue
-from fcsim.errors import ScenarioError
-from fcsim.loading import load_scenario
+from fcsim.core.errors import ScenarioError
+from fcsim.model.accounting.costs import shipping_revenue
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.carriers import (
     CarrierChoice,
     Collections,
@@ -20,9 +19,10 @@ from fcsim.model.carriers import (
     rate,
 )
 from fcsim.model.parcels import Parcels
-from fcsim.schema.business import Incidents, ShippingFee
-from fcsim.schema.delivery import Carrier, Customs, Destination
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.load import load_scenario
+from fcsim.scenario.schema.business import Incidents, ShippingFee
+from fcsim.scenario.schema.delivery import Carrier, Customs, Destination
 
 MONDAY = dt.date(2026, 1, 5)
 

@@ -71,17 +71,17 @@ def test_a_different_seed_gives_different_results(tmp_path: Path) -> None:
 
 
 def test_all_strategies_see_the_same_orders(small_scenario) -> None:
-    from fcsim.catalogue import build_catalogue
-    from fcsim.demand import generate
+    from fcsim.model.catalogue import build_catalogue
+    from fcsim.model.demand import generate
     from fcsim.model.network import run_strategy
-    from fcsim.streams import Streams
+    from fcsim.model.streams import Streams
 
     sc = small_scenario
     seen = []
     for strategy in sc.strategies:
         streams = Streams(sc.seed, 1)
-        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
         run = run_strategy(sc, strategy, orders, cat, streams)
         # every order line is in exactly one parcel, and parcels keep their order's time
         p = run.parcels

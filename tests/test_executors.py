@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fcsim.errors import UsageError
-from fcsim.executors import FAIL_ENV, batch_size, open_pool
-from fcsim.experiment import plan
+from fcsim.core.errors import UsageError
+from fcsim.experiment.executors import FAIL_ENV, batch_size, open_pool
+from fcsim.experiment.runs import plan
 
 from conftest import ROOT, SMALL, run_cli
 

@@ -7,16 +7,16 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from fcsim.experiment import RunSpec, plan
-from fcsim.stats import half_width, interval, paired, paired_difference, unpaired, welch
+from fcsim.experiment.runs import RunSpec, plan
+from fcsim.experiment.stats import half_width, interval, paired, paired_difference, unpaired, welch
 
 from conftest import ROOT
 
 
 def test_paired_intervals_are_narrower_than_unpaired_on_the_default_scenario() -> None:
-    from fcsim.experiment import execute
-    from fcsim.loading import load_scenario
-    from fcsim.results import runs_table
+    from fcsim.experiment.executors import execute
+    from fcsim.experiment.results import runs_table
+    from fcsim.scenario.load import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "default.yaml", ["horizon_days=42", "warmup_days=14"])
     ref, other = "own_warehouse", "outsourced_3pl"

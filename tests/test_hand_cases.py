@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from fcsim.catalogue import build_catalogue
-from fcsim.demand import Orders
-from fcsim.kpis import evaluate
+from fcsim.model.accounting.kpis import evaluate
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import Orders
 from fcsim.model.inbound import pallet_chunks
 from fcsim.model.network import StrategyRun, run_strategy
-from fcsim.scenario import Scenario
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
 
 MON = dt.date(2026, 1, 5)
 DAY = 1440
@@ -118,7 +118,7 @@ def orders_at(times: list[float]) -> Orders:
 
 def run(sc: Scenario, times: list[float]) -> tuple[StrategyRun, Orders, Streams]:
     streams = Streams(sc.seed, 0)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     orders = orders_at(times)
     return run_strategy(sc, "own", orders, catalogue, streams), orders, streams
 
@@ -143,7 +143,9 @@ def test_packed_friday_after_the_cutoff_leaves_monday_and_arrives_wednesday() ->
     assert p.promised_day[0] == 7
     assert p.shipping_eur[0] == pytest.approx(8.40)
     assert p.compensation_eur[0] == 0.0  # the carrier kept its own 2-day guarantee
-    ev = evaluate(sc, "own", r, orders, build_catalogue(sc.catalogue, sc.demand, sc.seed), streams)
+    ev = evaluate(
+        sc, "own", r, orders, build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data), streams
+    )
     assert ev.outcomes.days_late[0] == 2
     assert ev.outcomes.late[0]
 
@@ -170,7 +172,7 @@ def test_compensation_for_a_carrier_one_and_two_days_late_to_the_cent() -> None:
         assert p.carrier_days_late[0] == delay
         assert p.claims[0]
         assert round(float(p.compensation_eur[0]), 2) == eur
-        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
         ev = evaluate(sc, "own", r, orders, cat, streams)
         assert ev.outcomes.days_late[0] == dday - 7
 
@@ -194,7 +196,7 @@ def test_a_holiday_monday_moves_collection_delivery_promise_and_work() -> None:
     assert p.ship_min.tolist() == [at(8, "16:00"), at(8, "16:00")]
     assert day_of(p.delivery_min).tolist() == [10, 10]
     assert p.promised_day.tolist() == [8, 9]
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     ev = evaluate(sc, "own", r, orders, cat, streams)
     assert ev.outcomes.days_late.tolist() == [2, 1]
 

@@ -101,7 +101,7 @@ def test_inspect_data_column_option_is_checked(capsys: pytest.CaptureFixture[str
 
 
 def test_the_shipped_history_scenario_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fcsim.loading import load_scenario
+    from fcsim.scenario.load import load_scenario
 
     monkeypatch.chdir(ROOT / "tests")  # data paths are relative to the scenario, not to here
     sc = load_scenario(ROOT / "scenarios" / "history_apparel.yaml")

@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fcsim.calendar import MIN_PER_DAY
-from fcsim.catalogue import CatalogueArrays
-from fcsim.distributions import Empirical
+from fcsim.core.distributions import Empirical
 from fcsim.history.fit import calendar_of, daily_counts, fit_history
-from fcsim.history.generators import bootstrap, replay
 from fcsim.history.orders import read_history
 from fcsim.history.table import Problems
-from fcsim.schema.business import Demand
-from fcsim.streams import Streams
+from fcsim.model.calendar import MIN_PER_DAY
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.demand import bootstrap, replay
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.business import Demand
 
 from conftest import ROOT
 
@@ -55,7 +55,7 @@ def _write_orders(path: Path, orders, catalogue: CatalogueArrays, start: dt.date
 @pytest.fixture(scope="module")
 def known(tmp_path_factory: pytest.TempPathFactory):
     """A year (52 weeks) of orders from a known Poisson model, exported and read back."""
-    from fcsim.demand import generate
+    from fcsim.model.demand import generate
 
     demand = Demand(
         kind="poisson",
@@ -94,7 +94,7 @@ def test_fit_recovers_the_daily_mean_weekday_profile_and_lines(known) -> None:
     se_lines = np.sqrt(lines.var() / history.n)
     merged = orders.n_lines.mean() - history.n_lines.mean()
     assert 0 <= merged < 0.01
-    assert abs(fit.demand.lines_per_order.mean() - lines.mean()) < 3 * se_lines + merged
+    assert abs(fit.lines_per_order.mean() - lines.mean()) < 3 * se_lines + merged
 
 
 def test_fit_on_a_flat_model_finds_no_trend_or_weekday_effect(known) -> None:
@@ -171,9 +171,9 @@ def test_the_same_streams_give_the_same_orders() -> None:
 
 def test_scenario_catalogue_ranks_skus_by_history_sales(monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the scenario: SKU index = sales rank, every mode generates sorted orders."""
-    from fcsim.catalogue import build_catalogue
-    from fcsim.demand import generate
-    from fcsim.loading import load_scenario
+    from fcsim.model.catalogue import build_catalogue
+    from fcsim.model.demand import generate
+    from fcsim.scenario.load import load_scenario
 
     path = ROOT / "scenarios" / "history_apparel.yaml"
     for sets in (
@@ -183,10 +183,10 @@ def test_scenario_catalogue_ranks_skus_by_history_sales(monkeypatch: pytest.Monk
         ["demand.mode=fit", "demand.baskets=independent"],
     ):
         sc = load_scenario(path, sets)
-        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
         assert np.all(np.diff(cat.popularity) <= 0) and cat.popularity.sum() == pytest.approx(1)
-        one = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 0))
-        two = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 1))
+        one = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 0), sc.data)
+        two = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 1), sc.data)
         assert np.all(np.diff(one.created_min) >= 0)
         assert one.created_min.max() < sc.horizon_days * MIN_PER_DAY
         lines = np.bincount(one.line_sku, minlength=cat.n)

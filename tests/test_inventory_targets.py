@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from fcsim.model.inventory import Inventory, _cover_mean
-from fcsim.schema.stock import Replenishment
+from fcsim.scenario.schema.stock import Replenishment
 
 
 def test_cover_mean() -> None:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fcsim.calendar import BusinessDays
-from fcsim.catalogue import build_catalogue
-from fcsim.costs import Ledger, NodeView, marketplace_costs, month_index, third_party_costs
-from fcsim.demand import Orders
+from fcsim.model.accounting.costs import (
+    Ledger,
+    NodeView,
+    marketplace_costs,
+    month_index,
+    third_party_costs,
+)
+from fcsim.model.calendar import BusinessDays
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import Orders
 from fcsim.model.parcels import Parcels
 from fcsim.model.warehouse import NodeResult
-from fcsim.scenario import MarketplaceNode, ThirdPartyNode
+from fcsim.scenario.schema.scenario import MarketplaceNode, ThirdPartyNode
 
 JAN_DAYS = 31
 
@@ -132,7 +138,7 @@ def test_marketplace_invoice_by_size_tier(small_scenario) -> None:
         }
     )
     sc = small_scenario
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     small = int(np.flatnonzero(cat.weight_kg <= 0.5)[0])  # a 0.3 kg, 1.2 l top
     large = int(np.flatnonzero(cat.weight_kg > 0.5)[0])  # a 1.1 kg, 8 l shoe box
     orders = Orders(

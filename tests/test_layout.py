@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from fcsim.model.layout import Layout
+from fcsim.policies.layout import Layout
 from fcsim.policies.pickpath import largest_gap, nearest_neighbour, optimal, s_shape
 from fcsim.policies.slotting import abc, random
 
@@ -93,11 +93,11 @@ def test_abc_slotting_shortens_tours_on_a_skewed_catalogue() -> None:
 def test_waves_hold_parcels_until_release(tmp_path, small_path) -> None:
     import yaml
 
-    from fcsim.catalogue import build_catalogue
-    from fcsim.demand import generate
-    from fcsim.loading import load_scenario
+    from fcsim.model.catalogue import build_catalogue
+    from fcsim.model.demand import generate
     from fcsim.model.network import run_strategy
-    from fcsim.streams import Streams
+    from fcsim.model.streams import Streams
+    from fcsim.scenario.load import load_scenario
 
     raw = yaml.safe_load(small_path.read_text())
     own = raw["strategies"]["own"]
@@ -110,8 +110,8 @@ def test_waves_hold_parcels_until_release(tmp_path, small_path) -> None:
     f.write_text(yaml.safe_dump(raw))
     sc = load_scenario(f)
     streams = Streams(sc.seed, 0)
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
     p = run_strategy(sc, "own", orders, cat, streams).parcels
     ok = ~np.isnan(p.pick_start_min)
     # wave instants: 09:00 and 13:00 of every weekday (the default shift is Mon-Fri 08:00-16:00)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fcsim.errors import ScenarioError
-from fcsim.loading import load_scenario
+from fcsim.core.errors import ScenarioError
+from fcsim.scenario.load import load_scenario
 
 from conftest import SMALL
 

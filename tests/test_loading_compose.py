@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fcsim.errors import Mark, ScenarioError
-from fcsim.loading import load_data, load_scenario
-from fcsim.loading_compose import split_key_path
+from fcsim.core.errors import Mark, ScenarioError
+from fcsim.scenario.compose import split_key_path
+from fcsim.scenario.load import load_data, load_scenario
 
 from conftest import SMALL
 

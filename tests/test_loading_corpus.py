@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from fcsim.cli import main
-from fcsim.loading_yaml import MAX_FILE_BYTES
+from fcsim.scenario.yamlfile import MAX_FILE_BYTES
 
 from conftest import ROOT, run_cli
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fcsim.errors import Mark, ScenarioError
-from fcsim.loading_yaml import MAX_DEPTH, MAX_NODES, dotted, parse_yaml_text, read_file
+from fcsim.core.errors import Mark, ScenarioError
+from fcsim.scenario.yamlfile import MAX_DEPTH, MAX_NODES, dotted, parse_yaml_text, read_file
 
 
 def problems_of(text: str) -> list[str]:
@@ -75,7 +75,7 @@ def test_merge_keys_work_and_explicit_keys_win() -> None:
 def test_an_alias_bomb_is_refused_before_any_value_is_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import fcsim.loading_yaml as ly
+    import fcsim.scenario.yamlfile as ly
 
     def no_build(*args: object) -> None:
         raise AssertionError("a value was built")

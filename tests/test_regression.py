@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from fcsim.errors import ScenarioError, UsageError
+from fcsim.core.errors import ScenarioError, UsageError
 from fcsim.regression.baseline_file import FORMAT, content_diff, read, refresh_command
 from fcsim.regression.judge import (
     DEFAULT_METRICS,

@@ -44,19 +44,19 @@ def small_results(small_out: Path) -> ReportData:
 @pytest.fixture(scope="module")
 def one_run(small_scenario):
     """(scenario, run, evaluation, orders, breakdowns) of each strategy, replication 0."""
-    from fcsim.breakdowns import run_breakdowns
-    from fcsim.catalogue import build_catalogue
-    from fcsim.demand import generate
-    from fcsim.kpis import evaluate
+    from fcsim.model.accounting.breakdowns import run_breakdowns
+    from fcsim.model.accounting.kpis import evaluate
+    from fcsim.model.catalogue import build_catalogue
+    from fcsim.model.demand import generate
     from fcsim.model.network import run_strategy
-    from fcsim.streams import Streams
+    from fcsim.model.streams import Streams
 
     sc = small_scenario
     out = {}
     for name in sc.strategies:
         streams = Streams(sc.seed, 0)
-        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+        cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
         run = run_strategy(sc, name, orders, cat, streams)
         ev = evaluate(sc, name, run, orders, cat, streams)
         out[name] = (run, ev, orders, run_breakdowns(sc, run, ev, orders))
@@ -341,7 +341,7 @@ def test_report_command_errors_are_clear(tmp_path: Path, capsys) -> None:
 def test_one_strategy_one_replication_still_makes_a_sensible_page(
     small_results: ReportData,
 ) -> None:
-    from fcsim.stats import paired, summarise
+    from fcsim.experiment.stats import paired, summarise
 
     runs = small_results.runs
     runs = runs[(runs["strategy"] == "own") & (runs["replication"] == 0)]

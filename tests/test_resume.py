@@ -85,9 +85,9 @@ def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) 
 
 
 def test_resume_ignores_a_truncated_manifest_line(tmp_path: Path, small_scenario) -> None:
-    from fcsim.executors import Pool, run_all
-    from fcsim.experiment import plan
-    from fcsim.manifest import RunStore
+    from fcsim.experiment.executors import Pool, run_all
+    from fcsim.experiment.runs import plan
+    from fcsim.experiment.store import RunStore
 
     specs = plan(small_scenario, 1, strategies=["out", "drop"])
     store = RunStore(tmp_path, resume=False)

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from fcsim.docgen import OUTPUTS, reference_markdown, stale
-from fcsim.schema_tools import json_schema, overlay_schema
+from fcsim.scenario.docgen import OUTPUTS, reference_markdown, stale
+from fcsim.scenario.tools import json_schema, overlay_schema
 
 from conftest import ROOT, run_cli
 
@@ -43,7 +43,7 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 
 def test_generated_docs_are_up_to_date() -> None:
-    assert stale() == [], "generated docs are stale: run `python -m fcsim.docgen`"
+    assert stale() == [], "generated docs are stale: run `python -m fcsim.scenario.docgen`"
 
 
 def test_fcsim_schema_prints_the_documented_schemas() -> None:
@@ -107,6 +107,6 @@ def test_name_maps_refuse_bad_names_in_the_json_schema() -> None:
 @pytest.mark.parametrize("rel", sorted(OUTPUTS))
 def test_generated_files_say_how_they_are_made(rel: str) -> None:
     if rel.endswith(".md"):
-        assert "python -m fcsim.docgen" in (ROOT / rel).read_text()
+        assert "python -m fcsim.scenario.docgen" in (ROOT / rel).read_text()
     else:
         assert json.loads((ROOT / rel).read_text())["$schema"].endswith("2020-12/schema")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from fcsim.distributions import Distribution
+from fcsim.core.distributions import Distribution
 
 READ = TypeAdapter(Distribution)
 N = 200_000

@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 
 from fcsim.cli import main
-from fcsim.loading import load_data, load_scenario
-from fcsim.schema_tools import json_schema
+from fcsim.scenario.load import load_data, load_scenario
+from fcsim.scenario.tools import json_schema
 
 from conftest import ROOT
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fcsim.errors import UsageError
-from fcsim.sizing import (
+from fcsim.core.errors import UsageError
+from fcsim.experiment.sizing import (
     Axis,
     Condition,
     Linked,

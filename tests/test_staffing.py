@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import simpy
 
-from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.staff import StaffPool
 
 MONDAY = dt.date(2026, 1, 5)
@@ -63,12 +63,12 @@ def test_off_roster_worker_hands_tasks_on() -> None:
 
 
 def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> None:
-    from fcsim.catalogue import build_catalogue
-    from fcsim.costs import ledger
-    from fcsim.demand import generate
-    from fcsim.kpis import order_outcomes
+    from fcsim.model.accounting.costs import ledger
+    from fcsim.model.accounting.kpis import order_outcomes
+    from fcsim.model.catalogue import build_catalogue
+    from fcsim.model.demand import generate
     from fcsim.model.network import run_strategy
-    from fcsim.streams import Streams
+    from fcsim.model.streams import Streams
 
     raw = small_scenario.model_dump(by_alias=True)
     own = raw["strategies"]["own"]
@@ -76,8 +76,8 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
     own["staffing"] = [{"from_date": dt.date(2026, 1, 19), "pickers": 5}]
     sc = type(small_scenario).model_validate(raw, strict=False)
     streams = Streams(sc.seed, 0)
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
     run = run_strategy(sc, "own", orders, cat, streams)
     res = run.nodes[0]
     ot = res.overtime_minutes_by_day

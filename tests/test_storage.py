@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import yaml
 
-from fcsim.catalogue import build_catalogue
-from fcsim.demand import generate
-from fcsim.errors import ScenarioError
-from fcsim.loading import load_scenario
+from fcsim.core.errors import ScenarioError
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
+from fcsim.model.streams import Streams
 from fcsim.policies.packaging import PackagingTable, eco_first, smallest_fitting
-from fcsim.streams import Streams
+from fcsim.scenario.load import load_scenario
 
 
 def _scenario(tmp_path, small_path, own_extra: dict):
@@ -26,8 +26,8 @@ def _scenario(tmp_path, small_path, own_extra: dict):
 
 def _run(sc):
     streams = Streams(sc.seed, 0)
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
     return run_strategy(sc, "own", orders, cat, streams)
 
 

@@ -14,12 +14,13 @@ import math
 import numpy as np
 import pytest
 
-from fcsim.catalogue import build_catalogue
-from fcsim.demand import generate
-from fcsim.experiment import RunResult, RunSpec, execute, plan, simulate
+from fcsim.experiment.executors import execute
+from fcsim.experiment.runs import RunResult, RunSpec, plan, simulate
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
-from fcsim.scenario import Scenario
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
 
 
 def same_result(a: RunResult, b: RunResult) -> list[str]:
@@ -76,8 +77,10 @@ def test_a_warehouse_parameter_changes_neither_demand_nor_outside_randomness(
     runs = []
     for scenario in (sc, faster):
         streams = Streams(scenario.seed, 2)
-        cat = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed)
-        orders = generate(scenario.demand, cat, scenario.start_date, scenario.horizon_days, streams)
+        cat = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
+        orders = generate(
+            scenario.demand, cat, scenario.start_date, scenario.horizon_days, streams, scenario.data
+        )
         runs.append((orders, run_strategy(scenario, "own", orders, cat, streams)))
     (o1, r1), (o2, r2) = runs
     for col in ("created_min", "line_start", "line_sku", "line_units"):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fcsim.errors import ScenarioError, UsageError
-from fcsim.loading import load_scenario
-from fcsim.sweep import grid, parse_vary, resolve, resolved_yaml, split_values
+from fcsim.core.errors import ScenarioError, UsageError
+from fcsim.experiment.sweep import grid, parse_vary, resolve, resolved_yaml, split_values
+from fcsim.scenario.load import load_scenario
 
 from conftest import SMALL, run_cli
 

@@ -13,7 +13,7 @@ import time
 
 from fcsim.commands.common import EXIT_OK, add_set_option, path_arg, positive_int, seed_int
 from fcsim.commands.execution import check_out_file
-from fcsim.errors import UsageError
+from fcsim.core.errors import UsageError
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -47,12 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.experiment import execute, plan
-    from fcsim.loading import load_scenario
+    from fcsim.experiment.executors import execute
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.results import runs_table, summary_document
+    from fcsim.experiment.runs import plan
+    from fcsim.experiment.stats import paired, summarise
     from fcsim.regression.baseline_file import build, refresh_command, write
     from fcsim.report.terminal import summary_table
-    from fcsim.results import runs_table, summary_document
-    from fcsim.stats import paired, summarise
 
     check_out_file(args.out, "-o")
     scenario = load_scenario(args.scenario, args.overrides)

@@ -17,7 +17,7 @@ import sys
 from fcsim.commands.baseline import add_run_options
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int, seed_int
 from fcsim.commands.execution import check_out_file
-from fcsim.errors import ScenarioError, UsageError
+from fcsim.core.errors import ScenarioError, UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,8 +91,10 @@ def _stale_message(args: argparse.Namespace, base, diff: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.experiment import execute, plan
-    from fcsim.loading import load_scenario
+    from fcsim.experiment.executors import execute
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.results import runs_table
+    from fcsim.experiment.runs import plan
     from fcsim.regression.baseline_file import content_diff, read
     from fcsim.regression.judge import REGRESSED, judge_all, parse_metrics, parse_tolerances
     from fcsim.regression.outputs import (
@@ -102,7 +104,6 @@ def run(args: argparse.Namespace) -> int:
         write_json,
         write_junit,
     )
-    from fcsim.results import runs_table
 
     base = read(args.baseline)
     metrics = parse_metrics(args.metrics, base.metrics())

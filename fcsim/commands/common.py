@@ -64,7 +64,7 @@ def add_set_option(p: argparse.ArgumentParser) -> None:
 
 def default_scenario() -> Path:
     """The shipped default scenario: ./scenarios/default.yaml, else the one beside the package."""
-    from fcsim.errors import UsageError
+    from fcsim.core.errors import UsageError
 
     here = Path.cwd() / DEFAULT_SCENARIO
     if here.is_file():

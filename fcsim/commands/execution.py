@@ -1,7 +1,7 @@
 """Options and endings shared by the commands that run plans (`run`, `sweep`, `size`).
 
 Place in the flow: a command adds these options to its parser, opens the pool and the run store
-of its output folder, runs its plans with `fcsim.executors.run_all`, and ends with
+of its output folder, runs its plans with `fcsim.experiment.executors.run_all`, and ends with
 `report_failures`: failed runs are named on stderr, logged with their traceback in the output
 folder, and the command exits with status 3 (the other runs' results are kept and written).
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fcsim.commands.common import EXIT_OK, EXIT_RUN_FAILED, positive_int, text_arg
-from fcsim.errors import UsageError
+from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from fcsim.experiment import RunFailure
+    from fcsim.experiment.runs import RunFailure
 
 SHOWN_FAILURES = 10
 """Failed runs named on stderr; all of them are in the log file."""
@@ -96,7 +96,7 @@ def check_writable_parent(path: Path, option: str) -> None:
 
 def report_failures(out: Path, failures: Sequence[RunFailure]) -> int:
     """Name failed runs on stderr and log them in `out`; EXIT_RUN_FAILED if any, else EXIT_OK."""
-    from fcsim.executors import write_failure_log
+    from fcsim.experiment.executors import write_failure_log
 
     log = write_failure_log(out, failures)
     if log is None:

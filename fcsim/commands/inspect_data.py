@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fcsim.commands.common import EXIT_OK, EXIT_USAGE, path_arg
 from fcsim.commands.execution import check_out_file
-from fcsim.errors import UsageError, not_a_file
+from fcsim.core.errors import UsageError, not_a_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +55,7 @@ def _options(args: argparse.Namespace) -> dict:
     from pydantic import ValidationError
 
     from fcsim.history.columns import ORDER_FIELDS
-    from fcsim.schema.history import HistoryDemand
+    from fcsim.scenario.schema.history import HistoryDemand
 
     columns: dict[str, str] = {}
     for item in args.columns:

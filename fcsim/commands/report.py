@@ -34,15 +34,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.errors import UsageError
+    from fcsim.core.errors import UsageError
     from fcsim.report.files import read_results
 
     data = read_results(args.out)  # first: a wrong folder is told at once
     check_out_file(args.screenshot, "--screenshot")
 
+    from fcsim.core.files import write_text
     from fcsim.report.html import render
     from fcsim.report.terminal import summary_table
-    from fcsim.results import write_text
 
     path = args.out / "index.html"
     try:
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     if not args.quiet and "vary" in data.doc:
-        from fcsim.sweep import sweep_table
+        from fcsim.report.terminal import sweep_table
 
         print(sweep_table(data.doc))
     elif not args.quiet and data.doc.get("strategies"):

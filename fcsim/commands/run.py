@@ -48,15 +48,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.breakdowns import breakdowns_table
-    from fcsim.executors import open_pool, run_all
-    from fcsim.experiment import plan
-    from fcsim.loading import load_scenario
-    from fcsim.manifest import RunStore
+    from fcsim.experiment.executors import open_pool, run_all
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.results import daily_table, runs_table, summary_document, write_all
+    from fcsim.experiment.runs import plan
+    from fcsim.experiment.stats import paired, summarise
+    from fcsim.experiment.store import RunStore
+    from fcsim.model.accounting.breakdowns import breakdowns_table
     from fcsim.report.html import write_report
     from fcsim.report.terminal import summary_table
-    from fcsim.results import daily_table, runs_table, summary_document, write_all
-    from fcsim.stats import paired, summarise
 
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)

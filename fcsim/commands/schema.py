@@ -1,8 +1,8 @@
 """`fcsim schema`: print the JSON Schema of scenario files (for editors and validators).
 
-Place in the flow: a side door of the command line; the schema comes from
-`fcsim.schema_tools`, itself generated from the pydantic models of `fcsim.scenario`.
-The same documents are kept in `docs/` by `python -m fcsim.docgen`.
+Place in the flow: a side door of the command line; the schema comes from `fcsim.scenario.tools`,
+itself generated from the pydantic models of `fcsim.scenario.schema.scenario`. The same documents
+are kept in `docs/` by `python -m fcsim.scenario.docgen`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.schema_tools import json_schema, overlay_schema
+    from fcsim.scenario.tools import json_schema, overlay_schema
 
     doc = overlay_schema() if args.overlay else json_schema()
     print(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -40,10 +40,10 @@ from fcsim.commands.execution import (
     check_out_folder,
     report_failures,
 )
-from fcsim.errors import UsageError
+from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from fcsim.sizing import Answer, Condition, Search
+    from fcsim.experiment.sizing import Answer, Condition, Search
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,13 +98,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.executors import open_pool, run_all
-    from fcsim.experiment import RunFailure, plan
-    from fcsim.loading import load_scenario
-    from fcsim.manifest import RunStore
-    from fcsim.results import atomic_write, json_safe, runs_table, write_text
-    from fcsim.sizing import Axis, Condition, Linked, Point, Search
-    from fcsim.sweep import value_at
+    from fcsim.core.files import atomic_write, json_safe, write_text
+    from fcsim.experiment.executors import open_pool, run_all
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.results import runs_table
+    from fcsim.experiment.runs import RunFailure, plan
+    from fcsim.experiment.sizing import Axis, Condition, Linked, Point, Search
+    from fcsim.experiment.store import RunStore
+    from fcsim.experiment.sweep import value_at
 
     if args.metric is not None and not args.break_even:
         raise UsageError(f"--metric {args.metric}: goes with --break-even only")
@@ -200,8 +201,8 @@ def _strategies(args: argparse.Namespace, scenario: Any) -> list[str]:
 
 def _load_end(args: argparse.Namespace, axis: Any, k: int) -> Any:
     """The scenario at grid point `k`; its problems named after --key / --with, not --set."""
-    from fcsim.errors import ScenarioError, relabel
-    from fcsim.loading import load_scenario
+    from fcsim.core.errors import ScenarioError, relabel
+    from fcsim.experiment.loading import load_scenario
 
     point = axis.overrides(k)
     try:
@@ -218,8 +219,8 @@ def _check_metrics(
     """Refuse a metric no run reports (before anything runs), suggesting the closest."""
     import difflib
 
-    from fcsim.experiment import kpi_names
-    from fcsim.sizing import Condition
+    from fcsim.experiment.runs import kpi_names
+    from fcsim.experiment.sizing import Condition
 
     asked = [("--subject-to", c.metric) for c in conditions]
     if args.smallest or args.largest:
@@ -243,7 +244,7 @@ def _check_metrics(
 def _answer(
     args: argparse.Namespace, search: Search, strategies: list[str], conditions: list[Condition]
 ) -> tuple[Answer, str]:
-    from fcsim.sizing import Condition, break_even, minimise, smallest
+    from fcsim.experiment.sizing import Condition, break_even, minimise, smallest
 
     key = search.axis.key
     if args.smallest or args.largest:
@@ -263,7 +264,7 @@ def _answer(
 
 
 def _metrics(args: argparse.Namespace) -> list[str]:
-    from fcsim.sizing import Condition
+    from fcsim.experiment.sizing import Condition
 
     names = [Condition.parse(c, "--subject-to").metric for c in args.subject_to]
     if args.smallest or args.largest:
@@ -285,7 +286,7 @@ def _point_doc(p: Any, strategies: list[str], args: argparse.Namespace) -> dict[
 
 
 def _brief(runs: Any, args: argparse.Namespace, strategies: list[str]) -> str:
-    from fcsim.stats import interval
+    from fcsim.experiment.stats import interval
 
     parts = []
     for s in strategies:

@@ -2,7 +2,7 @@
 
 Every point of the grid is validated before anything runs (exit 2 on a bad value), then all
 points x strategies x replications run as one plan on the chosen executor, resumable with
-`--resume`. Files: see `fcsim.sweep`.
+`--resume`. Files: see `fcsim.experiment.sweep`.
 """
 
 from __future__ import annotations
@@ -55,15 +55,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.executors import open_pool, run_all
-    from fcsim.manifest import RunStore
-    from fcsim.sweep import (
+    from fcsim.experiment.executors import open_pool, run_all
+    from fcsim.experiment.store import RunStore
+    from fcsim.experiment.sweep import (
         grid,
         parse_vary,
         plan_points,
         point_results,
         resolve,
-        sweep_table,
         write_point,
         write_sweep,
     )
@@ -86,16 +85,24 @@ def run(args: argparse.Namespace) -> int:
     for point, sc in zip(points, scenarios, strict=True):
         results = point_results(specs, outcome.results, point)
         if results:
-            summaries.append(write_point(out, point, sc, seed, reps, results, args.report))
+            summary = write_point(out, point, sc, seed, reps, results)
+            if args.report:
+                from fcsim.report.html import write_report
+
+                s = summary
+                write_report(s.folder, s.doc, s.runs, s.daily, s.breakdowns)
+            summaries.append(summary)
     if summaries:
         failed = [f.spec.label for f in outcome.failures]
         doc = write_sweep(out, base, varies, seed, reps, summaries, failed)
         if not args.no_report:
+            from fcsim.core.files import write_text
             from fcsim.report.files import read_results
             from fcsim.report.html import render
-            from fcsim.results import write_text
 
             write_text(out / "index.html", render(read_results(out)))
+        from fcsim.report.terminal import sweep_table
+
         print(sweep_table(doc))
         reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
         print(

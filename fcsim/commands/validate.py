@@ -1,6 +1,6 @@
 """`fcsim validate SCENARIO...`: check scenario files; exit 0 when all are valid, else 2.
 
-Place in the flow: the loading step of `fcsim run` (`fcsim.loading.load_scenario`, with
+Place in the flow: the loading step of `fcsim run` (`fcsim.scenario.load.load_scenario`, with
 `extends` and `--set`) without the simulation. Each problem is one line on stderr,
 `file:line:col: key.path: what is wrong`; each valid file one line on stdout.
 """
@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from fcsim.commands.common import EXIT_OK, EXIT_USAGE, add_set_option, path_arg
-from fcsim.errors import ScenarioError
+from fcsim.core.errors import ScenarioError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.loading import load_scenario
+    from fcsim.experiment.loading import load_scenario
 
     status = EXIT_OK
     for path in args.scenarios:

@@ -17,26 +17,28 @@ distributions, SKU popularity from the share of order lines.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.distributions import Empirical
+from fcsim.core.distributions import Empirical
 from fcsim.history.orders import History
-from fcsim.schema.business import Demand
 
 DAYS_PER_MONTH = 30.0
 FULL_YEAR_DAYS = 365
 MIN_TREND_DAYS = 28
-MAX_GROWTH_PER_MONTH = 2.0  # bounds of Demand.growth_per_month
+MAX_GROWTH_PER_MONTH = 2.0  # bounds of a scenario's demand.growth_per_month
 MIN_GROWTH_PER_MONTH = -0.5
 
 
 @dataclass(frozen=True)
 class FittedDemand:
-    """Fitted figures of a history and the equivalent `Demand` (at the history's middle)."""
+    """Fitted figures of a history: the parametric demand at the history's middle.
 
-    demand: Demand
+    The scenario layer turns them into a scenario `Demand` (`fcsim.scenario.data.fitted_demand`).
+    """
+
     daily_counts: np.ndarray  # orders on each history day
     level: float  # mean orders/day at the middle of the history, profiles averaged out
     weekday: np.ndarray  # 7 factors, mean 1
@@ -45,6 +47,10 @@ class FittedDemand:
     trend_fitted: bool
     trend_per_month: float  # fitted growth per 30 days (0.05 = +5 %)
     dispersion: float  # variance / mean of daily counts around the fitted means
+    growth_per_month: float  # the trend, bounded as a scenario's growth_per_month
+    hour_profile: list[float]  # orders by hour of day
+    lines_per_order: Empirical
+    units_per_line: Empirical
 
     @property
     def daily_mean(self) -> float:
@@ -62,6 +68,12 @@ def calendar_of(first_day: np.datetime64, n_days: int) -> tuple[np.ndarray, np.n
     weekday = (dates.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01: Thursday
     month = dates.astype("datetime64[M]").astype(np.int64) % 12
     return weekday, month
+
+
+def weekday_offset(first_day: np.datetime64, start_date: dt.date) -> int:
+    """Days from the horizon start to the first day with the history's first weekday."""
+    first_wd = (first_day.astype("datetime64[D]").view("int64") - 4) % 7
+    return int((first_wd - start_date.weekday()) % 7)
 
 
 def fit_history(history: History, iterations: int = 200) -> FittedDemand:
@@ -102,18 +114,11 @@ def fit_history(history: History, iterations: int = 200) -> FittedDemand:
     mu = level * w[weekday] * m[month] * np.exp(b * t)
     dispersion = float(np.sum((counts - mu) ** 2 / np.maximum(mu, 1e-9)) / max(1, n - 1))
     trend = float(np.expm1(b))
-    demand = Demand(
-        kind="poisson",
-        orders_per_day=float(level),
-        weekday_profile=[float(x) for x in w],
-        month_profile=[float(x) for x in m],
-        hour_profile=hour_profile(history),
+    return FittedDemand(
         growth_per_month=float(np.clip(trend, MIN_GROWTH_PER_MONTH, MAX_GROWTH_PER_MONTH)),
+        hour_profile=hour_profile(history),
         lines_per_order=_empirical(history.n_lines),
         units_per_line=_empirical(history.line_units),
-    )
-    return FittedDemand(
-        demand=demand,
         daily_counts=counts,
         level=float(level),
         weekday=w,

@@ -1,6 +1,6 @@
 """A product file turned into a product list: SKU, category and the SKU's own figures.
 
-Place in the flow: `fcsim.catalogue` builds the catalogue columns from `Products` when the
+Place in the flow: `fcsim.model.catalogue` builds the catalogue columns from `Products` when the
 scenario says `catalogue: {from: products.csv}`. Each row is one SKU; its category must be one
 of the scenario's categories, whose figures fill in what the file does not give. Problems are
 reported with their rows: repeated or missing SKUs, unknown categories, bad numbers.

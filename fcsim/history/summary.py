@@ -144,7 +144,6 @@ def _months(history: History, fit: FittedDemand) -> Section:
 
 
 def _fit_section(fit: FittedDemand) -> Section:
-    d = fit.demand
     rows = [
         ("level (orders/day)", f"{fit.level:.3f}"),
         ("weekday_profile", "[" + ", ".join(f"{x:.3f}" for x in fit.weekday) + "]"),
@@ -154,8 +153,8 @@ def _fit_section(fit: FittedDemand) -> Section:
             f"{100 * fit.trend_per_month:+.2f} %" if fit.trend_fitted else "not fitted",
         ),
         ("dispersion (variance / mean)", f"{fit.dispersion:.2f}"),
-        ("lines_per_order mean", f"{d.lines_per_order.mean():.3f}"),
-        ("units_per_line mean", f"{d.units_per_line.mean():.3f}"),
+        ("lines_per_order mean", f"{fit.lines_per_order.mean():.3f}"),
+        ("units_per_line mean", f"{fit.units_per_line.mean():.3f}"),
     ]
     notes = []
     if fit.dispersion > 1.5:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fcsim.errors import Mark, Problem, ScenarioError
+from fcsim.core.errors import Mark, Problem, ScenarioError
 
 MAX_PROBLEMS = 50
 """Problems listed per file; the rest are counted."""

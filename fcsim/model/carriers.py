@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.core.timeofday import minutes_of
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.parcels import Parcels
+from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
-from fcsim.schema.base import minutes_of
-from fcsim.schema.business import Incidents, Promise
-from fcsim.schema.delivery import Carrier, Destination, RateBand
-from fcsim.streams import Streams
+from fcsim.scenario.schema.business import Incidents, Promise
+from fcsim.scenario.schema.delivery import Carrier, Destination, RateBand
 
 # fields of the "transit" noise, per (order, slot)
 _ON_TIME, _DELAY, _LOSS, _TIME, _CLAIM, _DAMAGE, _CLEAR, _HOLD, _HOLD_DAYS = range(9)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import simpy
 
-from fcsim.calendar import BusinessDays
-from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders
+from fcsim.model.calendar import BusinessDays
 from fcsim.model.carriers import Delivery
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.demand import Orders
 from fcsim.model.parcels import Parcels
-from fcsim.scenario import Scenario
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.schema.business import Customers
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.business import Customers
 
 _CONTACT, _CHURN = 0, 1
 

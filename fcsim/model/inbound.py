@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from fcsim.calendar import MIN_PER_DAY, WorkCalendar
-from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.demand import Orders
 from fcsim.model.inventory import Inventory
 from fcsim.model.parcels import Parcels
 from fcsim.model.staff import StaffPool
-from fcsim.schema.business import Returns
-from fcsim.schema.stock import Receiving
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.business import Returns
+from fcsim.scenario.schema.stock import Receiving
 
 
 @dataclass

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from fcsim.policies import get_policy
-from fcsim.schema.stock import Replenishment
+from fcsim.scenario.schema.stock import Replenishment
 
 
 class Inventory:

@@ -15,18 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays
-from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders, order_zones
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.carriers import Delivery, promised_days
+from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
+from fcsim.model.demand import Orders, order_zones
 from fcsim.model.parcels import Parcels, split_orders
+from fcsim.model.streams import Streams
 from fcsim.model.supplier import SupplierModel
 from fcsim.model.warehouse import NodeResult, WarehouseModel
 from fcsim.policies import get_policy
 from fcsim.policies.routing import LineFacts
-from fcsim.scenario import DropshipNode, HybridStrategy, Scenario
-from fcsim.streams import Streams
+from fcsim.scenario.schema.scenario import DropshipNode, HybridStrategy, Scenario
 
 CALENDAR_MARGIN_DAYS = 120
 """Staff calendars extend this far past the simulated days, so work in progress can finish."""

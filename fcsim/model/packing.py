@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from fcsim.model.parcels import Parcels
+from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
 from fcsim.policies.packaging import PackagingTable
-from fcsim.schema.business import PackagingOption
-from fcsim.schema.nodes import Packing
-from fcsim.streams import Streams
+from fcsim.scenario.schema.business import PackagingOption
+from fcsim.scenario.schema.nodes import Packing
 
 
 def packaging_table(options: list[PackagingOption]) -> PackagingTable:

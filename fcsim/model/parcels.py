@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.demand import Orders
 
 NAN = np.nan
 

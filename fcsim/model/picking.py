@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.model.layout import Layout
 from fcsim.model.parcels import Parcels
+from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
-from fcsim.schema.nodes import Picking
-from fcsim.streams import Streams
+from fcsim.policies.layout import Layout
+from fcsim.scenario.schema.nodes import Picking
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY, BusinessDays
-from fcsim.catalogue import CatalogueArrays
-from fcsim.demand import Orders
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.demand import Orders
 from fcsim.model.parcels import Parcels
-from fcsim.schema.business import Returns
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.business import Returns
 
 
 def plan_returns(

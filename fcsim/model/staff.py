@@ -26,7 +26,7 @@ import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
-from fcsim.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 
 TakeFn = Callable[[int], int]
 """How many queued tasks a worker takes at once (the batching policy), given the queue length."""

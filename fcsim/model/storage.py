@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fcsim.catalogue import CatalogueArrays
-from fcsim.schema.stock import StorageZone
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.scenario.schema.stock import StorageZone
 
 
 class StorageZones:

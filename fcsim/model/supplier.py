@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY
+from fcsim.core.timeofday import minutes_of
+from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.returns import plan_returns
 from fcsim.model.warehouse import NodeResult
-from fcsim.schema.base import minutes_of
-from fcsim.schema.nodes import DropshipNode
+from fcsim.scenario.schema.nodes import DropshipNode
 
 
 class SupplierModel:

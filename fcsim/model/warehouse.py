@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY, WorkCalendar
-from fcsim.demand import daily_rates
+from fcsim.core.timeofday import minutes_of
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
+from fcsim.model.demand import daily_rates
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
 from fcsim.model.packing import pack_work
@@ -26,9 +27,8 @@ from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
 from fcsim.model.storage import StorageZones
-from fcsim.schema.base import minutes_of
-from fcsim.schema.business import Demand
-from fcsim.schema.nodes import WarehouseNode
+from fcsim.scenario.schema.business import Demand
+from fcsim.scenario.schema.nodes import WarehouseNode
 
 ARRIVAL_CHUNK = 4096
 """Parcels whose arrival data are turned into Python lists at once (speed against memory)."""

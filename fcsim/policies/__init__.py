@@ -1,6 +1,7 @@
 """Small, pure, swappable decisions, registered by the name used in scenarios.
 
-Place in the flow: the schema checks policy names against `policy_names`; the model looks a
+Place in the flow: the schema checks policy names against its vocabulary
+(`fcsim.scenario.schema.policy_names`, which this registry must match); the model looks a
 policy up with `get_policy` and calls it through a narrow interface. The model never branches on
 a policy's name. Adding a policy = adding a function to its module's table and a test.
 """
@@ -20,6 +21,7 @@ from fcsim.policies import (
     shipping_fee,
     slotting,
 )
+from fcsim.scenario.schema.policy_names import POLICY_NAMES
 
 _TABLES: dict[str, dict[str, Callable[..., Any]]] = {
     "batching": batching.POLICIES,
@@ -31,6 +33,21 @@ _TABLES: dict[str, dict[str, Callable[..., Any]]] = {
     "routing": routing.POLICIES,
     "shipping_fee": shipping_fee.POLICIES,
 }
+
+
+def _check_vocabulary() -> None:
+    """Refuse a registry that differs from the names scenarios may use."""
+    for kind in sorted(set(_TABLES) | set(POLICY_NAMES)):
+        have = set(_TABLES.get(kind, {}))
+        allowed = set(POLICY_NAMES.get(kind, ()))
+        if have != allowed:
+            raise RuntimeError(
+                f"{kind} policies registered {sorted(have)} but the scenario schema allows "
+                f"{sorted(allowed)}: update fcsim/scenario/schema/policy_names.py with the table"
+            )
+
+
+_check_vocabulary()
 
 
 def policy_names(kind: str) -> list[str]:

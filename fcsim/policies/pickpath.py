@@ -19,7 +19,7 @@ from itertools import combinations
 
 import numpy as np
 
-from fcsim.model.layout import Layout
+from fcsim.policies.layout import Layout
 
 OPTIMAL_MAX_STOPS = 10
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fcsim.model.layout import Layout
+from fcsim.policies.layout import Layout
 
 
 def random(layout: Layout, sales_rank: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -22,10 +22,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fcsim import __version__
-from fcsim.errors import Mark, Problem, ScenarioError, UsageError
-from fcsim.results import write_text
-from fcsim.scenario import Scenario
-from fcsim.stats import interval, metric_columns
+from fcsim.core.errors import Mark, Problem, ScenarioError, UsageError
+from fcsim.core.files import write_text
+from fcsim.experiment.stats import interval, metric_columns
+from fcsim.scenario.schema.scenario import Scenario
 
 FORMAT = "fcsim-baseline"
 FORMAT_VERSION = 1

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.errors import UsageError
-from fcsim.stats import interval, welch
+from fcsim.core.errors import UsageError
+from fcsim.experiment.stats import interval, welch
 
 REGRESSED, IMPROVED, UNCHANGED, NOT_JUDGED = "regressed", "improved", "unchanged", "not judged"
 

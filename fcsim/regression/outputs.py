@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from fcsim.core.files import atomic_write, write_text
 from fcsim.regression.judge import (
     IMPROVED,
     NOT_JUDGED,
@@ -25,7 +26,6 @@ from fcsim.regression.judge import (
     fmt_value,
     is_rate,
 )
-from fcsim.results import atomic_write, write_text
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Figures from the per-run detail tables: lead-time distributions, late rates, utilisation.
 
-Place in the flow: `report/html.py` passes `breakdowns.parquet` (see `fcsim.breakdowns` for
-its columns) and the strategy order; every builder returns a plotly `Figure`, or None when
-the table holds nothing for it. Intervals are 95 % t-intervals over replications of the
-per-replication values, like the summary.
+Place in the flow: `report/html.py` passes `breakdowns.parquet` (see
+`fcsim.model.accounting.breakdowns` for its columns) and the strategy order; every builder returns a
+plotly `Figure`, or None when the table holds nothing for it. Intervals are 95 % t-intervals over
+replications of the per-replication values, like the summary.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from fcsim.experiment.stats import interval
 from fcsim.report.style import finish, pretty, stage_colour, strategy_colour, text
-from fcsim.stats import interval
 
 LEAD_TIME_TITLES = {
     "order_to_ship_h": "Order → ship (hours)",

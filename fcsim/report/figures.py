@@ -14,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from fcsim.core.metrics import OPPORTUNITY  # the categories of lost margin (not cash out)
 from fcsim.report.metrics import Shown
 from fcsim.report.style import category_colour, finish, pretty, strategy_colour, text
 
@@ -124,8 +125,6 @@ def cost_categories(doc: dict[str, Any]) -> list[str]:
 
 def cost_breakdown(doc: dict[str, Any]) -> go.Figure | None:
     """Cost per order stacked by category (mean over replications), totals marked."""
-    from fcsim.costs import OPPORTUNITY  # the categories of lost margin (not cash out)
-
     strategies = doc.get("strategies") or {}
     names = list(strategies)
     cats = cost_categories(doc)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from fcsim.errors import UsageError
+from fcsim.core.errors import UsageError
 
 REQUIRED = ("summary.json", "runs.parquet", "daily.parquet")
 """The files of `fcsim run` a report needs (`breakdowns.parquet` is optional)."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from fcsim.experiment.stats import interval
 from fcsim.report.metrics import Shown, fmt
-from fcsim.stats import interval
 
 QUESTIONS = (
     ("Cheapest", Shown("cost_per_order_eur", "cost per order", "eur")),

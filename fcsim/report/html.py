@@ -22,13 +22,13 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from fcsim import __version__
-from fcsim.breakdowns import COLUMNS as BREAKDOWN_COLUMNS
+from fcsim.core.files import write_text
+from fcsim.core.metrics import BREAKDOWN_COLUMNS
 from fcsim.report import detail, figures, glance, series, sweep
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, best_cells, fmt, fmt_interval
 from fcsim.report.page import CSS, ERROR_PROBE, FIGURE_CHECK
 from fcsim.report.style import PLOT_CONFIG
-from fcsim.results import write_text
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Sweep curves: KPIs versus the swept key with 95 % interval bands, break-even points marked.
 
 Place in the flow: `report/html.py` builds a sweep page from the files `fcsim sweep` writes
-(`fcsim.sweep`): `sweep.json`, whose `vary` maps each swept dotted key to its values, and
+(`fcsim.experiment.sweep`): `sweep.json`, whose `vary` maps each swept dotted key to its values, and
 `runs.parquet`, one row per point x strategy x replication with one column per swept key
 (named by the key) holding the point's value. The first key is the x axis; further keys, if
 any, give one line per combination of their values.
@@ -23,9 +23,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from fcsim.experiment.stats import interval
 from fcsim.report.metrics import Shown, best_cells, fmt, fmt_interval
 from fcsim.report.style import finish, rgba, strategy_colour, text
-from fcsim.stats import interval
 
 CURVES = (
     Shown("cost_per_order_eur", "Cost per order (EUR)", "eur"),

@@ -50,3 +50,36 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
                 "never done"
             )
     return out
+
+
+def sweep_table(doc: dict[str, Any]) -> str:
+    """Plain-text table: one row per point x strategy, headline metrics as mean ± half-width."""
+    keys = list(doc["vary"])
+    short = [k.rsplit(".", 1)[-1] for k in keys]
+    header = ["point", *short, "strategy", *(m.label for m in HEADLINE)]
+    rows = []
+    for p in doc["points"]:
+        for strat, metrics in p["strategies"].items():
+            rows.append(
+                [
+                    str(p["point"]),
+                    *(str(p["values"][k]) for k in keys),
+                    strat,
+                    *(fmt_interval(metrics.get(m.key), m.kind) for m in HEADLINE),
+                ]
+            )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    left = 2 + len(keys)
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    title = (
+        f"fcsim sweep — {doc['scenario']}: {len(doc['points'])} points x "
+        f"{doc['replications']} replications, seed {doc['seed']}; mean ± 95 % CI half-width"
+    )
+    rule = "-" * len(line(header))
+    return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])

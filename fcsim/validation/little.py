@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fcsim.calendar import MIN_PER_DAY
+from fcsim.model.calendar import MIN_PER_DAY
 
 if TYPE_CHECKING:
     from fcsim.model.network import StrategyRun

@@ -24,9 +24,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fcsim.calendar import MIN_PER_DAY
-from fcsim.scenario import Scenario
-from fcsim.schema.base import WEEKDAYS
+from fcsim.core.timeofday import WEEKDAYS
+from fcsim.model.calendar import MIN_PER_DAY
+from fcsim.scenario.schema.scenario import Scenario
 
 STRATEGY = "queue"
 START = dt.date(2026, 1, 5)  # a Monday; nothing depends on it with a 24/7 calendar

@@ -1,13 +1,13 @@
 """The validation cases: queueing theory against the simulator, with confidence intervals.
 
 Place in the flow: `python -m fcsim.validation` and `tests/validation/` call `run_suite` (or
-`run_case`). Each case is a queue built by `fcsim.validation.mmc`, run through the ordinary
-model for several independent replications (each with its own warm-up, measured over a window
-after it). Each quantity is averaged per replication; the table compares the theoretical value
-with the mean and the t-interval over replications (`fcsim.stats.interval`). A row passes when
-the theoretical value lies inside the interval: the tolerance comes from the simulation's own
-spread, not from a guess. Each row's confidence is set so that all the rows of the table hold
-together with `FAMILY_CONFIDENCE` (Bonferroni), so a correct simulator rarely fails a row.
+`run_case`). Each case is a queue built by `fcsim.validation.mmc`, run through the ordinary model
+for several independent replications (each with its own warm-up, measured over a window after it).
+Each quantity is averaged per replication; the table compares the theoretical value with the mean
+and the t-interval over replications (`fcsim.experiment.stats.interval`). A row passes when the
+theoretical value lies inside the interval: the tolerance comes from the simulation's own spread,
+not from a guess. Each row's confidence is set so that all the rows of the table hold together with
+`FAMILY_CONFIDENCE` (Bonferroni), so a correct simulator rarely fails a row.
 
 Every run is also checked for Little's law twice:
 - exactly, from its timestamps, up to the edge effects of the window (`little.littles_law`);
@@ -25,11 +25,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from fcsim.catalogue import build_catalogue
-from fcsim.demand import generate
+from fcsim.experiment.stats import interval
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
 from fcsim.model.network import StrategyRun, run_strategy
-from fcsim.stats import interval
-from fcsim.streams import Streams
+from fcsim.model.streams import Streams
 from fcsim.validation import theory
 from fcsim.validation.little import little_exact
 from fcsim.validation.mmc import STRATEGY, QueueSpec, queue_scenario
@@ -254,8 +254,8 @@ def simulate_queue(spec: QueueSpec, replication: int, seed: int = SEED) -> Strat
     """Run the queue scenario of `spec` through the model for one replication."""
     sc = queue_scenario(spec, seed)
     streams = Streams(seed, replication)
-    catalogue = build_catalogue(sc.catalogue, sc.demand, seed)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
+    catalogue = build_catalogue(sc.catalogue, sc.demand, seed, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
     return run_strategy(sc, STRATEGY, orders, catalogue, streams)
 
 

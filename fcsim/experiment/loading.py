@@ -1,0 +1,104 @@
+"""Loading a scenario for runs: the scenario layer's checks plus those that need the model.
+
+Place in the flow: the first step of every command that simulates (`run`, `sweep`, `size`,
+`baseline`, `check`, `validate`). `fcsim.scenario.load.load_scenario` checks the file, its
+cross-references and its data files; the checks here need the built catalogue and the routing
+policies, which the scenario layer does not import — today: a 3PL or marketplace must not be
+sent categories it refuses (D15), over every SKU, destination zone and day of the year. Their
+problems are reported like every other one, at the key's `file:line:col`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from fcsim.model.catalogue import build_catalogue
+from fcsim.policies import get_policy
+from fcsim.policies.routing import LineFacts
+from fcsim.scenario import load
+from fcsim.scenario.schema.nodes import HybridStrategy, MarketplaceNode, ThirdPartyNode
+from fcsim.scenario.schema.scenario import Loc, Scenario
+
+Problems = list[tuple[Loc, str]]
+
+
+def reachable_categories(scenario: Scenario, strategy: str) -> dict[str, set[str]]:
+    """Categories that can reach each node of a strategy, over every SKU, zone and date."""
+    strat = scenario.strategies[strategy]
+    names = [c.name for c in scenario.catalogue.categories]
+    if not isinstance(strat, HybridStrategy):
+        return {strategy: set(names)}
+    cat = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
+    n_zones = len(scenario.destinations)
+    days = np.arange(366)
+    dates = np.datetime64("2024-01-01") + days.astype("timedelta64[D]")  # a leap year
+    month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    mday = month * 100 + (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    sku, zone, day = np.meshgrid(np.arange(cat.n), np.arange(n_zones), days, indexing="ij")
+    sku, zone, day = sku.ravel(), zone.ravel(), day.ravel()
+    facts = LineFacts(
+        sales_rank=sku,
+        n_skus=cat.n,
+        category=cat.category[sku],
+        category_names=cat.category_names,
+        zone=zone,
+        zone_names=scenario.zone_names,
+        month=month[day],
+        month_day=mday[day],
+    )
+    node_names = list(strat.nodes)
+    node = get_policy("routing", strat.routing.policy)(strat.routing, facts, node_names)
+    return {
+        n: {names[c] for c in np.unique(facts.category[node == i])}
+        for i, n in enumerate(node_names)
+    }
+
+
+def restriction_problems(scenario: Scenario, strategy: str) -> Problems:
+    """Categories a 3PL or marketplace refuses that the strategy can send to it (D15)."""
+    restricted = {c.name: set(c.restrictions) for c in scenario.catalogue.categories}
+    if not any(restricted.values()):
+        return []
+    nodes = scenario.nodes_of(strategy)
+    reach = reachable_categories(scenario, strategy)
+    out: Problems = []
+    for name, node in nodes.items():
+        if not isinstance(node, ThirdPartyNode | MarketplaceNode):
+            continue
+        bad = sorted(
+            f"{c} ({', '.join(sorted(restricted[c] & set(node.refuses)))})"
+            for c in reach.get(name, set())
+            if restricted[c] & set(node.refuses)
+        )
+        if bad:
+            loc = (
+                ("strategies", strategy)
+                if name == strategy
+                else ("strategies", strategy, "nodes", name)
+            )
+            out.append(
+                (
+                    (*loc, "refuses"),
+                    f"this {node.kind} provider refuses goods the strategy sends it: "
+                    f"{'; '.join(bad)} — route these categories to another node",
+                )
+            )
+    return out
+
+
+def model_problems(scenario: Scenario) -> Problems:
+    """Every problem of `scenario` that needs the model to be seen."""
+    out: Problems = []
+    for name in scenario.strategies:
+        out += restriction_problems(scenario, name)
+    return out
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Load, compose, override and validate a scenario file, with the model-aware checks."""
+    return load.load_scenario(path, overrides, checks=(model_problems,))
+
+
+__all__ = ["load_scenario", "model_problems", "reachable_categories", "restriction_problems"]

@@ -1,0 +1,123 @@
+"""Result files: runs and daily tables as Parquet, the summary as JSON and CSV.
+
+Place in the flow: after `experiment.execute`; the report reads these files back, so a report
+can be rebuilt without re-running. Every file is written to a temporary name in the output
+folder and renamed into place (`os.replace`), so an interrupted command never leaves a
+half-written file behind. Each run's own result is kept as soon as it finishes in the output
+folder's run store (`fcsim.experiment.store`, keyed by a hash of the resolved run spec), from which
+`--resume` continues an interrupted command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fcsim import __version__
+from fcsim.core.files import atomic_write, json_safe, write_text
+from fcsim.scenario.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    from fcsim.experiment.runs import RunResult
+
+
+def runs_table(results: list[RunResult]) -> pd.DataFrame:
+    """One row per (strategy, replication): KPIs and per-node parcel counts."""
+    rows = []
+    for r in results:
+        row: dict[str, Any] = {
+            "strategy": r.strategy,
+            "replication": r.replication,
+            "seed": r.seed,
+            "wall_s": r.wall_s,
+        }
+        row.update(r.kpis)
+        row.update({f"node_parcels.{k}": v for k, v in r.node_parcels.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def daily_table(results: list[RunResult], scenario: Scenario) -> pd.DataFrame:
+    """Long table: one row per (strategy, replication, day) with the daily series as columns."""
+    frames = []
+    start = np.datetime64(scenario.start_date, "D")
+    for r in results:
+        n = len(next(iter(r.daily.values())))
+        df = pd.DataFrame({k: np.asarray(v, dtype=float)[:n] for k, v in r.daily.items()})
+        df.insert(0, "date", start + np.arange(n).astype("timedelta64[D]"))
+        df.insert(0, "day", np.arange(n))
+        df.insert(0, "replication", r.replication)
+        df.insert(0, "strategy", r.strategy)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def summary_document(
+    scenario: Scenario,
+    seed: int,
+    replications: int,
+    summary: dict[str, Any],
+    paired: dict[str, Any],
+    runs: pd.DataFrame,
+) -> dict[str, Any]:
+    """The `summary.json` document (contract in DESIGN.md)."""
+    node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
+    volumes = {
+        str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}
+        for s, g in runs.groupby("strategy", sort=False)
+    }
+    return json_safe(
+        {
+            "scenario": scenario.name,
+            "description": scenario.description,
+            "scenario_hash": scenario.content_hash(),
+            "fcsim_version": __version__,
+            "seed": seed,
+            "replications": replications,
+            "horizon_days": scenario.horizon_days,
+            "warmup_days": scenario.warmup_days,
+            "start_date": scenario.start_date.isoformat(),
+            "confidence": 0.95,
+            "reference_strategy": scenario.reference,
+            "strategies": summary,
+            "paired": {"reference": scenario.reference, "differences": paired},
+            "node_parcels_mean": volumes,
+        }
+    )
+
+
+def summary_csv(summary: dict[str, dict[str, dict[str, float]]]) -> pd.DataFrame:
+    """One row per strategy x metric, for spreadsheets."""
+    rows = [
+        {"strategy": s, "metric": m, **vals}
+        for s, metrics in summary.items()
+        for m, vals in metrics.items()
+    ]
+    return pd.DataFrame(rows, columns=["strategy", "metric", "mean", "ci_low", "ci_high", "n"])
+
+
+def write_all(
+    out: Path,
+    doc: dict[str, Any],
+    runs: pd.DataFrame,
+    daily: pd.DataFrame,
+    breakdowns: pd.DataFrame | None = None,
+) -> None:
+    """Write summary.json, summary.csv, runs.parquet, daily.parquet into `out`.
+
+    And breakdowns.parquet when given (`fcsim.model.accounting.breakdowns`: the report's detail
+    tables).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    write_text(out / "summary.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write(
+        out / "summary.csv", lambda p: summary_csv(doc["strategies"]).to_csv(p, index=False)
+    )
+    atomic_write(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    atomic_write(out / "daily.parquet", lambda p: daily.to_parquet(p, index=False))
+    if breakdowns is not None:
+        atomic_write(out / "breakdowns.parquet", lambda p: breakdowns.to_parquet(p, index=False))

@@ -1,0 +1,192 @@
+"""Run plans and their execution: `simulate(spec)` is a pure function of its `RunSpec`.
+
+Place in the flow: the command line loads a `Scenario`, `plan` turns it into one `RunSpec` per
+(replication, strategy) — a sweep (`fcsim.experiment.sweep`) or a sizing search
+(`fcsim.experiment.sizing`) makes one plan per point, each spec carrying the point's `--set`
+overrides and the scenario resolved with them. `fcsim.experiment.executors.run_all` maps `simulate`
+over the specs (in this process, a local process pool or a Dask cluster), keeping each finished run
+in the output folder's run store (`fcsim.experiment.store`) so an interrupted command can
+`--resume`; results come back in plan order. `stats.py`, `results.py` and the report take them from
+there. Within a replication every strategy regenerates the same orders from the same seed (common
+random numbers), so results do not depend on which worker ran what, nor in which order.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fcsim.model.accounting.breakdowns import run_breakdowns
+from fcsim.model.accounting.kpis import evaluate
+from fcsim.model.catalogue import build_catalogue
+from fcsim.model.demand import generate
+from fcsim.model.network import run_strategy
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run depends on."""
+
+    scenario: Scenario  # resolved: the file with every --set override applied, validated
+    strategy: str
+    replication: int
+    seed: int
+    overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
+
+    @property
+    def label(self) -> str:
+        """`strategy #replication [overrides]`, for messages."""
+        point = f" [{', '.join(self.overrides)}]" if self.overrides else ""
+        return f"{self.strategy} #{self.replication}{point}"
+
+
+@dataclass
+class RunResult:
+    """What one run returns: KPIs, daily series, and per-node volumes."""
+
+    strategy: str
+    replication: int
+    seed: int
+    kpis: dict[str, float]
+    daily: dict[str, np.ndarray]
+    node_parcels: dict[str, int] = field(default_factory=dict)
+    wall_s: float = 0.0
+    breakdowns: pd.DataFrame | None = None  # report tables (fcsim.model.accounting.breakdowns)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """A run that raised: its spec, the message and the traceback (never swallowed)."""
+
+    spec: RunSpec
+    message: str
+    traceback: str
+
+    @classmethod
+    def of(cls, spec: RunSpec, exc: BaseException) -> RunFailure:
+        text = "".join(traceback.format_exception(exc))
+        return cls(spec, f"{type(exc).__name__}: {exc}", text)
+
+
+class RunsFailed(Exception):
+    """Some runs of a plan raised; the others finished (exit status 3)."""
+
+    def __init__(self, failures: Sequence[RunFailure]) -> None:
+        self.failures = list(failures)
+        names = ", ".join(f.spec.label for f in self.failures[:5])
+        more = f" and {len(self.failures) - 5} more" if len(self.failures) > 5 else ""
+        first = self.failures[0].message if self.failures else ""
+        super().__init__(f"{len(self.failures)} run(s) failed: {names}{more} ({first})")
+
+
+def plan(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    strategies: Iterable[str] | None = None,
+    overrides: Sequence[str] = (),
+) -> list[RunSpec]:
+    """One spec per (replication, strategy); replications are the outer loop.
+
+    `strategies` keeps only those (in the scenario's order); `overrides` labels the specs of a
+    sweep or search point (`scenario` must already be resolved with them).
+    """
+    reps = scenario.replications if replications is None else replications
+    s = scenario.seed if seed is None else seed
+    keep = None if strategies is None else set(strategies)
+    names = [n for n in scenario.strategies if keep is None or n in keep]
+    ov = tuple(overrides)
+    return [RunSpec(scenario, name, r, s, ov) for r in range(reps) for name in names]
+
+
+def kpi_names(scenario: Scenario, strategy: str) -> list[str]:
+    """The metric names a run of `strategy` reports, from a two-day run (to check options)."""
+    short = scenario.model_copy(update={"horizon_days": 2, "warmup_days": 0, "drain_days": 0})
+    return list(simulate(RunSpec(short, strategy, 0, scenario.seed)).kpis)
+
+
+def simulate(spec: RunSpec) -> RunResult:
+    """Simulate one strategy for one replication (pure: same spec, same result)."""
+    t0 = time.perf_counter()
+    sc = spec.scenario
+    streams = Streams(spec.seed, spec.replication)
+    # the business's structure (categories over sales ranks, slotting) comes from the scenario's
+    # own seed: `--seed` changes the random noise, not the merchant's catalogue
+    catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
+    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
+    w = ev.outcomes.in_window[run.parcels.order]
+    node_parcels = {
+        name: int((w & (run.parcels.node == i)).sum()) for i, name in enumerate(run.node_names)
+    }
+    return RunResult(
+        strategy=spec.strategy,
+        replication=spec.replication,
+        seed=spec.seed,
+        kpis=ev.kpis,
+        daily=ev.daily,
+        node_parcels=node_parcels,
+        breakdowns=run_breakdowns(sc, run, ev, orders),
+        wall_s=time.perf_counter() - t0,
+    )
+
+
+def default_workers() -> int:
+    """Worker processes by default: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Progress:
+    """Runs done / total on stderr: a tqdm bar (with ETA) on a terminal, plain lines otherwise.
+
+    Plain lines (CI logs) come at most every `every_s` seconds, and for the last run.
+    """
+
+    def __init__(self, total: int, enabled: bool = True, every_s: float = 5.0) -> None:
+        self.total, self.done = total, 0
+        self.enabled = enabled and total > 0
+        self.every_s = every_s
+        self._bar = None
+        self._last = 0.0
+        self._t0 = time.monotonic()
+        if self.enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="run", file=sys.stderr, leave=False)
+
+    def step(self, label: str, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.set_postfix_str(label, refresh=False)
+            self._bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.every_s or self.done >= self.total:
+            self._last = now
+            spent = now - self._t0
+            eta = spent / self.done * (self.total - self.done) if self.done else 0.0
+            print(
+                f"fcsim: {self.done}/{self.total} runs done ({spent:.0f} s, "
+                f"about {eta:.0f} s left)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

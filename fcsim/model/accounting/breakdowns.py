@@ -1,0 +1,191 @@
+"""Per-run breakdown tables for the report: lead-time histograms, late rates, utilisation.
+
+Place in the flow: `experiment.simulate` calls `run_breakdowns` after `kpis.evaluate`; each
+`RunResult` carries the small long-format table it returns, `breakdowns_table` stacks them
+for `results.write_all` (`breakdowns.parquet`) and the report reads that file back. Only
+orders created in the measurement window count, as for the KPIs. Everything is vectorised.
+
+One row per (table, group, key[, bin]); columns `COLUMNS`:
+
+- `lead_time`: group `order_to_ship_h` or `order_to_delivery_h`; `low`, `high` = bin edges in
+  hours; `count` = window orders in the bin.
+- `late_by_carrier`: key = carrier name; `count` = parcels delivered or lost; `value` = late.
+- `late_by_month`: key = `YYYY-MM` of the order; `count` = finished orders; `value` = late.
+- `utilisation`: group = staff pool (`picker`, `packer`, `receiver`, ...); key = node name;
+  `count` = open days in the window; `value` = mean daily utilisation.
+
+Lead-time bins are fixed (`LEAD_TIME_EDGES_H`) so histograms add up across replications
+and give an exact empirical CDF at every bin edge; the last bin is open-ended (`high` = inf).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from fcsim.core.metrics import BREAKDOWN_COLUMNS
+from fcsim.model.calendar import MIN_PER_DAY
+
+if TYPE_CHECKING:
+    from fcsim.model.accounting.kpis import Evaluation
+    from fcsim.model.demand import Orders
+    from fcsim.model.network import StrategyRun
+    from fcsim.scenario.schema.scenario import Scenario
+
+COLUMNS = BREAKDOWN_COLUMNS
+LEAD_TIME_EDGES_H = np.unique(
+    np.concatenate(
+        [
+            np.arange(0, 48, 1.0),  # first two days: hourly
+            np.arange(48, 168, 2.0),  # first week: two-hourly
+            np.arange(168, 720, 6.0),  # first month: six-hourly
+            np.arange(720, 2184, 24.0),  # up to three months: daily
+        ]
+    )
+)
+"""Left edges of the lead-time bins in hours; the last bin runs to infinity."""
+LEAD_TIMES = ("order_to_ship_h", "order_to_delivery_h")
+
+
+def _frame(rows: dict[str, Iterable]) -> pd.DataFrame:
+    df = pd.DataFrame({c: rows.get(c, []) for c in COLUMNS})
+    return df.astype(
+        {
+            "table": str,
+            "group": str,
+            "key": str,
+            "low": float,
+            "high": float,
+            "count": float,
+            "value": float,
+        }
+    )
+
+
+def histogram(hours: np.ndarray, group: str) -> pd.DataFrame:
+    """Non-empty fixed bins of the finite values of `hours` (negative values in the first)."""
+    h = hours[np.isfinite(hours)]
+    edges = LEAD_TIME_EDGES_H
+    idx = np.clip(np.searchsorted(edges, h, side="right") - 1, 0, len(edges) - 1)
+    counts = np.bincount(idx, minlength=len(edges))
+    nz = np.flatnonzero(counts)
+    high = np.append(edges[1:], np.inf)
+    n = len(nz)
+    return _frame(
+        {
+            "table": ["lead_time"] * n,
+            "group": [group] * n,
+            "key": [""] * n,
+            "low": edges[nz],
+            "high": high[nz],
+            "count": counts[nz],
+            "value": np.full(n, np.nan),
+        }
+    )
+
+
+def _rates(table: str, keys: np.ndarray, late: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Counts and late counts per key index (`names[i]` is the label of key `i`)."""
+    n = np.bincount(keys, minlength=len(names))
+    k = np.bincount(keys, weights=late.astype(float), minlength=len(names))
+    nz = np.flatnonzero(n)
+    m = len(nz)
+    return _frame(
+        {
+            "table": [table] * m,
+            "group": [""] * m,
+            "key": [names[i] for i in nz],
+            "low": np.full(m, np.nan),
+            "high": np.full(m, np.nan),
+            "count": n[nz],
+            "value": k[nz],
+        }
+    )
+
+
+def late_by_carrier(scenario: Scenario, run: StrategyRun, in_window: np.ndarray) -> pd.DataFrame:
+    """Parcels of window orders handed to each carrier, and how many were late or lost.
+
+    Late as in `kpis.order_outcomes`: delivered on a later calendar day than promised, or lost.
+    """
+    p = run.parcels
+    end = run.n_days * MIN_PER_DAY
+    shipped = in_window[p.order] & (p.ship_min <= end) & ~p.cancelled & (p.carrier >= 0)
+    day = np.floor(p.delivery_min[shipped] / MIN_PER_DAY)
+    lost = p.lost[shipped]
+    late = lost | (~lost & (day > p.promised_day[shipped]))
+    names = [c.name for c in scenario.carriers]
+    return _rates("late_by_carrier", p.carrier[shipped].astype(np.int64), late, names)
+
+
+def late_by_month(
+    scenario: Scenario, orders: Orders, ev: Evaluation, finished: np.ndarray
+) -> pd.DataFrame:
+    """Finished window orders per month of creation, and how many were late."""
+    oc = ev.outcomes
+    day = np.floor(orders.created_min[finished] / MIN_PER_DAY).astype(np.int64)
+    start = np.datetime64(scenario.start_date, "D")
+    month = (start + day.astype("timedelta64[D]")).astype("datetime64[M]")
+    first = start.astype("datetime64[M]")
+    idx = (month - first).astype(np.int64)
+    n_months = int(idx.max()) + 1 if len(idx) else 0
+    names = [str(first + np.timedelta64(i, "M")) for i in range(n_months)]
+    return _rates("late_by_month", idx, oc.late[finished], names)
+
+
+def utilisation(run: StrategyRun, window: tuple[int, int]) -> pd.DataFrame:
+    """Mean daily utilisation over the window of every staff pool of every node."""
+    rows: dict[str, list] = {c: [] for c in COLUMNS}
+    for name, node in zip(run.node_names, run.nodes, strict=True):
+        for col, series in node.daily.items():
+            if not col.endswith("_utilisation"):
+                continue
+            v = np.asarray(series, dtype=float)[window[0] : window[1]]
+            v = v[np.isfinite(v)]
+            if not len(v):
+                continue
+            rows["table"].append("utilisation")
+            rows["group"].append(col.removesuffix("_utilisation"))
+            rows["key"].append(name)
+            rows["low"].append(np.nan)
+            rows["high"].append(np.nan)
+            rows["count"].append(len(v))
+            rows["value"].append(float(v.mean()))
+    return _frame(rows)
+
+
+def run_breakdowns(
+    scenario: Scenario, run: StrategyRun, ev: Evaluation, orders: Orders
+) -> pd.DataFrame:
+    """Every breakdown table of one run, stacked (columns `COLUMNS`)."""
+    oc = ev.outcomes
+    w = oc.in_window
+    finished = w & ~oc.in_progress & ~oc.cancelled
+    created = orders.created_min
+    parts = [
+        histogram((oc.shipped_min - created)[w] / 60, "order_to_ship_h"),
+        histogram((oc.delivered_min - created)[w] / 60, "order_to_delivery_h"),
+        late_by_carrier(scenario, run, w),
+        late_by_month(scenario, orders, ev, finished),
+        utilisation(run, (scenario.warmup_days, scenario.horizon_days)),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def breakdowns_table(results: Iterable) -> pd.DataFrame:
+    """Stack the breakdowns of many `RunResult`s, with `strategy` and `replication` first."""
+    frames = []
+    for r in results:
+        b = getattr(r, "breakdowns", None)
+        if b is None:
+            continue
+        b = b.copy()
+        b.insert(0, "replication", r.replication)
+        b.insert(0, "strategy", r.strategy)
+        frames.append(b)
+    if not frames:
+        return pd.DataFrame(columns=["strategy", "replication", *COLUMNS])
+    return pd.concat(frames, ignore_index=True)

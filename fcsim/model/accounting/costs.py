@@ -1,0 +1,331 @@
+"""Cost models: one ledger per run, by category and by day (D14-D16, D10-D13, D20).
+
+Place in the flow: `kpis.py` calls `ledger` after a strategy's run. Each node adds the lines of
+its operator's cost model (DESIGN principle 1: one warehouse model, several operators):
+- self-run centre: staff paid for every shift hour whatever the volume, rent, equipment and IT,
+  packaging materials, the capital cost of stock;
+- 3PL centre: the provider's fee schedule (set-up spread over months, receiving per pallet,
+  storage per pallet-month with a peak rate, pick & pack per first and extra unit, packaging
+  fee, returns fee, monthly-minimum top-up) and the capital cost of stock;
+- marketplace centre (FBA-like): fulfilment fee per unit by size tier, storage per litre-month
+  with a peak rate, returns fee, and the capital cost of stock;
+- dropship supplier: the supplier's price above wholesale and its handling fee per parcel;
+and every node: carrier shipping, compensation recovered (negative), claim handling, incidents
+(replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP), return
+labels and write-offs, and lost sales. Per order: customer-service contacts, shipping revenue
+(negative) and churn.
+
+Per-parcel costs are dated on the order's creation day; time-based costs on their own day.
+The wholesale cost of goods sold is the same for every strategy and is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fcsim.core.metrics import CASH, OPPORTUNITY
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.customers import Reaction
+from fcsim.model.demand import Orders
+from fcsim.model.network import StrategyRun
+from fcsim.model.parcels import Parcels
+from fcsim.model.warehouse import NodeResult
+from fcsim.policies import get_policy
+from fcsim.scenario.schema.scenario import (
+    DropshipNode,
+    MarketplaceNode,
+    Node,
+    Scenario,
+    SelfNode,
+    ThirdPartyNode,
+)
+
+CATEGORIES = CASH + OPPORTUNITY
+DAYS_PER_MONTH = 365.25 / 12
+
+
+class Ledger:
+    """Daily amounts (EUR) per category over the simulated days."""
+
+    def __init__(self, n_days: int) -> None:
+        self.n_days = n_days
+        self.by_category = {c: np.zeros(n_days) for c in CATEGORIES}
+
+    def add_daily(self, category: str, amounts: np.ndarray) -> None:
+        self.by_category[category] += amounts[: self.n_days]
+
+    def add_on_days(self, category: str, days: np.ndarray, amounts: np.ndarray) -> None:
+        """Add `amounts` on day indices `days` (clipped to the simulated days)."""
+        if len(days) == 0:
+            return
+        d = np.clip(np.asarray(days, dtype=np.int64), 0, self.n_days - 1)
+        amounts = np.broadcast_to(np.asarray(amounts, dtype=float), d.shape)
+        self.by_category[category] += np.bincount(d, weights=amounts, minlength=self.n_days)
+
+    def totals(self, start: int, stop: int) -> dict[str, float]:
+        """Total per category over days [start, stop)."""
+        return {c: float(v[start:stop].sum()) for c, v in self.by_category.items()}
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """What a node's cost model reads: its parcels, its daily series, the calendar."""
+
+    scenario: Scenario
+    parcels: Parcels
+    orders: Orders
+    catalogue: CatalogueArrays
+    result: NodeResult
+    mine: np.ndarray  # parcels of this node
+    shipped: np.ndarray  # parcels of this node collected by a carrier
+    day: np.ndarray  # creation day of every parcel
+    months: np.ndarray  # month number (since 1970) of every simulated day
+    window: tuple[int, int]
+
+    @property
+    def n(self) -> int:
+        return len(self.months)
+
+    @property
+    def month_share(self) -> np.ndarray:
+        """Each day's share of its calendar month (1/31 in January): monthly amounts per day."""
+        return 1.0 / days_in_month(self.months)
+
+    def peak(self, months_1_12: list[int]) -> np.ndarray:
+        """Whether each simulated day falls in one of these months."""
+        return np.isin(self.months % 12 + 1, months_1_12)
+
+    def returned_on_day(self, fee_each: float) -> np.ndarray:
+        """Returned units (x fee) by the day they reach the node."""
+        p = self.parcels
+        m = self.mine & (p.return_day >= 0) & (p.return_day < self.n)
+        return np.bincount(
+            p.return_day[m], weights=p.units_returned[m] * fee_each, minlength=self.n
+        )
+
+    def by_parcel_day(self, amounts: np.ndarray) -> np.ndarray:
+        """Per-parcel amounts (for shipped parcels) summed by creation day."""
+        d = np.clip(self.day[self.shipped], 0, self.n - 1)
+        return np.bincount(d, weights=amounts, minlength=self.n)
+
+
+def _stockholding(
+    led: Ledger, v: NodeView, node: SelfNode | ThirdPartyNode | MarketplaceNode
+) -> None:
+    """Capital cost of the stock the merchant owns, goods written off at the node, and the
+    inbound transport of its purchase orders (on the day the trucks reach the dock)."""
+    daily = v.result.daily
+    led.add_daily(
+        "inventory_holding", daily["stock_value_eur"] * node.holding_rate_per_year / 365.25
+    )
+    led.add_daily("write_offs", daily["written_off_eur"])
+    led.add_daily("returns", daily["refurbish_eur"])
+    rp = node.replenishment
+    led.add_daily(
+        "inbound_freight",
+        daily["trucks_arrived"] * rp.freight_eur_per_truck
+        + daily["pallets_arrived"] * rp.freight_eur_per_pallet,
+    )
+
+
+def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
+    """Own warehouse: paid shifts, rent, equipment, packaging materials."""
+    c = node.costs
+    r = v.result
+    assert r.staff_minutes_by_day is not None and r.overtime_minutes_by_day is not None
+    people = sum(r.headcount_by_day.values()) + c.supervisors
+    wage_min = c.wage_eur_per_hour / 60
+    overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
+    led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
+    led.add_daily("rent", c.rent_eur_per_month * v.month_share)
+    led.add_daily(
+        "equipment_it",
+        (c.equipment_eur_per_month + c.it_eur_per_month) * v.month_share,
+    )
+    led.add_daily("packaging", v.by_parcel_day(v.parcels.packaging_eur[v.shipped]))
+    _stockholding(led, v, node)
+
+
+def third_party_costs(led: Ledger, v: NodeView, node: ThirdPartyNode) -> None:
+    """3PL invoice: set-up, receiving, storage, pick & pack, packaging, returns, minimum."""
+    f = node.fees
+    p = v.parcels
+    setup = np.zeros(v.n)
+    spread = round(f.setup_amortisation_months * DAYS_PER_MONTH)
+    setup[: min(v.n, spread)] = f.setup_eur / spread
+    led.add_daily("fulfilment_fees", setup)
+    units = p.units[v.shipped]
+    fees = v.result.daily["pallets_received"] * f.receiving_eur_per_pallet
+    fees = fees + v.by_parcel_day(
+        f.pick_pack_first_item_eur + f.pick_pack_extra_item_eur * np.maximum(units - 1, 0)
+    )
+    fees = fees + v.returned_on_day(f.returns_eur_each)
+    peak = f.storage_peak_eur_per_pallet_month
+    rate = np.where(
+        v.peak(f.peak_months) & (peak is not None), peak or 0.0, f.storage_eur_per_pallet_month
+    )
+    storage = v.result.daily["stock_pallets"] * rate * v.month_share
+    packaging = np.zeros(v.n)
+    if f.packaging_eur_per_order is not None:
+        packaging = v.by_parcel_day(np.full(len(units), f.packaging_eur_per_order))
+        led.add_daily("packaging", packaging)
+    led.add_daily("fulfilment_fees", fees)
+    led.add_daily("storage", storage)
+    top_up = minimum_top_up(fees + storage + packaging, v.months, f.monthly_minimum_eur, v.window)
+    led.add_daily("fulfilment_fees", top_up)
+    _stockholding(led, v, node)
+
+
+def unit_tier_fee(node: MarketplaceNode, catalogue: CatalogueArrays) -> np.ndarray:
+    """Fulfilment fee per unit of each SKU: the smallest size tier that fits it (else the last)."""
+    tiers = node.fees.size_tiers
+    fee = np.full(catalogue.n, tiers[-1].fee_per_unit_eur)
+    for t in reversed(tiers):
+        fits = (catalogue.weight_kg <= t.max_weight_kg) & (catalogue.volume_l <= t.max_volume_l)
+        fee[fits] = t.fee_per_unit_eur
+    return fee
+
+
+def marketplace_costs(led: Ledger, v: NodeView, node: MarketplaceNode) -> None:
+    """Marketplace fulfilment: fee per unit by size tier, storage by volume, returns."""
+    f = node.fees
+    p = v.parcels
+    ids = np.flatnonzero(v.shipped)
+    lines, owner = p.lines_of_many(ids)
+    o = v.orders
+    per_line = o.line_units[lines] * unit_tier_fee(node, v.catalogue)[o.line_sku[lines]]
+    per_parcel = np.bincount(owner, weights=per_line, minlength=len(ids))
+    fees = v.by_parcel_day(per_parcel) + v.returned_on_day(f.returns_eur_each)
+    rate = np.where(
+        v.peak(f.peak_months), f.storage_peak_eur_per_l_month, f.storage_eur_per_l_month
+    )
+    led.add_daily("fulfilment_fees", fees)
+    led.add_daily("storage", v.result.daily["stock_volume_l"] * rate * v.month_share)
+    _stockholding(led, v, node)
+
+
+def dropship_costs(led: Ledger, v: NodeView, node: DropshipNode) -> None:
+    """Supplier premium over wholesale and handling; defective and unsold returns written off."""
+    p = v.parcels
+    sp = v.shipped
+    supplied = np.maximum(p.units - p.units_short, 0) / np.maximum(p.units, 1)
+    premium = p.goods_cost_eur * node.price_markup * supplied
+    led.add_daily("supplier", v.by_parcel_day(premium[sp] + node.handling_eur_per_order))
+    keep = v.scenario.returns.restock_share
+    unit_price = p.goods_cost_eur * (1 + node.price_markup) / np.maximum(p.units, 1)
+    written = (p.units_defective + (p.units_returned - p.units_defective) * (1 - keep)) * unit_price
+    led.add_daily("write_offs", v.by_parcel_day(written[sp]))
+
+
+COST_MODELS = {
+    SelfNode: self_costs,
+    ThirdPartyNode: third_party_costs,
+    MarketplaceNode: marketplace_costs,
+    DropshipNode: dropship_costs,
+}
+
+
+def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
+    """Lines every node has: shipping, compensation, incidents, insurance, duties, returns."""
+    p, sp, sc = v.parcels, v.shipped, v.scenario
+    d = v.day
+    led.add_on_days("shipping", d[sp], p.shipping_eur[sp])
+    led.add_on_days("compensation_recovered", d[sp], -p.compensation_eur[sp])
+    claim_cost = np.zeros(p.n)
+    for ci, carrier in enumerate(sc.carriers):
+        if carrier.compensation is not None:
+            claim_cost[p.carrier == ci] = carrier.compensation.claim_cost_eur
+    claimed = sp & p.claims
+    led.add_on_days("claims_handling", d[claimed], claim_cost[claimed])
+    hit = sp & (p.lost | p.damaged)
+    markup = node.price_markup if isinstance(node, DropshipNode) else 0.0
+    replace = p.goods_cost_eur * (1 + markup) + p.shipping_eur
+    # replaced: new goods and a second shipment; refunded: the price paid back
+    led.add_on_days("incidents", d[hit], np.where(p.reshipped, replace, p.value_eur)[hit])
+    led.add_on_days("insurance", d[sp], p.insurance_eur[sp] - p.insurance_paid_eur[sp])
+    led.add_on_days("duties", d[sp], p.duties_eur[sp])
+    if sc.returns.label_paid_by == "merchant":
+        ret = sp & (p.units_returned > 0)
+        led.add_on_days("returns", d[ret], sc.returns.label_cost_eur)
+    led.add_on_days("lost_sales", d[v.mine], p.short_margin_eur[v.mine])
+
+
+def days_in_month(months: np.ndarray) -> np.ndarray:
+    """Number of days of each month number (months since 1970)."""
+    m = np.asarray(months, dtype=np.int64)
+    first = m.astype("datetime64[M]").astype("datetime64[D]")
+    nxt = (m + 1).astype("datetime64[M]").astype("datetime64[D]")
+    return (nxt - first).astype(np.int64)
+
+
+def month_index(bd: BusinessDays, n_days: int) -> np.ndarray:
+    """Calendar month number (months since 1970) of each day."""
+    return bd.date_of(np.arange(n_days)).astype("datetime64[M]").astype(np.int64)
+
+
+def ledger(
+    scenario: Scenario,
+    strategy: str,
+    run: StrategyRun,
+    orders: Orders,
+    catalogue: CatalogueArrays,
+    reaction: Reaction,
+    order_value: np.ndarray,
+    order_day: np.ndarray,
+    window: tuple[int, int],
+) -> Ledger:
+    """The cost ledger of one run."""
+    n = run.n_days
+    led = Ledger(n)
+    p = run.parcels
+    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    day = np.floor(p.created_min / MIN_PER_DAY).astype(np.int64)
+    shipped = p.ship_min <= n * MIN_PER_DAY
+    months = month_index(bd, n)
+    for i, node in enumerate(scenario.nodes_of(strategy).values()):
+        mine = p.node == i
+        v = NodeView(
+            scenario, p, orders, catalogue, run.nodes[i], mine, mine & shipped, day, months, window
+        )
+        COST_MODELS[type(node)](led, v, node)
+        common_costs(led, v, node)
+    led.add_on_days(
+        "customer_service", order_day, reaction.contacted * scenario.customers.cost_per_contact_eur
+    )
+    led.add_on_days("churn", order_day, reaction.churn_cost_eur)
+    led.add_on_days("shipping_revenue", order_day, -shipping_revenue(scenario, p, order_value))
+    return led
+
+
+def shipping_revenue(scenario: Scenario, p: Parcels, order_value: np.ndarray) -> np.ndarray:
+    """Shipping paid by each customer at checkout (D20); nothing for fully cancelled orders."""
+    fee = scenario.shipping_fee
+    first = np.searchsorted(p.order, np.arange(len(order_value)))
+    served = ~np.logical_and.reduceat(p.cancelled, first)
+    carrier_price = np.add.reduceat(np.where(p.cancelled, 0.0, p.shipping_eur), first)
+    out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price, fee)
+    return np.where(served, out, 0.0)
+
+
+def minimum_top_up(
+    fees: np.ndarray, months: np.ndarray, minimum: float, window: tuple[int, int]
+) -> np.ndarray:
+    """Top-up to a monthly minimum, pro rata for months cut by the window; on month ends."""
+    out = np.zeros(len(fees))
+    if minimum <= 0:
+        return out
+    start, stop = window
+    for m in np.unique(months[start:stop]):
+        days = np.flatnonzero(months == m)
+        inside = days[(days >= start) & (days < stop)]
+        first = np.datetime64(int(m), "M")
+        length = int(
+            ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
+        )
+        due = minimum * len(inside) / length - fees[inside].sum()
+        if due > 0:
+            out[inside[-1]] += due
+    return out

@@ -1,0 +1,320 @@
+"""From parcel columns and the cost ledger to the KPIs of one run and its daily series.
+
+Place in the flow: `experiment.simulate` calls `evaluate` after `model.network.run_strategy`.
+Parcels are rolled up to orders (an order of a hybrid strategy may travel as several parcels:
+it is delivered when its last parcel is, late when any parcel is late); only orders created
+after the warm-up and before the end of the horizon count. Everything is vectorised numpy.
+
+Definitions (DOMAIN "What the outputs must answer"):
+- late: delivered after the promised date (calendar day, local time), or lost;
+- order_to_ship_h: order creation -> last parcel collected by the carrier;
+- order_to_delivery_h: order creation -> last parcel delivered;
+- in progress: some parcel not yet collected when the simulation ends (after the drain days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fcsim.model.accounting.costs import CASH, OPPORTUNITY, Ledger, ledger
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.catalogue import CatalogueArrays
+from fcsim.model.customers import Reaction, react
+from fcsim.model.demand import Orders
+from fcsim.model.network import StrategyRun
+from fcsim.model.streams import Streams
+from fcsim.scenario.schema.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class OrderOutcomes:
+    """Per-order roll-up of the parcels (all orders, window flag separate)."""
+
+    in_window: np.ndarray
+    shipped_min: np.ndarray  # last parcel collected (nan if not all collected)
+    delivered_min: np.ndarray  # last parcel delivered (nan if lost or not all collected)
+    late: np.ndarray
+    days_late: np.ndarray
+    lost: np.ndarray
+    cancelled: np.ndarray
+    in_progress: np.ndarray
+    units: np.ndarray
+    units_short: np.ndarray
+    units_returned: np.ndarray
+    parcels: np.ndarray
+    margin_eur: np.ndarray
+    value_eur: np.ndarray
+    reaction: Reaction
+
+
+def order_outcomes(
+    scenario: Scenario,
+    run: StrategyRun,
+    orders: Orders,
+    catalogue: CatalogueArrays,
+    streams: Streams,
+) -> OrderOutcomes:
+    """Roll parcels up to orders and draw the customers' reactions."""
+    p = run.parcels
+    end = run.n_days * MIN_PER_DAY
+    first = np.searchsorted(p.order, np.arange(orders.n))
+
+    def per_order(values: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
+        return ufunc.reduceat(values, first)
+
+    shipped = p.ship_min <= end
+    done = p.cancelled | shipped
+    live = ~p.cancelled
+    lost = shipped & p.lost & ~p.reshipped  # lost and not replaced: refunded
+    dday = np.floor(p.delivery_min / MIN_PER_DAY)
+    parcel_days_late = np.where(shipped & live & ~lost, dday - p.promised_day, 0)
+    parcel_late = shipped & live & (lost | (parcel_days_late > 0))
+
+    in_progress = ~per_order(done, np.logical_and)
+    cancelled = per_order(p.cancelled, np.logical_and)
+    o_lost = per_order(lost, np.logical_or)
+    ship_t = np.where(live, p.ship_min, -np.inf)
+    dlv_t = np.where(live, p.delivery_min, -np.inf)
+    shipped_min = per_order(ship_t, np.maximum)
+    delivered_min = per_order(dlv_t, np.maximum)
+    bad = in_progress | cancelled
+    shipped_min = np.where(bad, np.nan, shipped_min)
+    delivered_min = np.where(bad | o_lost, np.nan, delivered_min)
+    late = per_order(parcel_late, np.logical_or)
+    days_late = per_order(np.nan_to_num(parcel_days_late).astype(np.int64), np.maximum)
+
+    line_margin = orders.line_units * (
+        catalogue.price_eur[orders.line_sku] - catalogue.cost_eur[orders.line_sku]
+    )
+    margin = np.add.reduceat(line_margin, orders.line_start[:-1])
+    line_value = orders.line_units * catalogue.price_eur[orders.line_sku]
+    value = np.add.reduceat(line_value, orders.line_start[:-1])
+    units = per_order(p.units.astype(np.int64), np.add)
+    short = per_order(p.units_short.astype(np.int64), np.add)
+    defective = per_order(p.units_defective.astype(np.int64), np.add)
+    damaged = per_order(shipped & p.damaged, np.logical_or)
+    created = orders.created_min
+    in_window = (created >= scenario.warmup_days * MIN_PER_DAY) & (
+        created < scenario.horizon_days * MIN_PER_DAY
+    )
+    ids = np.arange(orders.n)
+    reaction = react(
+        scenario.customers,
+        ids,
+        late & ~in_progress,
+        days_late,
+        o_lost,
+        (short > 0) | (defective > 0) | damaged,
+        margin,
+        streams,
+    )
+    return OrderOutcomes(
+        in_window=in_window,
+        shipped_min=shipped_min,
+        delivered_min=delivered_min,
+        late=late & ~in_progress,
+        days_late=days_late,
+        lost=o_lost & ~in_progress,  # an order with a parcel still on its way is in progress
+        cancelled=cancelled,
+        in_progress=in_progress,
+        units=units,
+        units_short=short,
+        units_returned=per_order(p.units_returned.astype(np.int64), np.add),
+        parcels=np.diff(np.append(first, p.n)),
+        margin_eur=margin,
+        value_eur=value,
+        reaction=reaction,
+    )
+
+
+def _safe_div(a: float, b: float) -> float:
+    return float(a) / float(b) if b else float("nan")
+
+
+def _pct(values: np.ndarray, q: float) -> float:
+    v = values[~np.isnan(values)]
+    return float(np.percentile(v, q)) if len(v) else float("nan")
+
+
+def _mean(values: np.ndarray) -> float:
+    v = values[~np.isnan(values)]
+    return float(v.mean()) if len(v) else float("nan")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """KPIs of one run, its daily series and its ledger."""
+
+    kpis: dict[str, float]
+    daily: dict[str, np.ndarray]
+    ledger: Ledger
+    outcomes: OrderOutcomes
+
+
+def evaluate(
+    scenario: Scenario,
+    strategy: str,
+    run: StrategyRun,
+    orders: Orders,
+    catalogue: CatalogueArrays,
+    streams: Streams,
+) -> Evaluation:
+    """KPIs of one strategy run over the measurement window."""
+    oc = order_outcomes(scenario, run, orders, catalogue, streams)
+    window = (scenario.warmup_days, scenario.horizon_days)
+    order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
+    led = ledger(
+        scenario, strategy, run, orders, catalogue, oc.reaction, oc.value_eur, order_day, window
+    )
+    w = oc.in_window
+    n_orders = int(w.sum())
+    finished = w & ~oc.in_progress & ~oc.cancelled
+    created = orders.created_min
+    to_ship = (oc.shipped_min - created)[w] / 60
+    to_dlv = (oc.delivered_min - created)[w] / 60
+    p = run.parcels
+    pw = w[p.order]
+    end = run.n_days * MIN_PER_DAY
+    shipped_p = pw & (p.ship_min <= end)
+    totals = led.totals(*window)
+    cash = sum(totals[c] for c in CASH)
+    opportunity = sum(totals[c] for c in OPPORTUNITY)
+    waited = pw & (p.stock_ok_min > p.created_min)
+
+    k: dict[str, float] = {
+        "orders": n_orders,
+        "parcels": int(pw.sum()),
+        "parcels_per_order": _safe_div(pw.sum(), n_orders),
+        "units": int(oc.units[w].sum()),
+        "orders_delivered": int((finished & ~oc.lost).sum()),
+        "orders_lost": int((w & oc.lost).sum()),
+        "orders_cancelled": int((w & oc.cancelled).sum()),
+        "orders_in_progress": int((w & oc.in_progress).sum()),
+        "unfinished_rate": _safe_div((w & oc.in_progress).sum(), n_orders),
+        "order_to_ship_h_mean": _mean(to_ship),
+        "order_to_ship_h_p95": _pct(to_ship, 95),
+        "order_to_delivery_h_mean": _mean(to_dlv),
+        "order_to_delivery_h_p50": _pct(to_dlv, 50),
+        "order_to_delivery_h_p95": _pct(to_dlv, 95),
+        "late_rate": _safe_div((finished & oc.late).sum(), finished.sum()),
+        "days_late_mean_when_late": _mean(
+            np.where(finished & oc.late & ~oc.lost, oc.days_late, np.nan).astype(float)
+        ),
+        "on_time_in_full_rate": _safe_div(
+            (finished & ~oc.late & (oc.units_short == 0)).sum(), (w & ~oc.in_progress).sum()
+        ),
+        "fill_rate": 1.0 - _safe_div(oc.units_short[w].sum(), oc.units[w].sum()),
+        "stock_wait_rate": _safe_div(waited.sum(), pw.sum()),
+        "cutoff_miss_rate": _cutoff_miss_rate(scenario, run, shipped_p),
+        "collection_deferred_rate": _safe_div((shipped_p & p.deferred).sum(), shipped_p.sum()),
+        "lost_parcels": int((shipped_p & p.lost).sum()),
+        "damaged_parcels": int((shipped_p & p.damaged).sum()),
+        "reshipped_parcels": int((shipped_p & p.reshipped).sum()),
+        "customs_parcels": int((shipped_p & (p.customs_days > 0)).sum()),
+        "customs_days_mean": _mean(
+            np.where(shipped_p & (p.customs_days > 0), p.customs_days, np.nan).astype(float)
+        ),
+        "return_cycle_days_mean": _return_cycle_days(scenario, run, pw),
+        "compensation_claims": int((shipped_p & p.claims).sum()),
+        "returned_units": int(oc.units_returned[w].sum()),
+        "return_rate_units": _safe_div(oc.units_returned[w].sum(), oc.units[w].sum()),
+        "wismo_contacts": int(oc.reaction.contacted[w].sum()),
+        "wismo_contacts_per_100_orders": 100 * _safe_div(oc.reaction.contacted[w].sum(), n_orders),
+        "customers_lost": int(oc.reaction.churned[w].sum()),
+        "total_cost_eur": cash,
+        "cost_per_order_eur": _safe_div(cash, n_orders),
+        "lost_margin_eur": opportunity,
+        "economic_cost_per_order_eur": _safe_div(cash + opportunity, n_orders),
+        "events_per_order": _safe_div(run.events, orders.n),
+    }
+    for c, v in totals.items():
+        k[f"cost_{c}_eur"] = v
+        k[f"cost_per_order_{c}_eur"] = _safe_div(v, n_orders)
+    daily = _daily(run, oc, orders, led, scenario)
+    k.update(_utilisation(run, window))
+    k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
+    d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
+    k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
+    return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc)
+
+
+def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:
+    """Mean calendar days from delivery to the customer's refund, over returned parcels."""
+    p = run.parcels
+    m = pw & (p.return_day >= 0)
+    if not m.any():
+        return float("nan")
+    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    refund = bd.offset(
+        p.return_day[m], scenario.returns.refund_business_days, scenario.promise.business_weekdays
+    )
+    delivered = np.floor(p.delivery_min[m] / MIN_PER_DAY)
+    return float((refund - delivered).mean())
+
+
+def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray) -> float:
+    """Share of parcels collected on a later day than the first collection after their order."""
+    p = run.parcels
+    if not shipped.any():
+        return float("nan")
+    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    missed = 0
+    for ci, c in enumerate(scenario.carriers):
+        m = shipped & (p.carrier == ci)
+        if not m.any():
+            continue
+        earliest = bd.next_at(p.created_min[m], c.cutoff, c.collection_days)
+        actual = np.floor(p.ship_min[m] / MIN_PER_DAY)
+        missed += int((actual > earliest).sum())
+    return missed / int(shipped.sum())
+
+
+def _utilisation(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
+    out = {}
+    for stage in ("picker", "packer", "receiver", "dock"):
+        vals = [
+            _mean(n.daily[f"{stage}_utilisation"][window[0] : window[1]])
+            for n in run.nodes
+            if f"{stage}_utilisation" in n.daily
+        ]
+        out[f"{stage}_utilisation"] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
+    return out
+
+
+def _daily(
+    run: StrategyRun, oc: OrderOutcomes, orders: Orders, led: Ledger, scenario: Scenario
+) -> dict[str, np.ndarray]:
+    n = run.n_days
+    p = run.parcels
+
+    def count_by_day(t: np.ndarray) -> np.ndarray:
+        d = np.floor(t[~np.isnan(t)] / MIN_PER_DAY).astype(np.int64)
+        d = d[(d >= 0) & (d < n)]
+        return np.bincount(d, minlength=n).astype(float)
+
+    late_dlv = np.where(oc.late & ~oc.lost, oc.delivered_min, np.nan)
+    out = {
+        "orders_created": count_by_day(orders.created_min),
+        "parcels_shipped": count_by_day(p.ship_min),
+        "orders_delivered": count_by_day(oc.delivered_min),
+        "late_deliveries": count_by_day(late_dlv),
+        "cost_eur": sum(led.by_category[c] for c in CASH),
+    }
+    for key in ("backlog_parcels", "stock_units", "waiting_for_stock"):
+        out[key] = sum((nd.daily[key] for nd in run.nodes if key in nd.daily), np.zeros(n))
+    for stage in ("picker", "packer", "receiver", "dock"):
+        arrays = [nd.daily[f"{stage}_utilisation"] for nd in run.nodes if nd.daily]
+        if arrays:
+            with np.errstate(all="ignore"):
+                stacked = np.vstack(arrays)
+                ok = ~np.isnan(stacked)
+                out[f"{stage}_utilisation"] = np.where(
+                    ok.any(axis=0),
+                    np.nansum(stacked, axis=0) / np.maximum(ok.sum(axis=0), 1),
+                    np.nan,
+                )
+        else:
+            out[f"{stage}_utilisation"] = np.full(n, np.nan)
+    return out

@@ -1,0 +1,257 @@
+"""Composing scenarios: `extends: base.yaml` and `--set key.path=VALUE` overrides.
+
+Place in the flow: between reading YAML (`fcsim.scenario.yamlfile`) and validating it
+(`fcsim.scenario.load`). `extends` deep-merges a file over its base following JSON Merge Patch
+(RFC 7386): mappings merge key by key, any other value (lists included) replaces the base's,
+and `null` removes the key (its default then applies). `--set` overrides are the same idea on
+the command line, applied after `extends`, each value typed by the schema at its key path.
+Every value keeps the position it came from, so a message names the file and line, or the
+override, that set it.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from fcsim.core.errors import Mark, Problem, ScenarioError, not_a_file
+from fcsim.scenario.tools import schema_at, schema_types
+from fcsim.scenario.yamlfile import Loc, Parsed, dotted, parse_yaml_text, read_file
+
+MAX_EXTENDS = 16
+"""Longest chain of `extends` followed."""
+
+_PART = re.compile(r"^([^.\[\]]+)((?:\[\d+\])*)$")
+
+
+def _display(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when below it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else rel
+
+
+def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> Parsed:
+    """Read `path` and, when it has `extends: BASE`, merge it over its base (recursively)."""
+    parsed = read_file(path, source)
+    if not isinstance(parsed.data, dict):
+        what = "a list" if isinstance(parsed.data, list) else f"the value {parsed.data!r}"
+        raise ScenarioError(
+            [
+                Problem(
+                    parsed.marks.get(()) or Mark(source, 1, 1),
+                    None,
+                    f"a scenario must be a mapping of keys to values (this file holds {what})",
+                )
+            ]
+        )
+    if "extends" not in parsed.data:
+        return parsed
+    base_ref = parsed.data.pop("extends")
+    mark = parsed.marks.get(("extends",))
+    stack = (*stack, path.resolve())
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([*parsed.problems, Problem(mark, "extends", message)])
+
+    if not isinstance(base_ref, str) or not base_ref.strip():
+        raise fail(f"must be the path of a base scenario file (got {base_ref!r})")
+    base_path = (path.parent / base_ref).resolve()
+    if base_path in stack:
+        chain = " -> ".join(p.name for p in (*stack, base_path))
+        raise fail(f"`extends` cycle: {chain}")
+    if len(stack) > MAX_EXTENDS:
+        raise fail(f"more than {MAX_EXTENDS} files extend one another; refused")
+    if not base_path.is_file():
+        raise fail(f"{base_ref}: {not_a_file(base_path)} (looked for {_display(base_path)})")
+    base = load_with_extends(base_path, _display(base_path), stack)
+    return merge_patch(base, parsed)
+
+
+def _drop(parsed: Parsed, prefix: Loc) -> None:
+    """Forget every position recorded at or below `prefix`."""
+    n = len(prefix)
+    for table in (parsed.marks, parsed.key_marks, parsed.yaml11_words):
+        for loc in [k for k in table if k[:n] == prefix]:
+            del table[loc]
+    parsed.yaml11_keys = {loc for loc in parsed.yaml11_keys if loc[:n] != prefix}
+
+
+def _take(out: Parsed, src: Parsed, prefix: Loc) -> None:
+    """Copy the positions recorded at or below `prefix` from `src` into `out`."""
+    n = len(prefix)
+    out.marks.update({k: v for k, v in src.marks.items() if k[:n] == prefix})
+    out.key_marks.update({k: v for k, v in src.key_marks.items() if k[:n] == prefix})
+    out.yaml11_words.update({k: v for k, v in src.yaml11_words.items() if k[:n] == prefix})
+    out.yaml11_keys |= {loc for loc in src.yaml11_keys if loc[:n] == prefix}
+
+
+def merge_patch(base: Parsed, child: Parsed) -> Parsed:
+    """`child` merged over `base` (JSON Merge Patch, RFC 7386), positions included."""
+    out = Parsed(
+        copy.deepcopy(base.data),
+        dict(base.marks),
+        dict(base.key_marks),
+        dict(base.yaml11_words),
+        set(base.yaml11_keys),
+        [*base.problems, *child.problems],
+    )
+
+    def walk(target: dict[Any, Any], patch: dict[Any, Any], loc: Loc) -> None:
+        for key, value in patch.items():
+            here = (*loc, key)
+            if value is None:
+                target.pop(key, None)
+                _drop(out, here)
+                # a later "required key is missing" points at the null that removed it
+                for table, src in ((out.marks, child.marks), (out.key_marks, child.key_marks)):
+                    if here in src:
+                        table[here] = src[here]
+            elif isinstance(value, dict):
+                if not isinstance(target.get(key), dict):
+                    target[key] = {}
+                    _drop(out, here)
+                for table, src in ((out.marks, child.marks), (out.key_marks, child.key_marks)):
+                    if here in src:
+                        table[here] = src[here]
+                walk(target[key], value, here)
+            else:
+                _drop(out, here)
+                _take(out, child, here)
+                target[key] = copy.deepcopy(value)
+
+    walk(out.data, child.data, ())
+    return out
+
+
+def split_key_path(key: str) -> list[str | int] | None:
+    """`carriers[0].cutoff` or `carriers.0.cutoff` -> ["carriers", "0", "cutoff"] (None: bad)."""
+    parts: list[str | int] = []
+    for piece in key.strip().split("."):
+        m = _PART.match(piece.strip())
+        if not m:
+            return None
+        parts.append(m.group(1))
+        parts += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
+    return parts
+
+
+def _typed(raw: str, value: Any, loc: Loc, data: Any) -> Any:
+    """Where the schema expects text, a value YAML would read as a number or boolean stays text."""
+    if isinstance(value, bool | int | float) and not isinstance(value, str):
+        types = schema_types(schema_at(loc, data))
+        if types and types <= {"string", "null"}:
+            return raw.strip()
+    return value
+
+
+def _suggest(key: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean `{close[0]}`?"
+    return f"; there is: {', '.join(options)}" if options else ""
+
+
+def apply_overrides(parsed: Parsed, overrides: list[str]) -> Parsed:
+    """Apply `--set key.path=VALUE` overrides in order; problems are added to `parsed.problems`.
+
+    A value is read as YAML and typed by the schema; `null` removes the key (its default then
+    applies). A path may create missing sections (`customers.notify_proactively=false`) but not
+    a missing named entry (`strategies.typo.pickers=3` is refused with a suggestion).
+    """
+    for text in overrides:
+        problem = _apply_one(parsed, text)
+        if problem is not None:
+            parsed.problems.append(problem)
+    return parsed
+
+
+def _apply_one(parsed: Parsed, text: str) -> Problem | None:
+    here = Mark(f"--set {text}", None, None)
+    if "=" not in text:
+        return Problem(here, None, "expected KEY.PATH=VALUE, e.g. --set horizon_days=56")
+    key, _, raw = text.partition("=")
+    parts = split_key_path(key)
+    if not parts:
+        return Problem(here, None, f"`{key}` is not a key path like strategies.own.pickers")
+    if not raw.strip():
+        return Problem(here, key.strip(), "no value after `=` (write null to remove the key)")
+    try:
+        sub = parse_yaml_text(raw, here.source)
+    except ScenarioError as err:
+        special = raw.lstrip()[:1] in ("%", "@", "`", "&", "*", "!", "|", ">")
+        hint = f"; to give it as text, quote it: --set '{key}=\"{raw}\"'" if special else ""
+        return Problem(here, key.strip(), f"cannot read the value: {err.problems[0].message}{hint}")
+    if sub.problems:
+        return Problem(here, key.strip(), sub.problems[0].message)
+    node: Any = parsed.data
+    loc: Loc = ()
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            index = int(part) if str(part).isdigit() else -1
+            if not 0 <= index < len(node):
+                count = f"{len(node)} item" + ("" if len(node) == 1 else "s")
+                return Problem(
+                    here, dotted(loc), f"has {count}; `{part}` is not an index of it (from 0)"
+                )
+            loc = (*loc, index)
+            if not last:
+                node = node[index]
+            elif sub.data is None:
+                return Problem(here, dotted(loc), "null removes a key, not a list item")
+            else:
+                node[index] = _typed(raw, sub.data, loc, parsed.data)
+        elif isinstance(node, dict):
+            name = str(part)
+            if last:
+                loc = (*loc, name)
+                if sub.data is None:
+                    node.pop(name, None)
+                else:
+                    node[name] = _typed(raw, sub.data, loc, parsed.data)
+                break
+            if name not in node:
+                schema = schema_at(loc, parsed.data) or {}
+                named = schema.get("additionalProperties") or schema.get("patternProperties")
+                if "properties" not in schema and named:
+                    return Problem(
+                        here,
+                        dotted(loc),
+                        f"has no entry `{name}`" + _suggest(name, sorted(map(str, node))),
+                    )
+                node[name] = {}
+                parsed.marks[(*loc, name)] = parsed.key_marks[(*loc, name)] = here
+            loc = (*loc, name)
+            node = node[name]
+        else:
+            return Problem(here, dotted(loc), "is a single value, not a mapping or list")
+    _drop(parsed, loc)
+    parsed.marks[loc] = parsed.key_marks[loc] = here
+    for sub_loc, word in sub.yaml11_words.items():
+        parsed.yaml11_words[(*loc, *sub_loc)] = word
+    parsed.yaml11_keys |= {(*loc, *k) for k in sub.yaml11_keys}
+    return None
+
+
+def parse_override(text: str) -> tuple[list[str | int], str]:
+    """Split `key.path=VALUE` into its key path and raw value; raises `ScenarioError` if bad."""
+    key, sep, raw = text.partition("=")
+    parts = split_key_path(key) if sep else None
+    if not parts:
+        raise ScenarioError(
+            [Problem(Mark(f"--set {text}", None, None), None, "expected KEY.PATH=VALUE")]
+        )
+    return parts, raw
+
+
+__all__ = [
+    "apply_overrides",
+    "load_with_extends",
+    "merge_patch",
+    "parse_override",
+    "split_key_path",
+]

@@ -1,0 +1,72 @@
+"""Building blocks shared by every part of the scenario schema.
+
+Place in the flow: imported by the other `fcsim.scenario.schema` modules. Holds the frozen,
+extra-forbidding base model, the `HH:MM` time-of-day type and weekday names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from fcsim.core.timeofday import WEEKDAYS, minutes_of, weekmask
+from fcsim.scenario.schema.policy_names import policy_names
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+MON_FRI: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+MON_SAT: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat")
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+def _check_hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError(f"must be a time of day as HH:MM between 00:00 and 24:00 (got {value!r})")
+    return value
+
+
+TimeOfDay = Annotated[
+    str,
+    AfterValidator(_check_hhmm),
+    Field(json_schema_extra={"pattern": r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"}),
+]
+"""A local time of day written `HH:MM` (quote it in YAML: `"16:00"`)."""
+
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    ),
+]
+"""A name usable in dotted keys: letters, digits, `_` and `-`."""
+
+
+def registered_policy(kind: str) -> object:
+    """A string type that must name a registered policy of `kind` (an enum in the JSON Schema)."""
+    names = policy_names(kind)
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"unknown {kind} policy {value!r}; choose one of: {', '.join(names)}")
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": names})]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values are frozen, types strict.
+
+    Strict types mean `pickers: yes` or `pickers: 2.5` are errors rather than silent casts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+
+
+__all__ = ["WEEKDAYS", "minutes_of", "weekmask"]  # re-exported for the schema modules

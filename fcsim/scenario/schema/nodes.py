@@ -1,0 +1,326 @@
+"""Schema of fulfilment nodes and strategies (D1-D6, D14-D17).
+
+Place in the flow: `Scenario.strategies` maps a strategy name to a node (`self`, `3pl`,
+`dropship`) or to a `hybrid` of several nodes with a routing rule. A self-run centre and a 3PL
+centre share one warehouse model (`WarehouseNode`) and differ in their cost model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from fcsim.core.distributions import Distribution, Lognormal, Triangular
+from fcsim.scenario.schema.base import (
+    MON_FRI,
+    Model,
+    Name,
+    NonNegative,
+    Probability,
+    TimeOfDay,
+    Weekday,
+    registered_policy,
+)
+from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
+from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
+from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
+
+BatchingPolicy = registered_policy("batching")
+PackagingPolicy = registered_policy("packaging")
+CarrierPolicy = registered_policy("carrier")
+SlottingPolicy = registered_policy("slotting")
+PickPathPolicy = registered_policy("pickpath")
+
+
+class Break(Model):
+    """A break within a shift."""
+
+    start: TimeOfDay = Field(description="Break start, HH:MM.")
+    end: TimeOfDay = Field(description="Break end, HH:MM.")
+
+
+class StaffChange(Model):
+    """From a date on, a different headcount (growth, seasonal staff) (D19)."""
+
+    from_date: dt.date = Field(description="First day with the new headcount.")
+    pickers: int | None = Field(default=None, ge=0, le=10_000, description="Pickers per shift.")
+    packers: int | None = Field(default=None, ge=0, le=10_000, description="Packers per shift.")
+    receivers: int | None = Field(
+        default=None, ge=0, le=10_000, description="Receiving staff per shift."
+    )
+
+
+class Overtime(Model):
+    """Overtime when the backlog is high: shifts are extended, paid at a premium (D14)."""
+
+    backlog_threshold_parcels: int = Field(
+        ge=0, description="Parcels waiting at the start of a working day that trigger overtime."
+    )
+    max_hours_per_day: float = Field(
+        default=2.0, gt=0, le=12, description="Hours added after the day's last shift."
+    )
+    premium: float = Field(
+        default=0.25, ge=0, le=3, description="Extra pay for overtime hours (0.25 = +25 %)."
+    )
+
+
+class Shift(Model):
+    """A working shift of the warehouse staff on the given weekdays (local time)."""
+
+    days: list[Weekday] = Field(
+        default_factory=lambda: list(MON_FRI), min_length=1, description="Weekdays of the shift."
+    )
+    start: TimeOfDay = Field(description="Shift start, HH:MM.")
+    end: TimeOfDay = Field(
+        description="Shift end, HH:MM; an end at or before the start runs past midnight."
+    )
+    breaks: list[Break] = Field(
+        default_factory=list, description="Unpaid breaks within the shift (no work is done)."
+    )
+
+
+class LayoutSpec(Model):
+    """A single-block layout of parallel aisles between front and back cross-aisles."""
+
+    aisles: int = Field(ge=1, le=1000, description="Number of parallel aisles.")
+    aisle_length_m: float = Field(gt=0, le=1000, description="Length of an aisle, metres.")
+    aisle_spacing_m: float = Field(
+        default=3.0, gt=0, le=50, description="Distance between aisle centre lines, metres."
+    )
+    locations_per_aisle: int = Field(
+        ge=1, le=100_000, description="Pick locations per aisle (both sides)."
+    )
+    depot_aisle: int = Field(
+        default=0, ge=0, description="Aisle at whose front end the depot (start and end) is."
+    )
+
+    @model_validator(mode="after")
+    def _depot_inside(self) -> LayoutSpec:
+        if self.depot_aisle >= self.aisles:
+            raise ValueError(
+                f"depot_aisle must be below aisles ({self.aisles}) (got {self.depot_aisle})"
+            )
+        return self
+
+
+class Picking(Model):
+    """Pick tours (D5): release policy and times."""
+
+    policy: BatchingPolicy = Field(  # type: ignore[valid-type]
+        default="discrete", description="How orders are released to pickers (discrete, batch)."
+    )
+    batch_size: int = Field(
+        default=8, ge=1, le=200, description="Orders per tour for the `batch` policy."
+    )
+    tour_setup_min: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.3),
+        description="Minutes per tour for getting a cart and walking out and back.",
+    )
+    pick_min_per_line: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=0.75, cv=0.4),
+        description="Minutes per order line (travel share + pick); 0.75 = 80 lines/h (DOMAIN).",
+    )
+    insert_min_per_order: NonNegative = Field(
+        default=0.0, description="Minutes per order to add inserts (samples, flyers) (D5)."
+    )
+    release_times: list[TimeOfDay] = Field(
+        default_factory=list,
+        description="Wave picking: orders wait and are released to pickers at these times of "
+        "working days (e.g. before each carrier cutoff). Empty: released as they come.",
+    )
+    layout: LayoutSpec | None = Field(
+        default=None,
+        description="Storage layout for pick paths; with it, `pick_min_per_line` is the "
+        "handling time only and walking comes from the tour's route.",
+    )
+    slotting: SlottingPolicy = Field(  # type: ignore[valid-type]
+        default="abc", description="Placement of SKUs in the layout (random, abc)."
+    )
+    routing: PickPathPolicy = Field(  # type: ignore[valid-type]
+        default="s_shape",
+        description="Route of a tour (s_shape, largest_gap, nearest_neighbour, optimal).",
+    )
+    walk_speed_m_per_min: float = Field(
+        default=50.0, gt=0, le=500, description="Walking speed with a cart, metres per minute."
+    )
+
+
+class Packing(Model):
+    """Pack stations (D6): packaging choice and times."""
+
+    policy: PackagingPolicy = Field(  # type: ignore[valid-type]
+        default="smallest_fitting", description="How the packaging of a parcel is chosen."
+    )
+    pack_min_per_order: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=1.6, cv=0.3),
+        description="Minutes per parcel at a pack station (25-30 orders/h with the extras).",
+    )
+    pack_min_per_unit: NonNegative = Field(
+        default=0.3, description="Extra minutes per unit in the parcel."
+    )
+    branded_extra_eur: NonNegative = Field(
+        default=0.0, description="Extra cost per parcel for branded packaging and notes, EUR."
+    )
+
+
+class WarehouseNode(Model):
+    """A fulfilment centre; self-run and 3PL centres share this process model."""
+
+    shifts: list[Shift] = Field(
+        default_factory=lambda: [Shift(start="08:00", end="16:00")],
+        min_length=1,
+        description="Staff shifts (local time); staff work only in shifts.",
+    )
+    staffing: list[StaffChange] = Field(
+        default_factory=list,
+        description="Headcount changes from given dates (staff resized as volume changes).",
+    )
+    overtime: Overtime | None = Field(
+        default=None, description="Overtime rule; none means no overtime."
+    )
+    zones: list[StorageZone] = Field(
+        default_factory=list,
+        description="Storage zones by class of goods; none means unlimited ambient storage.",
+    )
+    pickers: int = Field(default=4, ge=1, le=10_000, description="Pickers on each shift.")
+    packers: int = Field(default=2, ge=1, le=10_000, description="Packers on each shift.")
+    receivers: int = Field(
+        default=1, ge=1, le=10_000, description="Receiving/returns staff on each shift."
+    )
+    picking: Picking = Field(default_factory=Picking, description="Picking (D5).")
+    packing: Packing = Field(default_factory=Packing, description="Packing (D6).")
+    receiving: Receiving = Field(default_factory=Receiving, description="Receiving (D1).")
+    replenishment: Replenishment = Field(
+        default_factory=Replenishment, description="Replenishment (D3)."
+    )
+    carriers: list[Name] = Field(min_length=1, description="Carriers this node can ship with.")
+    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
+        default="cheapest", description="Carrier choice per parcel."
+    )
+    carrier_discount: Probability = Field(
+        default=0.0,
+        description="Negotiated discount on the carriers' rate cards, a share of the price "
+        "(0.15 = 15 % off).",
+    )
+    promise_business_days: int | None = Field(
+        default=None, ge=0, le=60, description="Promise for parcels from this node, if different."
+    )
+    holding_rate_per_year: Probability = Field(
+        default=0.2, description="Capital cost of stock, per year, as a share of its value."
+    )
+
+
+class SelfNode(WarehouseNode):
+    """An own warehouse run by the merchant (D14)."""
+
+    kind: Literal["self"]
+    costs: SelfCosts = Field(default_factory=SelfCosts, description="Fixed and labour costs.")
+
+
+Restriction = Literal["alcohol", "tobacco", "perishable", "bulky", "hazardous"]
+
+
+class ThirdPartyNode(WarehouseNode):
+    """A 3PL provider's centre (D15): same process model, provider's capacity and fees."""
+
+    kind: Literal["3pl"]
+    fees: ThreePLFees = Field(default_factory=ThreePLFees, description="Fee schedule.")
+    refuses: list[Restriction] = Field(
+        default_factory=lambda: ["alcohol", "tobacco", "perishable"],
+        description="Goods the provider does not accept (D15); categories carry `restrictions`.",
+    )
+
+
+class MarketplaceNode(WarehouseNode):
+    """Marketplace fulfilment (FBA-like, D15): the marketplace stores, picks, packs and ships.
+
+    FBS-like programmes (the seller prepares, the marketplace delivers) are a `self` node whose
+    carrier is the marketplace's delivery service.
+    """
+
+    kind: Literal["marketplace"]
+    fees: MarketplaceFees = Field(default_factory=MarketplaceFees, description="Fee schedule.")
+    refuses: list[Restriction] = Field(
+        default_factory=lambda: ["alcohol", "tobacco", "perishable", "hazardous"],
+        description="Goods the marketplace does not accept.",
+    )
+
+
+class DropshipNode(Model):
+    """A dropshipping supplier (D16): no stock held by the merchant; ships to the customer."""
+
+    kind: Literal["dropship"]
+    processing_days: Distribution = Field(
+        default_factory=lambda: Triangular(dist="triangular", low=1, mode=2, high=3),
+        description="Supplier business days from order to parcel ready; rounded up.",
+    )
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: list(MON_FRI), min_length=1, description="Supplier working days."
+    )
+    ready_time: TimeOfDay = Field(
+        default="15:00", description="Time of day at which the supplier's parcels are ready."
+    )
+    stock_availability: Probability = Field(
+        default=0.95, description="Probability that the supplier has an ordered line in stock."
+    )
+    defect_rate: Probability = Field(
+        default=0.03, description="Share of units that arrive defective (refunded, written off)."
+    )
+    price_markup: float = Field(
+        default=0.25, ge=0, le=10, description="Supplier price above the wholesale unit cost."
+    )
+    handling_eur_per_order: NonNegative = Field(
+        default=1.5, description="Supplier handling fee per parcel, EUR."
+    )
+    carriers: list[Name] = Field(min_length=1, description="Carriers the supplier ships with.")
+    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
+        default="cheapest", description="Carrier choice per parcel."
+    )
+    carrier_discount: Probability = Field(
+        default=0.0, description="Discount on the rate cards, a share of the price (0.1 = 10 %)."
+    )
+    promise_business_days: int | None = Field(
+        default=None, ge=0, le=60, description="Promise for dropshipped parcels, if different."
+    )
+
+
+Node = Annotated[
+    SelfNode | ThirdPartyNode | MarketplaceNode | DropshipNode, Field(discriminator="kind")
+]
+
+
+class HybridStrategy(Model):
+    """Several nodes and a routing rule deciding which node serves each order line (D17)."""
+
+    kind: Literal["hybrid"]
+    nodes: dict[Name, Node] = Field(min_length=2, description="The nodes, by name.")
+    routing: Routing = Field(description="Which node serves each order line.")
+
+
+Strategy = Annotated[
+    SelfNode | ThirdPartyNode | MarketplaceNode | DropshipNode | HybridStrategy,
+    Field(discriminator="kind"),
+]
+
+__all__ = [
+    "AbcRouting",
+    "CategoryRouting",
+    "DropshipNode",
+    "HybridStrategy",
+    "MarketplaceFees",
+    "MarketplaceNode",
+    "Node",
+    "Receiving",
+    "Replenishment",
+    "Restriction",
+    "SelfCosts",
+    "SelfNode",
+    "StorageZone",
+    "Strategy",
+    "ThirdPartyNode",
+    "ThreePLFees",
+    "TimeOfDay",
+    "WarehouseNode",
+]

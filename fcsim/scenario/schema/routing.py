@@ -1,0 +1,116 @@
+"""Schema of hybrid routing: which node serves each order line (D17, D18).
+
+Place in the flow: `HybridStrategy.routing`; `fcsim.policies.routing` implements each policy,
+vectorised over order lines, from what is known when the order is placed: the SKU's sales-rank
+class and category, the order's date and its destination zone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from fcsim.scenario.schema.base import Model, Name, Probability
+
+Month = Annotated[int, Field(ge=1, le=12)]
+AbcClass = Literal["A", "B", "C"]
+
+
+def _month_day(value: str) -> str:
+    m = re.fullmatch(r"(\d\d)-(\d\d)", value)
+    days = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not m or not 1 <= int(m[1]) <= 12 or not 1 <= int(m[2]) <= days[int(m[1]) - 1]:
+        raise ValueError(f"must be a day of the year written MM-DD (got {value!r})")
+    return value
+
+
+MonthDay = Annotated[
+    str, AfterValidator(_month_day), Field(json_schema_extra={"pattern": r"^\d\d-\d\d$"})
+]
+
+
+class _Classes(Model):
+    a_share: Probability = Field(default=0.2, description="Share of SKUs (by rank) in class A.")
+    b_share: Probability = Field(default=0.3, description="Share of SKUs in class B.")
+
+    @model_validator(mode="after")
+    def _shares(self) -> _Classes:
+        if self.a_share + self.b_share > 1:
+            raise ValueError(f"a_share + b_share must be <= 1 (got {self.a_share + self.b_share})")
+        return self
+
+
+class AbcRouting(_Classes):
+    """Route each SKU by its sales-rank class: A = best-sellers (D17)."""
+
+    policy: Literal["abc"]
+    assign: dict[AbcClass, Name] = Field(
+        description="Node serving each class, e.g. {A: own, B: outsourced, C: supplier}."
+    )
+
+    @model_validator(mode="after")
+    def _assign_complete(self) -> AbcRouting:
+        missing = {"A", "B", "C"} - set(self.assign)
+        if missing:
+            raise ValueError(f"assign needs a node for class {', '.join(sorted(missing))}")
+        return self
+
+
+class CategoryRouting(Model):
+    """Route each SKU by its category, with a default node for unlisted categories."""
+
+    policy: Literal["category"]
+    assign: dict[Name, Name] = Field(description="Node serving each category.")
+    default: Name = Field(description="Node for categories not listed.")
+
+
+class RegionRouting(Model):
+    """Route each order to the node serving its destination zone (a DC close to customers, D18)."""
+
+    policy: Literal["region"]
+    assign: dict[Name, Name] = Field(description="Node serving each destination zone.")
+    default: Name = Field(description="Node for zones not listed.")
+
+
+class Period(Model):
+    """A yearly period, from one day to another inclusive (may span New Year)."""
+
+    start: MonthDay = Field(description="First day, MM-DD.")
+    end: MonthDay = Field(description="Last day, MM-DD.")
+    node: Name = Field(description="Node serving orders placed in the period.")
+
+
+class SeasonRouting(Model):
+    """Route orders by the date they are placed, e.g. a 3PL for the peak season."""
+
+    policy: Literal["season"]
+    periods: list[Period] = Field(min_length=1, description="Periods; the first that matches wins.")
+    default: Name = Field(description="Node outside every period.")
+
+
+class Rule(_Classes):
+    """A routing rule: lines matching every given condition go to `node`."""
+
+    node: Name = Field(description="Node serving matching lines.")
+    categories: list[Name] | None = Field(default=None, description="SKU categories (any).")
+    classes: list[AbcClass] | None = Field(
+        default=None, description="Sales-rank classes A/B/C (with this rule's a_share/b_share)."
+    )
+    zones: list[Name] | None = Field(default=None, description="Destination zones (any).")
+    months: list[Month] | None = Field(default=None, description="Months the order is placed.")
+
+
+class RulesRouting(Model):
+    """Ordered rules on category, sales-rank class, zone and month; first match wins."""
+
+    policy: Literal["rules"]
+    rules: list[Rule] = Field(min_length=1, description="Rules, tried in order.")
+    default: Name = Field(description="Node for lines no rule matches.")
+
+
+Routing = Annotated[
+    AbcRouting | CategoryRouting | RegionRouting | SeasonRouting | RulesRouting,
+    Field(discriminator="policy"),
+]
