@@ -4,7 +4,7 @@ Place in the flow: `fcsim.model.staff.StaffPool` is a counter-and-queue pool dri
 timeout per task, not one SimPy process per worker. It is acceptable only if it gives the same
 results as the textbook `simpy.Resource`: this module runs both on the same random tasks (a
 24/7 calendar, FIFO, c identical servers) and returns the largest difference in start and end
-times. The benchmark reports it and `tests/test_benchmark_smoke.py` requires it to be zero.
+times. The benchmark reports it and `tests/project/test_benchmark_smoke.py` requires it to be zero.
 `check_shift_shortcuts` checks the pool's in-shift shortcut (the day a task's work is booked
 on, and when its work began) against the calendar's own `cal_day` and `next_working`, on
 calendars with night shifts, breaks and overtime, with tasks arriving on shift edges and at

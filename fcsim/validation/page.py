@@ -68,8 +68,8 @@ bug that it caught.
 ```
 python -m pytest tests/validation               # theory and Little's law, small scale (~1 min)
 python -m pytest tests/validation -m slow       # the same at the scale of the table below
-python -m pytest tests/test_hand_cases.py tests/test_calendar.py \\
-    tests/test_conservation.py tests/test_streams_reproducibility.py
+python -m pytest tests/model/test_hand_cases.py tests/model/test_calendar.py \\
+    tests/model/test_conservation.py tests/model/test_streams_reproducibility.py
 python -m fcsim.validation [-w 2]               # re-run the table and rewrite this page
 ```
 
@@ -116,7 +116,7 @@ fewer than {RARE_WAIT:.0%} of the orders wait, as their mean wait is a rare-even
 
 {table(rows, confidence)}
 
-## Hand-computed cases (`tests/test_hand_cases.py`, `tests/test_calendar.py`)
+## Hand-computed cases (`tests/model/test_hand_cases.py`, `tests/model/test_calendar.py`)
 
 Deterministic times and calendars, hand-made orders at known minutes, the ordinary model; every
 expected timestamp is worked out in the test's comments:
@@ -144,7 +144,7 @@ expected timestamp is worked out in the test's comments:
 - **Calendar arithmetic**: work time across breaks, nights, weekends and holidays; night shifts;
   business-day roll, offset and count; cutoffs inclusive at the minute.
 
-## Conservation and invariants (`tests/test_conservation.py`)
+## Conservation and invariants (`tests/model/test_conservation.py`)
 
 Hypothesis draws small random valid scenarios (one to two weeks; self, 3PL, dropship or hybrid;
 random shifts, holidays, carriers with losses, damage and same-day services, stock-outs with or
@@ -163,7 +163,7 @@ without backorders, replacements or refunds for lost parcels, returns) and check
   inside the delivery window, never on a holiday;
 - **Little's law and the WIP counter** of every warehouse, as above.
 
-## Reproducibility (`tests/test_streams_reproducibility.py`)
+## Reproducibility (`tests/model/test_streams_reproducibility.py`)
 
 - The same seed gives identical KPIs and daily series, bit for bit; another seed does not.
 - Changing a warehouse parameter (pickers, packers, pick times) leaves the orders identical and
