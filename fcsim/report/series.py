@@ -40,6 +40,10 @@ def daily_series(
         return None
     x_col = "date" if "date" in d.columns else "day"
     mean = d.groupby(["strategy", x_col], sort=False)[[c for c, _ in cols]].mean().reset_index()
+    if x_col == "date":
+        # ISO dates, whatever datetime resolution pandas and Parquet chose (a page rebuilt from
+        # the files by `fcsim report` is then the same page)
+        mean[x_col] = pd.to_datetime(mean[x_col]).dt.strftime("%Y-%m-%d")
     fig = make_subplots(
         rows=len(cols),
         cols=1,
