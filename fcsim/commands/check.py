@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.results import runs_table
     from fcsim.experiment.runs import plan
-    from fcsim.regression.baseline_file import content_diff, read
+    from fcsim.regression.baseline_file import content_diff, data_files_diff, read
     from fcsim.regression.judge import REGRESSED, judge_all, parse_metrics, parse_tolerances
     from fcsim.regression.outputs import (
         CheckContext,
@@ -122,7 +122,12 @@ def run(args: argparse.Namespace) -> int:
         raise
     content = scenario.model_dump(mode="json", by_alias=True)
     changed = scenario.content_hash() != base.scenario_hash
-    diff = content_diff(base.scenario_content, content) if changed else []
+    diff = (
+        content_diff(base.scenario_content, content)
+        + data_files_diff(base.data_files, dict(scenario.data.file_digests))
+        if changed
+        else []
+    )
     if changed and not args.allow_changed_scenario:
         raise UsageError(_stale_message(args, base, diff))
     seed = base.seed if args.seed is None else args.seed

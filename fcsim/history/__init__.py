@@ -1,8 +1,9 @@
-"""Bring your own data: order histories and product files, and demand built from them.
+"""Bring your own data: reading and checking order exports and product files.
 
-Place in the flow: `fcsim.scenario.load` resolves the data paths of a scenario and checks the files
-(`checks`); `fcsim.model.catalogue` and `fcsim.model.demand` ask `cache` for the imported data and
-the demand generators (`generators`: replay, bootstrap, fit); `fcsim inspect-data` prints and writes
-what was learned (`summary`, `page`). Reading and checking: `table` (rows), `columns` (which column
-is which), `values` (parsing), `orders` and `products`.
+Place in the flow: below the scenario layer, importing only the core. `fcsim.scenario.data`
+reads the files a scenario names through `orders` and `products` when it is loaded; `fit`
+fits a parametric demand to a history; `checks` matches a history against a product file;
+`fcsim inspect-data` prints and writes what was learned (`summary`, `page`). Reading: `table`
+(rows and their problems), `columns` (which column is which), `values` (parsing). The demand
+generated from a history (replay, bootstrap, fit) is the model's (`fcsim.model.demand`).
 """

@@ -3,5 +3,6 @@
 Place in the flow: `fcsim.experiment.runs.simulate` calls `model.network.run_strategy`, which routes
 the orders to the strategy's nodes, builds each node's processes, runs SimPy to the end of the
 horizon plus the drain period, and returns the filled parcel columns and per-node statistics.
-The model never reads YAML, files or reports: it receives a validated `Scenario`.
+The model never reads YAML, files or reports: it receives a validated `Scenario` whose data
+files were read when it was loaded (`Scenario.data`), and returns arrays.
 """

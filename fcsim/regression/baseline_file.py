@@ -62,6 +62,7 @@ class Baseline(BaseModel):
     refresh_command: str
     strategies: dict[str, dict[str, MetricRecord]] = Field(min_length=1)
     scenario_content: dict[str, Any]
+    data_files: dict[str, str] = Field(default_factory=dict)  # key path -> SHA-256 of the file
 
     @model_validator(mode="after")
     def _one_value_per_replication(self) -> Baseline:
@@ -145,6 +146,7 @@ def build(
         "refresh_command": refresh,
         "strategies": strategies,
         "scenario_content": scenario.model_dump(mode="json", by_alias=True),
+        **({"data_files": dict(scenario.data.file_digests)} if scenario.data.file_digests else {}),
     }
 
 
@@ -200,6 +202,18 @@ def read(path: Path) -> Baseline:
 def _short(value: Any) -> str:
     text = json.dumps(value, sort_keys=True)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def data_files_diff(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Data files (order history, product file) whose bytes differ from the recorded ones."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a != b:
+            was = f"content {a[:12]}…" if a else "no file"
+            now = f"content {b[:12]}…" if b else "no file"
+            out.append(f"{key}: the file's {was} in the baseline, {now} now (the file was edited)")
+    return out
 
 
 def content_diff(old: Any, new: Any, limit: int = 20) -> list[str]:

@@ -103,9 +103,10 @@ def attach_data(scenario: Any, parsed: Any) -> Any:
     history = products = fitted = None
     h_key = p_key = None
     digests: list[str] = []
+    files: dict[str, str] = {}
     if isinstance(demand, HistoryDemand):
         h_key = history_key(demand)
-        content = _file_digest(demand.orders)
+        content = files["demand.orders"] = _file_digest(demand.orders)
         digests += [h_key, content]
         history, found = _history(h_key, content)
         _merge(problems, found)
@@ -114,7 +115,7 @@ def attach_data(scenario: Any, parsed: Any) -> Any:
             fitted = _fit(h_key, content)
     if isinstance(cat, CatalogueFile):
         p_key = products_key(cat)
-        content = _file_digest(cat.from_)
+        content = files["catalogue.from"] = _file_digest(cat.from_)
         digests += [p_key, content]
         products, found = _products(p_key, content)
         _merge(problems, found)
@@ -142,6 +143,7 @@ def attach_data(scenario: Any, parsed: Any) -> Any:
         history_key=h_key,
         products_key=p_key,
         digest=hashlib.sha256(json.dumps(digests).encode()).hexdigest(),
+        file_digests=files,
     )
     return scenario
 

@@ -8,7 +8,7 @@ file when the scenario is loaded and stores their content here; the model asks f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fcsim.history.fit import FittedDemand, fit_history
 from fcsim.history.orders import History
@@ -23,7 +23,9 @@ class ScenarioData:
 
     `history_key`/`products_key` name what each was read from (path and reading options), so a
     scenario copied with other reading options cannot be handed stale content; `digest` is the
-    SHA-256 of the files' bytes and options, part of the scenario's content hash.
+    SHA-256 of the files' bytes and options, part of the scenario's content hash;
+    `file_digests` the SHA-256 of each file's bytes by the key that names it (`demand.orders`,
+    `catalogue.from`), which a regression baseline records to say which file changed.
     """
 
     history: History | None = None
@@ -32,6 +34,7 @@ class ScenarioData:
     history_key: str | None = None
     products_key: str | None = None
     digest: str = ""
+    file_digests: dict[str, str] = field(default_factory=dict)  # key path -> SHA-256 of bytes
 
     def history_for(self, demand: HistoryDemand) -> History:
         """The order history read for `demand` (refuses content read with other options)."""

@@ -1,0 +1,50 @@
+"""Scenario checks that need the model: a provider must not be sent goods it refuses (D15).
+
+They run after the scenario layer's own checks (`fcsim.experiment.loading`), over every SKU,
+zone and day of the year, and point at the `refuses` key like any other problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fcsim.cli import main
+from fcsim.core.errors import ScenarioError
+from fcsim.experiment.loading import load_scenario
+from fcsim.scenario.load import load_scenario as load_without_model_checks
+
+from conftest import SMALL
+
+REFUSING = ["catalogue.categories.1.restrictions=[alcohol]"]  # shoes; a 3PL refuses alcohol
+
+
+def test_a_3pl_sent_goods_it_refuses_is_reported_at_its_refuses_key() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(SMALL, REFUSING)
+    problems = {p.path: p for p in caught.value.problems}
+    assert set(problems) == {"strategies.out.refuses", "strategies.hyb.nodes.b.refuses"}
+    assert "shoes (alcohol)" in problems["strategies.out.refuses"].message
+    mark = problems["strategies.hyb.nodes.b.refuses"].mark  # the node's line in the file
+    assert mark is not None and mark.source.endswith("small.yaml") and mark.line == 46
+    # the scenario layer alone does not know the catalogue's routing: the model checks it
+    load_without_model_checks(SMALL, REFUSING)
+
+
+def test_a_hybrid_that_routes_the_refused_goods_elsewhere_passes() -> None:
+    hybrid_ok = [
+        *REFUSING,
+        "strategies.hyb.routing={policy: category, assign: {tops: b, shoes: a}, default: a}",
+        "strategies.out.refuses=[]",
+    ]
+    load_scenario(SMALL, hybrid_ok)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(SMALL, [*REFUSING, "strategies.out.refuses=[]"])  # ABC sends shoes to b
+    assert [p.path for p in caught.value.problems] == ["strategies.hyb.nodes.b.refuses"]
+
+
+def test_validate_reports_it_with_exit_2(capsys, tmp_path: Path) -> None:
+    args = ["validate", str(SMALL)] + [a for s in REFUSING for a in ("--set", s)]
+    assert main(args) == 2
+    assert "strategies.out.refuses" in capsys.readouterr().err
