@@ -1,7 +1,9 @@
 """The metric registry: every name resolves, families expand and parse, unknown names are refused,
-better directions and kinds of known metrics."""
+better directions and kinds of known metrics, and docs/metrics.md lists what is registered."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -22,6 +24,8 @@ from fcsim.core.metrics import (
     staff_pool,
     undeclared,
 )
+
+from conftest import ROOT
 
 
 def test_every_name_resolves_to_its_own_declaration() -> None:
@@ -116,3 +120,19 @@ def test_cash_and_opportunity_split_the_categories() -> None:
     assert registry.OPPORTUNITY == ("lost_sales", "churn")
     assert cost_category("equipment_it").label == "Equipment and IT"
     assert staff_pool("dock").plural == "Docks"
+
+
+_ROW = re.compile(r"^\| `([a-z0-9_{}]+)` \| (.+?) \| (.*?) \| (\w+) \| (\w+) \| (\w+) \|$")
+
+
+def test_docs_list_every_metric_as_registered() -> None:
+    """docs/metrics.md has a row per declared metric and per family, equal to the registry."""
+    rows = {}
+    for line in (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8").splitlines():
+        if m := _ROW.match(line):
+            name, label, unit, kind, better, group = m.groups()
+            rows[name] = (label, unit.strip("`") if unit != "–" else "", kind, better, group)
+    expected = {m.name: (m.label, m.unit, m.kind, m.better, m.group) for m in METRICS}
+    for f in FAMILIES:
+        expected[f.pattern] = (f.label, f.unit, f.kind, f.better, f.group)
+    assert rows == expected
