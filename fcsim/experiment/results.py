@@ -19,6 +19,7 @@ import pandas as pd
 
 from fcsim import __version__
 from fcsim.core.files import atomic_write, json_safe, write_text
+from fcsim.experiment.records import kpi_columns
 from fcsim.scenario.schema.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -26,9 +27,13 @@ if TYPE_CHECKING:
 
 
 def runs_table(results: list[RunResult]) -> pd.DataFrame:
-    """One row per (strategy, replication): KPIs and per-node parcel counts."""
+    """One row per (strategy, replication): KPIs and per-node parcel counts.
+
+    Every KPI column must be a registered metric (`fcsim.core.metrics`): ValueError otherwise.
+    """
     rows = []
     for r in results:
+        kpi_columns(r.kpis, f"run {r.strategy} #{r.replication}")
         row: dict[str, Any] = {
             "strategy": r.strategy,
             "replication": r.replication,

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from fcsim.core.metrics import is_metric
+
 CONFIDENCE = 0.95
 
 
@@ -38,15 +40,8 @@ def interval(values: Iterable[float], confidence: float = CONFIDENCE) -> dict[st
 
 
 def metric_columns(runs: pd.DataFrame) -> list[str]:
-    """Numeric KPI columns of a runs table."""
-    skip = {"replication", "seed", "wall_s"}
-    return [
-        c
-        for c in runs.columns
-        if c not in skip
-        and not c.startswith("node_parcels.")
-        and pd.api.types.is_numeric_dtype(runs[c])
-    ]
+    """The KPI columns of a runs table: the registered metrics (`fcsim.core.metrics`) it has."""
+    return [c for c in runs.columns if is_metric(c) and pd.api.types.is_numeric_dtype(runs[c])]
 
 
 def summarise(runs: pd.DataFrame) -> dict[str, dict[str, dict[str, float]]]:

@@ -1,4 +1,4 @@
-"""Shared look of the report's figures: colours, labels, layout, and escaping of plot text.
+"""Shared look of the report's figures: colours, layout, and escaping of plot text.
 
 Place in the flow: imported by every figure builder (`report/figures.py`, `detail.py`,
 `series.py`, `sweep.py`). Plotly renders a subset of HTML in text (`<b>`, `<br>`, `<a>`), so
@@ -35,7 +35,6 @@ CATEGORY_COLOURS = {
     "shipping_revenue": "#f8cbad",
     "compensation_recovered": "#70ad47",
     "claims_handling": "#c5e0b4",
-    "lost_parcels": "#c00000",
     "incidents": "#c00000",
     "insurance": "#ff7c80",
     "duties": "#8faadc",
@@ -48,7 +47,7 @@ CATEGORY_COLOURS = {
     "lost_sales": "#bfbfbf",
     "churn": "#595959",
 }
-"""Fixed colours of cost categories, so a category keeps its colour across reports."""
+"""Fixed colours of the cost categories (`fcsim.core.metrics`), so each keeps its colour."""
 
 STAGE_COLOURS = {"picker": "#1f4e79", "packer": "#c55a11", "receiver": "#548235"}
 OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
@@ -70,12 +69,6 @@ def category_colour(name: str, i: int) -> str:
 
 def stage_colour(name: str, i: int) -> str:
     return STAGE_COLOURS.get(name, OTHER_COLOURS[i % len(OTHER_COLOURS)])
-
-
-def pretty(key: str) -> str:
-    """`fulfilment_fees` -> `Fulfilment fees`."""
-    s = key.replace("_", " ").strip()
-    return s[:1].upper() + s[1:]
 
 
 def rgba(hex_colour: str, alpha: float) -> str:

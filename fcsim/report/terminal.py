@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fcsim.experiment.records import SummaryEntry
 from fcsim.report.metrics import HEADLINE, fmt_interval
 
 
@@ -42,7 +43,7 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
     """A line per strategy that left orders unfinished at the end of the drain days."""
     out = []
     for name, metrics in doc["strategies"].items():
-        rate = (metrics.get("unfinished_rate") or {}).get("mean")
+        rate = SummaryEntry.read(metrics.get("unfinished_rate")).mean
         if rate is not None and rate > UNFINISHED_WARNING:
             out.append(
                 f"warning: {name} had not shipped {100 * rate:.1f} % of its orders by the end "

@@ -1,6 +1,8 @@
 """From parcel columns and the cost ledger to the KPIs of one run and its daily series.
 
 Place in the flow: `experiment.simulate` calls `evaluate` after `model.network.run_strategy`.
+Every KPI `evaluate` returns is declared in the metric registry (`fcsim.core.metrics`: label,
+unit, better direction); a test holds the two to the same names, so a new KPI is declared there.
 Parcels are rolled up to orders (an order of a hybrid strategy may travel as several parcels:
 it is delivered when its last parcel is, late when any parcel is late); only orders created
 after the warm-up and before the end of the horizon count. Everything is vectorised numpy.
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fcsim.model.accounting.costs import CASH, OPPORTUNITY, Ledger, ledger
+from fcsim.core.metrics import CASH, COST, COST_PER_ORDER, OPPORTUNITY, STAFF_POOLS, UTILISATION
+from fcsim.model.accounting.costs import Ledger, ledger
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction, react
@@ -230,8 +233,8 @@ def evaluate(
         "events_per_order": _safe_div(run.events, orders.n),
     }
     for c, v in totals.items():
-        k[f"cost_{c}_eur"] = v
-        k[f"cost_per_order_{c}_eur"] = _safe_div(v, n_orders)
+        k[COST.name(c)] = v
+        k[COST_PER_ORDER.name(c)] = _safe_div(v, n_orders)
     daily = _daily(run, oc, orders, led, scenario)
     k.update(_utilisation(run, window))
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
@@ -273,13 +276,10 @@ def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray)
 
 def _utilisation(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
     out = {}
-    for stage in ("picker", "packer", "receiver", "dock"):
-        vals = [
-            _mean(n.daily[f"{stage}_utilisation"][window[0] : window[1]])
-            for n in run.nodes
-            if f"{stage}_utilisation" in n.daily
-        ]
-        out[f"{stage}_utilisation"] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
+    for pool in STAFF_POOLS:
+        key = UTILISATION.name(pool.name)
+        vals = [_mean(n.daily[key][window[0] : window[1]]) for n in run.nodes if key in n.daily]
+        out[key] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
     return out
 
 
@@ -304,17 +304,18 @@ def _daily(
     }
     for key in ("backlog_parcels", "stock_units", "waiting_for_stock"):
         out[key] = sum((nd.daily[key] for nd in run.nodes if key in nd.daily), np.zeros(n))
-    for stage in ("picker", "packer", "receiver", "dock"):
-        arrays = [nd.daily[f"{stage}_utilisation"] for nd in run.nodes if nd.daily]
+    for pool in STAFF_POOLS:
+        key = UTILISATION.name(pool.name)
+        arrays = [nd.daily[key] for nd in run.nodes if nd.daily]
         if arrays:
             with np.errstate(all="ignore"):
                 stacked = np.vstack(arrays)
                 ok = ~np.isnan(stacked)
-                out[f"{stage}_utilisation"] = np.where(
+                out[key] = np.where(
                     ok.any(axis=0),
                     np.nansum(stacked, axis=0) / np.maximum(ok.sum(axis=0), 1),
                     np.nan,
                 )
         else:
-            out[f"{stage}_utilisation"] = np.full(n, np.nan)
+            out[key] = np.full(n, np.nan)
     return out
