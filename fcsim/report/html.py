@@ -58,7 +58,7 @@ def summary_table_html(doc: dict[str, Any], shown: tuple[Shown, ...], note: str 
     return part("summary_table.html.j2", names=names, rows=rows, note=note)
 
 
-def brief_html(data: ReportData, keys: list[str]) -> str:
+def brief_html(data: ReportData, keys: list[str]) -> Markup:
     """The scenario in brief: horizon, volume, strategies, seed, replications, version."""
     doc, runs = data.doc, data.runs
     measured = int(doc.get("horizon_days", 0)) - int(doc.get("warmup_days", 0))
