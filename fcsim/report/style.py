@@ -2,14 +2,15 @@
 
 Place in the flow: imported by every figure builder (`report/figures.py`, `detail.py`,
 `series.py`, `sweep.py`). Plotly renders a subset of HTML in text (`<b>`, `<br>`, `<a>`), so
-every user-supplied string that goes into a figure passes through `text()`.
+every user-supplied string that goes into a figure passes through `text()`
+(`fcsim.core.templates.plain_text`).
 """
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
+
+from fcsim.core.templates import plain_text
 
 STRATEGY_COLOURS = (
     "#1f4e79",
@@ -56,7 +57,7 @@ PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 def text(value: object) -> str:
     """A user-supplied string made safe for plotly text (shown literally, never as markup)."""
-    return html.escape(str(value), quote=False)
+    return plain_text(value)
 
 
 def strategy_colour(i: int) -> str:
