@@ -133,6 +133,8 @@ METRICS: tuple[Metric, ...] = (
         ("orders_cancelled", "Orders cancelled", _ORDERS, "lower"),
         ("order_to_ship_h_mean", "Order → ship, mean (h)", _HOURS, "lower"),
         ("order_to_ship_h_p95", "Order → ship, p95 (h)", _HOURS, "lower"),
+        ("order_to_packed_h_mean", "Order → packed, mean (h)", _HOURS, "lower"),
+        ("order_to_packed_h_p95", "Order → packed, p95 (h)", _HOURS, "lower"),
         ("order_to_delivery_h_mean", "Order → delivery, mean (h)", _HOURS, "lower"),
         ("order_to_delivery_h_p50", "Order → delivery, median (h)", _HOURS, "lower"),
         ("order_to_delivery_h_p95", "Order → delivery, p95 (h)", _HOURS, "lower"),
@@ -159,6 +161,8 @@ METRICS: tuple[Metric, ...] = (
         ("collection_deferred_rate", "Left behind by a full carrier collection", _SHARE, "lower"),
         ("customs_parcels", "Parcels through customs", _PARCELS, "neither"),
         ("backlog_parcels_max", "Backlog, max (parcels)", _PARCELS, "lower"),
+        ("picker_wait_h_mean", "Wait for a picker, mean (h)", _HOURS, "lower"),
+        ("picker_wait_h_p95", "Wait for a picker, p95 (h)", _HOURS, "lower"),
     ),
     *_group(
         "customers",
@@ -186,6 +190,15 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 """The metrics declared one by one (families below), by group."""
+
+NODE_METRICS: tuple[str, ...] = (
+    "order_to_packed_h_mean",
+    "order_to_packed_h_p95",
+    "picker_wait_h_mean",
+    "picker_wait_h_p95",
+)
+"""Metrics also reported per node of a strategy (`summary.json` `nodes`; runs table columns
+`node.NAME.METRIC`): per parcel of the node, the order's time to packed and its picker wait."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pandas as pd
 from fcsim import __version__
 from fcsim.core.files import atomic_write, json_safe, write_text
 from fcsim.experiment.records import kpi_columns
+from fcsim.experiment.stats import interval
 from fcsim.scenario.schema.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -42,8 +43,33 @@ def runs_table(results: list[RunResult]) -> pd.DataFrame:
         }
         row.update(r.kpis)
         row.update({f"node_parcels.{k}": v for k, v in r.node_parcels.items()})
+        row.update(
+            {
+                f"{NODE_PREFIX}{n}.{m}": v
+                for n, values in r.node_kpis.items()
+                for m, v in values.items()
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+NODE_PREFIX = "node."
+"""Runs-table columns `node.NAME.METRIC`: a metric of `fcsim.core.metrics.NODE_METRICS` per node."""
+
+
+def node_summary(runs: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """strategy -> node -> metric -> interval over replications, for the per-node metrics."""
+    cols = [c for c in runs.columns if c.startswith(NODE_PREFIX)]
+    out: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for strategy, g in runs.groupby("strategy", sort=False):
+        nodes: dict[str, dict[str, dict[str, float]]] = {}
+        for c in cols:
+            if g[c].notna().any():
+                node, metric = c[len(NODE_PREFIX) :].rsplit(".", 1)
+                nodes.setdefault(node, {})[metric] = interval(g[c])
+        out[str(strategy)] = nodes
+    return out
 
 
 def daily_table(results: list[RunResult], scenario: Scenario) -> pd.DataFrame:
@@ -91,6 +117,7 @@ def summary_document(
             "strategies": summary,
             "paired": {"reference": scenario.reference, "differences": paired},
             "node_parcels_mean": volumes,
+            "nodes": node_summary(runs),
         }
     )
 

@@ -59,6 +59,7 @@ class RunResult:
     kpis: dict[str, float]
     daily: dict[str, np.ndarray]
     node_parcels: dict[str, int] = field(default_factory=dict)
+    node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
     wall_s: float = 0.0
     breakdowns: pd.DataFrame | None = None  # report tables (fcsim.model.accounting.breakdowns)
 
@@ -136,6 +137,7 @@ def simulate(spec: RunSpec) -> RunResult:
         kpis=ev.kpis,
         daily=ev.daily,
         node_parcels=node_parcels,
+        node_kpis=ev.node_kpis,
         breakdowns=run_breakdowns(sc, run, ev, orders),
         wall_s=time.perf_counter() - t0,
     )

@@ -16,7 +16,7 @@ Definitions (DOMAIN "What the outputs must answer"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -154,6 +154,7 @@ class Evaluation:
     daily: dict[str, np.ndarray]
     ledger: Ledger
     outcomes: OrderOutcomes
+    node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
 
 
 def evaluate(
@@ -240,7 +241,57 @@ def evaluate(
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
-    return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc)
+    times = warehouse_times(run, orders, w)
+    k.update(times.strategy)
+    return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc, node_kpis=times.nodes)
+
+
+@dataclass(frozen=True)
+class WarehouseTimes:
+    """The warehouse part of the lead time: order to packed, and the wait for a picker."""
+
+    strategy: dict[str, float]  # over the whole strategy
+    nodes: dict[str, dict[str, float]]  # node name -> the same metrics for its parcels
+
+
+def warehouse_times(run: StrategyRun, orders: Orders, in_window: np.ndarray) -> WarehouseTimes:
+    """Order → packed (ready for the carrier) and the wait for a picker, in hours.
+
+    An order is packed when its last parcel is ready at its node (a dropship supplier's ready
+    time included); orders with a parcel never packed (cancelled, or still in progress at the
+    end) are left out. The wait for a picker is, per parcel of a node with pickers, the time
+    from the moment it could be picked (created, and its stock there) to the start of its pick.
+    Window orders only, as for every KPI.
+    """
+    p = run.parcels
+    live = ~p.cancelled
+    first = np.searchsorted(p.order, np.arange(orders.n))
+    ready = np.where(live, p.ready_min, -np.inf)  # NaN (never packed) propagates to the order
+    packed = np.maximum.reduceat(ready, first)
+    packed = np.where(np.isfinite(packed), packed, np.nan)
+    to_packed = ((packed - orders.created_min) / 60)[in_window]
+    pw = in_window[p.order] & live
+    wait = (p.pick_start_min - np.maximum(p.created_min, p.stock_ok_min)) / 60
+    picker_key = UTILISATION.name("picker")
+    picked_at = np.array([picker_key in n.daily for n in run.nodes], dtype=bool)
+    at_pickers = pw & picked_at[p.node]
+    strategy = {
+        "order_to_packed_h_mean": _mean(to_packed),
+        "order_to_packed_h_p95": _pct(to_packed, 95),
+        "picker_wait_h_mean": _mean(wait[at_pickers]),
+        "picker_wait_h_p95": _pct(wait[at_pickers], 95),
+    }
+    nodes = {}
+    for i, name in enumerate(run.node_names):
+        mine = pw & (p.node == i)
+        parcel_to_packed = ((p.ready_min - p.created_min) / 60)[mine]
+        nodes[name] = {
+            "order_to_packed_h_mean": _mean(parcel_to_packed),
+            "order_to_packed_h_p95": _pct(parcel_to_packed, 95),
+            "picker_wait_h_mean": _mean(wait[mine]) if picked_at[i] else float("nan"),
+            "picker_wait_h_p95": _pct(wait[mine], 95) if picked_at[i] else float("nan"),
+        }
+    return WarehouseTimes(strategy=strategy, nodes=nodes)
 
 
 def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:
