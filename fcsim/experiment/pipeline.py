@@ -224,6 +224,7 @@ class Pipeline:
         return self
 
     def __exit__(self, *exc: object) -> bool | None:
+        self.pool = None  # stopped: no plan runs on it any more
         return self._stack.__exit__(*exc)
 
     def _emit(self, event: Event) -> None:
