@@ -1,11 +1,12 @@
 """Result files: runs and daily tables as Parquet, the summary as JSON and CSV.
 
-Place in the flow: after `experiment.execute`; the report reads these files back, so a report
-can be rebuilt without re-running. Every file is written to a temporary name in the output
-folder and renamed into place (`os.replace`), so an interrupted command never leaves a
-half-written file behind. Each run's own result is kept as soon as it finishes in the output
-folder's run store (`fcsim.experiment.store`, keyed by a hash of the resolved run spec), from which
-`--resume` continues an interrupted command.
+Place in the flow: the summarise and write steps of the pipeline (`fcsim.experiment.pipeline`,
+`fcsim.experiment.outputs`) build these tables and write them; the report reads these files
+back, so a report can be rebuilt without re-running. Every file is written to a temporary name
+in the output folder and renamed into place (`os.replace`), so an interrupted command never
+leaves a half-written file behind. Each run's own result is kept as soon as it finishes in the
+output folder's run store (`fcsim.experiment.store`, keyed by a hash of the resolved run spec),
+from which `--resume` continues an interrupted command.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Statistics over replications: means with 95 % t-intervals, paired differences.
 
-Place in the flow: after `experiment.execute`, `summarise` turns the runs table (one row per
-strategy x replication) into per-strategy intervals, and `paired` into intervals of the
-difference of each strategy against the reference, replication by replication. Because every
-strategy of a replication sees the same orders and the same customer behaviour (common random
-numbers), paired intervals are narrower than comparing two unpaired intervals: `unpaired`
-gives the Welch interval of the same difference, as if the runs were independent, to show
-what common random numbers buy. The sizing search (`fcsim.experiment.sizing`) uses `interval` and
-`paired_difference` at each point it evaluates.
+Place in the flow: in the summarise step of the pipeline (`fcsim.experiment.pipeline`),
+`summarise` turns the runs table (one row per strategy x replication) into per-strategy
+intervals, and `paired` into intervals of the difference of each strategy against the reference,
+replication by replication. Because every strategy of a replication sees the same orders and the
+same customer behaviour (common random numbers), paired intervals are narrower than comparing
+two unpaired intervals: `unpaired` gives the Welch interval of the same difference, as if the
+runs were independent, to show what common random numbers buy. The sizing search
+(`fcsim.experiment.sizing`) uses `interval` and `paired_difference` at each point it evaluates.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from fcsim.experiment.executors import execute
+from fcsim.experiment.pipeline import execute
 from fcsim.experiment.runs import RunResult, RunSpec, plan, simulate
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import generate
@@ -112,8 +112,8 @@ def test_a_strategy_does_not_depend_on_the_other_strategies(short, strategy) -> 
 
 def test_results_do_not_depend_on_the_number_of_workers(short) -> None:
     specs = plan(short, replications=2, strategies=["hyb"])
-    one = execute(specs, workers=1, progress=False)
-    two = execute(specs, workers=2, progress=False)
+    one = execute(specs, workers=1)
+    two = execute(specs, workers=2)
     assert [(r.strategy, r.replication) for r in one] == [
         (s.strategy, s.replication) for s in specs
     ]
