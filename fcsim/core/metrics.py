@@ -157,6 +157,7 @@ METRICS: tuple[Metric, ...] = (
         "operations",
         ("orders_in_progress", "Orders not shipped by the end", _ORDERS, "lower"),
         ("unfinished_rate", "Share of orders not shipped by the end", _SHARE, "lower"),
+        ("overloaded", "Runs that could not keep up", _SHARE, "lower"),
         ("cutoff_miss_rate", "Carrier cutoff missed", _SHARE, "lower"),
         ("collection_deferred_rate", "Left behind by a full carrier collection", _SHARE, "lower"),
         ("customs_parcels", "Parcels through customs", _PARCELS, "neither"),

@@ -44,6 +44,7 @@ def runs_table(results: list[RunResult]) -> pd.DataFrame:
         }
         row.update(r.kpis)
         row.update({f"node_parcels.{k}": v for k, v in r.node_parcels.items()})
+        row["overload_reasons"] = "; ".join(r.overload)
         row.update(
             {
                 f"{NODE_PREFIX}{n}.{m}": v
@@ -70,6 +71,24 @@ def node_summary(runs: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, 
                 node, metric = c[len(NODE_PREFIX) :].rsplit(".", 1)
                 nodes.setdefault(node, {})[metric] = interval(g[c])
         out[str(strategy)] = nodes
+    return out
+
+
+def overloaded(runs: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """strategy -> {share_of_runs, reasons} for the strategies some run of which could not keep up.
+
+    A strategy listed here is flagged everywhere: the terminal warns, the report never names it
+    the best (`fcsim.model.accounting.kpis.overload_reasons` says what counts).
+    """
+    if "overloaded" not in runs.columns:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for strategy, g in runs.groupby("strategy", sort=False):
+        share = float(g["overloaded"].mean())
+        if share > 0:
+            texts = g.get("overload_reasons", pd.Series(dtype=object)).dropna()
+            reasons = sorted({r for text in texts for r in str(text).split("; ") if r})
+            out[str(strategy)] = {"share_of_runs": share, "reasons": reasons}
     return out
 
 
@@ -119,6 +138,7 @@ def summary_document(
             "paired": {"reference": scenario.reference, "differences": paired},
             "node_parcels_mean": volumes,
             "nodes": node_summary(runs),
+            "overloaded": overloaded(runs),
         }
     )
 

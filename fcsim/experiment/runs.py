@@ -60,6 +60,7 @@ class RunResult:
     daily: dict[str, np.ndarray]
     node_parcels: dict[str, int] = field(default_factory=dict)
     node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
+    overload: list[str] = field(default_factory=list)  # why the strategy could not keep up
     wall_s: float = 0.0
     breakdowns: pd.DataFrame | None = None  # report tables (fcsim.model.accounting.breakdowns)
 
@@ -138,6 +139,7 @@ def simulate(spec: RunSpec) -> RunResult:
         daily=ev.daily,
         node_parcels=node_parcels,
         node_kpis=ev.node_kpis,
+        overload=ev.overload,
         breakdowns=run_breakdowns(sc, run, ev, orders),
         wall_s=time.perf_counter() - t0,
     )

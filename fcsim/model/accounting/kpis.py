@@ -155,6 +155,7 @@ class Evaluation:
     ledger: Ledger
     outcomes: OrderOutcomes
     node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
+    overload: list[str] = field(default_factory=list)  # why it could not keep up (if it could not)
 
 
 def evaluate(
@@ -243,7 +244,53 @@ def evaluate(
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
-    return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc, node_kpis=times.nodes)
+    overload = overload_reasons(run, daily, k, window)
+    k["overloaded"] = float(bool(overload))
+    return Evaluation(
+        kpis=k, daily=daily, ledger=led, outcomes=oc, node_kpis=times.nodes, overload=overload
+    )
+
+
+OVERLOAD_UNFINISHED = 0.005
+"""A strategy that leaves more than this share of its orders unshipped cannot keep up."""
+OVERLOAD_UTILISATION = 0.97
+"""...nor one whose staff pool is this busy, on average over the last `OVERLOAD_DAYS` days."""
+OVERLOAD_DAYS = 28
+OVERLOAD_BACKLOG_GROWTH = 2.0
+"""...nor one whose backlog over the window's last week is this many times its first week's
+(and more than a day of orders)."""
+
+
+def overload_reasons(
+    run: StrategyRun, daily: dict[str, np.ndarray], k: dict[str, float], window: tuple[int, int]
+) -> list[str]:
+    """Why a run shows that its strategy cannot keep up with the demand (empty: it can).
+
+    Three signs, each enough: orders left unshipped at the end (`unfinished_rate` above
+    `OVERLOAD_UNFINISHED`); a staff pool of a node busy `OVERLOAD_UTILISATION` of its paid time
+    or more over the last `OVERLOAD_DAYS` days of the window; a backlog that grows — its mean
+    over the window's last 7 days above `OVERLOAD_BACKLOG_GROWTH` times its first 7 days' and
+    above the window's mean orders per day.
+    """
+    lo, hi = window
+    out = []
+    if k["unfinished_rate"] > OVERLOAD_UNFINISHED:
+        out.append(f"{100 * k['unfinished_rate']:.1f} % of the orders not shipped by the end")
+    last = slice(max(lo, hi - OVERLOAD_DAYS), hi)
+    for node, name in zip(run.nodes, run.node_names, strict=True):
+        for pool in STAFF_POOLS:
+            busy = node.daily.get(UTILISATION.name(pool.name))
+            if busy is not None and _mean(np.asarray(busy[last], dtype=float)) >= (
+                OVERLOAD_UTILISATION
+            ):
+                out.append(f"{pool.name}s of {name} busy {OVERLOAD_UTILISATION:.0%}+ of the time")
+    backlog = daily["backlog_parcels"][lo:hi]
+    if len(backlog) >= 14:
+        first, final = float(backlog[:7].mean()), float(backlog[-7:].mean())
+        per_day = float(daily["orders_created"][lo:hi].mean())
+        if final > OVERLOAD_BACKLOG_GROWTH * first and final > per_day:
+            out.append(f"backlog grew from {first:,.0f} to {final:,.0f} parcels over the window")
+    return out
 
 
 @dataclass(frozen=True)
