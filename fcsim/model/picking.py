@@ -79,6 +79,7 @@ def pick_work(
     cfg: Picking,
     parcels: Parcels,
     ids: np.ndarray,
+    *,
     streams: Streams,
     sku_of_line: np.ndarray,
     stocked: np.ndarray,

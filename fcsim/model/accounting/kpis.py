@@ -166,7 +166,15 @@ def evaluate(
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
     led = ledger(
-        scenario, strategy, run, orders, catalogue, oc.reaction, oc.value_eur, order_day, window
+        scenario,
+        strategy,
+        run,
+        orders=orders,
+        catalogue=catalogue,
+        reaction=oc.reaction,
+        order_value=oc.value_eur,
+        order_day=order_day,
+        window=window,
     )
     w = oc.in_window
     n_orders = int(w.sum())
