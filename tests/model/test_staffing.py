@@ -91,7 +91,7 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
     sc = type(small_scenario).model_validate(raw, strict=False)
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, "own", orders, cat, streams)
     res = run.nodes[0]
     ot = res.overtime_minutes_by_day

@@ -103,12 +103,12 @@ def order_outcomes(
     reaction = react(
         scenario.customers,
         ids,
-        late & ~in_progress,
-        days_late,
-        o_lost,
-        (short > 0) | (defective > 0) | damaged,
-        margin,
-        streams,
+        late=late & ~in_progress,
+        days_late=days_late,
+        lost=o_lost,
+        incomplete=(short > 0) | (defective > 0) | damaged,
+        margin_eur=margin,
+        streams=streams,
     )
     return OrderOutcomes(
         in_window=in_window,
