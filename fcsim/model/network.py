@@ -107,16 +107,18 @@ class _CountingEnvironment(simpy.Environment):
         simpy.Environment.step(self)  # not super(): this runs once per event
 
 
-def run_strategy(
+def run_context(
     scenario: Scenario,
     strategy: str,
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
-) -> StrategyRun:
-    """Simulate `strategy` on `orders` and return the filled parcel columns."""
+    *,
+    env: simpy.Environment,
+) -> RunContext:
+    """The parcels of `strategy` (routed to its nodes, with their promises) and what its nodes
+    share, in the SimPy environment `env`."""
     nodes = scenario.nodes_of(strategy)
-    names = list(nodes)
     zones = order_zones(scenario.destinations, orders.n, streams)
     facts = line_facts(scenario, orders, catalogue, zones)
     parcels = split_orders(orders, catalogue, line_nodes(scenario, strategy, facts))
@@ -135,8 +137,7 @@ def run_strategy(
         n_days = zone_days[parcels.zone[m]] if days is None else days
         parcels.promised_day[m] = promised_days(parcels.created_min[m], promise, n_days, bd)
     n_days = scenario.horizon_days + scenario.drain_days
-    env = _CountingEnvironment()
-    ctx = RunContext(
+    return RunContext(
         env=env,
         scenario=scenario,
         catalogue=catalogue,
@@ -148,20 +149,39 @@ def run_strategy(
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
     )
-    models = [
+
+
+def build_nodes(ctx: RunContext, strategy: str) -> list[NodeModel[Any]]:
+    """The model of every node of `strategy`, in node order: built, not started."""
+    parcels = ctx.parcels
+    return [
         node_model(node.kind)(
             ctx, index=i, name=name, cfg=node, ids=np.flatnonzero(parcels.node == i)
         )
-        for i, (name, node) in enumerate(nodes.items())
+        for i, (name, node) in enumerate(ctx.scenario.nodes_of(strategy).items())
     ]
+
+
+def run_strategy(
+    scenario: Scenario,
+    strategy: str,
+    orders: Orders,
+    catalogue: CatalogueArrays,
+    streams: Streams,
+) -> StrategyRun:
+    """Simulate `strategy` on `orders` and return the filled parcel columns."""
+    env = _CountingEnvironment()
+    ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env)
+    models = build_nodes(ctx, strategy)
     for model in models:
         model.start()
-    env.run(until=n_days * MIN_PER_DAY)
+    env.run(until=ctx.n_days * MIN_PER_DAY)
+    nodes = scenario.nodes_of(strategy)
     return StrategyRun(
-        parcels=parcels,
-        node_names=names,
+        parcels=ctx.parcels,
+        node_names=list(nodes),
         node_kinds=[n.kind for n in nodes.values()],
         nodes=[model.collect() for model in models],
-        n_days=n_days,
+        n_days=ctx.n_days,
         events=env.processed,
     )
