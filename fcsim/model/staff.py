@@ -120,7 +120,8 @@ class StaffPool:
         day = min(int(t // MIN_PER_DAY), len(roster) - 1)
         if k < roster[day]:
             return None
-        assert self.headcount is not None
+        if self.headcount is None:
+            raise RuntimeError(f"staff pool {self.name!r} has a roster but no headcount")
         later = np.flatnonzero(self.headcount[day + 1 :] > k)
         return float((day + 1 + later[0]) * MIN_PER_DAY) if len(later) else _INF
 

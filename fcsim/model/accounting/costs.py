@@ -135,7 +135,8 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     """Own warehouse: paid shifts, rent, equipment, packaging materials."""
     c = node.costs
     r = v.result
-    assert r.staff_minutes_by_day is not None and r.overtime_minutes_by_day is not None
+    if r.staff_minutes_by_day is None or r.overtime_minutes_by_day is None:
+        raise ValueError(f"node {r.name!r}: a self-run centre's result has no staff minutes")
     people = sum(r.headcount_by_day.values()) + c.supervisors
     wage_min = c.wage_eur_per_hour / 60
     overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
