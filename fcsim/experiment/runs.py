@@ -124,7 +124,7 @@ def simulate(spec: RunSpec) -> RunResult:
     # the business's structure (categories over sales ranks, slotting) comes from the scenario's
     # own seed: `--seed` changes the random noise, not the merchant's catalogue
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
     ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
     w = ev.outcomes.in_window[run.parcels.order]

@@ -79,7 +79,12 @@ def test_a_warehouse_parameter_changes_neither_demand_nor_outside_randomness(
         streams = Streams(scenario.seed, 2)
         cat = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
         orders = generate(
-            scenario.demand, cat, scenario.start_date, scenario.horizon_days, streams, scenario.data
+            scenario.demand,
+            cat,
+            scenario.start_date,
+            scenario.horizon_days,
+            streams,
+            data=scenario.data,
         )
         runs.append((orders, run_strategy(scenario, "own", orders, cat, streams)))
     (o1, r1), (o2, r2) = runs

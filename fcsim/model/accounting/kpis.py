@@ -106,12 +106,12 @@ def order_outcomes(
     reaction = react(
         scenario.customers,
         ids,
-        late & ~in_progress,
-        days_late,
-        o_lost,
-        (short > 0) | (defective > 0) | damaged,
-        margin,
-        streams,
+        late=late & ~in_progress,
+        days_late=days_late,
+        lost=o_lost,
+        incomplete=(short > 0) | (defective > 0) | damaged,
+        margin_eur=margin,
+        streams=streams,
     )
     return OrderOutcomes(
         in_window=in_window,
@@ -171,7 +171,15 @@ def evaluate(
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
     led = ledger(
-        scenario, strategy, run, orders, catalogue, oc.reaction, oc.value_eur, order_day, window
+        scenario,
+        strategy,
+        run,
+        orders=orders,
+        catalogue=catalogue,
+        reaction=oc.reaction,
+        order_value=oc.value_eur,
+        order_day=order_day,
+        window=window,
     )
     w = oc.in_window
     n_orders = int(w.sum())
