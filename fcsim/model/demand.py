@@ -1,8 +1,8 @@
 """The order stream, generated up front and vectorised; identical for every strategy.
 
-Place in the flow: `experiment.simulate` calls `generate` with the replication's `"demand"`
-stream. The result depends only on the scenario's business (catalogue, demand, horizon) and the
-seed and replication — never on the strategy — so all strategies see the same orders.
+Place in the flow: `fcsim.experiment.runs.simulate` calls `generate` with the replication's
+`"demand"` stream. The result depends only on the scenario's business (catalogue, demand, horizon)
+and the seed and replication — never on the strategy — so all strategies see the same orders.
 
 Orders are columns; lines are stored CSR-style: the lines of order i are
 `line_start[i]:line_start[i + 1]`.

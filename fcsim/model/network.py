@@ -1,13 +1,13 @@
 """A strategy as nodes plus routing: builds the world of one strategy and runs it.
 
-Place in the flow: `experiment.simulate` calls `run_strategy(scenario, strategy, orders, ...)`.
-Here every SKU is mapped to a node (one node: all SKUs; hybrid: the routing policy), orders are
-split into one parcel per node and the promise of each parcel is fixed. Then every node goes
-through the node life cycle (`model/node.py`), whatever its kind: all are built, all are
-started in node order, the one SimPy environment runs to the end of the horizon plus the drain
-period, and each node's result is collected. `NODE_MODELS` maps a node's `kind` to its model:
-self-run, 3PL and marketplace centres are the same `WarehouseModel`; a dropship supplier is a
-`SupplierModel` (DESIGN principle 1).
+Place in the flow: `fcsim.experiment.runs.simulate` calls `run_strategy(scenario, strategy, orders,
+...)`. Here every SKU is mapped to a node (one node: all SKUs; hybrid: the routing policy), orders
+are split into one parcel per node and the promise of each parcel is fixed. Then every node goes
+through the node life cycle (`model/node.py`), whatever its kind: all are built, all are started in
+node order, the one SimPy environment runs to the end of the horizon plus the drain period, and each
+node's result is collected. `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
+marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel` (DESIGN
+principle 1).
 """
 
 from __future__ import annotations

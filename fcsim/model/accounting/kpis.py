@@ -1,11 +1,12 @@
 """From parcel columns and the cost ledger to the KPIs of one run and its daily series.
 
-Place in the flow: `experiment.simulate` calls `evaluate` after `model.network.run_strategy`.
-Every KPI `evaluate` returns is declared in the metric registry (`fcsim.core.metrics`: label,
-unit, better direction); a test holds the two to the same names, so a new KPI is declared there.
-Parcels are rolled up to orders (an order of a hybrid strategy may travel as several parcels:
-it is delivered when its last parcel is, late when any parcel is late); only orders created
-after the warm-up and before the end of the horizon count. Everything is vectorised numpy.
+Place in the flow: `fcsim.experiment.runs.simulate` calls `evaluate` after
+`model.network.run_strategy`. Every KPI `evaluate` returns is declared in the metric registry
+(`fcsim.core.metrics`: label, unit, better direction); a test holds the two to the same names, so a
+new KPI is declared there. Parcels are rolled up to orders (an order of a hybrid strategy may travel
+as several parcels: it is delivered when its last parcel is, late when any parcel is late); only
+orders created after the warm-up and before the end of the horizon count. Everything is vectorised
+numpy.
 
 Definitions (DOMAIN "What the outputs must answer"):
 - late: delivered after the promised date (calendar day, local time), or lost;
