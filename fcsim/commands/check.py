@@ -16,7 +16,7 @@ import math
 import sys
 
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg
-from fcsim.commands.execution import check_out_file
+from fcsim.commands.execution import check_out_file, same_or_inside, scenario_inputs
 from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import ScenarioError, UsageError
 
@@ -103,8 +103,6 @@ def run(args: argparse.Namespace) -> int:
     base = read(args.baseline)
     metrics = parse_metrics(args.metrics, base.metrics())
     tolerances = parse_tolerances(args.tolerance, metrics)
-    check_out_file(args.junit, "--junit")
-    check_out_file(args.json, "--json")
     try:
         scenario = load_scenario(args.scenario, [*base.overrides, *args.overrides])
     except ScenarioError:
@@ -115,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         raise
+    inputs = [*scenario_inputs(args.scenario, scenario), ("the baseline", args.baseline)]
+    check_out_file(args.junit, "--junit", inputs)
+    check_out_file(args.json, "--json", inputs)
+    if args.json is not None and args.junit is not None and same_or_inside(args.json, args.junit):
+        raise UsageError(f"--junit {args.junit}: is also the --json file; give two files")
     content = scenario.model_dump(mode="json", by_alias=True)
     changed = scenario.content_hash() != base.scenario_hash
     diff = (

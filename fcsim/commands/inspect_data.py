@@ -100,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
     if args.products is not None and not args.products.is_file():
         raise UsageError(f"--products {args.products}: {not_a_file(args.products)}")
     out = args.out or Path("reports") / "data" / f"{args.orders.stem}.html"
-    check_out_file(out, "-o")
+    check_out_file(
+        out, "-o", [("the order export", args.orders), ("the --products file", args.products)]
+    )
     problems = Problems()
     history = read_history(
         args.orders,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from fcsim.commands.common import EXIT_OK, path_arg, positive_int
-from fcsim.commands.execution import check_out_file
+from fcsim.commands.execution import check_out_file, report_inputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.report.files import read_results
 
     data = read_results(args.out)  # first: a wrong folder is told at once
-    check_out_file(args.screenshot, "--screenshot")
+    check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
 
     from fcsim.core.files import write_text
     from fcsim.report.html import render

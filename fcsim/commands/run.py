@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from fcsim.commands.common import DEFAULT_SCENARIO, default_scenario, path_arg
-from fcsim.commands.execution import check_out_folder, report_failures
+from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
 from fcsim.commands.options import add_run_options, execution
 
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)
     out = args.out or Path("reports") / scenario.slug
-    check_out_folder(out, "run")
+    check_out_folder(out, "run", scenario_inputs(path, scenario))
     point = PointPlan.of(scenario, args.replications, args.seed)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points([point], execution(args, out), messages)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int
-from fcsim.commands.execution import check_out_folder, report_failures
+from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
 from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import UsageError
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     strategies = _strategies(args, first)
     _check_metrics(args, first, strategies[0], conditions)
     out = args.out or Path("reports") / f"{first.slug}-size"
-    check_out_folder(out, "size")
+    check_out_folder(out, "size", scenario_inputs(args.scenario, first))
     base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
     failures: list[RunFailure] = []
     tables = []

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from fcsim.commands.common import path_arg
-from fcsim.commands.execution import check_out_folder, report_failures
+from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
 from fcsim.commands.options import add_run_options, execution
 
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     points, scenarios = resolve(args.scenario, args.overrides, grid(varies))
     base = scenarios[0]
     out = args.out or Path("reports") / f"{base.slug}-sweep"
-    check_out_folder(out, "sweep")
+    check_out_folder(out, "sweep", scenario_inputs(args.scenario, *scenarios))
     first = PointPlan.of(base, args.replications, args.seed)  # every point: the same seed
     plans = [
         replace(first, scenario=sc, overrides=p.overrides)

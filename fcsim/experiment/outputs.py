@@ -31,6 +31,30 @@ from fcsim.scenario.schema.scenario import Scenario
 FAILURE_LOG = "failed_runs.log"
 """File in the output folder with the spec, message and traceback of every failed run."""
 
+RESULT_FILES: dict[str, tuple[str, ...]] = {
+    "run": (
+        "summary.json",
+        "summary.csv",
+        "runs.parquet",
+        "daily.parquet",
+        "breakdowns.parquet",
+        "index.html",
+        FAILURE_LOG,
+    ),
+    "sweep": (
+        "sweep.json",
+        "summary.csv",
+        "runs.parquet",
+        "daily.parquet",
+        "breakdowns.parquet",
+        "index.html",
+        "points",
+        FAILURE_LOG,
+    ),
+    "size": ("size.json", "runs.parquet", FAILURE_LOG),
+}
+"""The files (and `points/` folder) each command owns in its output folder, its marker first."""
+
 
 @dataclass
 class Written:

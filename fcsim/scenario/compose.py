@@ -71,6 +71,24 @@ def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> 
     return merge_patch(base, parsed)
 
 
+def extends_chain(path: Path) -> list[Path]:
+    """`path` and every file it `extends`, nearest first, as resolved paths.
+
+    For a scenario that loads (`load_with_extends` has checked the chain); a chain that stops
+    on a problem gives the files read up to it.
+    """
+    files: list[Path] = []
+    here = path
+    while here.is_file() and here.resolve() not in files and len(files) <= MAX_EXTENDS:
+        files.append(here.resolve())
+        data = read_file(here).data
+        base = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(base, str) or not base.strip():
+            break
+        here = here.parent / base
+    return files
+
+
 def _drop(parsed: Parsed, prefix: Loc) -> None:
     """Forget every position recorded at or below `prefix`."""
     n = len(prefix)
@@ -250,6 +268,7 @@ def parse_override(text: str) -> tuple[list[str | int], str]:
 
 __all__ = [
     "apply_overrides",
+    "extends_chain",
     "load_with_extends",
     "merge_patch",
     "parse_override",

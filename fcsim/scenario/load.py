@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fcsim.core.errors import Mark, Problem, ScenarioError, not_a_file
-from fcsim.scenario.compose import apply_overrides, load_with_extends
+from fcsim.scenario.compose import apply_overrides, extends_chain, load_with_extends
 from fcsim.scenario.crossrefs import cross_problems_despite, normalise_loc, value_at
 from fcsim.scenario.data import attach_data, resolve_data_paths
 from fcsim.scenario.schema.scenario import Scenario
@@ -139,4 +139,22 @@ def load_scenario(
     return scenario
 
 
-__all__ = ["load_data", "load_scenario", "parse_yaml_text", "read_file", "validate"]
+def input_files(path: str | Path, *scenarios: Scenario) -> list[tuple[str, Path]]:
+    """The files `scenarios` (loaded from `path`, with overrides) were read from, each with what
+    it is: the scenario file, every file it `extends`, and the data files they name
+    (`demand.orders`, `catalogue.from`)."""
+    chain = extends_chain(Path(path))
+    out = [("the scenario file", Path(path))]
+    out += [("a file the scenario extends", p) for p in chain[1:]]
+    for scenario in scenarios:
+        for key, value in (
+            ("demand.orders", getattr(scenario.demand, "orders", None)),
+            ("catalogue.from", getattr(scenario.catalogue, "from_", None)),
+        ):
+            item = (f"the data file of {key}", Path(value)) if isinstance(value, str) else None
+            if item is not None and item not in out:
+                out.append(item)
+    return out
+
+
+__all__ = ["input_files", "load_data", "load_scenario", "parse_yaml_text", "read_file", "validate"]
