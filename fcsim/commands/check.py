@@ -6,7 +6,8 @@ the baseline's `--set` overrides and then this command's own, refuse a changed s
 replication: common random numbers; `--seed` makes it an unpaired comparison), judge every
 strategy x metric (`fcsim.regression.judge`) and report (`fcsim.regression.outputs`). The runs
 go through the pipeline (`fcsim.experiment.pipeline`) like those of every command.
-Exit 0 nothing regressed, 1 something regressed, 2 bad input.
+Exit 0 nothing regressed, 1 something regressed (or nothing could be judged), 2 bad input (a
+baseline value that is not a finite number of plausible size included).
 """
 
 from __future__ import annotations
@@ -91,8 +92,15 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.regression.baseline_file import content_diff, data_files_diff, read
-    from fcsim.regression.judge import REGRESSED, judge_all, parse_metrics, parse_tolerances
+    from fcsim.regression.judge import (
+        REGRESSED,
+        judge_all,
+        nothing_judged,
+        parse_metrics,
+        parse_tolerances,
+    )
     from fcsim.regression.outputs import (
+        NOTHING_JUDGED,
         CheckContext,
         table,
         verdict_line,
@@ -201,6 +209,13 @@ def run(args: argparse.Namespace) -> int:
         write_json(args.json, ctx, judgements)
     regressed = [j for j in judgements if j.verdict == REGRESSED]
     print(f"{verdict_line(judgements)}.")
+    if nothing_judged(judgements):
+        print(
+            f"fcsim check: FAILED, {NOTHING_JUDGED} in both {args.baseline} and this run, "
+            "so the gate would pass anything. Record the baseline again, or check other "
+            f"--metrics:\n  {base.refresh_command}"
+        )
+        return EXIT_REGRESSION
     if not regressed:
         print("fcsim check: passed, nothing regressed.")
         return EXIT_OK

@@ -16,10 +16,10 @@ import json
 import math
 import shlex
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fcsim import __version__
 from fcsim.core.errors import Mark, Problem, ScenarioError, UsageError
@@ -30,18 +30,34 @@ from fcsim.scenario.schema.scenario import Scenario
 FORMAT = "fcsim-baseline"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ABS_VALUE = 1e15
+"""Largest magnitude of a recorded value: no KPI (euros, hours, rates, counts) comes near it."""
+
+
+def _plausible(x: float | None) -> float | None:
+    if x is not None and abs(x) > MAX_ABS_VALUE:
+        raise ValueError(f"{x:g} is not a plausible value (beyond ±{MAX_ABS_VALUE:g})")
+    return x
+
+
+Value = Annotated[float | None, AfterValidator(_plausible)]
+"""A recorded value: a finite number of plausible size, or null (none)."""
 
 
 class MetricRecord(BaseModel):
-    """One strategy x metric: the 95 % interval and every replication's value (null = none)."""
+    """One strategy x metric: the 95 % interval and every replication's value (null = none).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    A value is a finite number of plausible size or null (none): NaN, infinities and absurd
+    magnitudes are problems of the file, which `fcsim baseline` never writes.
+    """
 
-    mean: float | None
-    ci_low: float | None
-    ci_high: float | None
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    mean: Value
+    ci_low: Value
+    ci_high: Value
     n: int = Field(ge=0)
-    values: list[float | None]
+    values: list[Value]
 
 
 class Baseline(BaseModel):

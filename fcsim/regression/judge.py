@@ -320,6 +320,11 @@ def judge(
     )
 
 
+def nothing_judged(judgements: Sequence[Judgement]) -> bool:
+    """True when no strategy x metric could be judged: such a check proves nothing, and fails."""
+    return all(j.verdict == NOT_JUDGED for j in judgements)
+
+
 def judge_all(
     baseline_values: dict[str, dict[str, Sequence[float | None]]],
     check_values: dict[str, dict[str, Sequence[float | None]]],

@@ -25,7 +25,11 @@ from fcsim.regression.judge import (
     Judgement,
     fmt_change,
     fmt_value,
+    nothing_judged,
 )
+
+NOTHING_JUDGED = "nothing could be judged: no strategy x metric has 2 replications with a value"
+"""Why a check that judged nothing fails."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def json_document(ctx: CheckContext, judgements: list[Judgement]) -> dict[str, A
         **asdict(ctx),
         "confidence": 0.95,
         "counts": counts(judgements),
-        "passed": counts(judgements)[REGRESSED] == 0,
+        "passed": counts(judgements)[REGRESSED] == 0 and not nothing_judged(judgements),
         "results": [{k: clean(v) for k, v in asdict(j).items()} for j in judgements],
     }
 
@@ -139,21 +143,23 @@ def write_json(path: Path, ctx: CheckContext, judgements: list[Judgement]) -> No
 def junit_tree(ctx: CheckContext, judgements: list[Judgement]) -> ET.ElementTree:
     """JUnit XML: one test suite, one test case per strategy x metric."""
     c = counts(judgements)
+    empty = nothing_judged(judgements)  # one more test case: an error
+    tests, errors = str(len(judgements) + empty), str(int(empty))
     root = ET.Element(
         "testsuites",
         name="fcsim check",
-        tests=str(len(judgements)),
+        tests=tests,
         failures=str(c[REGRESSED]),
-        errors="0",
+        errors=errors,
         skipped=str(c[NOT_JUDGED]),
     )
     suite = ET.SubElement(
         root,
         "testsuite",
         name=f"fcsim check {ctx.scenario}",
-        tests=str(len(judgements)),
+        tests=tests,
         failures=str(c[REGRESSED]),
-        errors="0",
+        errors=errors,
         skipped=str(c[NOT_JUDGED]),
         time="0",
     )
@@ -176,6 +182,9 @@ def junit_tree(ctx: CheckContext, judgements: list[Judgement]) -> ET.ElementTree
             ET.SubElement(case, "skipped", message=j.reason)
         else:
             ET.SubElement(case, "system-out").text = detail
+    if empty:
+        case = ET.SubElement(suite, "testcase", classname=ctx.scenario, name="judged", time="0")
+        ET.SubElement(case, "error", message=NOTHING_JUDGED, type="nothing judged")
     ET.indent(root)
     return ET.ElementTree(root)
 
