@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.experiment.loading import load_scenario
-    from fcsim.experiment.outputs import write_run
+    from fcsim.experiment.outputs import Written, write_run
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.report.html import write_report
     from fcsim.report.terminal import summary_table
@@ -49,12 +49,14 @@ def run(args: argparse.Namespace) -> int:
     point = PointPlan.of(scenario, args.replications, args.seed)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points([point], execution(args, out), messages)
-    written = write_run(out, outcome)
+    (results,) = outcome.points
+
+    def report(staged: Written) -> None:  # the page is part of the set written
+        write_report(staged.folder, staged.doc, results.runs, results.daily, results.breakdowns)
+
+    written = write_run(out, outcome, None if args.no_report else report)
     if written.doc is None:
         return report_failures(written.log, outcome.failures)
-    (results,) = outcome.points
-    if not args.no_report:
-        write_report(out, written.doc, results.runs, results.daily, results.breakdowns)
     print(summary_table(written.doc))
     orders = int(results.runs["orders"].sum())
     reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""

@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import write_text
-    from fcsim.experiment.outputs import write_sweep
+    from fcsim.experiment.outputs import Written, write_sweep
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.experiment.sweep import grid, parse_vary, resolve
     from fcsim.report.files import read_results
@@ -67,13 +67,16 @@ def run(args: argparse.Namespace) -> int:
     ]
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points(plans, execution(args, out), messages)
-    written = write_sweep(out, base, varies, points, outcome)
-    if args.report:
-        for s in written.points:
-            write_report(s.folder, s.doc, s.runs, s.daily, s.breakdowns)
-    if written.doc is not None:
+
+    def pages(staged: Written) -> None:  # the pages are part of the set written
+        if args.report:
+            for s in staged.points:
+                write_report(s.folder, s.doc, s.runs, s.daily, s.breakdowns)
         if not args.no_report:
-            write_text(out / "index.html", render(read_results(out)))
+            write_text(staged.folder / "index.html", render(read_results(staged.folder)))
+
+    written = write_sweep(out, base, varies, points, outcome, pages)
+    if written.doc is not None:
         print(sweep_table(written.doc))
         reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
         print(

@@ -2,20 +2,21 @@
 
 Place in the flow: after `fcsim.experiment.pipeline` has run and summarised the points of a
 command, `write_run` (`fcsim run`), `write_sweep` (`fcsim sweep`) or `write_size`
-(`fcsim size`) writes them into the output folder, every file atomically
-(`fcsim.experiment.results`, `fcsim.experiment.sweep`), and then `failed_runs.log` with the spec,
-message and traceback of every failed run (an old log is removed when none failed). Each
-returns a `Written`: the document written (summary.json, sweep.json or size.json), the log's
-path, and for a sweep each point's folder and tables, from which the command writes the report
-pages it was asked for (`fcsim.report`).
+(`fcsim size`) writes them (`fcsim.experiment.results`, `fcsim.experiment.sweep`), then
+`failed_runs.log` with the spec, message and traceback of every failed run, then the report
+pages the command asks for (`pages`, a callback of the command given the staged `Written`:
+`fcsim.report` writes them). All of it is one set (`RESULT_FILES`), staged and swapped into the
+output folder whole (`fcsim.experiment.staging`): the files of an earlier command not written
+again are removed, and a write that fails leaves the earlier set as it was. Each returns a
+`Written`: the document written (summary.json, sweep.json or size.json), the log's path, and
+for a sweep each point's folder and tables, all in the output folder.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from fcsim.core.files import atomic_write, write_text
 from fcsim.experiment.pipeline import RunOutcome
 from fcsim.experiment.results import write_all
 from fcsim.experiment.runs import RunFailure
+from fcsim.experiment.staging import staged
 from fcsim.experiment.sweep import Point, PointSummary, Vary, write_grid, write_point
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -66,19 +68,41 @@ class Written:
     points: list[PointSummary] = field(default_factory=list)  # a sweep's point folders
 
 
-def write_run(out: Path, outcome: RunOutcome) -> Written:
+Pages = Callable[["Written"], None]
+"""A command's report pages, written into the staged folder of a `Written` before the swap."""
+
+
+def _final(written: Written, stage: Path, out: Path) -> Written:
+    """`written` with its paths moved from the staging folder to the output folder."""
+
+    def moved(p: Path) -> Path:
+        return out / p.relative_to(stage)
+
+    return replace(
+        written,
+        folder=out,
+        log=None if written.log is None else moved(written.log),
+        points=[replace(s, folder=moved(s.folder)) for s in written.points],
+    )
+
+
+def write_run(out: Path, outcome: RunOutcome, pages: Pages | None = None) -> Written:
     """The files of `fcsim run`: summary.json and .csv, runs, daily and breakdowns tables.
 
     `summary.json` names the failed runs under `failed_runs`; with no run finished, only the
-    failure log is written.
+    failure log is written (and `pages` is not called).
     """
     (point,) = outcome.points
     doc = point.doc
-    if doc is not None:
-        if outcome.failures:
-            doc = doc | {"failed_runs": [f.spec.label for f in outcome.failures]}
-        write_all(out, doc, point.runs, point.daily, point.breakdowns)
-    return Written(out, doc, write_failure_log(out, outcome.failures))
+    if doc is not None and outcome.failures:
+        doc = doc | {"failed_runs": [f.spec.label for f in outcome.failures]}
+    with staged(out, RESULT_FILES["run"]) as stage:
+        if doc is not None:
+            write_all(stage, doc, point.runs, point.daily, point.breakdowns)
+        written = Written(stage, doc, write_failure_log(stage, outcome.failures))
+        if doc is not None and pages is not None:
+            pages(written)
+    return _final(written, stage, out)
 
 
 def write_sweep(
@@ -87,26 +111,31 @@ def write_sweep(
     varies: Sequence[Vary],
     points: Sequence[Point],
     outcome: RunOutcome,
+    pages: Pages | None = None,
 ) -> Written:
     """The files of `fcsim sweep`: the grid's tables and sweep.json, and `points/<NNN>_.../`.
 
-    The point folders of an earlier grid are removed first; a point whose runs all failed has
-    no folder, and with no point left no sweep-level file is written.
+    The point folders of an earlier grid go with the earlier set; a point whose runs all failed
+    has no folder, and with no point left no sweep-level file is written (nor `pages` called).
     """
     if len(points) != len(outcome.points):
         raise ValueError("one grid point per point of the outcome expected")
-    shutil.rmtree(out / "points", ignore_errors=True)  # a point of an earlier grid must not stay
-    summaries = [
-        write_point(out, point, results)
-        for point, results in zip(points, outcome.points, strict=True)
-        if results.results
-    ]
-    doc = None
-    if summaries:
-        p = outcome.points[0].plan
-        failed = [f.spec.label for f in outcome.failures]
-        doc = write_grid(out, base, varies, p.seed, p.replications, summaries, failed)
-    return Written(out, doc, write_failure_log(out, outcome.failures), summaries)
+    with staged(out, RESULT_FILES["sweep"]) as stage:
+        summaries = [
+            write_point(stage, point, results)
+            for point, results in zip(points, outcome.points, strict=True)
+            if results.results
+        ]
+        doc = None
+        if summaries:
+            p = outcome.points[0].plan
+            failed = [f.spec.label for f in outcome.failures]
+            doc = write_grid(stage, base, varies, p.seed, p.replications, summaries, failed)
+        log = write_failure_log(stage, outcome.failures)
+        written = Written(stage, doc, log, summaries)
+        if doc is not None and pages is not None:
+            pages(written)
+    return _final(written, stage, out)
 
 
 def write_size(
@@ -117,18 +146,20 @@ def write_size(
     failures: Sequence[RunFailure],
 ) -> Written:
     """The files of `fcsim size`: size.json and runs.parquet (`front` columns first)."""
-    write_text(out / "size.json", json.dumps(doc, indent=2) + "\n")
-    if tables:
-        table = pd.concat(list(tables), ignore_index=True)
-        table = table[[*front, *[c for c in table.columns if c not in front]]]
-        atomic_write(out / "runs.parquet", lambda p: table.to_parquet(p, index=False))
-    return Written(out, doc, write_failure_log(out, failures))
+    with staged(out, RESULT_FILES["size"]) as stage:
+        write_text(stage / "size.json", json.dumps(doc, indent=2) + "\n")
+        if tables:
+            table = pd.concat(list(tables), ignore_index=True)
+            table = table[[*front, *[c for c in table.columns if c not in front]]]
+            atomic_write(stage / "runs.parquet", lambda p: table.to_parquet(p, index=False))
+        written = Written(stage, doc, write_failure_log(stage, failures))
+    return _final(written, stage, out)
 
 
 def write_failure_log(out: Path, failures: Sequence[RunFailure]) -> Path | None:
     """Write each failed run's spec, message and traceback to `out/failed_runs.log`.
 
-    With no failure, a log left by an earlier command is removed (None is returned).
+    With no failure, a log left there is removed (None is returned).
     """
     log = out / FAILURE_LOG
     if not failures:

@@ -1,0 +1,92 @@
+"""An output folder holds one command's results, whole: files of an earlier run that a new run
+does not write again are removed, and a write that fails midway leaves the earlier set as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fcsim.cli import main
+from fcsim.experiment.staging import STAGE_PREFIX
+from tests.conftest import SMALL
+
+QUICK = ["--set", "horizon_days=14", "-r", "2", "-w", "1", "-q"]
+SWEEP = ["sweep", str(SMALL), "--vary", "strategies.own.pickers=2,3"]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` but the run store, by relative path."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".fcsim" not in p.relative_to(folder).parts
+    }
+
+
+def test_a_run_without_its_report_removes_the_earlier_report(tmp_path: Path) -> None:
+    out = tmp_path / "X"
+    assert main(["run", str(SMALL), "-o", str(out), *QUICK]) == 0
+    assert (out / "index.html").is_file()
+    again = ["run", str(SMALL), "--set", "name=x", "--seed", "99", "--no-report", "-o", str(out)]
+    assert main([*again, *QUICK]) == 0
+    assert not (out / "index.html").exists()  # it showed the first run's results
+    assert '"scenario": "x"' in (out / "summary.json").read_text()
+    assert not list(out.glob(f"{STAGE_PREFIX}*"))
+
+
+def test_a_sweep_without_pages_removes_the_earlier_pages(tmp_path: Path) -> None:
+    out = tmp_path / "S"
+    assert main([*SWEEP, "--report", "-o", str(out), *QUICK]) == 0
+    assert len(list(out.rglob("index.html"))) == 3
+    assert main([*SWEEP, "--no-report", "-o", str(out), *QUICK]) == 0
+    assert not list(out.rglob("index.html"))
+
+
+def test_a_run_whose_runs_all_fail_leaves_no_earlier_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "X"
+    assert main(["run", str(SMALL), "-o", str(out), *QUICK]) == 0
+    every = ",".join(f"{s}#{r}" for s in ("own", "out", "drop", "hyb") for r in (0, 1))
+    monkeypatch.setenv("FCSIM_FAIL_RUNS", every)
+    assert main(["run", str(SMALL), "-o", str(out), *QUICK]) == 3
+    assert sorted(p.name for p in out.iterdir()) == [".fcsim", "failed_runs.log"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["run", str(SMALL)], "daily.parquet"),
+        ([*SWEEP, "--report"], "points/000_pickers=2/daily.parquet"),  # the points come first
+    ],
+)
+def test_a_full_disk_midway_leaves_the_earlier_results_whole(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    named: str,
+) -> None:
+    out = tmp_path / "X"
+    assert main([*argv, "-o", str(out), *QUICK]) == 0
+    before = _snapshot(out)
+    real = pd.DataFrame.to_parquet
+
+    def full_disk(self: pd.DataFrame, path: object, *args: object, **kwargs: object) -> None:
+        if Path(str(path)).name.startswith(".daily.parquet."):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    capsys.readouterr()
+    assert main([*argv, "--seed", "99", "-o", str(out), *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / named}: cannot be written (No space left on device)" in err, err
+    assert "left as they were" in err and "Traceback" not in err
+    assert _snapshot(out) == before
+    assert not list(out.glob(f"{STAGE_PREFIX}*"))
