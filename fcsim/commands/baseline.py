@@ -12,7 +12,7 @@ import argparse
 import shlex
 
 from fcsim.commands.common import EXIT_OK, path_arg
-from fcsim.commands.execution import check_out_file, scenario_inputs
+from fcsim.commands.execution import check_memory, check_out_file, scenario_inputs
 from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import UsageError
 
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     check_out_file(args.out, "-o", scenario_inputs(args.scenario, scenario))
     point = PointPlan.of(scenario, args.replications, args.seed)
+    check_memory([scenario], point.size, args)
     seed, reps = point.seed, point.replications
     if reps < 2:
         raise UsageError(

@@ -17,7 +17,12 @@ import math
 import sys
 
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg
-from fcsim.commands.execution import check_out_file, same_or_inside, scenario_inputs
+from fcsim.commands.execution import (
+    check_memory,
+    check_out_file,
+    same_or_inside,
+    scenario_inputs,
+)
 from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import ScenarioError, UsageError
 
@@ -152,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         )
 
     point = PointPlan(scenario, reps, seed, strategies=tuple(common))
+    check_memory([scenario], point.size, args)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points([point], execution(args), messages).require_all()
     runs = outcome.points[0].runs

@@ -13,6 +13,7 @@ other runs' results are kept and written).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -147,6 +148,35 @@ def check_writable_parent(path: Path, option: str) -> None:
         tempfile.TemporaryDirectory(dir=base, prefix=".fcsim-probe-").cleanup()
     except OSError as exc:
         raise UsageError(f"{option} {path}: cannot write in {base} ({exc.strerror})") from None
+
+
+def check_memory(scenarios: Sequence[Scenario], runs: int, args: argparse.Namespace) -> None:
+    """Refuse (exit 2) a plan whose runs cannot fit in the memory available, before it runs.
+
+    `runs` is how many runs the pool gets at once (all of a plan; one point of a search);
+    `args` carries `-w` and `--dask`. A remote Dask cluster's memory is not known here.
+    """
+    from fcsim.experiment import footprint
+    from fcsim.experiment.runs import default_workers
+
+    dask = getattr(args, "dask", None)
+    if dask and dask != "local":
+        return
+    available = footprint.available_memory()
+    if available is None:
+        return
+    workers = args.workers or default_workers()
+    in_process = not dask and min(workers, runs) <= 1
+    plan = footprint.plan_footprint(scenarios, runs, workers, in_process)
+    if plan.total_bytes <= available:
+        return
+    many = plan.at_once > 1
+    at_once = f" for {plan.at_once} runs at once (-w {workers})" if many else ""
+    raise UsageError(
+        f"{plan.largest.describe()}, about {footprint.human_bytes(plan.total_bytes)}{at_once}: "
+        f"more than the {footprint.human_bytes(available)} of memory available; shorten "
+        "horizon_days or lower the demand" + (", or give fewer workers (-w)" if many else "")
+    )
 
 
 def report_failures(log: Path | None, failures: Sequence[RunFailure]) -> int:

@@ -12,7 +12,12 @@ import argparse
 from pathlib import Path
 
 from fcsim.commands.common import DEFAULT_SCENARIO, default_scenario, path_arg
-from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
+from fcsim.commands.execution import (
+    check_memory,
+    check_out_folder,
+    report_failures,
+    scenario_inputs,
+)
 from fcsim.commands.options import add_run_options, execution
 
 
@@ -47,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or Path("reports") / scenario.slug
     check_out_folder(out, "run", scenario_inputs(path, scenario))
     point = PointPlan.of(scenario, args.replications, args.seed)
+    check_memory([scenario], point.size, args)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points([point], execution(args, out), messages)
     (results,) = outcome.points

@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int
-from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
+from fcsim.commands.execution import (
+    check_memory,
+    check_out_folder,
+    report_failures,
+    scenario_inputs,
+)
 from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import UsageError
 
@@ -103,15 +108,16 @@ def run(args: argparse.Namespace) -> int:
     conditions = [Condition.parse(c, "--subject-to") for c in args.subject_to]
     # validate both ends before anything runs (a bad key or value: exit 2)
     first = _load_end(args, axis, 0)
-    _load_end(args, axis, axis.last)
+    last = _load_end(args, axis, axis.last)
     value = value_at(first, args.key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"--key {args.key}: not a number in the scenario (got {value!r})")
     strategies = _strategies(args, first)
+    base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
+    check_memory([first, last], base.size, args)  # before the metrics' trial run below
     _check_metrics(args, first, strategies[0], conditions)
     out = args.out or Path("reports") / f"{first.slug}-size"
     check_out_folder(out, "size", scenario_inputs(args.scenario, first))
-    base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
     failures: list[RunFailure] = []
     tables = []
     t0 = time.perf_counter()

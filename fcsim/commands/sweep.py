@@ -15,7 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from fcsim.commands.common import path_arg
-from fcsim.commands.execution import check_out_folder, report_failures, scenario_inputs
+from fcsim.commands.execution import (
+    check_memory,
+    check_out_folder,
+    report_failures,
+    scenario_inputs,
+)
 from fcsim.commands.options import add_run_options, execution
 
 
@@ -65,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         replace(first, scenario=sc, overrides=p.overrides)
         for p, sc in zip(points, scenarios, strict=True)
     ]
+    check_memory(scenarios, sum(p.size for p in plans), args)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points(plans, execution(args, out), messages)
 
