@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,41 @@ def _clean(obj: Any) -> Any:
 def json_safe(obj: Any) -> Any:
     """`obj` made JSON-safe: nan/inf -> null, numpy scalars -> Python."""
     return _clean(obj)
+
+
+class InputRefused(ValueError):
+    """An input file that is not read: not a regular file, or too large (the reason)."""
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    Anything else is refused before a byte is read (`InputRefused`): a folder, a device such
+    as /dev/zero (endless), a FIFO (which would block: it is opened without waiting and checked
+    with `fstat`), a socket, or a file larger than `limit` (checked on its size, and again while
+    reading should it grow). `OSError` when it cannot be opened or read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd)
+        if stat.S_ISDIR(mode.st_mode):
+            raise InputRefused("is a folder, not a file")
+        if not stat.S_ISREG(mode.st_mode):
+            raise InputRefused("is not a regular file (a device, a pipe or a socket); refused")
+        too_large = InputRefused(f"is larger than the {limit / 1e6:,.0f} MB limit; refused")
+        if mode.st_size > limit:
+            raise too_large
+        os.set_blocking(fd, True)
+        chunks, total = [], 0
+        while block := os.read(fd, 1 << 20):
+            total += len(block)
+            if total > limit:
+                raise too_large
+            chunks.append(block)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from fcsim import __version__
 from fcsim.core.errors import Mark, Problem, ScenarioError, UsageError
-from fcsim.core.files import write_text
+from fcsim.core.files import InputRefused, read_input, write_text
 from fcsim.experiment.stats import interval, metric_columns
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -174,10 +174,9 @@ def write(path: Path, doc: dict[str, Any]) -> None:
 def read(path: Path) -> Baseline:
     """Read and check a baseline file; every problem is a `UsageError` naming file and key."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"{path}: {size / 1e6:.0f} MB is too large for a baseline file")
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, MAX_FILE_BYTES).decode("utf-8")
+    except InputRefused as exc:
+        raise UsageError(f"{path}: {exc}: give a baseline file") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the baseline: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -188,6 +187,8 @@ def read(path: Path) -> Baseline:
         raise UsageError(
             f"{path}:{exc.lineno}:{exc.colno}: not a baseline file (invalid JSON: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a baseline file (JSON nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UsageError(
             f'{path}: not an fcsim baseline (no `"format": "{FORMAT}"`); '

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from fcsim.core.errors import UsageError
+from fcsim.core.files import InputRefused, read_input
 
 REQUIRED = ("summary.json", "runs.parquet", "daily.parquet")
 """The files of `fcsim run` a report needs (`breakdowns.parquet` is optional)."""
@@ -41,11 +42,19 @@ def _parquet(path: Path) -> pd.DataFrame:
         raise UsageError(f"{path}: not a readable Parquet file ({exc})") from None
 
 
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+"""Largest summary.json or sweep.json read (a sweep of thousands of points is far below)."""
+
+
 def _json(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_input(path, MAX_JSON_BYTES).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not an fcsim summary (JSON nested too deeply)") from None
+    except InputRefused as exc:
+        raise UsageError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot be read ({exc})") from None
     if not isinstance(doc, dict) or "scenario" not in doc:

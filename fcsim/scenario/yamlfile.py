@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from fcsim.core.errors import Mark, Problem, ScenarioError
+from fcsim.core.files import InputRefused, read_input
 
 Loc = tuple[str | int, ...]
 
@@ -334,7 +335,9 @@ def read_file(path: Path, source: str | None = None) -> Parsed:
                     )
                 ]
             )
-        raw = path.read_bytes()
+        raw = read_input(path, MAX_FILE_BYTES)  # a regular file only: never a FIFO or device
+    except InputRefused as exc:
+        raise ScenarioError([Problem(None, None, f"{source}: {exc}")]) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ScenarioError([Problem(None, None, f"{source}: cannot read: {reason}")]) from None

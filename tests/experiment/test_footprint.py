@@ -24,8 +24,10 @@ def test_the_footprint_of_a_run_follows_its_demand(small_scenario) -> None:
     assert f.skus == 200 and f.source == "demand.orders_per_day × horizon_days"
     assert f.run_bytes == pytest.approx(2100 * (400 + 150 * 1.5) + 200 * 170)
     grown = load_scenario(SMALL, ["demand.growth_per_month=2", "horizon_days=3660"])
-    assert footprint.run_footprint(grown).describe().startswith(
-        "demand.orders_per_day × horizon_days (with growth_per_month) = "
+    assert (
+        footprint.run_footprint(grown)
+        .describe()
+        .startswith("demand.orders_per_day × horizon_days (with growth_per_month) = ")
     )
 
 

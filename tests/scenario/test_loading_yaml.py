@@ -123,7 +123,7 @@ def test_files_must_be_utf8_and_small(tmp_path: Path) -> None:
     bom = tmp_path / "bom.yaml"
     bom.write_bytes("\ufeffname: été\n".encode())
     assert read_file(bom).data == {"name": "été"}
-    with pytest.raises(ScenarioError, match="cannot read"):
+    with pytest.raises(ScenarioError, match="is a folder, not a file"):
         read_file(tmp_path)
 
 
