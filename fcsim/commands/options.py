@@ -4,16 +4,20 @@ Place in the flow: `run`, `sweep`, `size`, `baseline` and `check` add the block 
 says what to run and where (`add_run_options`: `-o`, `-r`, `-w`, `--seed`, `--set`, `--dask`,
 `--resume`, `-q`), each with its own wording of `-o`, `-r` and `--seed` where the meaning
 differs; `execution` turns the parsed options into the `Execution` of the pipeline
-(`fcsim.experiment.pipeline`). `validate` shares `--set` alone.
+(`fcsim.experiment.pipeline`). `validate` shares `--set` alone. `check_keys_apart` refuses a
+`--set` that a sweep's `--vary` or a search's `--key`/`--with` would replace at every point,
+and a key given to two of those.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fcsim.commands.common import path_arg, positive_int, seed_int, text_arg
+from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
     from fcsim.experiment.pipeline import Execution
@@ -32,6 +36,38 @@ def add_set_option(p: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a scenario value, e.g. --set strategies.own_warehouse.pickers=6",
     )
+
+
+def _parts(key: str) -> list[str] | None:
+    """A key path as comparable parts (`carriers[0]` and `carriers.0` alike); None: malformed."""
+    from fcsim.scenario.compose import split_key_path
+
+    parts = split_key_path(key)
+    return None if not parts else [str(p) for p in parts]
+
+
+def check_keys_apart(points: Sequence[tuple[str, str]], overrides: Sequence[str]) -> None:
+    """Refuse (exit 2) a key given twice to the options that set it at every point of a sweep
+    or search (`points`: option as typed, key path), and a `--set` of such a key or of a key
+    inside it: the point's value would replace it without a word."""
+    seen: list[tuple[str, list[str]]] = []
+    for option, key in points:
+        parts = _parts(key)
+        if parts is None:
+            continue  # malformed: the loader says why
+        for other, earlier in seen:
+            if earlier == parts:
+                raise UsageError(f"{option}: {key} is already given by {other}; give it once")
+        seen.append((option, parts))
+    for text in overrides:
+        key = text.partition("=")[0].strip()
+        parts = _parts(key)
+        for option, varied in seen:
+            if parts is not None and parts[: len(varied)] == varied:
+                raise UsageError(
+                    f"--set {text}: {key} is also set by {option} at every point, which would "
+                    "replace this value; give it to one of them"
+                )
 
 
 def add_run_options(

@@ -36,7 +36,7 @@ from fcsim.commands.execution import (
     report_failures,
     scenario_inputs,
 )
-from fcsim.commands.options import add_run_options, execution
+from fcsim.commands.options import add_run_options, check_keys_apart, execution
 from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -105,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--metric {args.metric}: goes with --break-even only")
     args.metric = args.metric or "cost_per_order_eur"
     axis = Axis.parse(args.key, args.range, args.step, [Linked.parse(t) for t in args.linked])
+    keys = [(f"--key {args.key}", args.key)]
+    keys += [(f"--with {t}", w.key) for t, w in zip(args.linked, axis.linked, strict=True)]
+    check_keys_apart(keys, args.overrides)
     conditions = [Condition.parse(c, "--subject-to") for c in args.subject_to]
     # validate both ends before anything runs (a bad key or value: exit 2)
     first = _load_end(args, axis, 0)
@@ -112,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     value = value_at(first, args.key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"--key {args.key}: not a number in the scenario (got {value!r})")
+    _check_whole(args, axis, first)
     strategies = _strategies(args, first)
     base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
     check_memory([first, last], base.size, args)  # before the metrics' trial run below
@@ -173,6 +177,25 @@ def run(args: argparse.Namespace) -> int:
     if status != EXIT_OK:
         return status
     return EXIT_OK if answer.found else EXIT_REGRESSION
+
+
+def _check_whole(args: argparse.Namespace, axis: Any, scenario: Any) -> None:
+    """Refuse a grid with values a whole-number key cannot take, before anything runs: both
+    ends may load while a point between them (1.5 pickers) would not."""
+    from fcsim.experiment.sweep import value_at
+
+    def whole(key: str) -> bool:
+        v = value_at(scenario, key)
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if whole(axis.key) and not axis.whole:
+        raise UsageError(
+            f"--key {axis.key}: takes whole numbers, and the grid of --range {args.range} "
+            f"with step {axis.step:g} has others; give a whole range and --step"
+        )
+    for text, w in zip(args.linked, axis.linked, strict=True):
+        if whole(w.key) and not (isinstance(w.lo, int) and isinstance(w.hi, int)):
+            raise UsageError(f"--with {text}: {w.key} takes whole numbers; give LO:HI as such")
 
 
 def _strategies(args: argparse.Namespace, scenario: Any) -> list[str]:

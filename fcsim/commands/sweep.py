@@ -21,7 +21,7 @@ from fcsim.commands.execution import (
     report_failures,
     scenario_inputs,
 )
-from fcsim.commands.options import add_run_options, execution
+from fcsim.commands.options import add_run_options, check_keys_apart, execution
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.report.terminal import sweep_table
 
     varies = [parse_vary(text) for text in args.vary]
+    given = [(f"--vary {t}", v.key) for t, v in zip(args.vary, varies, strict=True)]
+    check_keys_apart(given, args.overrides)
     points, scenarios = resolve(args.scenario, args.overrides, grid(varies))
     base = scenarios[0]
     out = args.out or Path("reports") / f"{base.slug}-sweep"
