@@ -83,6 +83,12 @@ class RunMessages:
         elif event.kind == "resumed":
             if self.progress:
                 say(f"resuming: {event.reused} run(s) already done, {event.total} to run")
+        elif event.kind == "unreadable":  # said even with -q: results may take longer
+            where = "" if event.store is None else f"{display(event.store)}: "
+            say(
+                f"warning: {where}line {event.message} cannot be read (damaged: not UTF-8 or "
+                "not JSON) and is skipped; the runs it recorded are done again"
+            )
         elif event.kind in ("run_done", "run_failed"):
             if self._bar is not None:
                 failed = " FAILED" if event.kind == "run_failed" else ""

@@ -16,8 +16,8 @@ evaluates. The pipeline
    `write_sweep`, `write_size`).
 
 It returns values and prints nothing: progress and messages reach the commands through an
-optional observer, called with an `Event` at each step ("resumed", "started", "run_done",
-"run_failed", "interrupted"); the commands decide what to show.
+optional observer, called with an `Event` at each step ("resumed", "unreadable", "started",
+"run_done", "run_failed", "interrupted"); the commands decide what to show.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from fcsim.experiment.store import RunStore, spec_hash
 from fcsim.model.accounting.breakdowns import breakdowns_table
 from fcsim.scenario.schema.scenario import Scenario
 
-EventKind = Literal["resumed", "started", "run_done", "run_failed", "interrupted"]
+EventKind = Literal["resumed", "unreadable", "started", "run_done", "run_failed", "interrupted"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Event:
     """One step of a plan's execution, for the observer of the command.
 
     - "resumed": `reused` runs were found in the run store, `total` are left to run;
+    - "unreadable": lines of the run store's manifest (`store`, a file) could not be read
+      (`message`: their numbers); the runs they recorded are done again;
     - "started": `total` runs are about to run;
     - "run_done" / "run_failed": the run `label` finished (`message`: its error), the
       `done`-th of `total`;
@@ -247,6 +249,10 @@ class Pipeline:
         if self.pool is None:
             raise RuntimeError("Pipeline.execute outside `with Pipeline(...)`")
         pool, store = self.pool, self.store
+        if store is not None and store.unreadable:
+            lines = ", ".join(map(str, store.unreadable))
+            self._emit(Event("unreadable", message=lines, store=store.manifest))
+            store.unreadable = []  # said once
         specs = list(specs)
         where: dict[str, list[int]] = {}
         for i, h in enumerate(_hashes(specs)):

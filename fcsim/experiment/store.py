@@ -15,6 +15,8 @@ Layout, inside the output folder:
 Crash safety: a result file is written to a temporary name and renamed into place, then its
 manifest line is appended and flushed to disk. A process killed at any point leaves at worst a
 result file without its line (the run is simply done again) or a truncated last line (ignored).
+A damaged line elsewhere (not UTF-8, not JSON) is skipped and named (`unreadable`: the pipeline
+reports it), its run done again; every readable line is kept.
 """
 
 from __future__ import annotations
@@ -70,25 +72,34 @@ class RunStore:
         self.folder = out / STORE_DIR
         self.runs = self.folder / "runs"
         self.manifest = self.folder / MANIFEST
+        self.unreadable: list[int] = []  # manifest lines that could not be read (1-based)
         if not resume and self.folder.exists():
             shutil.rmtree(self.folder)
         self.entries: dict[str, Entry] = self._read() if resume else {}
 
     # ------------------------------------------------------------------ reading
     def _read(self) -> dict[str, Entry]:
+        """The entries of the manifest; a line that cannot be read is skipped (its run is done
+        again) and its number kept in `unreadable`, every other entry is kept."""
         entries: dict[str, Entry] = {}
         if not self.manifest.is_file():
             return entries
-        text = self.manifest.read_text(encoding="utf-8")
-        if text and not text.endswith("\n"):  # cut short: the next line must start afresh
-            with self.manifest.open("a", encoding="utf-8") as fh:
-                fh.write("\n")
-        for line in text.splitlines():
+        raw = self.manifest.read_bytes()
+        if raw and not raw.endswith(b"\n"):  # cut short: the next line must start afresh
+            with self.manifest.open("ab") as fh:
+                fh.write(b"\n")
+        lines = raw.split(b"\n")
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
             try:
-                doc = json.loads(line)
+                doc = json.loads(line.decode("utf-8"))
                 entry = Entry(str(doc["hash"]), str(doc["status"]), doc)
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut short by a killed process
+            except (ValueError, KeyError, TypeError, RecursionError):
+                # not UTF-8, not JSON, or a line cut short by a killed process
+                if number < len(lines) or raw.endswith(b"\n"):
+                    self.unreadable.append(number)
+                continue
             entries[entry.hash] = entry
         return entries
 
