@@ -3,8 +3,9 @@
 Place in the flow: `ReportData` holds the tables every report is built from; the report can be
 rebuilt from the files `fcsim run` (`fcsim.experiment.results.write_all`) or `fcsim sweep` wrote,
 without re-running. A folder with `sweep.json` is a sweep. Missing or unreadable files raise
-`UsageError` with a message naming the file (exit status 2); `breakdowns.parquet` is optional
-(folders written before it existed still get a report, without the detail figures).
+`UsageError` with a message naming the file (exit status 2), and so does a `breakdowns.parquet`
+without the columns of a breakdown table; `breakdowns.parquet` is optional (folders written
+before it existed still get a report, without the detail figures).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ import pandas as pd
 
 from fcsim.core.errors import UsageError
 from fcsim.core.files import InputRefused, read_input
+from fcsim.core.metrics import BREAKDOWN_COLUMNS
 
 REQUIRED = ("summary.json", "runs.parquet", "daily.parquet")
 """The files of `fcsim run` a report needs (`breakdowns.parquet` is optional)."""
 SWEEP_REQUIRED = ("sweep.json", "runs.parquet")
 """The files of `fcsim sweep` a sweep report needs."""
+BREAKDOWN_TABLE = ("strategy", "replication", *BREAKDOWN_COLUMNS)
+"""Columns `breakdowns.parquet` must have (a sweep's adds the point's)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,13 @@ def read_results(out: Path) -> ReportData:
         _parquet(out / name) if (out / name).is_file() else None
         for name in ("daily.parquet", "breakdowns.parquet")
     )
+    if breakdowns is not None:
+        missing = [c for c in BREAKDOWN_TABLE if c not in breakdowns.columns]
+        if missing:
+            raise UsageError(
+                f"{out / 'breakdowns.parquet'}: not an fcsim breakdown table (no column "
+                f"{', '.join(missing)}); run the command again, or remove the file"
+            )
     return ReportData(
         doc=doc,
         runs=_parquet(out / "runs.parquet"),

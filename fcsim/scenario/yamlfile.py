@@ -9,7 +9,9 @@ that duplicate keys are caught and YAML 1.1 surprises are recognised:
 - a number with a leading zero (`010`) is octal in YAML 1.1: refused, the reader must choose;
 - `16:00` is a base-60 number in YAML 1.1: kept as the text "16:00" (a time of day);
 - `1e5` is text in YAML 1.1 but a number everywhere else: read as the number 100000.0;
-- `.inf` and `.nan` are refused (no scenario figure is infinite).
+- `.inf` and `.nan` are refused (no scenario figure is infinite);
+- a lone surrogate (`"\\udc80"`, an escape YAML allows) is refused in every key and text: it is
+  not a character, and no file (a report page, a resolved scenario) could be written with it.
 
 Fatal problems (syntax, size, encoding, bombs) raise `ScenarioError` at once; the others are
 collected in `Parsed.problems` and reported together with the schema's problems.
@@ -44,6 +46,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _OCTAL_LIKE = re.compile(r"^[-+]?0[0-9_]+$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML12_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 
 
@@ -154,9 +157,11 @@ class _Builder:
 
     def _key(self, node: yaml.Node, loc: Loc) -> str | int | float | bool | None:
         """A mapping key (a plain scalar), remembering a YAML 1.1 boolean word."""
+        said = len(self.parsed.problems)
         key = self._scalar(node, loc, record=False) if isinstance(node, yaml.ScalarNode) else None
         if key is None or not isinstance(key, str | int | float | bool):
-            self.problem(node, loc, "a key must be a plain word or number")
+            if len(self.parsed.problems) == said:  # else the scalar's own problem says why
+                self.problem(node, loc, "a key must be a plain word or number")
             return None
         if isinstance(key, bool) and node.value.lower() not in ("true", "false"):
             self.parsed.yaml11_words[(*loc, key)] = node.value
@@ -184,10 +189,20 @@ class _Builder:
         if node.tag == _STR_TAG and plain and _YAML12_FLOAT.match(text):
             return float(text)  # 1e5: a number in YAML 1.2, text in YAML 1.1
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problem(node, loc, f"cannot read this value: {first_line(exc)}")
             return None
+        lone = _SURROGATE.search(value) if isinstance(value, str) else None
+        if lone is not None:
+            self.problem(
+                node,
+                loc,
+                f"a lone surrogate (\\u{ord(lone.group()):04x}) at character {lone.start() + 1} "
+                "is not a character of any text: remove it, or write the character itself",
+            )
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         out: dict[Any, Any] = {}

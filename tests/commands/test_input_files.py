@@ -78,3 +78,31 @@ def test_a_scenario_read_through_a_fifo_is_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(ScenarioError, match="is not a regular file"):
         read_file(fifo)  # opened without waiting for a writer
+
+
+def test_a_foreign_breakdown_table_is_refused_by_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "R"
+    out.mkdir()
+    (out / "summary.json").write_text('{"scenario": "x", "strategies": {}}\n')
+    for name in ("runs.parquet", "daily.parquet"):
+        pd.DataFrame({"strategy": ["a"], "replication": [0]}).to_parquet(out / name)
+    pd.DataFrame({"a": [1], "b": ["x"]}).to_parquet(out / "breakdowns.parquet")
+    assert main(["report", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'breakdowns.parquet'}: not an fcsim breakdown table (no column strategy" in err
+    assert not (out / "index.html").exists()
+
+
+def test_a_scenario_with_a_lone_surrogate_is_refused_before_it_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "s.yaml"
+    text = SMALL.read_text().replace("name: small", 'name: small\ndescription: "bad \\udc80"')
+    scenario.write_text(text)
+    assert main(["validate", str(scenario)]) == 2
+    out = tmp_path / "X"
+    assert main(["run", str(scenario), "-o", str(out), "-w", "1", "-q"]) == 2
+    assert f"{scenario}:3:14: description: a lone surrogate" in capsys.readouterr().err
+    assert not out.exists()

@@ -131,3 +131,18 @@ def test_dotted_paths_read_like_the_yaml() -> None:
     assert dotted(("strategies", "own", "carriers", 0)) == "strategies.own.carriers[0]"
     assert dotted(("carriers", 1, "zones", "eu")) == "carriers[1].zones.eu"
     assert dotted(()) == "(top level)"
+
+
+def test_a_lone_surrogate_is_refused_in_every_text_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text('name: s\ndescription: "caf\\udc80"\nx: ["\\ud800"]\n"k\\udfff": 1\n')
+    parsed = read_file(bad)
+    found = [str(p) for p in parsed.problems]
+    assert found == [
+        f"{bad}:2:14: description: a lone surrogate (\\udc80) at character 4 is not a character "
+        "of any text: remove it, or write the character itself",
+        f"{bad}:3:5: x[0]: a lone surrogate (\\ud800) at character 1 is not a character of any "
+        "text: remove it, or write the character itself",
+        f"{bad}:4:1: (top level): a lone surrogate (\\udfff) at character 2 is not a character "
+        "of any text: remove it, or write the character itself",
+    ]
