@@ -3,26 +3,36 @@
 Place in the flow: the outermost layer. Builds the parser from the subcommand modules in
 `fcsim.commands`, runs the chosen one and maps every failure to its exit status:
 0 done; 1 a check found a regression; 2 bad input or usage, or a file that cannot be read or
-written (never a traceback); 3 a run failed inside; 130 interrupted.
+written (never a traceback); 3 a run failed inside; 130 interrupted (Ctrl-C); 143 terminated
+(SIGTERM, handled like Ctrl-C: workers stopped, finished runs kept for `--resume`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import select
+import signal
 import sys
 import tempfile
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from fcsim import __version__
 from fcsim.commands import COMMANDS
-from fcsim.commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE
+from fcsim.commands.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+)
 from fcsim.commands.run import add_arguments as add_run_arguments
 from fcsim.commands.run import run as run_command
-from fcsim.core.errors import ScenarioError, UsageError
+from fcsim.core.errors import ScenarioError, Terminated, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +78,9 @@ def dispatch(args: argparse.Namespace) -> int:
     except UsageError as err:
         print(f"fcsim: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("fcsim: terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("fcsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -91,6 +104,25 @@ def dispatch(args: argparse.Namespace) -> int:
         return _report_crash(exc)
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: let the stopping finish
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises `Terminated` (a `KeyboardInterrupt`) while a command runs, so it stops
+    like a Ctrl-C: pending runs cancelled, workers stopped, finished runs kept, exit 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `fcsim` command."""
     parser = build_parser()
@@ -98,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    return dispatch(args)
+    with _sigterm_as_interrupt():
+        return dispatch(args)
 
 
 def run_main(argv: Sequence[str] | None = None) -> int:
@@ -110,4 +143,5 @@ def run_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.command = "run"
     args.func = run_command
-    return dispatch(args)
+    with _sigterm_as_interrupt():
+        return dispatch(args)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_RUN_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 128 + 15  # SIGTERM, as a shell reports a process it ended
 DEFAULT_SCENARIO = Path("scenarios") / "default.yaml"
 
 

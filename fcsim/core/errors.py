@@ -57,6 +57,10 @@ class UsageError(Exception):
     """A wrong command line (exit status 2)."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised by the command line's handler: stopped like a Ctrl-C (exit status 143)."""
+
+
 def not_a_file(path: object) -> str:
     """Why `path` is not a readable regular file: missing, a folder, or something else."""
     from pathlib import Path

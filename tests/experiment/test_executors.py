@@ -117,6 +117,40 @@ def test_ctrl_c_stops_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
     assert all(not _running(pid) for pid in workers)
 
 
+def test_sigterm_stops_like_ctrl_c_and_keeps_finished_runs(tmp_path: Path) -> None:
+    # a subprocess: the signal and the exit status of the process are the point
+    out = tmp_path / "out"
+    manifest = out / ".fcsim" / "manifest.jsonl"
+    env = dict(os.environ, PYTHONWARNINGS="default")  # a leaked semaphore would be said
+    proc = subprocess.Popen(
+        [*CLI, "run", str(SMALL), "-r", "30", "-w", "2", "-o", str(out), *LONG],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (manifest.exists() and manifest.read_text().count("\n") >= 1):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no run finished in time"
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        proc.terminate()  # SIGTERM to fcsim alone, as a service manager or `kill` sends it
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "fcsim: terminated (SIGTERM)", err
+    assert "--resume" in err and "Traceback" not in err and "leaked" not in err
+    assert 1 <= manifest.read_text().count("\n") < 120
+    assert not (out / "runs.parquet").exists()  # nothing half-written
+    time.sleep(0.5)
+    assert all(not _running(pid) for pid in workers)
+
+
 def test_batches_are_tiny_runs_only(small_scenario) -> None:
     specs = plan(small_scenario, 25)  # 100 runs of ~3,400 orders
     assert batch_size(specs, 1) == 1
