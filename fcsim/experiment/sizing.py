@@ -57,7 +57,10 @@ class Point:
     runs: pd.DataFrame
 
     def entry(self, strategy: str, metric: str) -> dict[str, float]:
-        """Interval of `metric` for `strategy` over the replications."""
+        """Interval of `metric` for `strategy` over the replications (no value when every run
+        of the point failed: its conditions do not hold)."""
+        if not len(self.runs):
+            return interval([])
         g = self.runs[self.runs["strategy"] == strategy]
         if metric not in g.columns:
             raise UsageError(f"no metric named {metric!r} in the runs table")
@@ -65,6 +68,8 @@ class Point:
 
     def difference(self, a: str, b: str, metric: str) -> dict[str, float]:
         """Paired interval of metric(a) - metric(b) (same replications: common random numbers)."""
+        if not len(self.runs):
+            return interval([])
         ra, rb = self.runs[self.runs["strategy"] == a], self.runs[self.runs["strategy"] == b]
         return paired_difference(ra, rb, metric)
 

@@ -171,3 +171,11 @@ def test_size_command_answers_on_the_small_scenario(tmp_path: Path) -> None:
     )
     assert unmet.returncode == 1, unmet.stderr
     assert "no value of strategies.own.pickers" in unmet.stdout
+
+
+def test_a_point_whose_runs_all_failed_has_no_value_and_meets_no_condition() -> None:
+    empty = Point(2, 3, pd.DataFrame())  # the runs table of a point where every run raised
+    entry = empty.entry("own", "late_rate")
+    assert entry["n"] == 0 and math.isnan(entry["mean"])
+    assert not Condition.parse("late_rate<=0.1", "--smallest").sure(entry)
+    assert empty.difference("own", "out", "cost_per_order_eur")["n"] == 0
