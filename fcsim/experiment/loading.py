@@ -24,6 +24,12 @@ from fcsim.scenario.schema.scenario import Loc, Scenario
 Problems = list[tuple[Loc, str]]
 
 
+CHECK_LINES = 250_000
+"""Lines (SKU x zone x day) the routing policy is asked about at once by `reachable_categories`:
+the catalogue is walked in slices of SKUs, so a catalogue of a million SKUs is checked in
+bounded memory (the policies decide line by line, so the answer is the same)."""
+
+
 def reachable_categories(scenario: Scenario, strategy: str) -> dict[str, set[str]]:
     """Categories that can reach each node of a strategy, over every SKU, zone and date."""
     strat = scenario.strategies[strategy]
@@ -36,24 +42,28 @@ def reachable_categories(scenario: Scenario, strategy: str) -> dict[str, set[str
     dates = np.datetime64("2024-01-01") + days.astype("timedelta64[D]")  # a leap year
     month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
     mday = month * 100 + (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    sku, zone, day = np.meshgrid(np.arange(cat.n), np.arange(n_zones), days, indexing="ij")
-    sku, zone, day = sku.ravel(), zone.ravel(), day.ravel()
-    facts = LineFacts(
-        sales_rank=sku,
-        n_skus=cat.n,
-        category=cat.category[sku],
-        category_names=cat.category_names,
-        zone=zone,
-        zone_names=scenario.zone_names,
-        month=month[day],
-        month_day=mday[day],
-    )
     node_names = list(strat.nodes)
-    node = get_policy("routing", strat.routing.policy)(strat.routing, facts, node_names)
-    return {
-        n: {names[c] for c in np.unique(facts.category[node == i])}
-        for i, n in enumerate(node_names)
-    }
+    policy = get_policy("routing", strat.routing.policy)
+    reached: list[set[int]] = [set() for _ in node_names]
+    step = max(1, CHECK_LINES // (n_zones * len(days)))
+    for first in range(0, cat.n, step):
+        skus = np.arange(first, min(cat.n, first + step))
+        sku, zone, day = np.meshgrid(skus, np.arange(n_zones), days, indexing="ij")
+        sku, zone, day = sku.ravel(), zone.ravel(), day.ravel()
+        facts = LineFacts(
+            sales_rank=sku,
+            n_skus=cat.n,
+            category=cat.category[sku],
+            category_names=cat.category_names,
+            zone=zone,
+            zone_names=scenario.zone_names,
+            month=month[day],
+            month_day=mday[day],
+        )
+        node = policy(strat.routing, facts, node_names)
+        for i in range(len(node_names)):
+            reached[i].update(int(c) for c in np.unique(facts.category[node == i]))
+    return {n: {names[c] for c in reached[i]} for i, n in enumerate(node_names)}
 
 
 def restriction_problems(scenario: Scenario, strategy: str) -> Problems:

@@ -48,3 +48,22 @@ def test_validate_reports_it_with_exit_2(capsys, tmp_path: Path) -> None:
     args = ["validate", str(SMALL)] + [a for s in REFUSING for a in ("--set", s)]
     assert main(args) == 2
     assert "strategies.out.refuses" in capsys.readouterr().err
+
+
+def test_a_large_catalogue_is_checked_in_bounded_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    from fcsim.experiment import loading
+
+    sc = load_without_model_checks(SMALL, [*REFUSING, "catalogue.skus=20000"])
+    tracemalloc.start()
+    try:
+        sliced = loading.reachable_categories(sc, "hyb")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100e6, peak  # all 7.3 million lines at once took 480 MB
+    assert sliced == {"a": {"tops", "shoes"}, "b": {"tops", "shoes"}, "c": {"tops", "shoes"}}
+    for lines in (1, 10**12):  # one SKU a slice, or all at once: the same answer
+        monkeypatch.setattr(loading, "CHECK_LINES", lines)
+        assert loading.reachable_categories(sc, "hyb") == sliced
