@@ -26,6 +26,10 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _count(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
 def text(table: Table, col: Column | None) -> np.ndarray:
     """The column as stripped text ("" where empty or absent), one entry per record."""
     if col is None:
@@ -42,12 +46,13 @@ def numbers(
     *,
     whole: bool = False,
     minimum: float | None = None,
+    maximum: float | None = None,
     what: str = "",
 ) -> np.ndarray:
     """The column as float64 (NaN where empty or bad); bad values are reported by row.
 
     A decimal comma is accepted (`12,50`); a leading or trailing currency sign is ignored.
-    `minimum` rejects smaller values; `whole` requires whole numbers.
+    `minimum` rejects smaller values, `maximum` larger ones; `whole` requires whole numbers.
     """
     raw = table.columns[col.header]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
@@ -87,6 +92,12 @@ def numbers(
         ]
         _report(problems, table, col, low, msgs)
         values[low] = np.nan
+        ok &= ~low
+    if maximum is not None:
+        high = ok & (values > maximum)
+        msgs = [f"must be at most {_count(maximum)} (got {_show(v)})" for v in shown[high]]
+        _report(problems, table, col, high, msgs)
+        values[high] = np.nan
     return values
 
 

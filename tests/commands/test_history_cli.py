@@ -118,3 +118,23 @@ def test_the_sample_export_is_what_its_script_makes(tmp_path: Path) -> None:
                    capture_output=True)  # fmt: skip
     for name in ("apparel_orders.csv", "apparel_products.csv"):
         assert (tmp_path / name).read_bytes() == (script.parent / name).read_bytes(), name
+
+
+ABSURD = {  # broken file -> line inspect-data must print (like `fcsim run`, no traceback)
+    "quantity_barcode.csv": '{file}:3: column "quantity": must be at most 1,000,000',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABSURD))
+def test_inspect_data_refuses_absurd_values_by_row(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fcsim.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = f"tests/bad_data/{name}"
+    status = main(["inspect-data", path, "-o", str(tmp_path / "page.html")])
+    out, err = capsys.readouterr()
+    assert status == 2, err
+    assert "Traceback" not in out + err and "a run failed" not in err, err
+    assert ABSURD[name].format(file=path) in err, err
