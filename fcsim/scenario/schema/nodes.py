@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from fcsim.core.distributions import Distribution, Lognormal, Triangular
 from fcsim.scenario.schema.base import (
     MON_FRI,
+    DaysDistribution,
     Model,
     Name,
     NonNegative,
@@ -252,7 +253,7 @@ class DropshipNode(Model):
     """A dropshipping supplier (D16): no stock held by the merchant; ships to the customer."""
 
     kind: Literal["dropship"]
-    processing_days: Distribution = Field(
+    processing_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=1, mode=2, high=3),
         description="Supplier business days from order to parcel ready; rounded up.",
     )

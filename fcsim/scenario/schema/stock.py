@@ -9,7 +9,14 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Triangular
-from fcsim.scenario.schema.base import Model, Name, NonNegative, Probability, registered_policy
+from fcsim.scenario.schema.base import (
+    DaysDistribution,
+    Model,
+    Name,
+    NonNegative,
+    Probability,
+    registered_policy,
+)
 from fcsim.scenario.schema.business import StorageClass
 
 ReplenishmentPolicy = registered_policy("replenishment")
@@ -55,7 +62,7 @@ class Replenishment(Model):
     order_up_to_days: float = Field(
         default=30, gt=0, description="Order up to this many days of cover (S)."
     )
-    supplier_lead_time_days: Distribution = Field(
+    supplier_lead_time_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=5, mode=7, high=12),
         description="Calendar days from purchase order to the truck at the dock.",
     )
@@ -81,7 +88,7 @@ class Replenishment(Model):
     supplier_late_probability: Probability = Field(
         default=0.0, description="Probability a purchase order arrives later than its lead time."
     )
-    supplier_late_days: Distribution = Field(
+    supplier_late_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=1, mode=3, high=10),
         description="Extra calendar days when a purchase order is late; rounded up.",
     )
