@@ -3,9 +3,10 @@
 Place in the flow: `read_history` reads the file (`table`), finds its columns (`columns`),
 parses and checks every value (`values`), then groups lines into orders. Every problem is
 reported with its row: missing SKUs, quantities that are not whole positive numbers or above
-`fcsim.core.limits` (per line and per order), dates that cannot be read, an order id used by two
-orders, repeated rows. The `History` it returns holds only good rows; callers decide whether
-problems are fatal (they are for a simulation).
+`fcsim.core.limits`, dates that cannot be read, an order id used by two orders, repeated rows,
+and (`plausible`) orders too large and dates outside the window a history may cover. The
+`History` it returns holds only good rows; callers decide whether problems are fatal (they are
+for a simulation).
 
 Order-level fields (creation time, destination, shipping method) may be given on the first line
 of an order only, as Shopify exports do: the other lines take them from it.
@@ -20,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fcsim.core.limits import MAX_UNITS_PER_LINE, MAX_UNITS_PER_ORDER
-from fcsim.history import values
+from fcsim.core.limits import MAX_UNITS_PER_LINE
+from fcsim.history import plausible, values
 from fcsim.history.columns import ORDER_FIELDS, match_columns
 from fcsim.history.table import Problems, read_table
 
@@ -161,12 +162,12 @@ def read_history(
     )
     frame = _order_level(frame, src, cols["created_at"].header, problems)
     frame = _repeated_rows(frame, src, problems)
-    too_big = (
-        _order_totals(frame, src, cols["quantity"].header, problems) if "quantity" in cols else []
-    )
+    refused = plausible.order_dates(frame, src, cols["created_at"].header, problems)
+    if "quantity" in cols:
+        refused += plausible.order_totals(frame, src, cols["quantity"].header, problems)
     bad_rows = {r for r, _, _ in problems.found.get(src, [])[start:] if r}
     keep = ~frame["row"].isin(bad_rows) & (frame["oid"] != "") & (frame["sku"] != "")
-    keep &= frame["created"].notna() & frame["qty"].notna() & ~frame["oid"].isin(too_big)
+    keep &= frame["created"].notna() & frame["qty"].notna() & ~frame["oid"].isin(refused)
     return _assemble(frame[keep], src, offsets, {k: c.header for k, c in cols.items()})
 
 
@@ -217,26 +218,6 @@ def _repeated_rows(frame: pd.DataFrame, src: str, problems: Problems) -> pd.Data
         ]
         problems.add_rows(src, frame["row"][dup].to_numpy(), None, msgs)
     return frame
-
-
-def _order_totals(frame: pd.DataFrame, src: str, header: str, problems: Problems) -> list[str]:
-    """Report orders whose lines together hold more than `MAX_UNITS_PER_ORDER` units.
-
-    Each is reported at its first row; the ids are returned so that none of its lines is kept.
-    """
-    named = frame["oid"] != ""
-    totals = frame["qty"].where(named, 0).fillna(0).groupby(frame["oid"], sort=False)
-    total = totals.transform("sum")
-    first = frame["row"].groupby(frame["oid"], sort=False).transform("first")
-    big = named & (total > MAX_UNITS_PER_ORDER) & (frame["row"] == first)
-    if big.any():
-        msgs = [
-            f'order id "{o}" holds {int(t):,} units, more than the {MAX_UNITS_PER_ORDER:,} '
-            "an order may hold"
-            for o, t in zip(frame["oid"][big], total[big], strict=True)
-        ]
-        problems.add_rows(src, frame["row"][big].to_numpy(), header, msgs)
-    return frame["oid"][big].tolist()
 
 
 def _assemble(

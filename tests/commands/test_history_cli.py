@@ -122,6 +122,8 @@ def test_the_sample_export_is_what_its_script_makes(tmp_path: Path) -> None:
 
 ABSURD = {  # broken file -> line inspect-data must print (like `fcsim run`, no traceback)
     "quantity_barcode.csv": '{file}:3: column "quantity": must be at most 1,000,000',
+    "date_far_future.csv": '{file}:6: column "created_at": 9999-12-31 10:00 is after',
+    "date_mistyped_year.csv": '{file}:6: column "created_at": 2001-03-07 10:00 is 8,769 days',
 }
 
 
