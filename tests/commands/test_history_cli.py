@@ -124,6 +124,7 @@ ABSURD = {  # broken file -> line inspect-data must print (like `fcsim run`, no 
     "quantity_barcode.csv": '{file}:3: column "quantity": must be at most 1,000,000',
     "date_far_future.csv": '{file}:6: column "created_at": 9999-12-31 10:00 is after',
     "date_mistyped_year.csv": '{file}:6: column "created_at": 2001-03-07 10:00 is 8,769 days',
+    "offset_out_of_range.csv": '{file}:4: column "created_at": the UTC offset +99:99 is not one',
 }
 
 

@@ -102,3 +102,29 @@ def test_the_window_moves_with_today() -> None:
     import datetime as dt
 
     assert latest_accepted(dt.date(2026, 1, 5)) == pd.Timestamp("2027-01-06 23:59:59")
+
+
+def test_utc_offsets_beyond_fourteen_hours_or_sixty_minutes_are_refused(tmp_path: Path) -> None:
+    p = tmp_path / "o.csv"
+    p.write_text(
+        "order_id,created_at,sku\n"
+        "1,2025-03-03T10:00:00-14:00,A\n2,2025-03-03T10:00:00+14:00,A\n"
+        "3,2025-03-03T10:00:00+99:99,A\n4,2025-03-03T10:00:00+14:01,A\n"
+        "5,2025-03-03T10:00:00+0560,A\n6,2025-03-03T10:00:00+05:30,A\n",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    history = read_history(p, problems, source="o.csv", timezone="UTC")
+    found = [str(x) for x in problems.as_problems()]
+    assert [f.split(": offsets")[0] for f in found] == [
+        'o.csv:4: column "created_at": the UTC offset +99:99 is not one '
+        '("2025-03-03T10:00:00+99:99")',
+        'o.csv:5: column "created_at": the UTC offset +14:01 is not one '
+        '("2025-03-03T10:00:00+14:01")',
+        'o.csv:6: column "created_at": the UTC offset +0560 is not one '
+        '("2025-03-03T10:00:00+0560")',
+    ]
+    assert sorted(history.order_id) == ["1", "2", "6"]
+    assert [str(t)[:16] for t in history.created] == [
+        "2025-03-02T20:00", "2025-03-03T04:30", "2025-03-04T00:00"
+    ]  # fmt: skip
