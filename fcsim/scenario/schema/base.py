@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fcsim.core.distributions import Distribution
 from fcsim.core.limits import MAX_DAYS, MAX_LINES_PER_ORDER, MAX_UNITS_PER_LINE
@@ -84,6 +85,23 @@ UnitsPerLine = Annotated[
 """Units per order line: at most `MAX_UNITS_PER_LINE`, whatever is drawn."""
 DaysDistribution = Annotated[Distribution, AfterValidator(_at_most(MAX_DAYS, "days"))]
 """A delay, lead time or processing time in days: at most `MAX_DAYS`, whatever is drawn."""
+
+
+def errors_at(title: str, found: list[tuple[tuple[str | int, ...], str, Any]]) -> ValidationError:
+    """Problems found by a model's own check, each at its key path below the model.
+
+    `found` holds (key path, message, value). Raised from a validator, the error's paths are
+    prefixed with the model's own: `shifts[0].breaks[1]`, not just `shifts[0]`.
+    """
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{message}", {"message": message}),
+            loc=loc,
+            input=value,
+        )
+        for loc, message, value in found
+    ]
+    return ValidationError.from_exception_data(title, details)
 
 
 def registered_policy(kind: str) -> object:
