@@ -182,6 +182,9 @@ def evaluate(
     cash = sum(totals[c] for c in CASH)
     opportunity = sum(totals[c] for c in OPPORTUNITY)
     waited = pw & (p.stock_ok_min > p.created_min)
+    # a cost per order needs orders that shipped: with none (nothing could be collected), the
+    # shipping fees charged at checkout would make it negative; it is unknown (NaN) instead
+    per_order_of = n_orders if shipped_p.any() else 0
 
     k: dict[str, float] = {
         "orders": n_orders,
@@ -224,14 +227,14 @@ def evaluate(
         "wismo_contacts_per_100_orders": 100 * _safe_div(oc.reaction.contacted[w].sum(), n_orders),
         "customers_lost": int(oc.reaction.churned[w].sum()),
         "total_cost_eur": cash,
-        "cost_per_order_eur": _safe_div(cash, n_orders),
+        "cost_per_order_eur": _safe_div(cash, per_order_of),
         "lost_margin_eur": opportunity,
-        "economic_cost_per_order_eur": _safe_div(cash + opportunity, n_orders),
+        "economic_cost_per_order_eur": _safe_div(cash + opportunity, per_order_of),
         "events_per_order": _safe_div(run.events, orders.n),
     }
     for c, v in totals.items():
         k[f"cost_{c}_eur"] = v
-        k[f"cost_per_order_{c}_eur"] = _safe_div(v, n_orders)
+        k[f"cost_per_order_{c}_eur"] = _safe_div(v, per_order_of)
     daily = _daily(run, oc, orders, led, scenario)
     k.update(_utilisation(run, window))
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
