@@ -54,9 +54,10 @@ class Category(Model):
     unit_weight_kg: float = Field(gt=0, le=1000, description="Shipping weight per unit, kg.")
     unit_volume_l: float = Field(gt=0, le=10000, description="Volume per unit, litres.")
     units_per_pallet: float = Field(
-        gt=0,
+        ge=0.1,
         le=1_000_000,
-        description="Units stored on one pallet position (storage and receiving).",
+        description="Units stored on one pallet position (storage and receiving); below 1 a "
+        "unit takes several positions, at most 10 (0.1).",
     )
     return_rate: Probability = Field(
         default=0.0, description="Probability that a delivered unit is returned (D12)."

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Triangular
+from fcsim.core.limits import MAX_UNITS_PER_LINE
 from fcsim.scenario.schema.base import (
     DaysDistribution,
     Model,
@@ -43,7 +44,10 @@ class Receiving(Model):
         default=2, ge=1, le=1000, description="Dock doors: trucks are unloaded one per door."
     )
     pallets_per_truck: float = Field(
-        default=33, gt=0, le=1000, description="Pallets a truck carries (a full trailer ~33)."
+        default=33,
+        ge=1,
+        le=1000,
+        description="Pallets a truck carries (a full trailer ~33; at least 1).",
     )
 
 
@@ -80,10 +84,16 @@ class Replenishment(Model):
         "growth, this node's share of routed demand) instead of the average day's.",
     )
     moq_units: int = Field(
-        default=1, ge=1, description="Minimum order quantity per SKU line, units."
+        default=1,
+        ge=1,
+        le=MAX_UNITS_PER_LINE,
+        description="Minimum order quantity per SKU line, units.",
     )
     case_pack_units: int = Field(
-        default=1, ge=1, description="Order quantities are rounded up to whole case packs."
+        default=1,
+        ge=1,
+        le=MAX_UNITS_PER_LINE,
+        description="Order quantities are rounded up to whole case packs of this many units.",
     )
     supplier_late_probability: Probability = Field(
         default=0.0, description="Probability a purchase order arrives later than its lead time."
