@@ -83,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
     write_all(out, doc, runs, daily, breakdowns)
     if not args.no_report:
         write_report(out, doc, runs, daily, breakdowns)
-    print(summary_table(doc))
+    from fcsim.core.errors import visible  # the scenario's name is the user's text
+
+    print(visible(summary_table(doc), keep="\n"))
     orders = int(runs["orders"].sum())
     reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
     rate = "" if outcome.reused else f" ({orders / wall:,.0f} orders/s)"
