@@ -16,7 +16,7 @@ from fcsim.core.errors import UsageError
 from fcsim.experiment.executors import FAIL_ENV, batch_size, open_pool
 from fcsim.experiment.runs import plan
 
-from conftest import ROOT, SMALL, run_in_process
+from conftest import ROOT, SMALL, run_cli, run_in_process
 
 CLI = [sys.executable, "-m", "fcsim"]
 SHORT = ["--no-report", "-q", "--set", "horizon_days=21"]
@@ -54,11 +54,8 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
     # The failing run in a real process: its exit status, and its stderr with that of its
     # worker processes (they write to the file descriptor they inherit): no traceback on any.
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONWARNINGS="ignore", **{FAIL_ENV: "own#1"})
     args = ["run", str(SMALL), "-r", "2", "-w", "2", "-o", str(out), "--set", "horizon_days=21"]
-    res = subprocess.run(
-        [*CLI, *args, "--no-report", "-q"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    res = run_cli(*args, "--no-report", "-q", env={FAIL_ENV: "own#1"})
     assert res.returncode == 3, res.stderr
     assert "own #1: RuntimeError: failure injected" in res.stderr
     assert "Traceback" not in res.stderr
