@@ -34,10 +34,7 @@ LAYERS = (
 )
 TOP_FILES = ("__init__.py", "__main__.py", "cli.py")
 OPTIONAL_TOP_FILES = ("py.typed",)
-KNOWN_STRAYS = {
-    "docs": "fcsim/scenario/docgen.py takes fcsim/ for the repository (ROOT is two levels up "
-    "from a file now one level deeper), so it writes and checks fcsim/docs/ instead of docs/",
-}
+KNOWN_STRAYS: dict[str, str] = {}
 """Entries at the top of fcsim/ that should not be there, each with why; fixed, it goes."""
 
 

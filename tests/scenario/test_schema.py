@@ -46,11 +46,6 @@ def test_generated_docs_are_up_to_date() -> None:
     assert stale() == [], "generated docs are stale: run `python -m fcsim.scenario.docgen`"
 
 
-@pytest.mark.xfail(
-    reason="fcsim/scenario/docgen.py takes fcsim/ for the repository: it writes and checks "
-    "fcsim/docs/, and docs/scenario-reference.md is stale",
-    strict=True,
-)
 def test_the_repository_docs_are_up_to_date() -> None:
     # the repository's docs/, whatever folder docgen takes for the repository
     assert stale(ROOT) == [], "generated docs are stale: run `python -m fcsim.scenario.docgen`"
