@@ -83,6 +83,7 @@ def generate(
     start_date: dt.date,
     n_days: int,
     streams: Streams,
+    *,
     data: ScenarioData = NO_DATA,
 ) -> Orders:
     """Draw the orders of `n_days` days: Poisson counts per day, times by hour profile.
@@ -91,7 +92,7 @@ def generate(
     scenario was loaded) is made by `generate_history`.
     """
     if isinstance(demand, HistoryDemand):
-        return generate_history(demand, catalogue, start_date, n_days, streams, data)
+        return generate_history(demand, catalogue, start_date, n_days, streams, data=data)
     rng = streams.rng("demand")
     counts = rng.poisson(daily_rates(demand, start_date, n_days))
     n = int(counts.sum())
@@ -177,6 +178,7 @@ def generate_history(
     start_date: dt.date,
     n_days: int,
     streams: Streams,
+    *,
     data: ScenarioData,
 ) -> Orders:
     """The orders of `n_days` days from `start_date`, made from the history by `demand.mode`."""
@@ -185,8 +187,19 @@ def generate_history(
     if demand.mode == "replay":
         return replay(history, sku_map, start_date, n_days)
     if demand.mode == "bootstrap":
-        return bootstrap(history, sku_map, start_date, n_days, demand.growth, streams)
-    return fit_orders(demand, history, sku_map, catalogue, start_date, n_days, streams, data)
+        return bootstrap(
+            history, sku_map, start_date, n_days, growth=demand.growth, streams=streams
+        )
+    return fit_orders(
+        demand,
+        history,
+        sku_map,
+        catalogue,
+        start_date=start_date,
+        n_days=n_days,
+        streams=streams,
+        data=data,
+    )
 
 
 def sku_indices(history: History, catalogue: CatalogueArrays) -> np.ndarray:
@@ -249,6 +262,7 @@ def bootstrap(
     sku_map: np.ndarray,
     start_date: dt.date,
     n_days: int,
+    *,
     growth: float,
     streams: Streams,
 ) -> Orders:
@@ -283,6 +297,7 @@ def fit_orders(
     history: History,
     sku_map: np.ndarray,
     catalogue: CatalogueArrays,
+    *,
     start_date: dt.date,
     n_days: int,
     streams: Streams,

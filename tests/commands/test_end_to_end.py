@@ -81,7 +81,7 @@ def test_all_strategies_see_the_same_orders(small_scenario) -> None:
     for strategy in sc.strategies:
         streams = Streams(sc.seed, 1)
         cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
         run = run_strategy(sc, strategy, orders, cat, streams)
         # every order line is in exactly one parcel, and parcels keep their order's time
         p = run.parcels

@@ -85,21 +85,18 @@ def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) 
 
 
 def test_resume_ignores_a_truncated_manifest_line(tmp_path: Path, small_scenario) -> None:
-    from fcsim.experiment.executors import Pool, run_all
+    from fcsim.experiment.pipeline import Execution, run_specs
     from fcsim.experiment.runs import plan
-    from fcsim.experiment.store import RunStore
 
     specs = plan(small_scenario, 1, strategies=["out", "drop"])
-    store = RunStore(tmp_path, resume=False)
-    first = run_all(specs[:1], Pool(), store, progress=False)
+    first = run_specs(specs[:1], Execution(workers=1, out=tmp_path))
     with (tmp_path / ".fcsim" / "manifest.jsonl").open("a") as fh:
         fh.write('{"hash": "abc", "sta')  # a write cut short by SIGKILL
-    again = RunStore(tmp_path, resume=True)
-    second = run_all(specs, Pool(), again, progress=False)
+    second = run_specs(specs, Execution(workers=1, out=tmp_path, resume=True))
     assert (second.reused, second.ran) == (1, 1)
     assert pd.Series(second.results[0].kpis).equals(pd.Series(first.results[0].kpis))
     # without --resume, previous runs are forgotten
-    fresh = run_all(specs, Pool(), RunStore(tmp_path, resume=False), progress=False)
+    fresh = run_specs(specs, Execution(workers=1, out=tmp_path))
     assert (fresh.reused, fresh.ran) == (0, 2)
 
 

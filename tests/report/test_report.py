@@ -56,7 +56,7 @@ def one_run(small_scenario):
     for name in sc.strategies:
         streams = Streams(sc.seed, 0)
         cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
         run = run_strategy(sc, name, orders, cat, streams)
         ev = evaluate(sc, name, run, orders, cat, streams)
         out[name] = (run, ev, orders, run_breakdowns(sc, run, ev, orders))
