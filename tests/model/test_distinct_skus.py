@@ -33,7 +33,7 @@ def test_orders_of_a_small_catalogue_hold_distinct_skus_and_keep_their_line_coun
     )
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
     baskets = _baskets(orders.line_start, orders.line_sku)
     assert all(len(set(b)) == len(b) for b in baskets)
     n_lines = orders.n_lines
