@@ -84,7 +84,7 @@ def prepare_tandem(scenario: Scenario) -> Tandem:
     sc = scenario
     streams = Streams(sc.seed, 0)
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     n, n_lines = orders.n, len(orders.line_sku)
     rng = np.random.default_rng(sc.seed)  # the reference's own draws
     pick, pack = node.picking, node.packing
@@ -158,4 +158,4 @@ def count_orders(scenario: Scenario, replication: int = 0) -> int:
     streams = Streams(scenario.seed, replication)
     catalogue = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
     sc = scenario
-    return generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data).n
+    return generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data).n

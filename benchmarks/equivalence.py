@@ -96,12 +96,13 @@ def _with_staff_pool(arrivals: list[float], durations: list[float], workers: int
     pool = StaffPool(
         env,
         "check",
-        workers,
-        WorkCalendar.always(horizon_days),
-        lambda group: durations[group[0]],
-        done,
-        horizon_days,
+        workers=workers,
+        calendar=WorkCalendar.always(horizon_days),
+        duration=lambda group: durations[group[0]],
+        done=done,
+        n_days=horizon_days,
     )
+    pool.start()
 
     def source():
         for i, t in enumerate(arrivals):
@@ -187,7 +188,16 @@ def check_shift_shortcuts(tasks: int = 4_000, seed: int = 2) -> ShortcutCheck:
             nonlocal began_bad
             began_bad += began != min(cal.next_working(raw[group[0]]), end)
 
-        pool = StaffPool(env, "check", 3, cal, duration, done, days + 30)
+        pool = StaffPool(
+            env,
+            "check",
+            workers=3,
+            calendar=cal,
+            duration=duration,
+            done=done,
+            n_days=days + 30,
+        )
+        pool.start()
 
         def source(env=env, t=t, pool=pool, cal=cal):
             for i, ti in enumerate(t.tolist()):

@@ -57,7 +57,7 @@ def memory_probe(scenario: Scenario, strategy: str) -> dict[str, float]:
     sc = scenario
     streams = Streams(sc.seed, 0)
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, strategy, orders, catalogue, streams)
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0] - base

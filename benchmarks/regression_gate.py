@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # measure this checkout's fcsim, also in worker processes
 
 import fcsim  # noqa: E402
-from fcsim.experiment.executors import execute  # noqa: E402
+from fcsim.experiment.pipeline import execute  # noqa: E402
 from fcsim.experiment.results import runs_table  # noqa: E402
 from fcsim.experiment.runs import RunSpec, plan  # noqa: E402
 from fcsim.experiment.sweep import split_values  # noqa: E402
@@ -88,7 +88,7 @@ def _runs(
     base = plan(sc, 1, seed)
     specs = [RunSpec(sc, s.strategy, r, seed) for r in reps for s in base if s.strategy in names]
     t0 = time.perf_counter()
-    runs = runs_table(execute(specs, w, progress=False))
+    runs = runs_table(execute(specs, w))
     print(
         f"  seed {seed} reps {reps.start}-{reps.stop - 1}: {time.perf_counter() - t0:.0f} s",
         file=sys.stderr,

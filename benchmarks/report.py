@@ -255,7 +255,7 @@ def markdown(res: dict[str, Any], checks: list[Target]) -> str:
         "## Parallel replications",
         "",
         f"{sc['replications']} replications of the full model ({sc['days']} days, "
-        f"{sc['orders_per_day']:,.0f} orders/day) with `fcsim.experiment.runs.execute`: "
+        f"{sc['orders_per_day']:,.0f} orders/day) with `fcsim.experiment.pipeline.execute`: "
         f"1 worker {sc['wall_1_s']:.1f} s, 2 workers {sc['wall_2_s']:.1f} s (wall): "
         f"{sc['speedup']:.2f}x; load average before / after: {sc['load_before']} / "
         f"{sc['load_after']}."

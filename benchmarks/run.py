@@ -26,7 +26,7 @@ import numpy as np
 from benchmarks import cases, memory
 from benchmarks.equivalence import check_shift_shortcuts, compare_with_resource
 from benchmarks.reference import run_minimal_pool, run_resource
-from fcsim.experiment.executors import execute
+from fcsim.experiment.pipeline import execute
 from fcsim.experiment.runs import RunSpec, simulate
 from fcsim.model.network import run_strategy
 from fcsim.model.streams import Streams
@@ -219,7 +219,7 @@ def _scaling(cfg: Config) -> dict[str, Any]:
     for workers in (1, 2):
         _say(f"{len(specs)} replications with {workers} worker(s)")
         children0 = _children_cpu_s()
-        _, t = cases.timed(lambda w=workers: execute(specs, workers=w, progress=False))
+        _, t = cases.timed(lambda w=workers: execute(specs, workers=w))
         walls[workers] = t.wall_s
         cpus[workers] = t.cpu_s + _children_cpu_s() - children0
     per_worker_2 = cpus[2] / 2  # 8 equal replications: 4 per worker

@@ -4,7 +4,8 @@ Place in the flow: read the baseline (`fcsim.regression.baseline_file`), load th
 the baseline's `--set` overrides and then this command's own, refuse a changed scenario unless
 `--allow-changed-scenario`, re-run with the baseline's seed and replications (paired by
 replication: common random numbers; `--seed` makes it an unpaired comparison), judge every
-strategy x metric (`fcsim.regression.judge`) and report (`fcsim.regression.outputs`).
+strategy x metric (`fcsim.regression.judge`) and report (`fcsim.regression.outputs`). The runs
+go through the pipeline (`fcsim.experiment.pipeline`) like those of every command.
 Exit 0 nothing regressed, 1 something regressed, 2 bad input.
 """
 
@@ -14,9 +15,9 @@ import argparse
 import math
 import sys
 
-from fcsim.commands.baseline import add_run_options
-from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int, seed_int
+from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg
 from fcsim.commands.execution import check_out_file
+from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import ScenarioError, UsageError
 
 
@@ -62,18 +63,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--junit", type=path_arg, metavar="FILE", help="write JUnit XML here")
     p.add_argument("--json", type=path_arg, metavar="FILE", help="write the verdicts as JSON here")
-    p.add_argument(
-        "-r",
-        "--replications",
-        type=positive_int,
-        help="replications (default and maximum with the baseline's seed: the baseline's)",
+    add_run_options(
+        p,
+        out=None,
+        replications="replications (default and maximum with the baseline's seed: the baseline's)",
+        seed="master seed (default: the baseline's; another seed makes the comparison unpaired)",
+        folder=False,
     )
-    p.add_argument(
-        "--seed",
-        type=seed_int,
-        help="master seed (default: the baseline's; another seed makes the comparison unpaired)",
-    )
-    add_run_options(p)
     p.set_defaults(func=run)
 
 
@@ -91,10 +87,9 @@ def _stale_message(args: argparse.Namespace, base, diff: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.experiment.executors import execute
+    from fcsim.commands.progress import RunMessages
     from fcsim.experiment.loading import load_scenario
-    from fcsim.experiment.results import runs_table
-    from fcsim.experiment.runs import plan
+    from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.regression.baseline_file import content_diff, data_files_diff, read
     from fcsim.regression.judge import REGRESSED, judge_all, parse_metrics, parse_tolerances
     from fcsim.regression.outputs import (
@@ -145,9 +140,10 @@ def run(args: argparse.Namespace) -> int:
             f"({', '.join(scenario.strategies)})"
         )
 
-    specs = [spec for spec in plan(scenario, reps, seed) if spec.strategy in common]
-    results = execute(specs, args.workers, progress=not args.quiet)
-    runs = runs_table(results)
+    point = PointPlan(scenario, reps, seed, strategies=tuple(common))
+    with RunMessages(progress=not args.quiet) as messages:
+        outcome = run_points([point], execution(args), messages).require_all()
+    runs = outcome.points[0].runs
     lost = [m for m in metrics if m not in runs.columns]
     if lost:
         raise UsageError(

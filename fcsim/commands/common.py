@@ -50,18 +50,6 @@ def seed_int(text: str) -> int:
     return value
 
 
-def add_set_option(p: argparse.ArgumentParser) -> None:
-    """`--set KEY.PATH=VALUE`, repeatable: scenario overrides typed by the schema."""
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="override a scenario value, e.g. --set strategies.own_warehouse.pickers=6",
-    )
-
-
 def default_scenario() -> Path:
     """The shipped default scenario: ./scenarios/default.yaml, else the one beside the package."""
     from fcsim.core.errors import UsageError

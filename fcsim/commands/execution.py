@@ -1,21 +1,23 @@
-"""Options and endings shared by the commands that run plans (`run`, `sweep`, `size`).
+"""Output paths and endings shared by the commands that run plans.
 
-Place in the flow: a command adds these options to its parser, opens the pool and the run store
-of its output folder, runs its plans with `fcsim.experiment.executors.run_all`, and ends with
-`report_failures`: failed runs are named on stderr, logged with their traceback in the output
-folder, and the command exits with status 3 (the other runs' results are kept and written).
+Place in the flow: before anything runs, a command checks its output folder (`run`, `sweep`,
+`size`: `check_out_folder`) or output file (`baseline`, `check`, `report`: `check_out_file`):
+exit 2 when it cannot be written, or holds another command's results. Once the pipeline
+(`fcsim.experiment.pipeline`) has run the plans and its write step (`fcsim.experiment.outputs`)
+has written the results and the log of the failed runs, `run`, `sweep` and `size` end with
+`report_failures`: failed runs are named on stderr, and the command exits with status 3 (the
+other runs' results are kept and written).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fcsim.commands.common import EXIT_OK, EXIT_RUN_FAILED, positive_int, text_arg
+from fcsim.commands.common import EXIT_OK, EXIT_RUN_FAILED
 from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -23,30 +25,6 @@ if TYPE_CHECKING:
 
 SHOWN_FAILURES = 10
 """Failed runs named on stderr; all of them are in the log file."""
-
-
-def add_execution_options(p: argparse.ArgumentParser, workers: bool = True) -> None:
-    """`-w`, `--dask`, `--resume` (and `-q`); `workers=False` when the parser has `-w` already."""
-    if workers:
-        p.add_argument(
-            "-w", "--workers", type=positive_int, help="worker processes (default: CPUs)"
-        )
-    p.add_argument(
-        "--dask",
-        type=text_arg,
-        metavar="ADDRESS|local",
-        help="run on a Dask cluster (scheduler address, or `local` for a local cluster of "
-        "-w workers); needs the extra: pip install 'fcsim[dask]'",
-    )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="keep the runs already finished in the output folder and run only the others",
-    )
-
-
-def add_quiet_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
 RESULT_MARKERS = {"run": "summary.json", "sweep": "sweep.json", "size": "size.json"}
@@ -94,12 +72,9 @@ def check_writable_parent(path: Path, option: str) -> None:
         raise UsageError(f"{option} {path}: cannot write in {base} ({exc.strerror})") from None
 
 
-def report_failures(out: Path, failures: Sequence[RunFailure]) -> int:
-    """Name failed runs on stderr and log them in `out`; EXIT_RUN_FAILED if any, else EXIT_OK."""
-    from fcsim.experiment.executors import write_failure_log
-
-    log = write_failure_log(out, failures)
-    if log is None:
+def report_failures(log: Path | None, failures: Sequence[RunFailure]) -> int:
+    """Name failed runs on stderr (their log: `log`); EXIT_RUN_FAILED if any, else EXIT_OK."""
+    if not failures:
         return EXIT_OK
     print(f"fcsim: {len(failures)} run(s) failed:", file=sys.stderr)
     for f in failures[:SHOWN_FAILURES]:

@@ -10,36 +10,28 @@ Questions (one per command; conditions are judged on the 95 % interval bound):
 `--with KEY.PATH=LO:HI` moves another key along with the searched one (linearly across the
 range, whole numbers rounded), e.g. a team that grows with the volume.
 
-Each evaluated point runs every replication of the strategies concerned, on the executor of
-`-w`/`--dask`; runs are kept in the output folder's run store, so `--resume` continues an
-interrupted search. Writes `size.json` (question, every point evaluated, answer) and
-`runs.parquet` (one row per point x strategy x replication, the key as a column).
+Place in the flow: both ends of the range are validated before anything runs; the search
+(`fcsim.experiment.sizing`) chooses the points, and each evaluated point goes through the
+pipeline (`fcsim.experiment.pipeline`) on one pool opened for the whole search: every
+replication of the strategies concerned, on the executor of `-w`/`--dask`, kept in the output
+folder's run store, so `--resume` continues an interrupted search. The write step
+(`fcsim.experiment.outputs.write_size`) writes `size.json` (question, every point evaluated,
+answer) and `runs.parquet` (one row per point x strategy x replication, the key as a column).
 Exit status: 0 answered, 1 no value in the range meets the target, 3 some runs failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fcsim.commands.common import (
-    EXIT_OK,
-    EXIT_REGRESSION,
-    add_set_option,
-    path_arg,
-    positive_int,
-    seed_int,
-)
-from fcsim.commands.execution import (
-    add_execution_options,
-    add_quiet_option,
-    check_out_folder,
-    report_failures,
-)
+from fcsim.commands.common import EXIT_OK, EXIT_REGRESSION, path_arg, positive_int
+from fcsim.commands.execution import check_out_folder, report_failures
+from fcsim.commands.options import add_run_options, execution
 from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -86,25 +78,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--points", type=positive_int, default=5, help="first grid of --minimise (default: 5)"
     )
-    p.add_argument(
-        "-o", "--out", type=path_arg, help="output folder (default: reports/<scenario>-size/)"
+    add_run_options(
+        p,
+        out="output folder (default: reports/<scenario>-size/)",
+        replications="replications per point",
     )
-    p.add_argument("-r", "--replications", type=positive_int, help="replications per point")
-    p.add_argument("--seed", type=seed_int, help="master random seed (default: the scenario's)")
-    add_set_option(p)
-    add_execution_options(p)
-    add_quiet_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fcsim.core.files import atomic_write, json_safe, write_text
-    from fcsim.experiment.executors import open_pool, run_all
+    from fcsim.commands.progress import RunMessages
+    from fcsim.core.files import json_safe
     from fcsim.experiment.loading import load_scenario
-    from fcsim.experiment.results import runs_table
-    from fcsim.experiment.runs import RunFailure, plan
+    from fcsim.experiment.outputs import write_size
+    from fcsim.experiment.pipeline import Pipeline, PointPlan
+    from fcsim.experiment.runs import RunFailure
     from fcsim.experiment.sizing import Axis, Condition, Linked, Point, Search
-    from fcsim.experiment.store import RunStore
     from fcsim.experiment.sweep import value_at
 
     if args.metric is not None and not args.break_even:
@@ -122,22 +111,23 @@ def run(args: argparse.Namespace) -> int:
     _check_metrics(args, first, strategies[0], conditions)
     out = args.out or Path("reports") / f"{first.slug}-size"
     check_out_folder(out, "size")
-    seed = first.seed if args.seed is None else args.seed
-    reps = args.replications or first.replications
-    store = RunStore(out, args.resume)
+    base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
     failures: list[RunFailure] = []
     tables = []
     t0 = time.perf_counter()
 
-    with open_pool(args.workers, args.dask, reps * len(strategies)) as pool:
+    # no progress bar: one line per point evaluated instead
+    with (
+        RunMessages(progress=False) as messages,
+        Pipeline(execution(args, out), base.size, messages) as pipeline,
+    ):
 
         def evaluate(k: int) -> Point:
             point = axis.overrides(k)
             sc = load_scenario(args.scenario, [*args.overrides, *point])
-            specs = plan(sc, reps, seed, strategies=strategies, overrides=point)
-            outcome = run_all(specs, pool, store, progress=False)
+            outcome = pipeline.run([replace(base, scenario=sc, overrides=tuple(point))])
             failures.extend(outcome.failures)
-            runs = runs_table([r for r in outcome.results if r is not None])
+            runs = outcome.points[0].runs
             if len(runs):
                 fraction = k / axis.last
                 linked = {w.key: w.value(fraction) for w in axis.linked}
@@ -155,8 +145,8 @@ def run(args: argparse.Namespace) -> int:
     doc = json_safe(
         {
             "scenario": first.name,
-            "seed": seed,
-            "replications": reps,
+            "seed": base.seed,
+            "replications": base.replications,
             "question": question,
             "key": axis.key,
             "range": [axis.value(0), axis.value(axis.last)],
@@ -168,18 +158,12 @@ def run(args: argparse.Namespace) -> int:
             "failed_runs": [f.spec.label for f in failures],
         }
     )
-    write_text(out / "size.json", json.dumps(doc, indent=2) + "\n")
-    if tables:
-        import pandas as pd
-
-        table = pd.concat(tables, ignore_index=True)
-        front = [axis.key, *(w.key for w in axis.linked)]
-        table = table[[*front, *[c for c in table.columns if c not in front]]]
-        atomic_write(out / "runs.parquet", lambda p: table.to_parquet(p, index=False))
+    front = [axis.key, *(w.key for w in axis.linked)]
+    written = write_size(out, doc, tables, front, failures)
     print(_table(doc, args, strategies))
     print(f"{question}\n=> {answer.sentence}")
     print(f"{len(search.points)} points evaluated in {wall:.1f} s. Results in {out}/")
-    status = report_failures(out, failures)
+    status = report_failures(written.log, failures)
     if status != EXIT_OK:
         return status
     return EXIT_OK if answer.found else EXIT_REGRESSION

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fcsim.commands.common import EXIT_OK, EXIT_USAGE, add_set_option, path_arg
+from fcsim.commands.common import EXIT_OK, EXIT_USAGE, path_arg
+from fcsim.commands.options import add_set_option
 from fcsim.core.errors import ScenarioError
 
 

@@ -1,11 +1,12 @@
 """Result files: runs and daily tables as Parquet, the summary as JSON and CSV.
 
-Place in the flow: after `experiment.execute`; the report reads these files back, so a report
-can be rebuilt without re-running. Every file is written to a temporary name in the output
-folder and renamed into place (`os.replace`), so an interrupted command never leaves a
-half-written file behind. Each run's own result is kept as soon as it finishes in the output
-folder's run store (`fcsim.experiment.store`, keyed by a hash of the resolved run spec), from which
-`--resume` continues an interrupted command.
+Place in the flow: the summarise and write steps of the pipeline (`fcsim.experiment.pipeline`,
+`fcsim.experiment.outputs`) build these tables and write them; the report reads these files
+back, so a report can be rebuilt without re-running. Every file is written to a temporary name
+in the output folder and renamed into place (`os.replace`), so an interrupted command never
+leaves a half-written file behind. Each run's own result is kept as soon as it finishes in the
+output folder's run store (`fcsim.experiment.store`, keyed by a hash of the resolved run spec),
+from which `--resume` continues an interrupted command.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pandas as pd
 
 from fcsim import __version__
 from fcsim.core.files import atomic_write, json_safe, write_text
+from fcsim.experiment.records import kpi_columns
+from fcsim.experiment.stats import interval
 from fcsim.scenario.schema.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -26,9 +29,13 @@ if TYPE_CHECKING:
 
 
 def runs_table(results: list[RunResult]) -> pd.DataFrame:
-    """One row per (strategy, replication): KPIs and per-node parcel counts."""
+    """One row per (strategy, replication): KPIs and per-node parcel counts.
+
+    Every KPI column must be a registered metric (`fcsim.core.metrics`): ValueError otherwise.
+    """
     rows = []
     for r in results:
+        kpi_columns(r.kpis, f"run {r.strategy} #{r.replication}")
         row: dict[str, Any] = {
             "strategy": r.strategy,
             "replication": r.replication,
@@ -37,8 +44,52 @@ def runs_table(results: list[RunResult]) -> pd.DataFrame:
         }
         row.update(r.kpis)
         row.update({f"node_parcels.{k}": v for k, v in r.node_parcels.items()})
+        row["overload_reasons"] = "; ".join(r.overload)
+        row.update(
+            {
+                f"{NODE_PREFIX}{n}.{m}": v
+                for n, values in r.node_kpis.items()
+                for m, v in values.items()
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+NODE_PREFIX = "node."
+"""Runs-table columns `node.NAME.METRIC`: a metric of `fcsim.core.metrics.NODE_METRICS` per node."""
+
+
+def node_summary(runs: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """strategy -> node -> metric -> interval over replications, for the per-node metrics."""
+    cols = [c for c in runs.columns if c.startswith(NODE_PREFIX)]
+    out: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for strategy, g in runs.groupby("strategy", sort=False):
+        nodes: dict[str, dict[str, dict[str, float]]] = {}
+        for c in cols:
+            if g[c].notna().any():
+                node, metric = c[len(NODE_PREFIX) :].rsplit(".", 1)
+                nodes.setdefault(node, {})[metric] = interval(g[c])
+        out[str(strategy)] = nodes
+    return out
+
+
+def overloaded(runs: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """strategy -> {share_of_runs, reasons} for the strategies some run of which could not keep up.
+
+    A strategy listed here is flagged everywhere: the terminal warns, the report never names it
+    the best (`fcsim.model.accounting.kpis.overload_reasons` says what counts).
+    """
+    if "overloaded" not in runs.columns:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for strategy, g in runs.groupby("strategy", sort=False):
+        share = float(g["overloaded"].mean())
+        if share > 0:
+            texts = g.get("overload_reasons", pd.Series(dtype=object)).dropna()
+            reasons = sorted({r for text in texts for r in str(text).split("; ") if r})
+            out[str(strategy)] = {"share_of_runs": share, "reasons": reasons}
+    return out
 
 
 def daily_table(results: list[RunResult], scenario: Scenario) -> pd.DataFrame:
@@ -86,6 +137,8 @@ def summary_document(
             "strategies": summary,
             "paired": {"reference": scenario.reference, "differences": paired},
             "node_parcels_mean": volumes,
+            "nodes": node_summary(runs),
+            "overloaded": overloaded(runs),
         }
     )
 

@@ -3,18 +3,18 @@
 Place in the flow: the command line loads a `Scenario`, `plan` turns it into one `RunSpec` per
 (replication, strategy) — a sweep (`fcsim.experiment.sweep`) or a sizing search
 (`fcsim.experiment.sizing`) makes one plan per point, each spec carrying the point's `--set`
-overrides and the scenario resolved with them. `fcsim.experiment.executors.run_all` maps `simulate`
-over the specs (in this process, a local process pool or a Dask cluster), keeping each finished run
-in the output folder's run store (`fcsim.experiment.store`) so an interrupted command can
-`--resume`; results come back in plan order. `stats.py`, `results.py` and the report take them from
-there. Within a replication every strategy regenerates the same orders from the same seed (common
-random numbers), so results do not depend on which worker ran what, nor in which order.
+overrides and the scenario resolved with them. The pipeline (`fcsim.experiment.pipeline`) maps
+`simulate` over the specs (in this process, a local process pool or a Dask cluster), keeping each
+finished run in the output folder's run store (`fcsim.experiment.store`) so an interrupted
+command can `--resume`; results come back in plan order. `stats.py`, `results.py` and the report
+take them from there. Within a replication every strategy regenerates the same orders from the
+same seed (common random numbers), so results do not depend on which worker ran what, nor in
+which order.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -59,6 +59,8 @@ class RunResult:
     kpis: dict[str, float]
     daily: dict[str, np.ndarray]
     node_parcels: dict[str, int] = field(default_factory=dict)
+    node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
+    overload: list[str] = field(default_factory=list)  # why the strategy could not keep up
     wall_s: float = 0.0
     breakdowns: pd.DataFrame | None = None  # report tables (fcsim.model.accounting.breakdowns)
 
@@ -122,7 +124,7 @@ def simulate(spec: RunSpec) -> RunResult:
     # the business's structure (categories over sales ranks, slotting) comes from the scenario's
     # own seed: `--seed` changes the random noise, not the merchant's catalogue
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
     ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
     w = ev.outcomes.in_window[run.parcels.order]
@@ -136,6 +138,8 @@ def simulate(spec: RunSpec) -> RunResult:
         kpis=ev.kpis,
         daily=ev.daily,
         node_parcels=node_parcels,
+        node_kpis=ev.node_kpis,
+        overload=ev.overload,
         breakdowns=run_breakdowns(sc, run, ev, orders),
         wall_s=time.perf_counter() - t0,
     )
@@ -147,46 +151,3 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-class Progress:
-    """Runs done / total on stderr: a tqdm bar (with ETA) on a terminal, plain lines otherwise.
-
-    Plain lines (CI logs) come at most every `every_s` seconds, and for the last run.
-    """
-
-    def __init__(self, total: int, enabled: bool = True, every_s: float = 5.0) -> None:
-        self.total, self.done = total, 0
-        self.enabled = enabled and total > 0
-        self.every_s = every_s
-        self._bar = None
-        self._last = 0.0
-        self._t0 = time.monotonic()
-        if self.enabled and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit="run", file=sys.stderr, leave=False)
-
-    def step(self, label: str, n: int = 1) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.set_postfix_str(label, refresh=False)
-            self._bar.update(n)
-            return
-        now = time.monotonic()
-        if now - self._last >= self.every_s or self.done >= self.total:
-            self._last = now
-            spent = now - self._t0
-            eta = spent / self.done * (self.total - self.done) if self.done else 0.0
-            print(
-                f"fcsim: {self.done}/{self.total} runs done ({spent:.0f} s, "
-                f"about {eta:.0f} s left)",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()

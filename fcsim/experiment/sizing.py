@@ -1,10 +1,10 @@
 """Sizing and break-even searches over one dotted scenario key, with replications at each point.
 
-Place in the flow: `fcsim size` builds an `Axis` (the key and its range on a grid of `step`), and an
-evaluator that runs one point (the scenario resolved with `key=value`, every replication of the
-strategies concerned) through `fcsim.experiment.executors.run_all` and returns its runs table. The
-searches here only decide which points to evaluate and what the answer is; they never simulate
-anything themselves, so they are tested with made-up evaluators.
+Place in the flow: `fcsim size` builds an `Axis` (the key and its range on a grid of `step`),
+and an evaluator that runs one point (the scenario resolved with `key=value`, every replication
+of the strategies concerned) through the pipeline (`fcsim.experiment.pipeline`) and returns its
+runs table. The searches here only decide which points to evaluate and what the answer is; they
+never simulate anything themselves, so they are tested with made-up evaluators.
 
 Three questions:
 

@@ -1,13 +1,13 @@
 """Statistics over replications: means with 95 % t-intervals, paired differences.
 
-Place in the flow: after `experiment.execute`, `summarise` turns the runs table (one row per
-strategy x replication) into per-strategy intervals, and `paired` into intervals of the
-difference of each strategy against the reference, replication by replication. Because every
-strategy of a replication sees the same orders and the same customer behaviour (common random
-numbers), paired intervals are narrower than comparing two unpaired intervals: `unpaired`
-gives the Welch interval of the same difference, as if the runs were independent, to show
-what common random numbers buy. The sizing search (`fcsim.experiment.sizing`) uses `interval` and
-`paired_difference` at each point it evaluates.
+Place in the flow: in the summarise step of the pipeline (`fcsim.experiment.pipeline`),
+`summarise` turns the runs table (one row per strategy x replication) into per-strategy
+intervals, and `paired` into intervals of the difference of each strategy against the reference,
+replication by replication. Because every strategy of a replication sees the same orders and the
+same customer behaviour (common random numbers), paired intervals are narrower than comparing
+two unpaired intervals: `unpaired` gives the Welch interval of the same difference, as if the
+runs were independent, to show what common random numbers buy. The sizing search
+(`fcsim.experiment.sizing`) uses `interval` and `paired_difference` at each point it evaluates.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+
+from fcsim.core.metrics import is_metric
 
 CONFIDENCE = 0.95
 
@@ -38,15 +40,8 @@ def interval(values: Iterable[float], confidence: float = CONFIDENCE) -> dict[st
 
 
 def metric_columns(runs: pd.DataFrame) -> list[str]:
-    """Numeric KPI columns of a runs table."""
-    skip = {"replication", "seed", "wall_s"}
-    return [
-        c
-        for c in runs.columns
-        if c not in skip
-        and not c.startswith("node_parcels.")
-        and pd.api.types.is_numeric_dtype(runs[c])
-    ]
+    """The KPI columns of a runs table: the registered metrics (`fcsim.core.metrics`) it has."""
+    return [c for c in runs.columns if is_metric(c) and pd.api.types.is_numeric_dtype(runs[c])]
 
 
 def summarise(runs: pd.DataFrame) -> dict[str, dict[str, dict[str, float]]]:

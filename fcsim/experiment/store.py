@@ -1,11 +1,11 @@
 """The run store of an output folder: one file per finished run and a manifest, for `--resume`.
 
-Place in the flow: `executors.run_all` asks the store which runs of a plan are already done,
-runs the others, and stores each result as soon as it comes back; the commands then read every
-result of the plan back from the store in plan order. A run is identified by `spec_hash`, a
-hash of its resolved `RunSpec` (validated scenario content, strategy, replication, seed,
-overrides, fcsim version), so a resumed run or sweep skips exactly the runs already done and
-runs each missing one once: nothing lost, nothing duplicated.
+Place in the flow: the run step of the pipeline (`fcsim.experiment.pipeline`) asks the store
+which runs of a plan are already done, runs the others, and stores each result as soon as it
+comes back; the results of the runs already done are read back from the store. A run is
+identified by `spec_hash`, a hash of its resolved `RunSpec` (validated scenario content,
+strategy, replication, seed, overrides, fcsim version), so a resumed run or sweep skips exactly
+the runs already done and runs each missing one once: nothing lost, nothing duplicated.
 
 Layout, inside the output folder:
 

@@ -2,10 +2,11 @@
 
 Place in the flow: `fcsim sweep SCENARIO --vary key.path=V1,V2 [--vary ...]` parses each
 `--vary` (`parse_vary`), builds the grid of points (`grid`: every combination, the first
-`--vary` outermost), resolves and validates the scenario of every point before anything runs
-(`resolve`: any bad value stops the command with exit 2), plans each point (the point's
-`--set` overrides travel in its `RunSpec`s) and runs all points as one plan through
-`fcsim.experiment.executors.run_all`. `write_sweep` then writes, in the output folder:
+`--vary` outermost) and resolves and validates the scenario of every point before anything runs
+(`resolve`: any bad value stops the command with exit 2). The pipeline
+(`fcsim.experiment.pipeline`) then runs all points as one plan (each point's `--set` overrides
+travel in its `RunSpec`s) and its write step (`fcsim.experiment.outputs.write_sweep`) writes,
+with `write_point` and `write_grid` here, in the output folder:
 
 - `runs.parquet`: one row per point x strategy x replication, the varied keys as columns;
 - `daily.parquet` (and `breakdowns.parquet`): the same with a `point` column;
@@ -26,15 +27,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from fcsim.core.errors import Problem, ScenarioError, UsageError, relabel
 from fcsim.experiment.loading import load_scenario
-from fcsim.experiment.runs import RunResult, RunSpec, plan
 from fcsim.scenario.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    from fcsim.experiment.pipeline import PointResults
 
 
 @dataclass(frozen=True)
@@ -156,19 +159,6 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def plan_points(
-    points: Sequence[Point],
-    scenarios: Sequence[Scenario],
-    replications: int | None,
-    seed: int | None,
-) -> list[RunSpec]:
-    """One plan per point, points outermost; each spec carries its point's overrides."""
-    specs: list[RunSpec] = []
-    for point, sc in zip(points, scenarios, strict=True):
-        specs += plan(sc, replications, seed, overrides=point.overrides)
-    return specs
-
-
 def resolved_yaml(scenario: Scenario, point: Point) -> str:
     """The resolved scenario of a point as YAML (loads back to the same content hash)."""
     try:
@@ -209,17 +199,6 @@ def with_point_columns(table: pd.DataFrame, point: Point, typed: dict[str, Any])
     return pd.concat([extra, table], axis=1)
 
 
-def point_results(
-    specs: Sequence[RunSpec], results: Sequence[RunResult | None], point: Point
-) -> list[RunResult]:
-    """The successful results of one point, in plan order."""
-    return [
-        r
-        for s, r in zip(specs, results, strict=True)
-        if r is not None and s.overrides == point.overrides
-    ]
-
-
 @dataclass
 class PointSummary:
     """What a point's folder holds, kept for the sweep-level files and the terminal table."""
@@ -232,34 +211,21 @@ class PointSummary:
     breakdowns: pd.DataFrame | None
 
 
-def write_point(
-    out: Path,
-    point: Point,
-    scenario: Scenario,
-    seed: int,
-    replications: int,
-    results: Sequence[RunResult],
-) -> PointSummary:
+def write_point(out: Path, point: Point, results: PointResults) -> PointSummary:
     """Write a point's folder (the files of `fcsim run` plus its resolved scenario.yaml)."""
     from fcsim.core.files import write_text
-    from fcsim.experiment.results import daily_table, runs_table, summary_document, write_all
-    from fcsim.experiment.stats import paired, summarise
-    from fcsim.model.accounting.breakdowns import breakdowns_table
+    from fcsim.experiment.results import write_all
 
+    if results.doc is None:
+        raise ValueError(f"sweep point {point.index}: no run finished, nothing to write")
     folder = out / "points" / point.folder
-    runs = runs_table(list(results))
-    doc = summary_document(
-        scenario, seed, replications, summarise(runs), paired(runs, scenario.reference), runs
-    )
-    doc["point"] = {"index": point.index, "overrides": list(point.overrides)}
-    daily = daily_table(list(results), scenario)
-    breakdowns = breakdowns_table(results)
-    write_all(folder, doc, runs, daily, breakdowns)
-    write_text(folder / "scenario.yaml", resolved_yaml(scenario, point))
-    return PointSummary(point, folder, doc, runs, daily, breakdowns)
+    doc = results.doc | {"point": {"index": point.index, "overrides": list(point.overrides)}}
+    write_all(folder, doc, results.runs, results.daily, results.breakdowns)
+    write_text(folder / "scenario.yaml", resolved_yaml(results.plan.scenario, point))
+    return PointSummary(point, folder, doc, results.runs, results.daily, results.breakdowns)
 
 
-def write_sweep(
+def write_grid(
     out: Path,
     base: Scenario,
     varies: Sequence[Vary],

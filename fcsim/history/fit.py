@@ -1,6 +1,6 @@
 """A parametric demand fitted to an order history: the `fit` mode and the inspect summary.
 
-Place in the flow: `generators.fit_orders` draws orders from the fitted model; the catalogue
+Place in the flow: `fcsim.model.demand.fit_orders` draws orders from the fitted model; the catalogue
 uses the fitted volume for expected daily sales; `inspect-data` prints the fitted figures.
 
 The model of the orders of day d (Poisson):

@@ -2,65 +2,58 @@
 
 Place in the flow: `fcsim inspect-data` renders a `DataSummary` here and writes the page
 atomically. Tables carry their figures; a bar drawn with CSS beside each row shows its size.
+The page is the template `fcsim/history/templates/data.html.j2`: every text of the summary
+(the file's path, its SKU codes, countries, column names in the problems) goes into it as data
+and is escaped there.
 """
 
 from __future__ import annotations
 
-import html
+from functools import cache
+from typing import Any
 
+from jinja2 import Environment
+
+from fcsim.core.templates import environment
 from fcsim.history.summary import DataSummary, Section
 
-_STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222;padding:0 1em}
-h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.8em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.4em 0}td,th{padding:.15em .8em;text-align:left}
-th{border-bottom:1px solid #bbb}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.bar{background:#4a7fb5;height:.8em;display:inline-block}.note{color:#555;font-size:.93em}
-.problems li{font-family:ui-monospace,monospace;font-size:.9em}.bad{color:#a31515}
-"""
+BAR_EM = 12.0
+"""Width of the longest bar of a table, in em."""
 
 
-def _cell(text: str) -> str:
-    num = text.replace(",", "").replace(" %", "").replace("+", "").replace("-", "", 1)
-    cls = ' class="num"' if num.replace(".", "", 1).isdigit() else ""
-    return f"<td{cls}>{html.escape(text)}</td>"
+@cache
+def _templates() -> Environment:
+    return environment("fcsim.history")
 
 
-def _section(sec: Section) -> str:
+def _section(sec: Section) -> dict[str, Any]:
+    """A section as the template reads it: each row's cells and the width of its bar."""
     top = max(sec.bars) if sec.bars else 0.0
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in sec.header)
-    head += "<th></th>" if sec.bars else ""
-    body = []
+    rows = []
     for i, row in enumerate(sec.rows):
-        cells = "".join(_cell(c) for c in row)
+        width = None
         if sec.bars:
-            width = 0.0 if top <= 0 else 12.0 * sec.bars[i] / top
-            cells += f'<td><span class="bar" style="width:{width:.2f}em"></span></td>'
-        body.append(f"<tr>{cells}</tr>")
-    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in sec.notes)
-    return (
-        f"<h2>{html.escape(sec.title)}</h2><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{notes}"
-    )
+            width = 0.0 if top <= 0 else BAR_EM * sec.bars[i] / top
+        rows.append({"cells": row, "bar": None if width is None else f"{width:.2f}"})
+    return {
+        "title": sec.title,
+        "header": sec.header,
+        "bars": bool(sec.bars),
+        "rows": rows,
+        "notes": sec.notes,
+    }
 
 
 def render_html(summary: DataSummary) -> str:
     """The whole page."""
-    title = f"fcsim — data: {summary.source}"
-    head = "".join(f"<tr><th>{html.escape(k)}</th>{_cell(v)}</tr>" for k, v in summary.headline)
-    parts = [
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
-        f"{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><table>{head}</table>",
-    ]
-    if summary.problem_count:
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in summary.problems)
-        parts.append(
-            f'<h2 class="bad">Data problems: {summary.problem_count:,}</h2>'
-            f'<ul class="problems">{items}</ul>'
-            '<p class="note">Rows with problems are left out of the figures below; a scenario '
-            "using this file is refused until they are fixed.</p>"
+    return (
+        _templates()
+        .get_template("data.html.j2")
+        .render(
+            title=f"fcsim — data: {summary.source}",
+            headline=summary.headline,
+            problem_count=f"{summary.problem_count:,}" if summary.problem_count else "",
+            problems=summary.problems,
+            sections=[_section(s) for s in summary.sections],
         )
-    parts += [_section(s) for s in summary.sections]
-    parts.append("</body></html>\n")
-    return "".join(parts)
+    )

@@ -95,6 +95,7 @@ def dispatch(
     choice: CarrierChoice,
     dl: Delivery,
     streams: Streams,
+    *,
     collected: Collections | None = None,
 ) -> None:
     """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns.

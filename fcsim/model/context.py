@@ -19,7 +19,7 @@ from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunContext:
     """Shared, read-mostly state of one run."""
 

@@ -33,6 +33,7 @@ class Reaction:
 def react(
     cfg: Customers,
     order_ids: np.ndarray,
+    *,
     late: np.ndarray,
     days_late: np.ndarray,
     lost: np.ndarray,

@@ -1,9 +1,10 @@
 """Inbound (D1): supplier trucks and customer returns through the receiving staff.
 
-Place in the flow: a warehouse node hands `Inbound` the purchase-order lines arriving today and
-the returned parcels arriving today. A truck first waits for a dock door (a pool of `docks`)
-and is unloaded there; then each line becomes a task for the receiving staff pool (a SimPy
-contention point shared by receipts and returns inspection):
+Place in the flow: a warehouse node builds its `Inbound` with the node, starts it when the node
+starts, and hands it the purchase-order lines arriving today and the returned parcels arriving
+today. A truck first waits for a dock door (a pool of `docks`) and is unloaded there; then each
+line becomes a task for the receiving staff pool (a SimPy contention point shared by receipts
+and returns inspection):
 - a purchase-order line: count and check every unit (rejects written off), put the pallets
   away; only then is stock sellable (dock-to-stock time, from the truck's arrival);
 - a returned parcel: inspect each unit; restock a share, write off the rest.
@@ -15,20 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import simpy
 
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
-from fcsim.model.catalogue import CatalogueArrays
-from fcsim.model.demand import Orders
+from fcsim.model.context import RunContext
 from fcsim.model.inventory import Inventory
-from fcsim.model.parcels import Parcels
 from fcsim.model.staff import StaffPool
-from fcsim.model.streams import Streams
-from fcsim.scenario.schema.business import Returns
 from fcsim.scenario.schema.stock import Receiving
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Receipt:
     """One pallet (or the last, partial one) of a purchase-order line at the dock."""
 
@@ -63,39 +59,44 @@ class Inbound:
 
     def __init__(
         self,
-        env: simpy.Environment,
-        name: str,
-        workers: int,
-        calendar: WorkCalendar,
-        n_days: int,
-        cfg: Receiving,
-        returns: Returns,
-        inventory: Inventory,
-        catalogue: CatalogueArrays,
-        orders: Orders,
-        parcels: Parcels,
-        streams: Streams,
+        ctx: RunContext,
+        *,
         node_index: int,
+        name: str,
+        workers: int | np.ndarray,
+        calendar: WorkCalendar,
+        cfg: Receiving,
+        inventory: Inventory,
     ) -> None:
+        """The receiving staff (`workers`, a headcount or one per day) and dock doors of node
+        `node_index` (`name`), working in `calendar`; receipts and restocks go to `inventory`.
+        """
         self.cfg = cfg
-        self.returns = returns
+        self.returns = ctx.scenario.returns
         self.inventory = inventory
-        self.catalogue = catalogue
-        self.orders = orders
-        self.parcels = parcels
-        self.streams = streams
+        self.catalogue = ctx.catalogue
+        self.orders = ctx.orders
+        self.parcels = ctx.parcels
+        self.streams = ctx.streams
         self.node_index = node_index
+        n_days = ctx.n_days
         self.pool = StaffPool(
-            env, f"{name}.receivers", workers, calendar, self._duration, self._done, n_days
+            ctx.env,
+            f"{name}.receivers",
+            workers=workers,
+            calendar=calendar,
+            duration=self._duration,
+            done=self._done,
+            n_days=n_days,
         )
         self.docks = StaffPool(
-            env,
+            ctx.env,
             f"{name}.docks",
-            cfg.docks,
-            calendar,
-            lambda trucks: sum(t.unload_min for t in trucks),
-            self._unloaded,
-            n_days,
+            workers=cfg.docks,
+            calendar=calendar,
+            duration=lambda trucks: sum(t.unload_min for t in trucks),
+            done=self._unloaded,
+            n_days=n_days,
         )
         self.pallets_by_day = np.zeros(n_days + 1)
         self.trucks_arrived_by_day = np.zeros(n_days + 1)  # on the day they reach the dock
@@ -109,6 +110,11 @@ class Inbound:
         self.return_written_off_units = 0
         self.return_written_off_eur = 0.0
         self.returned_units_inspected = 0
+
+    def start(self) -> None:
+        """Receivers, then dock doors, look for work (when the node starts)."""
+        self.pool.start()
+        self.docks.start()
 
     # ---------------------------------------------------------------- arrivals
     def truck(
@@ -141,7 +147,15 @@ class Inbound:
         work = pallets * putaway[line] + units_c * cfg.check_min_per_unit
         t = float(day * MIN_PER_DAY)
         receipts = [
-            Receipt(int(s), int(n), int(o), t, float(w), int(r), float(pl))
+            Receipt(
+                sku=int(s),
+                units=int(n),
+                ordered=int(o),
+                arrived_min=t,
+                work_min=float(w),
+                rejects=int(r),
+                pallets=float(pl),
+            )
             for s, n, o, w, r, pl in zip(
                 skus[line].tolist(),
                 units_c.tolist(),

@@ -1,16 +1,19 @@
 """A strategy as nodes plus routing: builds the world of one strategy and runs it.
 
-Place in the flow: `experiment.simulate` calls `run_strategy(scenario, strategy, orders, ...)`.
-Here every SKU is mapped to a node (one node: all SKUs; hybrid: the routing policy), orders are
-split into one parcel per node, the promise of each parcel is fixed, each node's model is built
-in one SimPy environment, and the environment runs to the end of the horizon plus the drain
-period. Self-run and 3PL centres are the same `WarehouseModel`; a dropship supplier is a
-`SupplierModel` (DESIGN principle 1).
+Place in the flow: `fcsim.experiment.runs.simulate` calls `run_strategy(scenario, strategy, orders,
+...)`. Here every SKU is mapped to a node (one node: all SKUs; hybrid: the routing policy), orders
+are split into one parcel per node and the promise of each parcel is fixed. Then every node goes
+through the node life cycle (`model/node.py`), whatever its kind: all are built, all are started in
+node order, the one SimPy environment runs to the end of the horizon plus the drain period, and each
+node's result is collected. `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
+marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel` (DESIGN
+principle 1).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -20,19 +23,36 @@ from fcsim.model.carriers import Delivery, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
+from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.streams import Streams
 from fcsim.model.supplier import SupplierModel
-from fcsim.model.warehouse import NodeResult, WarehouseModel
+from fcsim.model.warehouse import WarehouseModel
 from fcsim.policies import get_policy
 from fcsim.policies.routing import LineFacts
-from fcsim.scenario.schema.scenario import DropshipNode, HybridStrategy, Scenario
+from fcsim.scenario.schema.scenario import HybridStrategy, Scenario
 
 CALENDAR_MARGIN_DAYS = 120
 """Staff calendars extend this far past the simulated days, so work in progress can finish."""
 
+NODE_MODELS: dict[str, type[NodeModel[Any]]] = {
+    "self": WarehouseModel,
+    "3pl": WarehouseModel,
+    "marketplace": WarehouseModel,
+    "dropship": SupplierModel,
+}
+"""The model of each node kind of the scenario (`Node.kind`)."""
 
-@dataclass
+
+def node_model(kind: str) -> type[NodeModel[Any]]:
+    """The model class of node kind `kind`."""
+    model = NODE_MODELS.get(kind)
+    if model is None:
+        raise ValueError(f"no node model for node kind {kind!r}; known: {sorted(NODE_MODELS)}")
+    return model
+
+
+@dataclass(kw_only=True)
 class StrategyRun:
     """The outcome of one strategy in one replication, before KPIs."""
 
@@ -87,16 +107,18 @@ class _CountingEnvironment(simpy.Environment):
         simpy.Environment.step(self)  # not super(): this runs once per event
 
 
-def run_strategy(
+def run_context(
     scenario: Scenario,
     strategy: str,
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
-) -> StrategyRun:
-    """Simulate `strategy` on `orders` and return the filled parcel columns."""
+    *,
+    env: simpy.Environment,
+) -> RunContext:
+    """The parcels of `strategy` (routed to its nodes, with their promises) and what its nodes
+    share, in the SimPy environment `env`."""
     nodes = scenario.nodes_of(strategy)
-    names = list(nodes)
     zones = order_zones(scenario.destinations, orders.n, streams)
     facts = line_facts(scenario, orders, catalogue, zones)
     parcels = split_orders(orders, catalogue, line_nodes(scenario, strategy, facts))
@@ -115,8 +137,7 @@ def run_strategy(
         n_days = zone_days[parcels.zone[m]] if days is None else days
         parcels.promised_day[m] = promised_days(parcels.created_min[m], promise, n_days, bd)
     n_days = scenario.horizon_days + scenario.drain_days
-    env = _CountingEnvironment()
-    ctx = RunContext(
+    return RunContext(
         env=env,
         scenario=scenario,
         catalogue=catalogue,
@@ -128,17 +149,39 @@ def run_strategy(
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
     )
-    models: list[WarehouseModel | SupplierModel] = []
-    for i, (name, node) in enumerate(nodes.items()):
-        ids = np.flatnonzero(parcels.node == i)
-        model_cls = SupplierModel if isinstance(node, DropshipNode) else WarehouseModel
-        models.append(model_cls(ctx, i, name, node, ids))
-    env.run(until=n_days * MIN_PER_DAY)
+
+
+def build_nodes(ctx: RunContext, strategy: str) -> list[NodeModel[Any]]:
+    """The model of every node of `strategy`, in node order: built, not started."""
+    parcels = ctx.parcels
+    return [
+        node_model(node.kind)(
+            ctx, index=i, name=name, cfg=node, ids=np.flatnonzero(parcels.node == i)
+        )
+        for i, (name, node) in enumerate(ctx.scenario.nodes_of(strategy).items())
+    ]
+
+
+def run_strategy(
+    scenario: Scenario,
+    strategy: str,
+    orders: Orders,
+    catalogue: CatalogueArrays,
+    streams: Streams,
+) -> StrategyRun:
+    """Simulate `strategy` on `orders` and return the filled parcel columns."""
+    env = _CountingEnvironment()
+    ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env)
+    models = build_nodes(ctx, strategy)
+    for model in models:
+        model.start()
+    env.run(until=ctx.n_days * MIN_PER_DAY)
+    nodes = scenario.nodes_of(strategy)
     return StrategyRun(
-        parcels=parcels,
-        node_names=names,
+        parcels=ctx.parcels,
+        node_names=list(nodes),
         node_kinds=[n.kind for n in nodes.values()],
-        nodes=[m.result() for m in models],
-        n_days=n_days,
+        nodes=[model.collect() for model in models],
+        n_days=ctx.n_days,
         events=env.processed,
     )

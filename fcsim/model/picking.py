@@ -60,7 +60,8 @@ class PickWork:
 def slot_skus(cfg: Picking, stocked: np.ndarray, seed: int) -> tuple[Layout, np.ndarray]:
     """The node's layout and the location of every SKU (-1 where the node holds none)."""
     spec = cfg.layout
-    assert spec is not None
+    if spec is None:
+        raise ValueError("slotting SKUs needs the picking layout, and there is none")
     layout = Layout(
         spec.aisles,
         spec.aisle_length_m,
@@ -79,6 +80,7 @@ def pick_work(
     cfg: Picking,
     parcels: Parcels,
     ids: np.ndarray,
+    *,
     streams: Streams,
     sku_of_line: np.ndarray,
     stocked: np.ndarray,

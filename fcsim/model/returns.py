@@ -23,6 +23,7 @@ from fcsim.scenario.schema.business import Returns
 def plan_returns(
     parcels: Parcels,
     idx: np.ndarray,
+    *,
     orders: Orders,
     catalogue: CatalogueArrays,
     policy: Returns,

@@ -1,15 +1,18 @@
 """A pool of staff working shifts: the contention point of every warehouse stage.
 
-Place in the flow: `model/warehouse.py` builds one `StaffPool` per stage (pickers, packers,
-receivers). Workers pull tasks from a FIFO queue; a task's duration is in *working* minutes and
-its end is computed by the pool's `WorkCalendar`, so work pauses at shift end and resumes at the
-next shift without any per-task event for shifts. A worker is not a SimPy process but a small
-state machine driven by callbacks: a task handed to an idle worker starts at once, and the end
-of a group of tasks is one SimPy timeout whose callback hands the worker its next group.
-Events per group of tasks: one timeout (none if it takes no working time); a worker off the
-roster costs one timeout when it comes back. One process per worker, the SimPy idiom, costs a
-wake-up event and a generator resumption more per task; `benchmarks/equivalence.py` checks
-that this pool serves tasks exactly as `simpy.Resource` does.
+Place in the flow: a warehouse node (`model/warehouse.py`, `model/inbound.py`) builds one
+`StaffPool` per stage (pickers, packers, receivers, dock doors) and starts it when the node
+starts: building a pool schedules nothing; `start` sends every worker looking for work (a worker
+off the roster waits for its first day on it); tasks put before `start` wait in the queue.
+Workers pull tasks from a FIFO queue; a task's duration is in *working* minutes and its end is
+computed by the pool's `WorkCalendar`, so work pauses at shift end and resumes at the next shift
+without any per-task event for shifts. A worker is not a SimPy process but a small state machine
+driven by callbacks: a task handed to an idle worker starts at once, and the end of a group of
+tasks is one SimPy timeout whose callback hands the worker its next group. Events per group of
+tasks: one timeout (none if it takes no working time); a worker off the roster costs one timeout
+when it comes back. One process per worker, the SimPy idiom, costs a wake-up event and a
+generator resumption more per task; `benchmarks/equivalence.py` checks that this pool serves
+tasks exactly as `simpy.Resource` does.
 
 A pool of c workers serving a FIFO queue is the c-server queue of queueing theory (M/M/c when
 arrivals are Poisson, durations exponential and the calendar 24/7).
@@ -44,13 +47,16 @@ class StaffPool:
     """`workers` identical staff pulling tasks FIFO, working only inside `calendar`.
 
     `workers` is a headcount, or a headcount per day (staff resized on a schedule): worker k
-    works on day d only if k < headcount[d]; off-roster workers take no task.
+    works on day d only if k < headcount[d]; off-roster workers take no task. `duration` gives
+    a group's working minutes, `done` is told when it is done, `take` is the batching policy
+    (default: one task at a time); `n_days` sizes the busy-minutes record.
     """
 
     def __init__(
         self,
         env: simpy.Environment,
         name: str,
+        *,
         workers: int | np.ndarray,
         calendar: WorkCalendar,
         duration: DurationFn,
@@ -77,7 +83,14 @@ class StaffPool:
         self.busy_by_day = np.zeros(n_days + 1)
         self.tasks_done = 0
         self.groups_done = 0
-        for k in range(self.workers):  # built before the run starts, as processes would be
+        self.started = False
+
+    def start(self) -> None:
+        """Every worker looks for work now (before the run, as processes would start)."""
+        if self.started:
+            raise RuntimeError(f"staff pool {self.name!r} is already started")
+        self.started = True
+        for k in range(self.workers):
             self._ready(k)
 
     def put(self, task: Any) -> None:
@@ -107,7 +120,8 @@ class StaffPool:
         day = min(int(t // MIN_PER_DAY), len(roster) - 1)
         if k < roster[day]:
             return None
-        assert self.headcount is not None
+        if self.headcount is None:
+            raise RuntimeError(f"staff pool {self.name!r} has a roster but no headcount")
         later = np.flatnonzero(self.headcount[day + 1 :] > k)
         return float((day + 1 + later[0]) * MIN_PER_DAY) if len(later) else _INF
 

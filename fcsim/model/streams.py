@@ -1,9 +1,10 @@
 """Named random streams: one master seed, one independent generator per purpose and replication.
 
-Place in the flow: `experiment.simulate` creates `Streams(seed, replication)`; each module asks
-for the stream of its purpose (`"demand"`, `"pick"`, `"transit"`, ...). A purpose's stream does
-not depend on the strategy being simulated, so strategies see identical orders and identical
-customer behaviour (common random numbers). Never the global `random` or `np.random` state.
+Place in the flow: `fcsim.experiment.runs.simulate` creates `Streams(seed, replication)`; each
+module asks for the stream of its purpose (`"demand"`, `"pick"`, `"transit"`, ...). A purpose's
+stream does not depend on the strategy being simulated, so strategies see identical orders and
+identical customer behaviour (common random numbers). Never the global `random` or `np.random`
+state.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A dropshipping supplier (D16): ships the merchant's orders directly to customers.
 
-Place in the flow: `model/network.py` creates one `SupplierModel` per dropship node. The
-supplier's warehouse is not the merchant's to model: nothing competes with the merchant's own
-resources, so everything is arithmetic, vectorised over all of the node's parcels at once.
+Place in the flow: `model/network.py` builds one `SupplierModel` per dropship node and drives
+it through the node life cycle (`model/node.py`). The supplier's warehouse is not the
+merchant's to model: nothing competes with the merchant's own resources, so the node has no
+SimPy process: `start` computes all of its parcels at once, vectorised, and `collect` sums them.
 Per order line, the supplier has the item in stock with `stock_availability` (else the line is
 cancelled: a lost sale); the parcel is ready after a processing delay in the supplier's business
 days; it then goes through the same carrier and returns arithmetic as a warehouse parcel, with
@@ -16,22 +17,16 @@ import numpy as np
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
-from fcsim.model.context import RunContext
+from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.returns import plan_returns
-from fcsim.model.warehouse import NodeResult
 from fcsim.scenario.schema.nodes import DropshipNode
 
 
-class SupplierModel:
+class SupplierModel(NodeModel[DropshipNode]):
     """A dropship node: availability, processing delay, then carriers and returns."""
 
-    def __init__(
-        self, ctx: RunContext, index: int, name: str, cfg: DropshipNode, ids: np.ndarray
-    ) -> None:
-        self.ctx, self.index, self.name, self.cfg, self.ids = ctx, index, name, cfg, ids
-        self._run()
-
-    def _run(self) -> None:
+    def _start(self) -> None:
+        """Every parcel of the node, before the run: short lines, ready time, delivery."""
         ctx, cfg, ids = self.ctx, self.cfg, self.ids
         p, orders, cat, st = ctx.parcels, ctx.orders, ctx.catalogue, ctx.streams
         if len(ids) == 0:
@@ -66,27 +61,26 @@ class SupplierModel:
         choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
-        dispatch(p, live, choice, ctx.delivery, st, Collections())
+        dispatch(p, live, choice, ctx.delivery, st, collected=Collections())
         plan_returns(
             p,
             live,
-            orders,
-            cat,
-            ctx.scenario.returns,
-            ctx.scenario.promise.business_weekdays,
-            ctx.bd,
-            st,
+            orders=orders,
+            catalogue=cat,
+            policy=ctx.scenario.returns,
+            business_weekdays=ctx.scenario.promise.business_weekdays,
+            bd=ctx.bd,
+            streams=st,
             defect_rate=cfg.defect_rate,
         )
 
-    def result(self) -> NodeResult:
+    def _collect(self) -> NodeResult:
         """Totals of this node."""
         p, ids = self.ctx.parcels, self.ids
         return NodeResult(
-            self.name,
-            "supplier",
-            {},
-            {
+            name=self.name,
+            kind="supplier",
+            totals={
                 "units_shipped": float(p.units[ids][~p.cancelled[ids]].sum()),
                 "units_short": float(p.units_short[ids].sum()),
                 "units_defective": float(p.units_defective[ids].sum()),

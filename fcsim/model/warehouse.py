@@ -1,17 +1,20 @@
-"""A fulfilment centre (self-run or 3PL): wires intake, picking, packing, dock and inbound.
+"""A fulfilment centre (self-run, 3PL or marketplace): wires intake, picking, packing, dock and
+inbound.
 
-Place in the flow: `model/network.py` creates one `WarehouseModel` per warehouse node of a
-strategy. Per parcel, in SimPy: arrival -> stock reservation (or wait for stock) -> picker pool
--> packer pool -> dock. Once a day, one process per node: dispatches the parcels at the dock
-(`carriers.dispatch`, vectorised), plans their returns, queues today's returned parcels and
-truck receipts for the receiving staff, reviews stock (replenishment) and records the day's
-stock, backlog and utilisation.
+Place in the flow: `model/network.py` builds one `WarehouseModel` per warehouse node of a
+strategy and drives it through the node life cycle (`model/node.py`): building it prepares the
+node's pick and pack times, stock targets and staff pools; `start` writes the packaging into the
+parcel columns and starts its processes; `collect` returns its `NodeResult`. Per parcel, in
+SimPy: arrival -> stock reservation (or wait for stock) -> picker pool -> packer pool -> dock.
+Once a day, one process per node: dispatches the parcels at the dock (`carriers.dispatch`,
+vectorised), plans their returns, queues today's returned parcels and truck receipts for the
+receiving staff, reviews stock (replenishment) and records the day's stock, backlog and
+utilisation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,32 +22,19 @@ from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
-from fcsim.model.demand import daily_rates
+from fcsim.model.forecast import demand_forecast, demand_share
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
+from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
 from fcsim.model.storage import StorageZones
-from fcsim.scenario.schema.business import Demand
 from fcsim.scenario.schema.nodes import WarehouseNode
 
 ARRIVAL_CHUNK = 4096
 """Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
-
-
-@dataclass
-class NodeResult:
-    """What a node reports after the run: daily series and totals."""
-
-    name: str
-    kind: str
-    daily: dict[str, np.ndarray] = field(default_factory=dict)
-    totals: dict[str, float] = field(default_factory=dict)
-    staff_minutes_by_day: np.ndarray | None = None  # paid working minutes per person per day
-    headcount_by_day: dict[str, np.ndarray] = field(default_factory=dict)  # per role
-    overtime_minutes_by_day: np.ndarray | None = None  # per person, included in staff minutes
 
 
 def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[str, np.ndarray]:
@@ -62,67 +52,18 @@ def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[st
     return out
 
 
-def demand_forecast(ctx: RunContext, ids: np.ndarray, smooth_days: int = 28) -> np.ndarray:
-    """Expected demand at this node per day, relative to its average day.
-
-    The demand model's level (month profile, growth; 1 for an order history) times this node's
-    share of each day's units, smoothed over four weeks (routing by season or region changes
-    it), relative to the node's average share.
-    """
-    sc = ctx.scenario
-    n = ctx.n_days
-    demand = sc.demand
-    if isinstance(demand, Demand):
-        level = daily_rates(demand, sc.start_date, n) / demand.orders_per_day
-    else:
-        level = np.ones(n)
-    o = ctx.orders
-    lines, _ = ctx.parcels.lines_of_many(ids)
-    day_of_line = np.floor(o.created_min[o.line_order] / MIN_PER_DAY).astype(np.int64)
-    here = np.bincount(day_of_line[lines], weights=o.line_units[lines], minlength=n)[:n]
-    every = np.bincount(day_of_line, weights=o.line_units, minlength=n)[:n]
-    here_s, every_s = _moving_sum(here, smooth_days), _moving_sum(every, smooth_days)
-    overall = here.sum() / every.sum() if every.sum() else 0.0
-    if overall == 0:
-        return level
-    share = np.divide(here_s, every_s * overall, out=np.ones(n), where=every_s > 0)
-    last = int(np.flatnonzero(every_s > 0)[-1]) if (every_s > 0).any() else 0
-    share[last + 1 :] = share[last]
-    return level * share
-
-
-def _moving_sum(x: np.ndarray, width: int) -> np.ndarray:
-    """Sum over a centred window of `width` days (shorter at the ends), same length as x."""
-    cum = np.concatenate([[0.0], np.cumsum(x)])
-    i = np.arange(len(x))
-    lo = np.clip(i - width // 2, 0, len(x))
-    hi = np.clip(i + (width + 1) // 2, 0, len(x))
-    return cum[hi] - cum[lo]
-
-
 def roster(headcount: np.ndarray) -> int | np.ndarray:
     """A staff pool's headcount: a number when it never changes, else the per-day array."""
     return int(headcount[0]) if (headcount == headcount[0]).all() else headcount
 
 
-def demand_share(ctx: RunContext, ids: np.ndarray) -> np.ndarray:
-    """Share of each SKU's units that the parcels `ids` carry (what routing sends this node)."""
-    lines, _ = ctx.parcels.lines_of_many(ids)
-    o = ctx.orders
-    n = ctx.catalogue.n
-    here = np.bincount(o.line_sku[lines], weights=o.line_units[lines], minlength=n)
-    total = np.bincount(o.line_sku, weights=o.line_units, minlength=n)
-    return np.divide(here, total, out=np.zeros(n), where=total > 0)
-
-
-class WarehouseModel:
+class WarehouseModel(NodeModel[WarehouseNode]):
     """The SimPy processes of one warehouse node."""
 
     def __init__(
-        self, ctx: RunContext, index: int, name: str, cfg: WarehouseNode, ids: np.ndarray
+        self, ctx: RunContext, *, index: int, name: str, cfg: WarehouseNode, ids: np.ndarray
     ) -> None:
-        self.ctx, self.index, self.name, self.cfg = ctx, index, name, cfg
-        self.ids = ids  # global parcel indices served here, by creation time
+        super().__init__(ctx, index=index, name=name, cfg=cfg, ids=ids)
         sc = ctx.scenario
         self.calendar = WorkCalendar.from_shifts(
             [(s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts],
@@ -132,13 +73,19 @@ class WarehouseModel:
         )
         p = ctx.parcels
         share = demand_share(ctx, ids)
-        lines_sku = ctx.orders.line_sku
-        self.pick = pick_work(cfg.picking, p, ids, ctx.streams, lines_sku, share > 0, sc.seed)
-        self.pack_min, pack_cost, packed_l = pack_work(
+        self.pick = pick_work(
+            cfg.picking,
+            p,
+            ids,
+            streams=ctx.streams,
+            sku_of_line=ctx.orders.line_sku,
+            stocked=share > 0,
+            seed=sc.seed,
+        )
+        # packaging cost and packed volume are written into the parcel columns at `start`
+        self.pack_min, self.pack_cost, self.packed_l = pack_work(
             cfg.packing, sc.packaging, p, ids, ctx.streams
         )
-        p.packaging_eur[ids] = pack_cost
-        p.parcel_volume_l[ids] = packed_l
         self.choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
@@ -155,36 +102,30 @@ class WarehouseModel:
         self.pickers = StaffPool(
             ctx.env,
             f"{name}.pickers",
-            roster(self.headcount["pickers"]),
-            self.calendar,
-            self.pick.tour,
-            self._picked,
-            n_days,
-            take_policy(cfg.picking),
+            workers=roster(self.headcount["pickers"]),
+            calendar=self.calendar,
+            duration=self.pick.tour,
+            done=self._picked,
+            n_days=n_days,
+            take=take_policy(cfg.picking),
         )
         self.packers = StaffPool(
             ctx.env,
             f"{name}.packers",
-            roster(self.headcount["packers"]),
-            self.calendar,
-            self._pack_duration,
-            self._packed,
-            n_days,
+            workers=roster(self.headcount["packers"]),
+            calendar=self.calendar,
+            duration=self._pack_duration,
+            done=self._packed,
+            n_days=n_days,
         )
         self.inbound = Inbound(
-            ctx.env,
-            name,
-            roster(self.headcount["receivers"]),
-            self.calendar,
-            n_days,
-            cfg.receiving,
-            sc.returns,
-            self.inventory,
-            ctx.catalogue,
-            ctx.orders,
-            p,
-            ctx.streams,
-            index,
+            ctx,
+            node_index=index,
+            name=name,
+            workers=roster(self.headcount["receivers"]),
+            calendar=self.calendar,
+            cfg=cfg.receiving,
+            inventory=self.inventory,
         )
         self.dock: list[int] = []
         self.trucks: dict[int, tuple[np.ndarray, ...]] = {}  # (skus, ordered, delivered)
@@ -203,12 +144,21 @@ class WarehouseModel:
             )
         }
         self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
-        self.wave: list[int] | None = None
-        if cfg.picking.release_times:
-            self.wave = []
-            ctx.env.process(self._waves(self._wave_times()))
-        ctx.env.process(self._arrivals())
-        ctx.env.process(self._daily())
+        # wave picking: parcels with their stock wait here for the next release time
+        self.wave: list[int] | None = [] if cfg.picking.release_times else None
+
+    def _start(self) -> None:
+        """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
+        p, ids, env = self.ctx.parcels, self.ids, self.ctx.env
+        p.packaging_eur[ids] = self.pack_cost
+        p.parcel_volume_l[ids] = self.packed_l
+        self.pickers.start()
+        self.packers.start()
+        self.inbound.start()
+        if self.wave is not None:
+            env.process(self._waves(self._wave_times()))
+        env.process(self._arrivals())
+        env.process(self._daily())
 
     # ------------------------------------------------------------------ per-parcel flow
     def _arrivals(self):
@@ -358,24 +308,24 @@ class WarehouseModel:
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
-        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, self.collections)
+        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, collected=self.collections)
         plan_returns(
             ctx.parcels,
             g,
-            ctx.orders,
-            ctx.catalogue,
-            ctx.scenario.returns,
-            ctx.scenario.promise.business_weekdays,
-            ctx.bd,
-            ctx.streams,
+            orders=ctx.orders,
+            catalogue=ctx.catalogue,
+            policy=ctx.scenario.returns,
+            business_weekdays=ctx.scenario.promise.business_weekdays,
+            bd=ctx.bd,
+            streams=ctx.streams,
         )
         back = g[ctx.parcels.return_day[g] >= 0]
         for p, d in zip(back.tolist(), ctx.parcels.return_day[back].tolist(), strict=True):
             self.returns_due.setdefault(d, []).append(p)
 
     # ------------------------------------------------------------------ after the run
-    def result(self) -> NodeResult:
-        """Daily series and totals of this node (call after the run)."""
+    def _collect(self) -> NodeResult:
+        """Daily series and totals; the parcels still at the dock are dispatched first."""
         self.dispatch_dock()
         n = self.ctx.n_days
         inv, inb = self.inventory, self.inbound
@@ -410,10 +360,10 @@ class WarehouseModel:
             **(self.zones.totals() if self.zones else {}),
         }
         return NodeResult(
-            self.name,
-            "warehouse",
-            daily,
-            totals,
+            name=self.name,
+            kind="warehouse",
+            daily=daily,
+            totals=totals,
             staff_minutes_by_day=self.calendar.minutes_per_day(n),
             headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
             overtime_minutes_by_day=self.overtime_min,

@@ -12,8 +12,9 @@ interval:
   two means.
 
 Each metric has a better direction (lower cost, lead time and late rate; higher fill rate and
-on-time-in-full) and a practical tolerance, absolute (`+0.005`) or relative to the baseline mean
-(`+2%`). The verdict is *regressed* when the whole interval is worse than the tolerance,
+on-time-in-full), declared with the metric in the registry (`fcsim.core.metrics`), and a practical
+tolerance, absolute (`+0.005`) or relative to the baseline mean (`+2%`); by default it follows
+the metric's unit. The verdict is *regressed* when the whole interval is worse than the tolerance,
 *improved* when the whole interval is better than it, and *unchanged* otherwise (identical,
 within the tolerance, or not conclusive either way), so noise alone does not fail a check.
 """
@@ -28,7 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fcsim.core import metrics as registry
 from fcsim.core.errors import UsageError
+from fcsim.experiment.records import SummaryEntry
 from fcsim.experiment.stats import interval, welch
 
 REGRESSED, IMPROVED, UNCHANGED, NOT_JUDGED = "regressed", "improved", "unchanged", "not judged"
@@ -44,48 +47,10 @@ DEFAULT_METRICS: tuple[str, ...] = (
 )
 """Checked when `--metrics` is not given: the headline KPIs and the service levels."""
 
-HIGHER_IS_BETTER = frozenset({"fill_rate", "on_time_in_full_rate"})
-LOWER_IS_BETTER = frozenset(
-    {
-        "total_cost_eur",
-        "cost_per_order_eur",
-        "economic_cost_per_order_eur",
-        "lost_margin_eur",
-        "order_to_ship_h_mean",
-        "order_to_ship_h_p95",
-        "order_to_delivery_h_mean",
-        "order_to_delivery_h_p50",
-        "order_to_delivery_h_p95",
-        "late_rate",
-        "days_late_mean_when_late",
-        "cutoff_miss_rate",
-        "collection_deferred_rate",
-        "stock_wait_rate",
-        "orders_lost",
-        "orders_cancelled",
-        "lost_parcels",
-        "wismo_contacts",
-        "wismo_contacts_per_100_orders",
-        "customers_lost",
-        "backlog_parcels_max",
-        "dock_to_stock_h_mean",
-    }
-)
-_COST_LINE = re.compile(r"cost_(per_order_)?[a-z0-9_]+_eur")
 
-
-def lower_is_better(metric: str) -> bool | None:
-    """The better direction of a metric: True (lower), False (higher), None (neither)."""
-    if metric in HIGHER_IS_BETTER:
-        return False
-    if metric in LOWER_IS_BETTER or _COST_LINE.fullmatch(metric):
-        return True
-    return None
-
-
-def is_rate(metric: str) -> bool:
-    """Shares between 0 and 1: shown in percent, changes in percentage points."""
-    return metric.endswith("_rate")
+def lower_is_better(name: str) -> bool | None:
+    """The better direction of a metric: True (lower), False (higher), None (neither, unknown)."""
+    return registry.metric(name).lower_is_better if registry.is_metric(name) else None
 
 
 @dataclass(frozen=True)
@@ -103,11 +68,12 @@ class Tolerance:
         return f"+{100 * self.value:g}%" if self.relative else f"+{self.value:g}"
 
 
-def default_tolerance(metric: str) -> Tolerance:
+def default_tolerance(name: str) -> Tolerance:
     """Half a percentage point for rates, 1 % for money, 2 % for everything else."""
-    if is_rate(metric):
+    m = registry.metric(name)
+    if m.is_rate:
         return Tolerance(0.005, relative=False)
-    if metric.endswith("_eur"):
+    if m.unit == "EUR":
         return Tolerance(0.01, relative=True)
     return Tolerance(0.02, relative=True)
 
@@ -162,6 +128,12 @@ def parse_metrics(texts: Sequence[str] | None, available: Iterable[str]) -> tupl
                 raise UsageError(
                     f"--metrics: unknown metric `{name}`{_suggest(name, available)}; "
                     f"the baseline records: {', '.join(sorted(checkable(available)))}"
+                )
+            if not registry.is_metric(name):
+                raise UsageError(
+                    f"--metrics: `{name}` is recorded in the baseline but is not a metric of this "
+                    f"fcsim version; record the baseline again, or check: "
+                    f"{', '.join(sorted(checkable(available)))}"
                 )
             if lower_is_better(name) is None:
                 raise UsageError(
@@ -226,7 +198,7 @@ def fmt_value(metric: str, x: float) -> str:
     """A metric value for people: rates in percent, others with sensible decimals."""
     if not math.isfinite(x):
         return "–"
-    if is_rate(metric):
+    if registry.is_rate(metric):
         return f"{100 * x:.2f} %"
     return _num(x)
 
@@ -235,7 +207,7 @@ def fmt_change(metric: str, x: float) -> str:
     """A signed change: percentage points for rates."""
     if not math.isfinite(x):
         return "–"
-    if is_rate(metric):
+    if registry.is_rate(metric):
         return f"{100 * x:+.2f} pt"
     return ("+" if x >= 0 else "-") + _num(abs(x))
 
@@ -275,19 +247,20 @@ def judge(
         base, new = base[:k], new[:k]
         both = np.isfinite(base) & np.isfinite(new)
         base, new = base[both], new[both]
-        ci = interval(new - base)
+        ci = SummaryEntry.read(interval(new - base))
         n = len(base)
     else:
         base, new = base[np.isfinite(base)], new[np.isfinite(new)]
-        ci = welch(new, base)
+        ci = SummaryEntry.read(welch(new, base))
         n = min(len(base), len(new))
     base_mean = float(base.mean()) if len(base) else math.nan
     check_mean = float(new.mean()) if len(new) else math.nan
     tol = tolerance.absolute(base_mean) if math.isfinite(base_mean) else math.nan
     spec = str(tolerance)
-    if (tolerance.relative or is_rate(metric)) and math.isfinite(tol):
+    if (tolerance.relative or registry.is_rate(metric)) and math.isfinite(tol):
         spec += f" = {fmt_change(metric, tol)}"
-    lo, hi = ci["ci_low"], ci["ci_high"]
+    lo, hi = ci.bounds()
+    change = math.nan if ci.mean is None else ci.mean
 
     def result(verdict: str, reason: str) -> Judgement:
         return Judgement(
@@ -300,7 +273,7 @@ def judge(
             n=n,
             baseline_mean=base_mean,
             check_mean=check_mean,
-            change=float(ci["mean"]) if n else math.nan,
+            change=change if n else math.nan,
             change_ci_low=lo,
             change_ci_high=hi,
             tolerance=tol,
@@ -312,7 +285,7 @@ def judge(
         return result(NOT_JUDGED, f"fewer than 2 {what} have a value for this metric")
     # oriented so that positive means worse
     worse_lo, worse_hi = (lo, hi) if lower else (-hi, -lo)
-    mean_worse = ci["mean"] if lower else -ci["mean"]
+    mean_worse = change if lower else -change
     c = fmt_change
     span = f"95 % CI {c(metric, lo)} to {c(metric, hi)}"
     band = f"±{c(metric, tol)[1:]}"

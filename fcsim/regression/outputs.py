@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fcsim.core.files import atomic_write, write_text
+from fcsim.core.metrics import is_rate
 from fcsim.regression.judge import (
     IMPROVED,
     NOT_JUDGED,
@@ -24,7 +25,6 @@ from fcsim.regression.judge import (
     Judgement,
     fmt_change,
     fmt_value,
-    is_rate,
 )
 
 

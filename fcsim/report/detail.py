@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from fcsim.core.metrics import staff_pool
 from fcsim.experiment.stats import interval
-from fcsim.report.style import finish, pretty, stage_colour, strategy_colour, text
+from fcsim.report.style import finish, stage_colour, strategy_colour, text
 
 LEAD_TIME_TITLES = {
     "order_to_ship_h": "Order → ship (hours)",
@@ -199,15 +200,16 @@ def utilisation(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
     fig = go.Figure()
     for i, stage in enumerate(dict.fromkeys(df["stage"])):
         d = df[df["stage"] == stage]
+        pool = text(staff_pool(stage).plural)
         fig.add_trace(
             go.Bar(
                 y=d["label"],
                 x=100 * d["mean"],
                 orientation="h",
-                name=text(pretty(stage) + "s"),
+                name=pool,
                 marker_color=stage_colour(stage, i),
                 error_x=_err(d, 100, top=None),
-                hovertemplate=f"{text(pretty(stage))}s · %{{y}}: %{{x:.1f}} %<extra></extra>",
+                hovertemplate=f"{pool} · %{{y}}: %{{x:.1f}} %<extra></extra>",
             )
         )
     n_labels = df["label"].nunique()

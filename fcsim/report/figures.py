@@ -8,24 +8,28 @@ series in `report/series.py`, sweep curves in `report/sweep.py`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from fcsim.core.metrics import OPPORTUNITY  # the categories of lost margin (not cash out)
-from fcsim.report.metrics import Shown
-from fcsim.report.style import category_colour, finish, pretty, strategy_colour, text
+from fcsim.core.metrics import COST_CATEGORIES, COST_PER_ORDER, cost_category
+from fcsim.experiment.records import SummaryEntry
+from fcsim.report.metrics import Shown, shown
+from fcsim.report.style import category_colour, finish, strategy_colour, text
 
-COMPARED = (
-    Shown("cost_per_order_eur", "Cost per order (EUR)", "eur"),
-    Shown("order_to_ship_h_mean", "Order → ship, mean (h)", "hours"),
-    Shown("order_to_delivery_h_mean", "Order → delivery, mean (h)", "hours"),
-    Shown("late_rate", "Late deliveries (%)", "rate"),
+
+def _titled(name: str) -> Shown:
+    """A registered metric with its label for a plot title: rates are plotted in percent."""
+    m = shown(name)
+    return shown(name, f"{m.label} (%)") if m.kind == "rate" else m
+
+
+COMPARED = tuple(
+    _titled(n)
+    for n in ("cost_per_order_eur", "order_to_ship_h_mean", "order_to_delivery_h_mean", "late_rate")
 )
 """The metrics of the KPI comparison and of the paired-difference (forest) plot."""
-_COST_KEY = re.compile(r"^cost_per_order_(.+)_eur$")
 
 
 def _scale(m: Shown) -> float:
@@ -34,13 +38,12 @@ def _scale(m: Shown) -> float:
 
 def _entry(metrics: dict[str, Any], key: str) -> tuple[float | None, float, float]:
     """(mean, error above, error below) of a summary entry; zero errors when unknown."""
-    v = metrics.get(key) or {}
-    mean, lo, hi = v.get("mean"), v.get("ci_low"), v.get("ci_high")
-    if mean is None:
+    e = SummaryEntry.read(metrics.get(key))
+    if e.mean is None:
         return None, 0.0, 0.0
-    up = 0.0 if hi is None else hi - mean
-    down = 0.0 if lo is None else mean - lo
-    return mean, up, down
+    up = 0.0 if e.ci_high is None else e.ci_high - e.mean
+    down = 0.0 if e.ci_low is None else e.mean - e.ci_low
+    return e.mean, up, down
 
 
 def kpi_comparison(doc: dict[str, Any]) -> go.Figure | None:
@@ -113,14 +116,14 @@ def paired_forest(doc: dict[str, Any]) -> go.Figure | None:
 
 
 def cost_categories(doc: dict[str, Any]) -> list[str]:
-    """Cost categories present in the summary, in the order the ledger wrote them."""
-    found: dict[str, None] = {}
-    for metrics in (doc.get("strategies") or {}).values():
-        for key in metrics:
-            m = _COST_KEY.match(key)
-            if m:
-                found.setdefault(m.group(1))
-    return list(found)
+    """Cost categories with a cost per order in the summary, in ledger order."""
+    found = {
+        c
+        for metrics in (doc.get("strategies") or {}).values()
+        for key in metrics
+        if (c := COST_PER_ORDER.member(key)) is not None
+    }
+    return [c.name for c in COST_CATEGORIES if c.name in found]
 
 
 def cost_breakdown(doc: dict[str, Any]) -> go.Figure | None:
@@ -133,28 +136,29 @@ def cost_breakdown(doc: dict[str, Any]) -> go.Figure | None:
     x = [text(s) for s in names]
     fig = go.Figure()
     for i, cat in enumerate(cats):
-        key = f"cost_per_order_{cat}_eur"
-        values = [(strategies[s].get(key) or {}).get("mean") or 0.0 for s in names]
+        key = COST_PER_ORDER.name(cat)
+        values = [SummaryEntry.read(strategies[s].get(key)).mean or 0.0 for s in names]
         if not any(abs(v) > 1e-9 for v in values):
             continue
-        lost_margin = cat in OPPORTUNITY
+        category = cost_category(cat)
+        lost_margin = category.opportunity
         fig.add_trace(
             go.Bar(
-                name=pretty(cat) + (" (lost margin)" if lost_margin else ""),
+                name=category.label + (" (lost margin)" if lost_margin else ""),
                 x=x,
                 y=values,
                 marker={
                     "color": category_colour(cat, i),
                     "pattern": {"shape": "/" if lost_margin else ""},
                 },
-                hovertemplate=f"{pretty(cat)}: %{{y:.2f}} EUR<extra>%{{x}}</extra>",
+                hovertemplate=f"{category.label}: %{{y:.2f}} EUR<extra>%{{x}}</extra>",
             )
         )
     for key, label, symbol in (
         ("cost_per_order_eur", "Total cost per order", "diamond"),
         ("economic_cost_per_order_eur", "Incl. lost margin", "diamond-open"),
     ):
-        totals = [(strategies[s].get(key) or {}).get("mean") for s in names]
+        totals = [SummaryEntry.read(strategies[s].get(key)).mean for s in names]
         if all(t is None for t in totals):
             continue
         fig.add_trace(

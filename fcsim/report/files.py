@@ -1,8 +1,8 @@
 """Read the result files of an output folder back, for `fcsim report OUT`.
 
-Place in the flow: `ReportData` holds the tables every report is built from; the report can
-be rebuilt from the files `fcsim run` (`results.write_all`) or `fcsim sweep` wrote, without
-re-running. A folder with `sweep.json` is a sweep. Missing or unreadable files raise
+Place in the flow: `ReportData` holds the tables every report is built from; the report can be
+rebuilt from the files `fcsim run` (`fcsim.experiment.results.write_all`) or `fcsim sweep` wrote,
+without re-running. A folder with `sweep.json` is a sweep. Missing or unreadable files raise
 `UsageError` with a message naming the file (exit status 2); `breakdowns.parquet` is optional
 (folders written before it existed still get a report, without the detail figures).
 """
@@ -26,7 +26,7 @@ SWEEP_REQUIRED = ("sweep.json", "runs.parquet")
 
 @dataclass(frozen=True)
 class ReportData:
-    """The result tables a report is built from (as written by `results.write_all`)."""
+    """The result tables a report is built from (as `fcsim run` and `fcsim sweep` wrote them)."""
 
     doc: dict[str, Any]
     runs: pd.DataFrame

@@ -1,23 +1,24 @@
 """The answer at a glance: cheapest, fastest, most reliable strategy, and how sure we are.
 
 Place in the flow: `report/html.py` calls `verdicts(doc, runs)` and `glance_html(...)` for
-the top of the page. For each question the best strategy (by mean) is compared with the
-runner-up replication by replication (common random numbers make this paired difference
-much tighter than two separate intervals); the verdict is "clear" when the 95 % interval
-of the difference excludes zero.
+the top of the page (template `glance.html.j2`, one `Card` per verdict). For each question
+the best strategy (by mean) is compared with the runner-up replication by replication (common
+random numbers make this paired difference much tighter than two separate intervals); the
+verdict is "clear" when the 95 % interval of the difference excludes zero.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from fcsim.experiment.stats import interval
 from fcsim.report.metrics import Shown, fmt
+from fcsim.report.page import part
 
 QUESTIONS = (
     ("Cheapest", Shown("cost_per_order_eur", "cost per order", "eur")),
@@ -91,39 +92,47 @@ def _diff(v: float, kind: str, unit: bool = True) -> str:
     return number + (UNITS[kind] if unit else "")
 
 
-def _card(v: Verdict, replications: int) -> str:
-    e = html.escape
+@dataclass(frozen=True)
+class Card:
+    """What a card of the page says about one verdict, as text (the template marks it up)."""
+
+    question: str
+    best: tuple[str, ...]
+    headline: str  # the best value and the metric, e.g. "12.30 EUR cost per order"
+    all_same: bool = False  # a tie of every strategy: nothing to compare with
+    better_by: str | None = None  # margin over the runner-up, when known
+    runner_up: str | None = None
+    interval: tuple[str, str] | None = None  # 95 % interval of the margin, when known
+    sure: str | None = None  # "clear", "unsure" (not distinguishable), "unknown", or None
+
+
+def card(v: Verdict) -> Card:
+    """The card of verdict `v`."""
     kind = v.metric.kind
-    names = " and ".join(e(s) for s in v.best)
     tied = " (tied)" if len(v.best) > 1 else ""
-    lines = [f"{e(_value(v.best_mean, kind))} {e(v.metric.label)}{tied}"]
+    headline = f"{_value(v.best_mean, kind)} {v.metric.label}{tied}"
     mg = v.margin
-    sure = ""
     if v.runner_up is None:
-        if len(v.best) > 1:
-            lines.append("Every strategy scores the same.")
-    elif mg is not None and mg["mean"] == mg["mean"]:
-        text = f"{_diff(mg['mean'], kind)} better than <b>{e(v.runner_up)}</b>, the next best"
-        if v.clear is not None:
-            lo, hi = _diff(mg["ci_low"], kind, False), _diff(mg["ci_high"], kind, False)
-            text += f" (95 % interval {e(lo)} to {e(hi)})"
-        lines.append(text + ".")
-        if v.clear is True:
-            sure = '<span class="sure">A clear difference.</span>'
-        elif v.clear is False:
-            sure = (
-                '<span class="unsure">Not distinguishable from the next best with '
-                f"{replications} replications: run more to separate them.</span>"
-            )
-        else:
-            sure = '<span class="unsure">Too few replications to tell how sure.</span>'
-    return (
-        f'<div class="card"><div class="q">{e(v.question)}</div><div class="a">{names}</div>'
-        f"<p>{'<br>'.join(lines)}</p>{f'<p>{sure}</p>' if sure else ''}</div>"
+        return Card(v.question, v.best, headline, all_same=len(v.best) > 1)
+    if mg is None or mg["mean"] != mg["mean"]:
+        return Card(v.question, v.best, headline)
+    interval = None
+    if v.clear is not None:
+        interval = (_diff(mg["ci_low"], kind, False), _diff(mg["ci_high"], kind, False))
+    sure = {True: "clear", False: "unsure", None: "unknown"}[v.clear]
+    return Card(
+        v.question,
+        v.best,
+        headline,
+        better_by=_diff(mg["mean"], kind),
+        runner_up=v.runner_up,
+        interval=interval,
+        sure=sure,
     )
 
 
-def glance_html(items: list[Verdict], replications: int) -> str:
+def glance_html(items: list[Verdict], replications: int) -> Markup:
     """One card per question: the best strategy, its margin, and how sure we are."""
-    cards = "".join(_card(v, replications) for v in items)
-    return f'<div class="cards">{cards}</div>' if cards else ""
+    if not items:
+        return Markup("")
+    return part("glance.html.j2", cards=[card(v) for v in items], replications=replications)

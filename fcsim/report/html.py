@@ -2,9 +2,10 @@
 
 Place in the flow: `fcsim run` (after the result files are written) and `fcsim report OUT`
 (from the files alone) call `write_report`. The page is assembled from sections: the scenario
-in brief, the answer at a glance, the summary table, then one figure per question. Every
-user-supplied string (scenario name and description, strategy, node, carrier names, swept
-keys and values) is escaped. Two small inline scripts record script errors and mark which
+in brief, the answer at a glance, the summary table, then one figure per question. Each part is
+a template of `fcsim/report/templates/` (see `report/page.py`) and every user-supplied string
+(scenario name and description, strategy, node, carrier names, swept keys and values) goes into
+it as data, escaped by the template. Two small inline scripts record script errors and mark which
 figures drew (`data-figures`, `data-figures-drawn`, `data-script-errors` on `<html>`), so a
 browser test, or a reader, can tell a broken page from a good one.
 """
@@ -12,13 +13,13 @@ browser test, or a reader, can tell a broken page from a good one.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from fcsim import __version__
@@ -27,40 +28,37 @@ from fcsim.core.metrics import BREAKDOWN_COLUMNS
 from fcsim.report import detail, figures, glance, series, sweep
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, best_cells, fmt, fmt_interval
-from fcsim.report.page import CSS, ERROR_PROBE, FIGURE_CHECK
+from fcsim.report.page import part, templates
 from fcsim.report.style import PLOT_CONFIG
 
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the page: its anchor, its title, and its body (rendered HTML)."""
+
     anchor: str
     title: str
-    body: str
+    body: Markup
 
 
-def summary_table_html(doc: dict[str, Any], shown: tuple[Shown, ...]) -> str:
+def summary_table_html(doc: dict[str, Any], shown: tuple[Shown, ...], note: str = "") -> Markup:
     """Metrics as rows, strategies as columns, best value per row highlighted."""
     strategies = doc.get("strategies") or {}
     names = list(strategies)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     rows = []
     for m in shown:
         entries = [strategies[n].get(m.key) for n in names]
         if all(e is None for e in entries):
             continue
         best = best_cells([(e or {}).get("mean") for e in entries], m.lower_is_better)
-        cells = "".join(
-            f"<td{' class=best' if i in best else ''}>{html.escape(fmt_interval(e, m.kind))}</td>"
-            for i, e in enumerate(entries)
-        )
-        rows.append(f"<tr><th scope=row>{html.escape(m.label)}</th>{cells}</tr>")
-    return (
-        f'<div class="scroll"><table><thead><tr><th>metric</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        cells = [
+            {"text": fmt_interval(e, m.kind), "best": i in best} for i, e in enumerate(entries)
+        ]
+        rows.append({"label": m.label, "cells": cells})
+    return part("summary_table.html.j2", names=names, rows=rows, note=note)
 
 
-def brief_html(data: ReportData, keys: list[str]) -> str:
+def brief_html(data: ReportData, keys: list[str]) -> Markup:
     """The scenario in brief: horizon, volume, strategies, seed, replications, version."""
     doc, runs = data.doc, data.runs
     measured = int(doc.get("horizon_days", 0)) - int(doc.get("warmup_days", 0))
@@ -99,21 +97,16 @@ def brief_html(data: ReportData, keys: list[str]) -> str:
     facts.append(
         ("Made with", f"fcsim {doc.get('fcsim_version') or __version__} on {dt.date.today()}")
     )
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts)
-    return f"<dl class=facts>{items}</dl>"
+    return part("brief.html.j2", facts=facts)
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{text}</p>'
-
-
-def _figure(fig: go.Figure | None, n: int, note: str = "") -> str:
+def _figure(fig: go.Figure | None, n: int, note: str = "") -> Markup:
     if fig is None:
-        return ""
+        return Markup("")
     div = fig.to_html(
         full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, div_id=f"figure-{n}"
     )
-    return div + (_note(note) if note else "")
+    return part("figure.html.j2", plot=div, note=note)
 
 
 def _order(doc: dict[str, Any], runs: pd.DataFrame) -> list[str]:
@@ -129,19 +122,13 @@ def sweep_sections(data: ReportData, keys: list[str]) -> list[Section]:
     doc, runs = data.doc, data.runs
     order = _order(doc, runs)
     ref = sweep.reference(doc, order)
-    found = sweep.break_evens(runs, keys, ref)
-    if found:
-        items = "".join(f"<li>{html.escape(be.sentence())}</li>" for be in found)
-        text = f"<ul>{items}</ul>"
-    else:
-        text = _note(
-            f"No break-even point of cost per order against {html.escape(ref)} in this range."
-        )
+    found = [be.sentence() for be in sweep.break_evens(runs, keys, ref)]
+    text = part("break_evens.html.j2", sentences=found, reference=ref)
     curves = _figure(
         sweep.sweep_curves(runs, keys, order, ref),
         1,
         "Lines: mean over replications; bands: 95 % intervals; dotted vertical lines: where a "
-        f"strategy costs the same per order as {html.escape(ref)}.",
+        f"strategy costs the same per order as {ref}.",
     )
     return [
         Section("sweep", "Key figures along the sweep", curves + text),
@@ -156,7 +143,7 @@ def run_sections(data: ReportData) -> list[Section]:
     if b is None or b.empty:
         b = pd.DataFrame(columns=["strategy", "replication", *BREAKDOWN_COLUMNS])
     order = _order(doc, runs)
-    ref = html.escape(str(doc.get("reference_strategy", "")))
+    ref = str(doc.get("reference_strategy", ""))
     out = []
     cards = glance.glance_html(glance.verdicts(doc, runs), int(doc.get("replications") or 0))
     if cards:
@@ -166,10 +153,11 @@ def run_sections(data: ReportData) -> list[Section]:
             Section(
                 "summary",
                 "Summary",
-                summary_table_html(doc, HEADLINE + DETAIL)
-                + _note(
+                summary_table_html(
+                    doc,
+                    HEADLINE + DETAIL,
                     "Mean ± half-width of the 95 % t-interval over replications; the best "
-                    "value of each row is highlighted."
+                    "value of each row is highlighted.",
                 ),
             )
         )
@@ -248,40 +236,18 @@ def sections(data: ReportData) -> list[Section]:
 def render(data: ReportData) -> str:
     """The whole page as a string."""
     doc = data.doc
-    parts = sections(data)
-    name = html.escape(str(doc.get("scenario", "")))
-    desc = str(doc.get("description") or "").strip()
-    failed = [str(f) for f in doc.get("failed_runs") or []]
-    failures = (
-        f'<p class="warning">{len(failed)} run(s) failed and are left out of these results: '
-        f"{html.escape(', '.join(failed[:20]))}{' …' if len(failed) > 20 else ''}.</p>"
-        if failed
-        else ""
+    return (
+        templates()
+        .get_template("page.html.j2")
+        .render(
+            name=str(doc.get("scenario", "")),
+            description=str(doc.get("description") or "").strip(),
+            version=str(doc.get("fcsim_version") or __version__),
+            failed=[str(f) for f in doc.get("failed_runs") or []],
+            sections=sections(data),
+            plotlyjs=get_plotlyjs(),
+        )
     )
-    nav = "".join(f'<a href="#{s.anchor}">{html.escape(s.title)}</a>' for s in parts)
-    body = "".join(
-        f'<section id="{s.anchor}"><h2>{html.escape(s.title)}</h2>{s.body}</section>' for s in parts
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fcsim {html.escape(str(doc.get("fcsim_version") or __version__))}">
-<title>{name} — fcsim report</title>
-<style>{CSS}</style>
-<script>{ERROR_PROBE}</script>
-<script>{get_plotlyjs()}</script>
-</head>
-<body><header><div class="kicker">Fulfilment strategies compared · fcsim</div>
-<h1>{name}</h1>{f'<p class="desc">{html.escape(desc)}</p>' if desc else ""}
-<nav>{nav}</nav></header>
-<main><p id="render-warning" class="warning" hidden></p>{failures}
-{body}
-</main>
-<footer>Simulated with fcsim. Every figure is a mean over independent replications on identical
-orders (common random numbers); intervals are 95 % t-intervals.</footer>
-<script>{FIGURE_CHECK}</script>
-</body></html>
-"""
 
 
 def write_report(

@@ -1,47 +1,40 @@
 """Which metrics are shown to people, with their labels, units and better direction.
 
 Place in the flow: shared by the terminal table (`report/terminal.py`) and the HTML report.
+What a metric is (label, kind, better direction, the headline and detail selections) comes from
+the registry, `fcsim.core.metrics`; how a value is written for people is here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from fcsim.core import metrics as registry
+from fcsim.experiment.records import SummaryEntry
 
 
 @dataclass(frozen=True)
 class Shown:
+    """A metric as a table or a figure shows it: key, label, formatting kind, better direction."""
+
     key: str
     label: str
     kind: str  # "eur", "hours", "rate", "count", "number"
     lower_is_better: bool | None = True
 
 
-HEADLINE = (
-    Shown("cost_per_order_eur", "Cost per order (EUR)", "eur"),
-    Shown("order_to_ship_h_mean", "Order → ship, mean (h)", "hours"),
-    Shown("order_to_delivery_h_mean", "Order → delivery, mean (h)", "hours"),
-    Shown("order_to_delivery_h_p95", "Order → delivery, p95 (h)", "hours"),
-    Shown("late_rate", "Late deliveries", "rate"),
-)
+def shown(name: str, label: str | None = None) -> Shown:
+    """The registered metric `name` as shown, with its registered label unless given another."""
+    m = registry.metric(name)
+    return Shown(m.name, m.label if label is None else label, m.kind, m.lower_is_better)
 
-DETAIL = (
-    Shown("orders", "Orders in window", "count", None),
-    Shown("total_cost_eur", "Total cost (EUR)", "eur"),
-    Shown("economic_cost_per_order_eur", "Cost per order incl. lost margin (EUR)", "eur"),
-    Shown("on_time_in_full_rate", "On time in full", "rate", False),
-    Shown("fill_rate", "Fill rate (units)", "rate", False),
-    Shown("cutoff_miss_rate", "Carrier cutoff missed", "rate"),
-    Shown("collection_deferred_rate", "Left behind by a full carrier collection", "rate"),
-    Shown("parcels_per_order", "Parcels per order", "number"),
-    Shown("lost_parcels", "Lost parcels", "count"),
-    Shown("return_rate_units", "Returned units", "rate", None),
-    Shown("wismo_contacts_per_100_orders", "'Where is my order?' per 100 orders", "number"),
-    Shown("customers_lost", "Customers lost (churn)", "count"),
-    Shown("picker_utilisation", "Picker utilisation", "rate", None),
-    Shown("packer_utilisation", "Packer utilisation", "rate", None),
-    Shown("backlog_parcels_max", "Backlog, max (parcels)", "count"),
-    Shown("dock_to_stock_h_mean", "Dock to stock, mean (h)", "hours"),
-)
+
+HEADLINE: tuple[Shown, ...] = tuple(shown(n) for n in registry.HEADLINE)
+"""The terminal table and the top of the report's summary table."""
+DETAIL: tuple[Shown, ...] = tuple(shown(n) for n in registry.DETAIL)
+"""The further rows of the report's summary table."""
 
 
 def fmt(value: float | None, kind: str) -> str:
@@ -57,14 +50,14 @@ def fmt(value: float | None, kind: str) -> str:
     return f"{value:,.1f}"
 
 
-def fmt_interval(m: dict | None, kind: str) -> str:
+def fmt_interval(m: Mapping[str, Any] | SummaryEntry | None, kind: str) -> str:
     """`mean ± half-width` of a summary entry."""
-    if not m or m.get("mean") is None:
+    e = m if isinstance(m, SummaryEntry) else SummaryEntry.read(m)
+    if e.mean is None:
         return "–"
-    mean, lo, hi = m["mean"], m.get("ci_low"), m.get("ci_high")
-    if lo is None or hi is None or lo != lo:
+    mean, half = e.mean, e.half_width
+    if half is None:
         return fmt(mean, kind)
-    half = (hi - lo) / 2
     if kind == "rate":
         return f"{100 * mean:.1f} ± {100 * half:.1f} %"
     return f"{fmt(mean, kind)} ± {fmt(half, kind if kind != 'count' else 'number')}"

@@ -1,15 +1,16 @@
-"""Shared look of the report's figures: colours, labels, layout, and escaping of plot text.
+"""Shared look of the report's figures: colours, layout, and escaping of plot text.
 
 Place in the flow: imported by every figure builder (`report/figures.py`, `detail.py`,
 `series.py`, `sweep.py`). Plotly renders a subset of HTML in text (`<b>`, `<br>`, `<a>`), so
-every user-supplied string that goes into a figure passes through `text()`.
+every user-supplied string that goes into a figure passes through `text()`
+(`fcsim.core.templates.plain_text`).
 """
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
+
+from fcsim.core.templates import plain_text
 
 STRATEGY_COLOURS = (
     "#1f4e79",
@@ -35,7 +36,6 @@ CATEGORY_COLOURS = {
     "shipping_revenue": "#f8cbad",
     "compensation_recovered": "#70ad47",
     "claims_handling": "#c5e0b4",
-    "lost_parcels": "#c00000",
     "incidents": "#c00000",
     "insurance": "#ff7c80",
     "duties": "#8faadc",
@@ -48,7 +48,7 @@ CATEGORY_COLOURS = {
     "lost_sales": "#bfbfbf",
     "churn": "#595959",
 }
-"""Fixed colours of cost categories, so a category keeps its colour across reports."""
+"""Fixed colours of the cost categories (`fcsim.core.metrics`), so each keeps its colour."""
 
 STAGE_COLOURS = {"picker": "#1f4e79", "packer": "#c55a11", "receiver": "#548235"}
 OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
@@ -57,7 +57,7 @@ PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 def text(value: object) -> str:
     """A user-supplied string made safe for plotly text (shown literally, never as markup)."""
-    return html.escape(str(value), quote=False)
+    return plain_text(value)
 
 
 def strategy_colour(i: int) -> str:
@@ -70,12 +70,6 @@ def category_colour(name: str, i: int) -> str:
 
 def stage_colour(name: str, i: int) -> str:
     return STAGE_COLOURS.get(name, OTHER_COLOURS[i % len(OTHER_COLOURS)])
-
-
-def pretty(key: str) -> str:
-    """`fulfilment_fees` -> `Fulfilment fees`."""
-    s = key.replace("_", " ").strip()
-    return s[:1].upper() + s[1:]
 
 
 def rgba(hex_colour: str, alpha: float) -> str:

@@ -13,7 +13,6 @@ points; its position is interpolated linearly.
 
 from __future__ import annotations
 
-import html
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.subplots import make_subplots
 
 from fcsim.experiment.stats import interval
 from fcsim.report.metrics import Shown, best_cells, fmt, fmt_interval
+from fcsim.report.page import part
 from fcsim.report.style import finish, rgba, strategy_colour, text
 
 CURVES = (
@@ -209,16 +210,14 @@ def sweep_curves(
     return finish(fig, 420, legend_below=True)
 
 
-def point_table_html(runs: pd.DataFrame, keys: list[str], order: list[str]) -> str:
+def point_table_html(runs: pd.DataFrame, keys: list[str], order: list[str]) -> Markup:
     """One row per point and strategy: the curve metrics with their 95 % intervals.
 
     At each point the best strategy of each metric is highlighted.
     """
     metrics = [m for m in CURVES if m.key in runs.columns]
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in keys)
-    head += "<th>strategy</th>" + "".join(f"<th>{html.escape(m.label)}</th>" for m in metrics)
     rank = {s: i for i, s in enumerate(order)}
-    body = []
+    rows = []
     for values, g in runs.groupby(keys, sort=True):
         vals = values if isinstance(values, tuple) else (values,)
         names = sorted(
@@ -232,18 +231,16 @@ def point_table_html(runs: pd.DataFrame, keys: list[str], order: list[str]) -> s
             for m in metrics
         }
         for j, s in enumerate(names):
-            row = ""
-            if j == 0:
-                row += "".join(
-                    f'<th scope=row rowspan="{len(names)}">{html.escape(str(v))}</th>' for v in vals
-                )
-            row += f"<td class=name>{html.escape(s)}</td>"
-            for m in metrics:
-                c = cells[(s, m.key)]
-                mark = " class=best" if j in best[m.key] else ""
-                row += f"<td{mark}>{html.escape(fmt_interval(c, m.kind))}</td>"
-            body.append(f"<tr>{row}</tr>")
-    return (
-        f'<div class="scroll"><table class="points"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
+            row_cells = [
+                {"text": fmt_interval(cells[(s, m.key)], m.kind), "best": j in best[m.key]}
+                for m in metrics
+            ]
+            rows.append(
+                {
+                    "point": [str(v) for v in vals] if j == 0 else [],
+                    "span": len(names),
+                    "strategy": s,
+                    "cells": row_cells,
+                }
+            )
+    return part("points_table.html.j2", keys=keys, labels=[m.label for m in metrics], rows=rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fcsim.experiment.records import SummaryEntry
 from fcsim.report.metrics import HEADLINE, fmt_interval
 
 
@@ -39,10 +40,22 @@ UNFINISHED_WARNING = 0.01
 
 
 def capacity_warnings(doc: dict[str, Any]) -> list[str]:
-    """A line per strategy that left orders unfinished at the end of the drain days."""
+    """A line per strategy that could not keep up (unfinished orders, saturated staff, a backlog
+    that grows): such a strategy's figures are not a fair comparison."""
     out = []
+    for name, verdict in (doc.get("overloaded") or {}).items():
+        if name in doc["strategies"]:
+            share = verdict.get("share_of_runs", 1.0)
+            why = "; ".join(verdict.get("reasons") or []) or "it cannot keep up"
+            out.append(
+                f"warning: {name} could not keep up in {100 * share:.0f} % of the runs ({why}): "
+                "size it (more staff, shifts) before comparing its cost"
+            )
+    listed = set(doc.get("overloaded") or {})
     for name, metrics in doc["strategies"].items():
-        rate = (metrics.get("unfinished_rate") or {}).get("mean")
+        if name in listed:
+            continue
+        rate = SummaryEntry.read(metrics.get("unfinished_rate")).mean
         if rate is not None and rate > UNFINISHED_WARNING:
             out.append(
                 f"warning: {name} had not shipped {100 * rate:.1f} % of its orders by the end "

@@ -255,7 +255,7 @@ def simulate_queue(spec: QueueSpec, replication: int, seed: int = SEED) -> Strat
     sc = queue_scenario(spec, seed)
     streams = Streams(seed, replication)
     catalogue = build_catalogue(sc.catalogue, sc.demand, seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     return run_strategy(sc, STRATEGY, orders, catalogue, streams)
 
 

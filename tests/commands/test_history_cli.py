@@ -41,6 +41,8 @@ def test_every_broken_file_is_refused_with_its_rows(
 
 
 def test_a_broken_file_in_a_real_process_gives_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    # A real process: the exit status of `python -m fcsim` itself and everything it writes on
+    # its stderr until the interpreter exits (the test above runs every file in this process).
     out = tmp_path / "out"
     res = run_cli(
         "run", "tests/bad_data/scenario.yaml", "--set",
@@ -113,6 +115,8 @@ def test_the_sample_export_is_what_its_script_makes(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    # A real process: the script as its docstring says to run it (`python make_sample.py -o
+    # DIR`), a file outside the package that nothing imports.
     script = ROOT / "scenarios" / "data" / "make_sample.py"
     subprocess.run([sys.executable, str(script), "-o", str(tmp_path)], check=True,
                    capture_output=True)  # fmt: skip

@@ -14,14 +14,14 @@ from conftest import ROOT
 
 
 def test_paired_intervals_are_narrower_than_unpaired_on_the_default_scenario() -> None:
-    from fcsim.experiment.executors import execute
+    from fcsim.experiment.pipeline import execute
     from fcsim.experiment.results import runs_table
     from fcsim.scenario.load import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "default.yaml", ["horizon_days=42", "warmup_days=14"])
     ref, other = "own_warehouse", "outsourced_3pl"
     specs = plan(sc, 4, strategies=[ref, other])
-    runs = runs_table(execute(specs, workers=1, progress=False))
+    runs = runs_table(execute(specs, workers=1))
     pair = paired(runs, ref)[other]
     alone = unpaired(runs, ref)[other]
     for metric in ("cost_per_order_eur", "total_cost_eur", "order_to_ship_h_mean", "late_rate"):

@@ -135,7 +135,7 @@ def test_bootstrap_keeps_weekday_means_and_differs_between_replications() -> Non
     t_wd, _ = calendar_of(np.datetime64(start, "D"), n_days)
     per_rep = []
     for rep in range(reps):
-        orders = bootstrap(h, sku_map, start, n_days, 0.0, Streams(5, rep))
+        orders = bootstrap(h, sku_map, start, n_days, growth=0.0, streams=Streams(5, rep))
         assert np.all(np.diff(orders.created_min) >= 0)
         day = (orders.created_min // MIN_PER_DAY).astype(np.int64)
         per_rep.append(np.bincount(day, minlength=n_days))
@@ -153,8 +153,8 @@ def test_bootstrap_growth_scales_volume_and_keeps_baskets() -> None:
     h = _history()
     sku_map = np.arange(len(h.sku_codes), dtype=np.int32)
     start = dt.date(2026, 1, 5)
-    base = bootstrap(h, sku_map, start, 364, 0.0, Streams(9, 0))
-    more = bootstrap(h, sku_map, start, 364, 0.5, Streams(9, 0))
+    base = bootstrap(h, sku_map, start, 364, growth=0.0, streams=Streams(9, 0))
+    more = bootstrap(h, sku_map, start, 364, growth=0.5, streams=Streams(9, 0))
     ratio = more.n / base.n
     assert abs(ratio - 1.5) < 0.05
     assert abs(more.n_lines.mean() - h.n_lines.mean()) < 0.05
@@ -163,8 +163,8 @@ def test_bootstrap_growth_scales_volume_and_keeps_baskets() -> None:
 def test_the_same_streams_give_the_same_orders() -> None:
     h = _history()
     sku_map = np.arange(len(h.sku_codes), dtype=np.int32)
-    a = bootstrap(h, sku_map, dt.date(2026, 1, 5), 60, 0.2, Streams(3, 1))
-    b = bootstrap(h, sku_map, dt.date(2026, 1, 5), 60, 0.2, Streams(3, 1))
+    a = bootstrap(h, sku_map, dt.date(2026, 1, 5), 60, growth=0.2, streams=Streams(3, 1))
+    b = bootstrap(h, sku_map, dt.date(2026, 1, 5), 60, growth=0.2, streams=Streams(3, 1))
     assert np.array_equal(a.created_min, b.created_min)
     assert np.array_equal(a.line_sku, b.line_sku)
 
@@ -185,8 +185,12 @@ def test_scenario_catalogue_ranks_skus_by_history_sales(monkeypatch: pytest.Monk
         sc = load_scenario(path, sets)
         cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
         assert np.all(np.diff(cat.popularity) <= 0) and cat.popularity.sum() == pytest.approx(1)
-        one = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 0), sc.data)
-        two = generate(sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 1), sc.data)
+        one = generate(
+            sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 0), data=sc.data
+        )
+        two = generate(
+            sc.demand, cat, sc.start_date, sc.horizon_days, Streams(sc.seed, 1), data=sc.data
+        )
         assert np.all(np.diff(one.created_min) >= 0)
         assert one.created_min.max() < sc.horizon_days * MIN_PER_DAY
         lines = np.bincount(one.line_sku, minlength=cat.n)

@@ -247,7 +247,7 @@ def watched_inventories() -> Iterator[list[Inventory]]:
 def test_conservation_and_invariants_hold_on_random_scenarios(sc: Scenario) -> None:
     streams = Streams(sc.seed, 0)
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     with watched_inventories() as inventories:
         run = run_strategy(sc, NAME, orders, catalogue, streams)
     ev = evaluate(sc, NAME, run, orders, catalogue, streams)

@@ -191,8 +191,8 @@ def test_a_full_collection_leaves_parcels_for_the_next_collection_days() -> None
     p.ready_min[5:] = 4 * MIN_PER_DAY + 540
     p.promised_day[:] = 10
     load = Collections()
-    dispatch(p, np.arange(5), choice, dl, Streams(1, 0), load)
-    dispatch(p, np.arange(5, 8), choice, dl, Streams(1, 0), load)
+    dispatch(p, np.arange(5), choice, dl, Streams(1, 0), collected=load)
+    dispatch(p, np.arange(5, 8), choice, dl, Streams(1, 0), collected=load)
     ship_day = np.floor(p.ship_min / MIN_PER_DAY).astype(int).tolist()
     assert ship_day == [3, 3, 4, 4, 7, 7, 8, 8]
     assert p.deferred.tolist() == [False, False, True, True, True, True, True, True]

@@ -15,8 +15,8 @@ from fcsim.model.accounting.costs import (
 from fcsim.model.calendar import BusinessDays
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import Orders
+from fcsim.model.node import NodeResult
 from fcsim.model.parcels import Parcels
-from fcsim.model.warehouse import NodeResult
 from fcsim.scenario.schema.scenario import MarketplaceNode, ThirdPartyNode
 
 JAN_DAYS = 31
@@ -57,10 +57,21 @@ def _view(p: Parcels, daily: dict[str, np.ndarray], small_scenario, orders=None,
     )
     base = {k: np.zeros(n) for k in zero}
     base.update(daily)
-    res = NodeResult("node", "warehouse", base, {})
+    res = NodeResult(name="node", kind="warehouse", daily=base)
     day = np.floor(p.created_min / 1440).astype(int)
     mine = np.ones(p.n, dtype=bool)
-    return NodeView(small_scenario, p, orders, cat, res, mine, mine, day, months, (0, JAN_DAYS))
+    return NodeView(
+        scenario=small_scenario,
+        parcels=p,
+        orders=orders,
+        catalogue=cat,
+        result=res,
+        mine=mine,
+        shipped=mine,
+        day=day,
+        months=months,
+        window=(0, JAN_DAYS),
+    )
 
 
 def test_3pl_invoice_with_monthly_minimum(small_scenario) -> None:

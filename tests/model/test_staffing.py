@@ -29,8 +29,15 @@ def test_headcount_schedule_changes_parallelism() -> None:
     done: list[tuple[int, float, float]] = []
     heads = np.array([1, 2, 2, 2, 2, 2, 2, 2, 2, 2])
     pool = StaffPool(
-        env, "p", heads, cal, lambda g: 600.0, lambda g, s, e: done.append((g[0], s, e)), 10
+        env,
+        "p",
+        workers=heads,
+        calendar=cal,
+        duration=lambda g: 600.0,
+        done=lambda g, s, e: done.append((g[0], s, e)),
+        n_days=10,
     )
+    pool.start()
     for i in range(4):
         pool.put(i)
     env.run(until=5 * MIN_PER_DAY)
@@ -49,8 +56,15 @@ def test_off_roster_worker_hands_tasks_on() -> None:
     heads = np.array([2, 1, 1, 1, 1, 1, 1, 1, 1, 1])
     done: list[tuple[int, float]] = []
     pool = StaffPool(
-        env, "p", heads, cal, lambda g: 60.0, lambda g, s, e: done.append((g[0], s)), 10
+        env,
+        "p",
+        workers=heads,
+        calendar=cal,
+        duration=lambda g: 60.0,
+        done=lambda g, s, e: done.append((g[0], s)),
+        n_days=10,
     )
+    pool.start()
 
     def later():
         yield env.timeout(MIN_PER_DAY + 10)  # day 1: only one worker on the roster
@@ -77,7 +91,7 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
     sc = type(small_scenario).model_validate(raw, strict=False)
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, "own", orders, cat, streams)
     res = run.nodes[0]
     ot = res.overtime_minutes_by_day
@@ -91,12 +105,12 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
         sc,
         "own",
         run,
-        orders,
-        cat,
-        oc.reaction,
-        oc.value_eur,
-        np.floor(orders.created_min / MIN_PER_DAY).astype(int),
-        (0, run.n_days),
+        orders=orders,
+        catalogue=cat,
+        reaction=oc.reaction,
+        order_value=oc.value_eur,
+        order_day=np.floor(orders.created_min / MIN_PER_DAY).astype(int),
+        window=(0, run.n_days),
     )
     people = sum(res.headcount_by_day.values()) + sc.strategies["own"].costs.supervisors
     wage = sc.strategies["own"].costs.wage_eur_per_hour / 60

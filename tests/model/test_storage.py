@@ -27,7 +27,7 @@ def _scenario(tmp_path, small_path, own_extra: dict):
 def _run(sc):
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
     return run_strategy(sc, "own", orders, cat, streams)
 
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from fcsim.experiment.executors import execute
+from fcsim.experiment.pipeline import execute
 from fcsim.experiment.runs import RunResult, RunSpec, plan, simulate
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import generate
@@ -79,7 +79,12 @@ def test_a_warehouse_parameter_changes_neither_demand_nor_outside_randomness(
         streams = Streams(scenario.seed, 2)
         cat = build_catalogue(scenario.catalogue, scenario.demand, scenario.seed, scenario.data)
         orders = generate(
-            scenario.demand, cat, scenario.start_date, scenario.horizon_days, streams, scenario.data
+            scenario.demand,
+            cat,
+            scenario.start_date,
+            scenario.horizon_days,
+            streams,
+            data=scenario.data,
         )
         runs.append((orders, run_strategy(scenario, "own", orders, cat, streams)))
     (o1, r1), (o2, r2) = runs
@@ -112,8 +117,8 @@ def test_a_strategy_does_not_depend_on_the_other_strategies(short, strategy) -> 
 
 def test_results_do_not_depend_on_the_number_of_workers(short) -> None:
     specs = plan(short, replications=2, strategies=["hyb"])
-    one = execute(specs, workers=1, progress=False)
-    two = execute(specs, workers=2, progress=False)
+    one = execute(specs, workers=1)
+    two = execute(specs, workers=2)
     assert [(r.strategy, r.replication) for r in one] == [
         (s.strategy, s.replication) for s in specs
     ]

@@ -111,7 +111,7 @@ def test_waves_hold_parcels_until_release(tmp_path, small_path) -> None:
     sc = load_scenario(f)
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
     p = run_strategy(sc, "own", orders, cat, streams).parcels
     ok = ~np.isnan(p.pick_start_min)
     # wave instants: 09:00 and 13:00 of every weekday (the default shift is Mon-Fri 08:00-16:00)

@@ -22,6 +22,7 @@ from fcsim.regression.judge import (
     REGRESSED,
     UNCHANGED,
     Tolerance,
+    default_tolerance,
     judge,
     judge_all,
     lower_is_better,
@@ -43,6 +44,18 @@ def test_directions() -> None:
     for m in ("orders", "picker_utilisation", "return_rate_units"):
         assert lower_is_better(m) is None, m
     assert all(lower_is_better(m) is not None for m in DEFAULT_METRICS)
+    assert lower_is_better("not_a_metric") is None  # e.g. from an older baseline
+
+
+def test_default_tolerances_follow_the_unit() -> None:
+    for m in ("late_rate", "fill_rate", "unfinished_rate", "collection_deferred_rate"):
+        assert default_tolerance(m) == Tolerance(0.005, relative=False), m
+    for m in ("cost_per_order_eur", "total_cost_eur", "cost_per_order_shipping_revenue_eur"):
+        assert default_tolerance(m) == Tolerance(0.01, relative=True), m
+    for m in ("order_to_delivery_h_p95", "lost_parcels", "wismo_contacts_per_100_orders"):
+        assert default_tolerance(m) == Tolerance(0.02, relative=True), m
+    with pytest.raises(KeyError, match="unknown metric"):
+        default_tolerance("not_a_metric")
 
 
 def test_parse_tolerance() -> None:
@@ -92,6 +105,8 @@ def test_parse_metrics() -> None:
         parse_metrics(["orders"], available)
     with pytest.raises(UsageError, match="empty metric name"):
         parse_metrics(["late_rate,"], available)
+    with pytest.raises(UsageError, match="`old_rate` is recorded in the baseline but is not a"):
+        parse_metrics(["old_rate"], [*available, "old_rate"])
 
 
 # ------------------------------------------------------------------ verdicts

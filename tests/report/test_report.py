@@ -18,7 +18,7 @@ from fcsim.report.detail import ecdf_points
 from fcsim.report.files import read_results
 from fcsim.report.html import ReportData, render
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_DESC = 'An "apparel" shop <img src=x onerror=alert(2)> & co'
@@ -28,7 +28,7 @@ XSS_DESC = 'An "apparel" shop <img src=x onerror=alert(2)> & co'
 def small_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Result folder of `fcsim run` on the small scenario, 2 replications."""
     out = tmp_path_factory.mktemp("report") / "small"
-    res = run_cli("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
     assert res.returncode == 0, res.stderr
     return out
 
@@ -56,7 +56,7 @@ def one_run(small_scenario):
     for name in sc.strategies:
         streams = Streams(sc.seed, 0)
         cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, sc.data)
+        orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
         run = run_strategy(sc, name, orders, cat, streams)
         ev = evaluate(sc, name, run, orders, cat, streams)
         out[name] = (run, ev, orders, run_breakdowns(sc, run, ev, orders))

@@ -19,7 +19,7 @@ from fcsim.report.browser import BrowserRun, dump_dom, find_browser
 from fcsim.report.files import ReportData
 from fcsim.report.html import render
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_DESC = "Shop <img src=x onerror=alert(2)> & <b>co</b>"
@@ -61,7 +61,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BrowserRun]
     scenario = folder / "xss.yaml"
     scenario.write_text(text, encoding="utf-8")
     out = folder / "out"
-    res = run_cli("run", str(scenario), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process("run", str(scenario), "-o", str(out), "-r", "2", "-w", "1", "-q")
     assert res.returncode == 0, res.stderr
     page = folder / "index.html"
     source = (out / "index.html").read_text(encoding="utf-8")

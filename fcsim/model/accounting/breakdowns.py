@@ -1,9 +1,9 @@
 """Per-run breakdown tables for the report: lead-time histograms, late rates, utilisation.
 
-Place in the flow: `experiment.simulate` calls `run_breakdowns` after `kpis.evaluate`; each
-`RunResult` carries the small long-format table it returns, `breakdowns_table` stacks them
-for `results.write_all` (`breakdowns.parquet`) and the report reads that file back. Only
-orders created in the measurement window count, as for the KPIs. Everything is vectorised.
+Place in the flow: `fcsim.experiment.runs.simulate` calls `run_breakdowns` after `kpis.evaluate`;
+each `RunResult` carries the small long-format table it returns, `breakdowns_table` stacks them for
+`fcsim.experiment.results.write_all` (`breakdowns.parquet`) and the report reads that file back.
+Only orders created in the measurement window count, as for the KPIs. Everything is vectorised.
 
 One row per (table, group, key[, bin]); columns `COLUMNS`:
 

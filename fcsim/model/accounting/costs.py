@@ -31,8 +31,8 @@ from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
 from fcsim.model.demand import Orders
 from fcsim.model.network import StrategyRun
+from fcsim.model.node import NodeResult
 from fcsim.model.parcels import Parcels
-from fcsim.model.warehouse import NodeResult
 from fcsim.policies import get_policy
 from fcsim.scenario.schema.scenario import (
     DropshipNode,
@@ -70,7 +70,7 @@ class Ledger:
         return {c: float(v[start:stop].sum()) for c, v in self.by_category.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NodeView:
     """What a node's cost model reads: its parcels, its daily series, the calendar."""
 
@@ -135,7 +135,8 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     """Own warehouse: paid shifts, rent, equipment, packaging materials."""
     c = node.costs
     r = v.result
-    assert r.staff_minutes_by_day is not None and r.overtime_minutes_by_day is not None
+    if r.staff_minutes_by_day is None or r.overtime_minutes_by_day is None:
+        raise ValueError(f"node {r.name!r}: a self-run centre's result has no staff minutes")
     people = sum(r.headcount_by_day.values()) + c.supervisors
     wage_min = c.wage_eur_per_hour / 60
     overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
@@ -270,6 +271,7 @@ def ledger(
     scenario: Scenario,
     strategy: str,
     run: StrategyRun,
+    *,
     orders: Orders,
     catalogue: CatalogueArrays,
     reaction: Reaction,
@@ -277,7 +279,8 @@ def ledger(
     order_day: np.ndarray,
     window: tuple[int, int],
 ) -> Ledger:
-    """The cost ledger of one run."""
+    """The cost ledger of one run: `reaction`, `order_value` and `order_day` are per order,
+    `window` the measurement days [start, stop)."""
     n = run.n_days
     led = Ledger(n)
     p = run.parcels
@@ -288,7 +291,16 @@ def ledger(
     for i, node in enumerate(scenario.nodes_of(strategy).values()):
         mine = p.node == i
         v = NodeView(
-            scenario, p, orders, catalogue, run.nodes[i], mine, mine & shipped, day, months, window
+            scenario=scenario,
+            parcels=p,
+            orders=orders,
+            catalogue=catalogue,
+            result=run.nodes[i],
+            mine=mine,
+            shipped=mine & shipped,
+            day=day,
+            months=months,
+            window=window,
         )
         COST_MODELS[type(node)](led, v, node)
         common_costs(led, v, node)

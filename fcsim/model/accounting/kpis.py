@@ -1,9 +1,12 @@
 """From parcel columns and the cost ledger to the KPIs of one run and its daily series.
 
-Place in the flow: `experiment.simulate` calls `evaluate` after `model.network.run_strategy`.
-Parcels are rolled up to orders (an order of a hybrid strategy may travel as several parcels:
-it is delivered when its last parcel is, late when any parcel is late); only orders created
-after the warm-up and before the end of the horizon count. Everything is vectorised numpy.
+Place in the flow: `fcsim.experiment.runs.simulate` calls `evaluate` after
+`model.network.run_strategy`. Every KPI `evaluate` returns is declared in the metric registry
+(`fcsim.core.metrics`: label, unit, better direction); a test holds the two to the same names, so a
+new KPI is declared there. Parcels are rolled up to orders (an order of a hybrid strategy may travel
+as several parcels: it is delivered when its last parcel is, late when any parcel is late); only
+orders created after the warm-up and before the end of the horizon count. Everything is vectorised
+numpy.
 
 Definitions (DOMAIN "What the outputs must answer"):
 - late: delivered after the promised date (calendar day, local time), or lost;
@@ -14,11 +17,12 @@ Definitions (DOMAIN "What the outputs must answer"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.model.accounting.costs import CASH, OPPORTUNITY, Ledger, ledger
+from fcsim.core.metrics import CASH, COST, COST_PER_ORDER, OPPORTUNITY, STAFF_POOLS, UTILISATION
+from fcsim.model.accounting.costs import Ledger, ledger
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction, react
@@ -103,12 +107,12 @@ def order_outcomes(
     reaction = react(
         scenario.customers,
         ids,
-        late & ~in_progress,
-        days_late,
-        o_lost,
-        (short > 0) | (defective > 0) | damaged,
-        margin,
-        streams,
+        late=late & ~in_progress,
+        days_late=days_late,
+        lost=o_lost,
+        incomplete=(short > 0) | (defective > 0) | damaged,
+        margin_eur=margin,
+        streams=streams,
     )
     return OrderOutcomes(
         in_window=in_window,
@@ -151,6 +155,8 @@ class Evaluation:
     daily: dict[str, np.ndarray]
     ledger: Ledger
     outcomes: OrderOutcomes
+    node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
+    overload: list[str] = field(default_factory=list)  # why it could not keep up (if it could not)
 
 
 def evaluate(
@@ -166,7 +172,15 @@ def evaluate(
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
     led = ledger(
-        scenario, strategy, run, orders, catalogue, oc.reaction, oc.value_eur, order_day, window
+        scenario,
+        strategy,
+        run,
+        orders=orders,
+        catalogue=catalogue,
+        reaction=oc.reaction,
+        order_value=oc.value_eur,
+        order_day=order_day,
+        window=window,
     )
     w = oc.in_window
     n_orders = int(w.sum())
@@ -233,14 +247,117 @@ def evaluate(
         "events_per_order": _safe_div(run.events, orders.n),
     }
     for c, v in totals.items():
-        k[f"cost_{c}_eur"] = v
-        k[f"cost_per_order_{c}_eur"] = _safe_div(v, per_order_of)
+        k[COST.name(c)] = v
+        k[COST_PER_ORDER.name(c)] = _safe_div(v, per_order_of)
     daily = _daily(run, oc, orders, led, scenario)
     k.update(_utilisation(run, window))
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
-    return Evaluation(kpis=k, daily=daily, ledger=led, outcomes=oc)
+    times = warehouse_times(run, orders, w)
+    k.update(times.strategy)
+    overload = overload_reasons(run, daily, k, window)
+    k["overloaded"] = float(bool(overload))
+    return Evaluation(
+        kpis=k, daily=daily, ledger=led, outcomes=oc, node_kpis=times.nodes, overload=overload
+    )
+
+
+OVERLOAD_UNFINISHED = 0.005
+"""A strategy that leaves more than this share of its orders unshipped cannot keep up."""
+OVERLOAD_UTILISATION = 0.97
+"""...nor one whose staff pool is this busy, on average over the last `OVERLOAD_DAYS` days."""
+OVERLOAD_DAYS = 28
+OVERLOAD_BACKLOG_DAYS = 5.0
+"""...nor one whose backlog at the end of the window is more than this many days of its current
+demand, and more than twice its usual (median) backlog in days of demand."""
+
+
+def overload_reasons(
+    run: StrategyRun, daily: dict[str, np.ndarray], k: dict[str, float], window: tuple[int, int]
+) -> list[str]:
+    """Why a run shows that its strategy cannot keep up with the demand (empty: it can).
+
+    Three signs, each enough: orders left unshipped at the end (`unfinished_rate` above
+    `OVERLOAD_UNFINISHED`); a staff pool of a node busy `OVERLOAD_UTILISATION` of its paid time
+    or more over the last `OVERLOAD_DAYS` days of the window; a backlog that has run away — over
+    the window's last 7 days, more than `OVERLOAD_BACKLOG_DAYS` days of the demand of the time
+    (orders of the trailing 7 days) and more than twice its median over the window in the same
+    unit. Measuring the backlog in days of current demand keeps a seasonal peak, which raises
+    the backlog and the demand together, from reading as an overload.
+    """
+    lo, hi = window
+    out = []
+    if k["unfinished_rate"] > OVERLOAD_UNFINISHED:
+        out.append(f"{100 * k['unfinished_rate']:.1f} % of the orders not shipped by the end")
+    last = slice(max(lo, hi - OVERLOAD_DAYS), hi)
+    for node, name in zip(run.nodes, run.node_names, strict=True):
+        for pool in STAFF_POOLS:
+            busy = node.daily.get(UTILISATION.name(pool.name))
+            if busy is not None and _mean(np.asarray(busy[last], dtype=float)) >= (
+                OVERLOAD_UTILISATION
+            ):
+                out.append(f"{pool.name}s of {name} busy {OVERLOAD_UTILISATION:.0%}+ of the time")
+    backlog = np.asarray(daily["backlog_parcels"][lo:hi], dtype=float)
+    if len(backlog) >= 14:
+        created = np.asarray(daily["orders_created"], dtype=float)
+        trailing = np.convolve(created, np.ones(7) / 7.0)[: len(created)][lo:hi]
+        days = backlog / np.maximum(trailing, 1e-9)
+        final, usual = float(days[-7:].mean()), float(np.median(days))
+        if final > OVERLOAD_BACKLOG_DAYS and final > 2 * usual:
+            out.append(
+                f"backlog ran away to {final:.0f} days of demand by the end of the window "
+                f"(usually {usual:.1f})"
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class WarehouseTimes:
+    """The warehouse part of the lead time: order to packed, and the wait for a picker."""
+
+    strategy: dict[str, float]  # over the whole strategy
+    nodes: dict[str, dict[str, float]]  # node name -> the same metrics for its parcels
+
+
+def warehouse_times(run: StrategyRun, orders: Orders, in_window: np.ndarray) -> WarehouseTimes:
+    """Order → packed (ready for the carrier) and the wait for a picker, in hours.
+
+    An order is packed when its last parcel is ready at its node (a dropship supplier's ready
+    time included); orders with a parcel never packed (cancelled, or still in progress at the
+    end) are left out. The wait for a picker is, per parcel of a node with pickers, the time
+    from the moment it could be picked (created, and its stock there) to the start of its pick.
+    Window orders only, as for every KPI.
+    """
+    p = run.parcels
+    live = ~p.cancelled
+    first = np.searchsorted(p.order, np.arange(orders.n))
+    ready = np.where(live, p.ready_min, -np.inf)  # NaN (never packed) propagates to the order
+    packed = np.maximum.reduceat(ready, first)
+    packed = np.where(np.isfinite(packed), packed, np.nan)
+    to_packed = ((packed - orders.created_min) / 60)[in_window]
+    pw = in_window[p.order] & live
+    wait = (p.pick_start_min - np.maximum(p.created_min, p.stock_ok_min)) / 60
+    picker_key = UTILISATION.name("picker")
+    picked_at = np.array([picker_key in n.daily for n in run.nodes], dtype=bool)
+    at_pickers = pw & picked_at[p.node]
+    strategy = {
+        "order_to_packed_h_mean": _mean(to_packed),
+        "order_to_packed_h_p95": _pct(to_packed, 95),
+        "picker_wait_h_mean": _mean(wait[at_pickers]),
+        "picker_wait_h_p95": _pct(wait[at_pickers], 95),
+    }
+    nodes = {}
+    for i, name in enumerate(run.node_names):
+        mine = pw & (p.node == i)
+        parcel_to_packed = ((p.ready_min - p.created_min) / 60)[mine]
+        nodes[name] = {
+            "order_to_packed_h_mean": _mean(parcel_to_packed),
+            "order_to_packed_h_p95": _pct(parcel_to_packed, 95),
+            "picker_wait_h_mean": _mean(wait[mine]) if picked_at[i] else float("nan"),
+            "picker_wait_h_p95": _pct(wait[mine], 95) if picked_at[i] else float("nan"),
+        }
+    return WarehouseTimes(strategy=strategy, nodes=nodes)
 
 
 def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:
@@ -276,13 +393,10 @@ def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray)
 
 def _utilisation(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
     out = {}
-    for stage in ("picker", "packer", "receiver", "dock"):
-        vals = [
-            _mean(n.daily[f"{stage}_utilisation"][window[0] : window[1]])
-            for n in run.nodes
-            if f"{stage}_utilisation" in n.daily
-        ]
-        out[f"{stage}_utilisation"] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
+    for pool in STAFF_POOLS:
+        key = UTILISATION.name(pool.name)
+        vals = [_mean(n.daily[key][window[0] : window[1]]) for n in run.nodes if key in n.daily]
+        out[key] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
     return out
 
 
@@ -307,17 +421,18 @@ def _daily(
     }
     for key in ("backlog_parcels", "stock_units", "waiting_for_stock"):
         out[key] = sum((nd.daily[key] for nd in run.nodes if key in nd.daily), np.zeros(n))
-    for stage in ("picker", "packer", "receiver", "dock"):
-        arrays = [nd.daily[f"{stage}_utilisation"] for nd in run.nodes if nd.daily]
+    for pool in STAFF_POOLS:
+        key = UTILISATION.name(pool.name)
+        arrays = [nd.daily[key] for nd in run.nodes if nd.daily]
         if arrays:
             with np.errstate(all="ignore"):
                 stacked = np.vstack(arrays)
                 ok = ~np.isnan(stacked)
-                out[f"{stage}_utilisation"] = np.where(
+                out[key] = np.where(
                     ok.any(axis=0),
                     np.nansum(stacked, axis=0) / np.maximum(ok.sum(axis=0), 1),
                     np.nan,
                 )
         else:
-            out[f"{stage}_utilisation"] = np.full(n, np.nan)
+            out[key] = np.full(n, np.nan)
     return out
