@@ -24,7 +24,7 @@ def test_cost_per_order_is_nan_when_no_order_could_ship() -> None:
     )
     streams = Streams(sc.seed, 0)
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, sc.data)
+    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     assert orders.n > 0
     for name in sc.strategies:
         k = evaluate(sc, name, run_strategy(sc, name, orders, catalogue, streams), orders,
