@@ -20,9 +20,11 @@ from fcsim.experiment.stats import interval
 from fcsim.report.style import finish, stage_colour, strategy_colour, text
 
 LEAD_TIME_TITLES = {
-    "order_to_ship_h": "Order → ship (hours)",
-    "order_to_delivery_h": "Order → delivery (hours)",
+    "order_to_ship_h": "Order → ship (days)",
+    "order_to_delivery_h": "Order → delivery (days)",
 }
+"""Lead-time histograms (hours in the files) and their panel titles: plotted in days."""
+HOURS_PER_DAY = 24.0
 
 
 def ecdf_points(hist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +64,7 @@ def lead_time_ecdf(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
                 continue
             fig.add_trace(
                 go.Scatter(
-                    x=x,
+                    x=x / HOURS_PER_DAY,
                     y=100 * y,
                     mode="lines",
                     name=text(s),
@@ -74,7 +76,7 @@ def lead_time_ecdf(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
                 row=1,
                 col=j,
             )
-        fig.update_xaxes(title_text="hours", rangemode="tozero", row=1, col=j)
+        fig.update_xaxes(title_text="days", rangemode="tozero", row=1, col=j)
     fig.update_yaxes(range=[0, 101], ticksuffix=" %")
     fig.update_yaxes(title_text="orders", row=1, col=1)
     return finish(fig, 400, legend_below=True)

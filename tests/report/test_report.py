@@ -286,17 +286,24 @@ def test_plot_labels_are_escaped() -> None:
     assert '"&lt;b&gt;x&lt;\\u002fb&gt;"' in page  # plotly shows entities as text
 
 
-def test_summary_highlights_the_best_and_every_tie(small_results: ReportData) -> None:
+def test_a_marked_cell_is_separated_from_every_other_strategy(small_results: ReportData) -> None:
     from fcsim.report.html import summary_table_html
     from fcsim.report.metrics import HEADLINE
+    from fcsim.report.ranking import Pairs, better
 
-    html_table = summary_table_html(small_results.doc, HEADLINE)
+    doc, runs = small_results.doc, small_results.runs
+    html_table = summary_table_html(doc, runs, HEADLINE)
     rows = re.findall(r"<tr>(.*?)</tr>", html_table)[1:]
     assert len(rows) == len(HEADLINE)
-    strategies = small_results.doc["strategies"]
-    cost = [strategies[s]["cost_per_order_eur"]["mean"] for s in strategies]
-    cells = re.findall(r"<td( class=best)?>", rows[0])
-    assert [bool(c) for c in cells] == [v == min(cost) for v in cost]
+    names = list(doc["strategies"])
+    pairs = Pairs.of(doc, runs)
+    for m, row in zip(HEADLINE, rows, strict=True):
+        cells = re.findall(r"<td( class=\w+)?>", row)
+        marked = [n for n, c in zip(names, cells, strict=True) if c == " class=best"]
+        for s in marked:
+            for o in names:
+                if o != s:
+                    assert better(pairs.diff(s, o, m.key), m.lower_is_better), (m.key, s, o)
 
 
 # --------------------------------------------------------------------------- fcsim report

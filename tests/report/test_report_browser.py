@@ -79,9 +79,11 @@ def test_hostile_names_show_as_text(hostile: tuple[Path, BrowserRun]) -> None:
     _, run = hostile
     assert "data-alerted" not in _html_attrs(run.dom)
     h1 = re.search(r"<h1>(.*?)</h1>", run.dom, re.S)
-    assert h1 and html.unescape(h1.group(1)) == XSS_NAME
+    assert h1 and html.unescape(h1.group(1)) == XSS_DESC  # the description's first line
     title = re.search(r"<title>(.*?)</title>", run.dom, re.S)
-    assert title and title.group(1).startswith(html.escape(XSS_NAME, quote=False))
+    assert title and title.group(1).startswith(html.escape(XSS_DESC, quote=False))
+    kicker = re.search(r'<div class="kicker">(.*?)</div>', run.dom, re.S)
+    assert kicker and html.unescape(kicker.group(1)).endswith(f"scenario {XSS_NAME}")
     desc = re.search(r'<p class="desc">(.*?)</p>', run.dom, re.S)
     assert desc and html.unescape(desc.group(1)) == XSS_DESC
     assert "<img" not in run.dom
