@@ -1,4 +1,5 @@
-"""`fcsim report OUT`: rebuild `OUT/index.html` from the result files, without re-running.
+"""`fcsim report OUT`: rebuild `OUT/index.html` (and `results.xlsx` of `fcsim run`) from the
+result files, without re-running.
 
 `--screenshot FILE.png` also saves a picture of the top of the page (headless Chromium).
 """
@@ -45,11 +46,19 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.report.terminal import summary_table
 
     path = args.out / "index.html"
-    try:
-        write_text(path, render(data))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    if not args.quiet and "vary" in data.doc:
+    sweep = "vary" in data.doc
+    writes = [(path, lambda: write_text(path, render(data)))]
+    if not sweep:
+        from fcsim.report.workbook import WORKBOOK, write_workbook
+
+        book = args.out / WORKBOOK
+        writes.append((book, lambda: write_workbook(args.out, data.doc, data.runs, data.daily)))
+    for target, write in writes:
+        try:
+            write()
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    if not args.quiet and sweep:
         from fcsim.report.terminal import sweep_table
 
         print(sweep_table(data.doc))
