@@ -1,7 +1,9 @@
 """`fcsim report OUT`: rebuild `OUT/index.html` (and `results.xlsx` of `fcsim run`) from the
 result files, without re-running.
 
-`--screenshot FILE.png` also saves a picture of the top of the page (headless Chromium).
+`--screenshot FILE.png` also saves a picture of the top of the page, `--pdf FILE.pdf` the page
+printed on A4 landscape pages (both with headless Chromium; exit 2 naming the package when it is
+missing).
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also save a picture of the top of the page (needs Chromium)",
     )
     p.add_argument(
+        "--pdf",
+        type=path_arg,
+        metavar="FILE.pdf",
+        help="also print the page to a PDF, A4 landscape with page numbers (needs Chromium)",
+    )
+    p.add_argument(
         "--height",
         type=positive_int,
         default=2200,
@@ -40,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
 
     data = read_results(args.out)  # first: a wrong folder is told at once
     check_out_file(args.screenshot, "--screenshot")
+    check_out_file(args.pdf, "--pdf")
+    if args.screenshot is not None or args.pdf is not None:
+        from fcsim.report.browser import require_browser
+
+        require_browser()  # before anything is written
 
     from fcsim.core.files import write_text
     from fcsim.report.html import render
@@ -70,4 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
         screenshot(path, args.screenshot, height=args.height)
         print(f"Screenshot written to {args.screenshot}")
+    if args.pdf is not None:
+        from fcsim.report.browser import print_pdf
+
+        print_pdf(path, args.pdf)
+        print(f"PDF written to {args.pdf}")
     return EXIT_OK

@@ -29,7 +29,7 @@ from fcsim.report import detail, figures, glance, ranking, series, sweep
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
 from fcsim.report.page import part, templates
-from fcsim.report.style import PLOT_CONFIG
+from fcsim.report.style import PLOT_CONFIG, PRINT_WIDTH_PX
 
 
 @dataclass(frozen=True)
@@ -298,6 +298,7 @@ def render(data: ReportData) -> str:
             banner=glance.banner_html(doc) if not keys else Markup(""),
             sections=figs,
             plotlyjs=get_plotlyjs(),
+            print_width=PRINT_WIDTH_PX,
         )
     )
 

@@ -53,6 +53,8 @@ CATEGORY_COLOURS = {
 STAGE_COLOURS = {"picker": "#1f4e79", "packer": "#c55a11", "receiver": "#548235"}
 OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+PRINT_WIDTH_PX = 1020
+"""Width of a figure when printed: an A4 landscape page less its margins (273 mm), in CSS px."""
 
 
 def text(value: object) -> str:

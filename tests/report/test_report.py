@@ -365,3 +365,25 @@ def test_one_strategy_one_replication_still_makes_a_sensible_page(
     assert "Every strategy scores the same" not in text  # nothing to compare with
     assert "Differences against" not in text  # no paired differences
     assert page.count('class="plotly-graph-div"') == 6
+
+
+def test_pdf_and_screenshot_without_chromium_name_the_package(small_out: Path, capsys) -> None:
+    import os
+
+    from fcsim.cli import main
+
+    before = (small_out / "index.html").stat().st_mtime_ns
+    old = os.environ.get("FCSIM_BROWSER")
+    os.environ["FCSIM_BROWSER"] = "no-such-browser-here"
+    try:
+        assert main(["report", str(small_out), "-q", "--pdf", str(small_out / "r.pdf")]) == 2
+    finally:
+        if old is None:
+            del os.environ["FCSIM_BROWSER"]
+        else:
+            os.environ["FCSIM_BROWSER"] = old
+    err = capsys.readouterr().err
+    assert "install the `chromium` package" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (small_out / "r.pdf").exists()
+    assert (small_out / "index.html").stat().st_mtime_ns == before  # nothing written
