@@ -20,7 +20,15 @@ from markupsafe import Markup
 from fcsim.experiment.records import SummaryEntry
 from fcsim.report.metrics import Shown, fmt_bounds, fmt_mean, shown, with_unit
 from fcsim.report.page import part
-from fcsim.report.ranking import BEST, NOT_SEPARABLE, OVERLOADED, Pairs, overloaded_strategies, rank
+from fcsim.report.ranking import (
+    BEST,
+    NOT_SEPARABLE,
+    OVERLOADED,
+    Pairs,
+    condense,
+    overloaded_strategies,
+    rank,
+)
 
 QUESTIONS = (
     ("Cheapest", shown("cost_per_order_eur", "cost per order")),
@@ -109,7 +117,7 @@ def banner_html(doc: dict[str, Any]) -> Markup:
     found = []
     for name, verdict in overloaded_strategies(doc).items():
         share = float(verdict.get("share_of_runs") or 1.0)
-        reasons = [str(r) for r in verdict.get("reasons") or []] or ["it cannot keep up"]
+        reasons = condense([str(r) for r in verdict.get("reasons") or []]) or ["it cannot keep up"]
         found.append({"name": name, "share": f"{100 * share:.0f} %", "reasons": reasons})
     if not found:
         return Markup("")

@@ -1,4 +1,5 @@
-"""The HTML report: one self-contained page (plotly.js embedded once, works offline).
+"""The HTML report: one self-contained page (plotly.js embedded once, works offline; the small
+basic bundle when every figure needs only its trace types, `report/bundle.py`).
 
 Place in the flow: `fcsim run` (after the result files are written) and `fcsim report OUT`
 (from the files alone) call `write_report`. The page is assembled from sections: the scenario
@@ -20,12 +21,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
 from fcsim.report import detail, figures, glance, ranking, series, sweep
+from fcsim.report.bundle import plotly_js
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
 from fcsim.report.page import part, templates
@@ -34,11 +35,18 @@ from fcsim.report.style import PLOT_CONFIG, PRINT_WIDTH_PX
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the page: its anchor, its title, and its body (rendered HTML)."""
+    """A section of the page: its anchor, its title, its body (rendered HTML), and the plotly
+    trace types of its figure (which plotly.js bundle the page needs, `report/bundle.py`)."""
 
     anchor: str
     title: str
     body: Markup
+    traces: frozenset[str] = frozenset()
+
+
+def trace_types(fig: go.Figure | None) -> frozenset[str]:
+    """The trace types a figure draws ("scatter", "bar", ...)."""
+    return frozenset() if fig is None else frozenset(str(t.type) for t in fig.data)
 
 
 def summary_table_html(
@@ -130,14 +138,15 @@ def sweep_sections(data: ReportData, keys: list[str]) -> list[Section]:
     ref = sweep.reference(doc, order)
     found = [be.sentence() for be in sweep.break_evens(runs, keys, ref)]
     text = part("break_evens.html.j2", sentences=found, reference=ref)
+    fig = sweep.sweep_curves(runs, keys, order, ref)
     curves = _figure(
-        sweep.sweep_curves(runs, keys, order, ref),
+        fig,
         1,
         "Lines: mean over replications; bands: 95 % intervals; dotted vertical lines: where a "
         f"strategy costs the same per order as {ref}.",
     )
     return [
-        Section("sweep", "Key figures along the sweep", curves + text),
+        Section("sweep", "Key figures along the sweep", curves + text, trace_types(fig)),
         Section("points", "Every point", sweep.point_table_html(runs, keys, order)),
     ]
 
@@ -232,7 +241,7 @@ def run_sections(data: ReportData) -> list[Section]:
     ]
     for n, (anchor, title, fig, note) in enumerate(figs, start=1):
         if fig is not None:
-            out.append(Section(anchor, title, _figure(fig, n, note)))
+            out.append(Section(anchor, title, _figure(fig, n, note), trace_types(fig)))
     return out
 
 
@@ -284,7 +293,7 @@ def render(data: ReportData) -> str:
     """The whole page as a string."""
     doc = data.doc
     keys = sweep.sweep_keys(doc, data.runs)
-    figs = sections(data)
+    parts = sections(data)
     return (
         templates()
         .get_template("page.html.j2")
@@ -296,8 +305,8 @@ def render(data: ReportData) -> str:
             cover=cover(doc, data.runs),
             failed=[str(f) for f in doc.get("failed_runs") or []],
             banner=glance.banner_html(doc) if not keys else Markup(""),
-            sections=figs,
-            plotlyjs=get_plotlyjs(),
+            sections=parts,
+            plotlyjs=plotly_js(frozenset().union(*(p.traces for p in parts))),
             print_width=PRINT_WIDTH_PX,
         )
     )

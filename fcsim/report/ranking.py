@@ -15,7 +15,8 @@ is "neither" are never ranked.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +152,30 @@ def overloaded_strategies(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     shown = doc.get("strategies") or {}
     raw = doc.get("overloaded") or {}
     return {str(s): dict(v or {}) for s, v in raw.items() if not shown or s in shown}
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def condense(reasons: Sequence[str]) -> list[str]:
+    """Reasons of several runs, one per wording: the numbers of alike reasons as their ranges.
+
+    "backlog grew from 303 to 942 parcels" and "backlog grew from 315 to 900 parcels" give
+    "backlog grew from 303–315 to 900–942 parcels".
+    """
+    groups: dict[str, list[list[str]]] = {}
+    for r in reasons:
+        groups.setdefault(_NUMBER.sub("#", r), []).append(_NUMBER.findall(r))
+    out = []
+    for template, numbers in groups.items():
+        parts = template.split("#")
+        text = parts[0]
+        for i, tail in enumerate(parts[1:]):
+            values = sorted({n[i] for n in numbers}, key=lambda v: float(v.replace(",", "")))
+            text += values[0] if len(values) == 1 else f"{values[0]}–{values[-1]}"
+            text += tail
+        out.append(text)
+    return out
 
 
 def overloaded_in(runs: pd.DataFrame) -> set[str]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from fcsim.report import sweep
+from fcsim.report.bundle import BASIC_TRACES, basic_bundle, basic_version, plotly_js
 from fcsim.report.detail import ecdf_points
 from fcsim.report.files import read_results
 from fcsim.report.html import ReportData, render
@@ -250,9 +251,11 @@ def test_page_has_no_external_reference_and_plotly_once(small_out: Path) -> None
                 assert value and value.startswith("#"), (tag, name, value)
     for css in [*p.styles, *(a.get("style") or "" for _, a in p.tags)]:
         assert "url(" not in css and "@import" not in css
-    bundle = get_plotlyjs()
+    bundle = basic_bundle()  # every figure is scatter or bar: the basic bundle is enough
     assert sum(s == bundle for s in p.scripts) == 1  # plotly.js embedded exactly once
-    assert page.count("plotly.js v") == 1
+    assert page.count("plotly.js (basic - minified) v") == 1
+    assert get_plotlyjs()[:50_000] not in page  # not the full bundle too
+    assert len(page.encode()) <= 1_500_000
     for s in p.scripts:
         if s != bundle:
             assert not re.search(r"https?:|//cdn|import\(", s), s[:200]
@@ -387,3 +390,23 @@ def test_pdf_and_screenshot_without_chromium_name_the_package(small_out: Path, c
     assert len(err.strip().splitlines()) == 1
     assert not (small_out / "r.pdf").exists()
     assert (small_out / "index.html").stat().st_mtime_ns == before  # nothing written
+
+
+def test_the_basic_bundle_is_shipped_with_its_licence_and_matches_plotly() -> None:
+    from importlib.resources import files
+
+    vendor = files("fcsim.report") / "vendor"
+    assert "MIT License" in (vendor / "plotly-basic.LICENSE.txt").read_text(encoding="utf-8")
+    assert basic_version().split(".")[:2] == get_plotlyjs_version().split(".")[:2]
+    assert "</script" not in basic_bundle().lower()  # safe inside the page's <script>
+    assert len(basic_bundle()) < len(get_plotlyjs()) / 3
+
+
+def test_a_figure_beyond_the_basic_traces_gets_the_full_bundle(monkeypatch) -> None:
+    import fcsim.report.bundle as bundle
+
+    assert plotly_js(BASIC_TRACES) == basic_bundle()
+    assert plotly_js({"scatter", "heatmap"}) == get_plotlyjs()
+    assert plotly_js(set()) == basic_bundle()
+    monkeypatch.setattr(bundle, "get_plotlyjs_version", lambda: "9.0.0")
+    assert plotly_js({"bar"}) == get_plotlyjs()  # another plotly.js: the JSON is written for it
