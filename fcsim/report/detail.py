@@ -175,7 +175,10 @@ def late_rates(doc: dict[str, Any], b: pd.DataFrame, order: list[str]) -> go.Fig
                 col=3,
             )
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M1", row=1, col=3)
+    months = by_month["key"].nunique() if not by_month.empty else 0
+    fig.update_xaxes(
+        type="date", tickformat="%b %Y", dtick="M1" if months <= 8 else "M2", row=1, col=3
+    )
     fig.update_xaxes(showticklabels=False, row=1, col=1)  # the legend names the colours
     fig.update_layout(barmode="group")
     return finish(fig, 400, legend_below=True)

@@ -30,7 +30,7 @@ from fcsim.report.bundle import plotly_js
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
 from fcsim.report.page import part, templates
-from fcsim.report.style import PLOT_CONFIG, PRINT_WIDTH_PX
+from fcsim.report.style import PLOT_CONFIG, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 
 @dataclass(frozen=True)
@@ -308,6 +308,7 @@ def render(data: ReportData) -> str:
             sections=parts,
             plotlyjs=plotly_js(frozenset().union(*(p.traces for p in parts))),
             print_width=PRINT_WIDTH_PX,
+            print_height=PRINT_HEIGHT_PX,
         )
     )
 

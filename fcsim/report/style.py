@@ -55,6 +55,8 @@ OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 PRINT_WIDTH_PX = 1020
 """Width of a figure when printed: an A4 landscape page less its margins (273 mm), in CSS px."""
+PRINT_HEIGHT_PX = 600
+"""Greatest height of a printed figure: a page less its margins, section title and note."""
 
 
 def text(value: object) -> str:
