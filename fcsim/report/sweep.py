@@ -74,6 +74,14 @@ def _numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
+def integer_ticks(values: pd.Series, most: int = 20) -> bool:
+    """Whether a swept key's values are whole numbers, few enough to tick each one."""
+    if not _numeric(values):
+        return False
+    v = values.dropna().astype(float)
+    return bool((v == v.round()).all()) and 0 < v.nunique() <= most
+
+
 def _combos(runs: pd.DataFrame, others: list[str]) -> list[tuple[str, pd.DataFrame]]:
     """(label, rows) for each combination of the other swept keys' values."""
     if not others:
@@ -191,6 +199,9 @@ def sweep_curves(
                     col=j,
                 )
         fig.update_xaxes(title_text=text(key), row=1, col=j)
+        if integer_ticks(runs[key]):  # a headcount, a number of shifts: whole-number ticks
+            ticks = sorted({int(v) for v in runs[key]})
+            fig.update_xaxes(tickmode="array", tickvals=ticks, row=1, col=j)
         if not numeric:
             fig.update_xaxes(type="category", row=1, col=j)
     for k, be in enumerate(break_evens(runs, keys, reference) if numeric else []):

@@ -410,3 +410,24 @@ def test_a_figure_beyond_the_basic_traces_gets_the_full_bundle(monkeypatch) -> N
     assert plotly_js(set()) == basic_bundle()
     monkeypatch.setattr(bundle, "get_plotlyjs_version", lambda: "9.0.0")
     assert plotly_js({"bar"}) == get_plotlyjs()  # another plotly.js: the JSON is written for it
+
+
+def test_charts_people_read(small_results: ReportData) -> None:
+    from fcsim.report.detail import lead_time_ecdf
+    from fcsim.report.series import daily_series
+    from fcsim.report.style import STAGE_COLOURS, STRATEGY_COLOURS
+
+    assert set(STAGE_COLOURS.values()).isdisjoint(STRATEGY_COLOURS)  # pools are not strategies
+    order = list(small_results.doc["strategies"])
+    fig = lead_time_ecdf(small_results.breakdowns, order)
+    for axis in ("xaxis", "xaxis2"):
+        lo, hi = fig.layout[axis].range
+        longest = max(float(max(t.x)) for t in fig.data if t.xaxis == axis.replace("axis", ""))
+        assert lo == 0 and 0 < hi <= longest * 1.02  # cut at the 99.5th percentile, in days
+    weekly = daily_series(small_results.daily, order, "2026-01-05", 30)
+    dates = sorted(set(weekly.data[0].x))
+    assert all(pd.Timestamp(d).day_of_week == 0 for d in dates)  # one point a week (Mondays)
+    key = "strategies.own.pickers"
+    runs = _sweep_runs({"own": [30, 20, 10], "3pl": [15, 15, 15]}, [2, 3, 4], key)
+    curves = sweep.sweep_curves(runs, [key], ["own", "3pl"], "3pl")
+    assert list(curves.layout.xaxis.tickvals) == [2, 3, 4]  # a headcount: whole numbers
