@@ -64,7 +64,8 @@ def summary_table_html(
         if all(e is None for e in entries.values()):
             continue
         means = {n: (e or {}).get("mean") for n, e in entries.items()}
-        marked = ranking.marks(ranking.rank(means, m.key, m.lower_is_better, pairs, overloaded))
+        r = ranking.rank(means, m.key, m.lower_is_better, pairs, overloaded)
+        marked = ranking.marks(r, overloaded)
         cells = [
             {
                 "text": fmt_interval(e, m.kind),

@@ -186,11 +186,14 @@ def overloaded_in(runs: pd.DataFrame) -> set[str]:
     return {str(s) for s, v in share.items() if v > 0}
 
 
-def marks(r: Ranking) -> dict[str, tuple[str, str]]:
+def marks(
+    r: Ranking, overloaded: set[str] | frozenset[str] = frozenset()
+) -> dict[str, tuple[str, str]]:
     """Strategy -> (cell class, short tag) of a table row: the winner is "best"; without one,
-    the leaders are "open" with the reason ("not separable", "could not keep up")."""
+    each leader is "open", tagged "could not keep up" when it is in `overloaded` and "not
+    separable" otherwise."""
     if r.status == BEST and r.leader is not None:
         return {r.leader: ("best", "")}
     if r.status in (NOT_SEPARABLE, OVERLOADED):
-        return {s: ("open", str(r.status)) for s in r.leaders}
+        return {s: ("open", OVERLOADED if s in overloaded else NOT_SEPARABLE) for s in r.leaders}
     return {}

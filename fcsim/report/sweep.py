@@ -246,7 +246,8 @@ def point_table_html(runs: pd.DataFrame, keys: list[str], order: list[str]) -> M
                     m.lower_is_better,
                     pairs,
                     overloaded,
-                )
+                ),
+                overloaded,
             )
             for m in metrics
         }

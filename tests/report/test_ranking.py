@@ -153,3 +153,11 @@ def test_a_sweep_point_marks_only_a_separated_feasible_best() -> None:
     costs = [re.findall(r"<td(?: class=(best|open))?>", p) for p in points]  # not the names
     assert [c[0::3] for c in costs] == [["open", ""], ["", "best"], ["", "open"]]
     assert "could not keep up" in points[2]
+
+
+def test_a_feasible_strategy_tied_with_an_overloaded_leader_is_tagged_not_separable() -> None:
+    runs = _runs({"a": [10.0, 10.0, 10.0], "b": [10.0, 10.0, 10.0], "c": [20.0, 21.0, 20.5]})
+    doc = _doc(runs, overloaded={"a": {"share_of_runs": 1.0, "reasons": ["x"]}})
+    row = summary_table_html(doc, runs, (COST,)).split("<tbody>")[1]
+    assert "10.00 ± 0<small>could not keep up</small>" in row  # a
+    assert "10.00 ± 0<small>not separable</small>" in row  # b, tied with it
