@@ -2,8 +2,9 @@
 
 Place in the flow: load the scenario (with `--set`), check the output folder, hand one
 `PointPlan` to the pipeline (`fcsim.experiment.pipeline`: plan, run, summarise) and its write
-step (`fcsim.experiment.outputs.write_run`), then write the report page (`fcsim.report`) unless
-`--no-report`, print the summary table, and name the failed runs (exit 3).
+step (`fcsim.experiment.outputs.write_run`), then the workbook `results.xlsx` beside
+`summary.json` and the report page (`fcsim.report`) unless `--no-report`, print the summary
+table, and name the failed runs (exit 3).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.report.html import write_report
     from fcsim.report.terminal import summary_table
+    from fcsim.report.workbook import write_workbook
 
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if written.doc is None:
         return report_failures(written.log, outcome.failures)
     (results,) = outcome.points
+    write_workbook(out, written.doc, results.runs, results.daily)
     if not args.no_report:
         write_report(out, written.doc, results.runs, results.daily, results.breakdowns)
     from fcsim.core.errors import visible  # the scenario's name is the user's text
