@@ -1,6 +1,9 @@
-"""`fcsim report OUT`: rebuild `OUT/index.html` from the result files, without re-running.
+"""`fcsim report OUT`: rebuild `OUT/index.html` (and `results.xlsx` of `fcsim run`) from the
+result files, without re-running.
 
-`--screenshot FILE.png` also saves a picture of the top of the page (headless Chromium).
+`--screenshot FILE.png` also saves a picture of the top of the page, `--pdf FILE.pdf` the page
+printed on A4 landscape pages (both with headless Chromium; exit 2 naming the package when it is
+missing).
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also save a picture of the top of the page (needs Chromium)",
     )
     p.add_argument(
+        "--pdf",
+        type=path_arg,
+        metavar="FILE.pdf",
+        help="also print the page to a PDF, A4 landscape with page numbers (needs Chromium)",
+    )
+    p.add_argument(
         "--height",
         type=positive_int,
         default=2200,
@@ -39,17 +48,30 @@ def run(args: argparse.Namespace) -> int:
 
     data = read_results(args.out)  # first: a wrong folder is told at once
     check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
+    check_out_file(args.pdf, "--pdf", report_inputs(args.out))
+    if args.screenshot is not None or args.pdf is not None:
+        from fcsim.report.browser import require_browser
+
+        require_browser()  # before anything is written
 
     from fcsim.core.files import write_text
     from fcsim.report.html import render
     from fcsim.report.terminal import summary_table
 
     path = args.out / "index.html"
-    try:
-        write_text(path, render(data))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    if not args.quiet and "vary" in data.doc:
+    sweep = "vary" in data.doc
+    writes = [(path, lambda: write_text(path, render(data)))]
+    if not sweep:
+        from fcsim.report.workbook import WORKBOOK, write_workbook
+
+        book = args.out / WORKBOOK
+        writes.append((book, lambda: write_workbook(args.out, data.doc, data.runs, data.daily)))
+    for target, write in writes:
+        try:
+            write()
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    if not args.quiet and sweep:
         from fcsim.report.terminal import sweep_table
 
         print(sweep_table(data.doc))
@@ -61,4 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
         screenshot(path, args.screenshot, height=args.height)
         print(f"Screenshot written to {args.screenshot}")
+    if args.pdf is not None:
+        from fcsim.report.browser import print_pdf
+
+        print_pdf(path, args.pdf)
+        print(f"PDF written to {args.pdf}")
     return EXIT_OK

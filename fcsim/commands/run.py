@@ -2,8 +2,9 @@
 
 Place in the flow: load the scenario (with `--set`), check the output folder, hand one
 `PointPlan` to the pipeline (`fcsim.experiment.pipeline`: plan, run, summarise) and its write
-step (`fcsim.experiment.outputs.write_run`), then write the report page (`fcsim.report`) unless
-`--no-report`, print the summary table, and name the failed runs (exit 3).
+step (`fcsim.experiment.outputs.write_run`), then the workbook `results.xlsx` beside
+`summary.json` and the report page (`fcsim.report`) unless `--no-report`, print the summary
+table, and name the failed runs (exit 3).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.report.html import write_report
     from fcsim.report.terminal import summary_table
+    from fcsim.report.workbook import write_workbook
 
     path = args.scenario or default_scenario()
     scenario = load_scenario(path, args.overrides)
@@ -57,13 +59,17 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_points([point], execution(args, out), messages)
     (results,) = outcome.points
 
-    def report(staged: Written) -> None:  # the page is part of the set written
-        write_report(staged.folder, staged.doc, results.runs, results.daily, results.breakdowns)
+    def pages(staged: Written) -> None:  # the workbook and the page are part of the set written
+        write_workbook(staged.folder, staged.doc, results.runs, results.daily)
+        if not args.no_report:
+            write_report(staged.folder, staged.doc, results.runs, results.daily, results.breakdowns)
 
-    written = write_run(out, outcome, None if args.no_report else report)
+    written = write_run(out, outcome, pages)
     if written.doc is None:
         return report_failures(written.log, outcome.failures)
-    print(summary_table(written.doc))
+    from fcsim.core.errors import visible  # the scenario's name is the user's text
+
+    print(visible(summary_table(written.doc), keep="\n"))
     orders = int(results.runs["orders"].sum())
     reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
     rate = "" if outcome.reused else f" ({orders / outcome.wall_s:,.0f} orders/s)"

@@ -5,7 +5,8 @@ Place in the flow: `scenario.py` embeds these models wherever a parameter is ran
 `streams.py` into values with `ppf` (inverse transform sampling). Sampling by inverse transform
 keeps common random numbers aligned: the same uniform gives the same quantile in every strategy.
 Each distribution knows its analytic mean and variance so that tests can compare simulated
-values against expected ones.
+values against expected ones, and the largest value it can ever draw (`largest`), so that the
+schema can refuse a distribution of counts that would not fit the model's integer arrays.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
+
+_U_MAX = float(np.nextafter(1.0, 0.0))
+"""The largest uniform a stream draws (numpy's `random()` is in [0, 1))."""
 
 
 class _Dist(BaseModel):
@@ -30,6 +34,10 @@ class _Dist(BaseModel):
     def ppf(self, u: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
         """Quantile function: maps uniforms in [0, 1) to values of this distribution."""
         raise NotImplementedError
+
+    def largest(self) -> float:
+        """The largest value this distribution can draw (its quantile at the largest uniform)."""
+        return float(self.ppf(np.array([_U_MAX]))[0])
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw `size` values using `rng` (by inverse transform)."""
@@ -210,6 +218,9 @@ class Empirical(_Dist):
         p = self._p()
         m = float(np.dot(p, v))
         return float(np.dot(p, (v - m) ** 2))
+
+    def largest(self) -> float:
+        return float(np.asarray(self.values, float)[self._p() > 0].max())
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         cum = np.cumsum(self._p())

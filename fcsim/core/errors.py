@@ -1,12 +1,40 @@
 """Errors meant for people: where the problem is and what is wrong.
 
 Place in the flow: raised by `fcsim.scenario.load` (scenarios) and `fcsim.cli` (usage); the command
-line prints each problem on its own line and exits with status 2. Never a traceback.
+line prints each problem on its own line and exits with status 2. Never a traceback. Whatever a
+message echoes of the user's text is shown with invisible characters escaped (`visible`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"))
+"""Unicode categories shown escaped: controls, format characters (zero-width, bidi overrides),
+surrogates, private and unassigned code points, line and paragraph separators, odd spaces."""
+
+
+def visible(text: str, keep: str = "") -> str:
+    """`text` with every invisible or control character shown as an escape (`\\u200b`, `\\x1b`).
+
+    User strings (file names, keys, values) are echoed in messages; a right-to-left override, a
+    zero-width space or a terminal escape sequence must be seen, not obeyed. A plain space and
+    the characters in `keep` (e.g. a newline between lines) are left as they are.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch if ch == " " or ch in keep or unicodedata.category(ch) not in _INVISIBLE else _escape(ch)
+        for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)
@@ -38,7 +66,7 @@ class Problem:
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return visible(": ".join(parts))
 
     def sort_key(self) -> tuple[str, int, int]:
         m = self.mark
@@ -54,7 +82,10 @@ class ScenarioError(Exception):
 
 
 class UsageError(Exception):
-    """A wrong command line (exit status 2)."""
+    """A wrong command line (exit status 2); shown with invisible characters escaped."""
+
+    def __str__(self) -> str:
+        return visible(super().__str__())
 
 
 class Terminated(KeyboardInterrupt):

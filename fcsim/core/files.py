@@ -3,7 +3,9 @@
 Place in the flow: the lowest layer. Every output file of fcsim (result tables, summaries,
 reports, baselines, the run store) is written through `atomic_write`: to a temporary file beside
 it, renamed into place only when complete, so an interrupted or failed write leaves the previous
-file (or none), never half of one.
+file (or none), never half of one. Because the file is replaced, a target that is a symbolic link
+or not a regular file (a device such as `/dev/stdout`, a FIFO) is refused, never replaced; a
+failing disk (full, read-only) is reported in one line naming the file (exit status 2).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from fcsim.core.errors import UsageError
 
 
 def _clean(obj: Any) -> Any:
@@ -81,13 +85,47 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
+def check_target(path: Path) -> None:
+    """Refuse an output path that is a symbolic link or exists but is not a regular file.
+
+    A write replaces the file whole (a new file renamed over it): over a link it would replace
+    the link itself, over a device or FIFO (`/dev/stdout`) the device's name, so both are refused
+    with a `UsageError` rather than followed.
+    """
+    if path.is_symlink():
+        raise UsageError(
+            f"{path}: is a symbolic link; fcsim replaces its output files whole and does not "
+            "write through links: give the path of the file itself"
+        )
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file (a device, FIFO or socket)"
+        raise UsageError(f"{path}: is {what}; fcsim writes its output to regular files only")
+
+
+class WriteError(UsageError):
+    """A file that could not be written: `path` and the system's `reason` (exit status 2)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: cannot write: {reason}")
+
+
+def _cannot_write(path: Path, exc: OSError) -> WriteError:
+    return WriteError(path, str(exc.strerror or exc))
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` on a temporary file next to `path`, then rename it to `path`.
 
-    An `OSError` of the write (a full disk) names `path`, not the temporary file.
+    A failure of the disk or the folder (full, read-only, gone) is raised as a one-line
+    `UsageError` naming `path`, and the temporary file is removed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_target(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     os.close(fd)
     try:
         write(Path(tmp))
@@ -95,9 +133,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        if exc.filename in (None, tmp):
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-        raise
+        raise _cannot_write(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

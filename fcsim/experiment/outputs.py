@@ -40,6 +40,7 @@ RESULT_FILES: dict[str, tuple[str, ...]] = {
         "runs.parquet",
         "daily.parquet",
         "breakdowns.parquet",
+        "results.xlsx",
         "index.html",
         FAILURE_LOG,
     ),
@@ -55,7 +56,8 @@ RESULT_FILES: dict[str, tuple[str, ...]] = {
     ),
     "size": ("size.json", "runs.parquet", FAILURE_LOG),
 }
-"""The files (and `points/` folder) each command owns in its output folder, its marker first."""
+"""The files (and `points/` folder) each command owns in its output folder, its marker first
+(`results.xlsx`: `fcsim.report.workbook.WORKBOOK`, written by `fcsim run` through `pages`)."""
 
 
 @dataclass

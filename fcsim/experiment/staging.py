@@ -9,8 +9,9 @@ failed, the summary files when no run finished), so OUT never mixes two commands
 
 A write that fails midway (a full disk, an interruption) removes the staging folder and leaves
 OUT as it was: the earlier set, whole. The error names the file as it would have been in OUT
-(`UsageError`, exit status 2). The run store (`OUT/.fcsim/`) is not part of the set: the runs
-it keeps let `--resume` write the results again without simulating.
+(`UsageError`, exit status 2; `fcsim.core.files.WriteError` carries the file and the reason).
+The run store (`OUT/.fcsim/`) is not part of the set: the runs it keeps let `--resume` write
+the results again without simulating.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fcsim.core.errors import UsageError
+from fcsim.core.files import WriteError
 
 STAGE_PREFIX = ".fcsim-write-"
 """Name prefix of the staging folder inside an output folder."""
@@ -39,14 +41,14 @@ def staged(out: Path, names: Sequence[str]) -> Iterator[Path]:
     try:
         try:
             yield stage
-        except OSError as exc:
+        except (WriteError, OSError) as exc:
             kept = f"the results already in {out} are left as they were"
-            raise UsageError(_message(exc, stage, out, kept)) from exc
+            raise UsageError(_message(exc, stage, out, kept)) from None
         try:
             swap(stage, out, names)
         except OSError as exc:
             mixed = f"{out} holds part of the new results only: run the command again"
-            raise UsageError(_message(exc, stage, out, mixed)) from exc
+            raise UsageError(_message(exc, stage, out, mixed)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -82,12 +84,15 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _message(exc: OSError, stage: Path, out: Path, then: str) -> str:
-    """`OUT/FILE: cannot be written (OS error); THEN`, the file named as it would be in OUT."""
-    name = Path(exc.filename) if exc.filename else out
+def _message(exc: WriteError | OSError, stage: Path, out: Path, then: str) -> str:
+    """`OUT/FILE: cannot write: REASON; THEN`, the file named as it would be in OUT."""
+    if isinstance(exc, WriteError):
+        name, reason = exc.path, exc.reason
+    else:
+        name, reason = Path(exc.filename) if exc.filename else out, str(exc.strerror or exc)
     if name.is_relative_to(stage):
         name = out / name.relative_to(stage)
-    return f"{name}: cannot be written ({exc.strerror or exc}); {then}"
+    return f"{name}: cannot write: {reason}; {then}"
 
 
 __all__ = ["STAGE_PREFIX", "staged", "swap"]

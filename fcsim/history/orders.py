@@ -2,9 +2,11 @@
 
 Place in the flow: `read_history` reads the file (`table`), finds its columns (`columns`),
 parses and checks every value (`values`), then groups lines into orders. Every problem is
-reported with its row: missing SKUs, quantities that are not whole positive numbers, dates that
-cannot be read, an order id used by two orders, repeated rows. The `History` it returns holds
-only good rows; callers decide whether problems are fatal (they are for a simulation).
+reported with its row: missing SKUs, quantities that are not whole positive numbers or above
+`fcsim.core.limits`, dates that cannot be read, an order id used by two orders, repeated rows,
+and (`plausible`) orders too large and dates outside the window a history may cover. The
+`History` it returns holds only good rows; callers decide whether problems are fatal (they are
+for a simulation).
 
 Order-level fields (creation time, destination, shipping method) may be given on the first line
 of an order only, as Shopify exports do: the other lines take them from it.
@@ -19,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fcsim.history import values
+from fcsim.core.limits import MAX_UNITS_PER_LINE
+from fcsim.history import plausible, values
 from fcsim.history.columns import ORDER_FIELDS, match_columns
 from fcsim.history.table import Problems, read_table
 
@@ -117,7 +120,13 @@ def read_history(
         )
     if "quantity" in cols:
         qty = values.numbers(
-            table, cols["quantity"], problems, whole=True, minimum=1, what="quantity"
+            table,
+            cols["quantity"],
+            problems,
+            whole=True,
+            minimum=1,
+            maximum=MAX_UNITS_PER_LINE,
+            what="quantity",
         )
         empty_q = values.text(table, cols["quantity"]) == ""
         if empty_q.any():
@@ -153,9 +162,12 @@ def read_history(
     )
     frame = _order_level(frame, src, cols["created_at"].header, problems)
     frame = _repeated_rows(frame, src, problems)
+    refused = plausible.order_dates(frame, src, cols["created_at"].header, problems)
+    if "quantity" in cols:
+        refused += plausible.order_totals(frame, src, cols["quantity"].header, problems)
     bad_rows = {r for r, _, _ in problems.found.get(src, [])[start:] if r}
     keep = ~frame["row"].isin(bad_rows) & (frame["oid"] != "") & (frame["sku"] != "")
-    keep &= frame["created"].notna() & frame["qty"].notna()
+    keep &= frame["created"].notna() & frame["qty"].notna() & ~frame["oid"].isin(refused)
     return _assemble(frame[keep], src, offsets, {k: c.header for k, c in cols.items()})
 
 

@@ -16,6 +16,8 @@ from fcsim.history.columns import Column
 from fcsim.history.table import Problems, Table
 
 _CURRENCY = re.compile(r"^\s*(?:[€$£]|EUR|USD|GBP)?\s*|\s*(?:[€$£]|EUR|USD|GBP)?\s*$")
+MAX_OFFSET_MIN = 14 * 60
+"""Largest UTC offset in use (Kiribati, +14:00; the most western is -12:00)."""
 _WITH_OFFSET = (
     r"^(?P<wall>.*\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?P<offset>Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
 )
@@ -24,6 +26,10 @@ _WITH_OFFSET = (
 def _show(value: object) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _count(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
 def text(table: Table, col: Column | None) -> np.ndarray:
@@ -42,12 +48,13 @@ def numbers(
     *,
     whole: bool = False,
     minimum: float | None = None,
+    maximum: float | None = None,
     what: str = "",
 ) -> np.ndarray:
     """The column as float64 (NaN where empty or bad); bad values are reported by row.
 
     A decimal comma is accepted (`12,50`); a leading or trailing currency sign is ignored.
-    `minimum` rejects smaller values; `whole` requires whole numbers.
+    `minimum` rejects smaller values, `maximum` larger ones; `whole` requires whole numbers.
     """
     raw = table.columns[col.header]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
@@ -87,6 +94,12 @@ def numbers(
         ]
         _report(problems, table, col, low, msgs)
         values[low] = np.nan
+        ok &= ~low
+    if maximum is not None:
+        high = ok & (values > maximum)
+        msgs = [f"must be at most {_count(maximum)} (got {_show(v)})" for v in shown[high]]
+        _report(problems, table, col, high, msgs)
+        values[high] = np.nan
     return values
 
 
@@ -129,6 +142,14 @@ def timestamps(
     _report(problems, table, col, bad, [f'not a date and time ("{_show(v)}"){hint}' for v in shown])
     offsets = parts["offset"].fillna("").str.upper().to_numpy(dtype=object)
     minutes = np.array([_offset_min(o) for o in offsets], dtype=float)
+    wrong = ~bad & np.isinf(minutes)
+    msgs = [
+        f'the UTC offset {o} is not one ("{_show(v)}"): offsets run from -14:00 to +14:00, '
+        "with minutes below 60"
+        for o, v in zip(offsets[wrong], s.to_numpy(dtype=object)[wrong], strict=True)
+    ]
+    _report(problems, table, col, wrong, msgs)
+    bad |= wrong
     seen: dict[str, int] = {}
     for o in offsets[~bad]:
         if o:
@@ -146,6 +167,7 @@ def timestamps(
 
 
 def _offset_min(text: str) -> float:
+    """Minutes east of UTC; NaN without an offset, inf for one outside ±14:00 or minutes >= 60."""
     if not text:
         return np.nan
     if text in ("Z", "UTC", "GMT"):
@@ -154,4 +176,6 @@ def _offset_min(text: str) -> float:
     digits = text[1:].replace(":", "")
     hours = int(digits[:2])
     mins = int(digits[2:4]) if len(digits) >= 4 else 0
+    if mins >= 60 or hours * 60 + mins > MAX_OFFSET_MIN:
+        return np.inf
     return sign * (hours * 60 + mins)

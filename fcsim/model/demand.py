@@ -103,7 +103,7 @@ def generate(
     created.sort()
 
     n_lines = np.maximum(1, np.rint(demand.lines_per_order.ppf(rng.random(n)))).astype(np.int64)
-    n_lines = np.minimum(n_lines, catalogue.n)
+    n_lines = np.minimum(n_lines, int(np.count_nonzero(catalogue.popularity > 0)))
     line_start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(n_lines, out=line_start[1:])
     total = int(line_start[-1])
@@ -111,7 +111,54 @@ def generate(
     cum[-1] = 1.0
     sku = np.searchsorted(cum, rng.random(total), side="right").astype(np.int32)
     units = np.maximum(1, np.rint(demand.units_per_line.ppf(rng.random(total)))).astype(np.int32)
+    sku = distinct_skus(sku, line_start, catalogue.popularity, streams.rng("demand.distinct_skus"))
     return Orders(created_min=created, line_start=line_start, line_sku=sku, line_units=units)
+
+
+MAX_REDRAW_ROUNDS = 64
+"""Rounds of redrawing repeated SKUs before the last orders are drawn exactly (see below)."""
+
+
+def _repeated(line_order: np.ndarray, sku: np.ndarray) -> np.ndarray:
+    """Lines whose SKU already stands on an earlier line of the same order."""
+    idx = np.lexsort((np.arange(len(sku)), sku, line_order))
+    same = (line_order[idx[1:]] == line_order[idx[:-1]]) & (sku[idx[1:]] == sku[idx[:-1]])
+    out = np.zeros(len(sku), dtype=bool)
+    out[idx[1:][same]] = True
+    return out
+
+
+def distinct_skus(
+    sku: np.ndarray, line_start: np.ndarray, popularity: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """The lines of each order made distinct SKUs, drawn by popularity without replacement.
+
+    A line whose SKU repeats an earlier line of its order is drawn again by popularity until
+    every line of the order is a different SKU: the order's SKUs are then a draw without
+    replacement (each next SKU by popularity among those not yet in the basket). The first
+    line of each order, and every line that was already distinct, keep the SKU drawn first, so
+    the redraws (from their own stream) change only the repeated lines. The few orders still
+    repeating a SKU after `MAX_REDRAW_ROUNDS` rounds (a basket holding most of a tiny catalogue)
+    are drawn whole, exactly, by the Efraimidis–Spirakis method. Needs at most as many lines
+    per order as SKUs of positive popularity.
+    """
+    sku = sku.copy()
+    line_order = np.repeat(np.arange(len(line_start) - 1), np.diff(line_start))
+    cum = np.cumsum(popularity)
+    cum[-1] = 1.0
+    for _ in range(MAX_REDRAW_ROUNDS):
+        again = _repeated(line_order, sku)
+        if not again.any():
+            return sku
+        sku[again] = np.searchsorted(cum, rng.random(int(again.sum())), side="right")
+    positive = np.flatnonzero(popularity > 0)
+    with np.errstate(divide="ignore"):
+        log_w = np.log(popularity[positive])
+    for o in np.unique(line_order[_repeated(line_order, sku)]):
+        lo, hi = int(line_start[o]), int(line_start[o + 1])
+        keys = np.log(-np.log(rng.random(len(positive)))) - log_w  # smallest k: E-S draw
+        sku[lo:hi] = positive[np.argsort(keys, kind="stable")[: hi - lo]]
+    return sku
 
 
 def order_zones(destinations: Sequence[Destination], n_orders: int, streams: Streams) -> np.ndarray:

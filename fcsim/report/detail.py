@@ -20,9 +20,14 @@ from fcsim.experiment.stats import interval
 from fcsim.report.style import finish, stage_colour, strategy_colour, text
 
 LEAD_TIME_TITLES = {
-    "order_to_ship_h": "Order → ship (hours)",
-    "order_to_delivery_h": "Order → delivery (hours)",
+    "order_to_ship_h": "Order → ship (days)",
+    "order_to_delivery_h": "Order → delivery (days)",
 }
+"""Lead-time histograms (hours in the files) and their panel titles: plotted in days."""
+HOURS_PER_DAY = 24.0
+AXIS_SHARE = 0.995
+"""Lead-time axes end at the 99.5th percentile of the slowest strategy: a rare very late order
+does not squeeze the rest of the distribution into a corner."""
 
 
 def ecdf_points(hist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +52,8 @@ def ecdf_points(hist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def lead_time_ecdf(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
-    """Empirical CDF of order → ship and order → delivery per strategy (replications pooled)."""
+    """Empirical CDF of order → ship and order → delivery per strategy (replications pooled),
+    in days, each axis cut at the slowest strategy's 99.5th percentile (`AXIS_SHARE`)."""
     lt = b[b["table"] == "lead_time"]
     groups = [g for g in LEAD_TIME_TITLES if (lt["group"] == g).any()]
     if not groups:
@@ -56,25 +62,29 @@ def lead_time_ecdf(b: pd.DataFrame, order: list[str]) -> go.Figure | None:
         rows=1, cols=len(groups), subplot_titles=[LEAD_TIME_TITLES[g] for g in groups]
     )
     for j, g in enumerate(groups, start=1):
+        cut = 0.0  # the axis ends where every strategy has its share AXIS_SHARE of orders
         for i, s in enumerate(order):
             x, y = ecdf_points(lt[(lt["group"] == g) & (lt["strategy"] == s)])
             if not len(x):
                 continue
+            cut = max(cut, float(x[np.argmax(y >= AXIS_SHARE)]) / HOURS_PER_DAY)
             fig.add_trace(
                 go.Scatter(
-                    x=x,
+                    x=x / HOURS_PER_DAY,
                     y=100 * y,
                     mode="lines",
                     name=text(s),
                     legendgroup=text(s),
                     showlegend=j == 1,
                     line={"color": strategy_colour(i), "width": 2},
-                    hovertemplate=f"{text(s)}: %{{y:.1f}} % within %{{x:.0f}} h<extra></extra>",
+                    hovertemplate=f"{text(s)}: %{{y:.1f}} % within %{{x:.1f}} days<extra></extra>",
                 ),
                 row=1,
                 col=j,
             )
-        fig.update_xaxes(title_text="hours", rangemode="tozero", row=1, col=j)
+        fig.update_xaxes(title_text="days", rangemode="tozero", row=1, col=j)
+        if cut > 0:
+            fig.update_xaxes(range=[0, cut * 1.02], row=1, col=j)
     fig.update_yaxes(range=[0, 101], ticksuffix=" %")
     fig.update_yaxes(title_text="orders", row=1, col=1)
     return finish(fig, 400, legend_below=True)
@@ -173,7 +183,10 @@ def late_rates(doc: dict[str, Any], b: pd.DataFrame, order: list[str]) -> go.Fig
                 col=3,
             )
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_xaxes(type="date", tickformat="%b %Y", row=1, col=3)
+    months = by_month["key"].nunique() if not by_month.empty else 0
+    fig.update_xaxes(
+        type="date", tickformat="%b %Y", dtick="M1" if months <= 8 else "M2", row=1, col=3
+    )
     fig.update_xaxes(showticklabels=False, row=1, col=1)  # the legend names the colours
     fig.update_layout(barmode="group")
     return finish(fig, 400, legend_below=True)

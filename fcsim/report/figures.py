@@ -18,22 +18,17 @@ from fcsim.experiment.records import SummaryEntry
 from fcsim.report.metrics import Shown, shown
 from fcsim.report.style import category_colour, finish, strategy_colour, text
 
-
-def _titled(name: str) -> Shown:
-    """A registered metric with its label for a plot title: rates are plotted in percent."""
-    m = shown(name)
-    return shown(name, f"{m.label} (%)") if m.kind == "rate" else m
-
-
-COMPARED = tuple(
-    _titled(n)
+COMPARED: tuple[Shown, ...] = tuple(
+    shown(n)
     for n in ("cost_per_order_eur", "order_to_ship_h_mean", "order_to_delivery_h_mean", "late_rate")
 )
-"""The metrics of the KPI comparison and of the paired-difference (forest) plot."""
+"""The metrics of the KPI comparison and of the paired-difference (forest) plot, each labelled
+with the unit it is plotted in (lead times in days, shares in percent)."""
 
 
 def _scale(m: Shown) -> float:
-    return 100.0 if m.kind == "rate" else 1.0
+    """Plots show the unit people read: lead times in days, shares in percent."""
+    return m.factor
 
 
 def _entry(metrics: dict[str, Any], key: str) -> tuple[float | None, float, float]:

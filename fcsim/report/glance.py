@@ -1,138 +1,124 @@
-"""The answer at a glance: cheapest, fastest, most reliable strategy, and how sure we are.
+"""The answer at a glance: cheapest, fastest, most reliable strategy — or no clear winner.
 
-Place in the flow: `report/html.py` calls `verdicts(doc, runs)` and `glance_html(...)` for
-the top of the page (template `glance.html.j2`, one `Card` per verdict). For each question
-the best strategy (by mean) is compared with the runner-up replication by replication (common
-random numbers make this paired difference much tighter than two separate intervals); the
-verdict is "clear" when the 95 % interval of the difference excludes zero.
+Place in the flow: `report/html.py` calls `cards(doc, runs)` and `glance_html(...)` for the top
+of the page (template `glance.html.j2`, one `Card` per question). A strategy is crowned only
+when `report/ranking.py` finds it better than every other strategy at 95 % (paired by
+replication: common random numbers make these differences much tighter than two separate
+intervals) and it could keep up with the demand; otherwise the card says "No clear winner" and
+why: the best mean is not separable from another strategy, or it belongs to a strategy that could
+not keep up (the page's banner names those, with the reasons).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
-from fcsim.experiment.stats import interval
-from fcsim.report.metrics import Shown, fmt
+from fcsim.experiment.records import SummaryEntry
+from fcsim.report.metrics import Shown, fmt_bounds, fmt_mean, shown, with_unit
 from fcsim.report.page import part
+from fcsim.report.ranking import (
+    BEST,
+    NOT_SEPARABLE,
+    OVERLOADED,
+    Pairs,
+    condense,
+    overloaded_strategies,
+    rank,
+)
 
 QUESTIONS = (
-    ("Cheapest", Shown("cost_per_order_eur", "cost per order", "eur")),
-    ("Fastest", Shown("order_to_delivery_h_mean", "mean order → delivery", "hours")),
-    ("Most reliable", Shown("late_rate", "late deliveries", "rate")),
+    ("Cheapest", shown("cost_per_order_eur", "cost per order")),
+    ("Fastest", shown("order_to_delivery_h_mean", "mean order → delivery")),
+    ("Most reliable", shown("late_rate", "late deliveries")),
 )
-UNITS = {"eur": " EUR", "hours": " h", "rate": " points", "count": "", "number": ""}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The best strategies for one question (several when tied) and their margin."""
-
-    question: str
-    metric: Shown
-    best: tuple[str, ...]
-    best_mean: float
-    runner_up: str | None = None
-    margin: dict[str, float] | None = None  # interval of (runner-up - best), paired
-
-    @property
-    def clear(self) -> bool | None:
-        """True when the runner-up is worse at 95 %, False when not, None when unknown."""
-        lo = None if self.margin is None else self.margin.get("ci_low")
-        if lo is None or lo != lo:
-            return None
-        return bool(lo > 0)
-
-
-def _margin(runs: pd.DataFrame, key: str, best: str, other: str) -> dict[str, float] | None:
-    if runs.empty or key not in runs.columns or "replication" not in runs.columns:
-        return None
-    a = runs[runs["strategy"] == best].set_index("replication")[key]
-    b = runs[runs["strategy"] == other].set_index("replication")[key]
-    common = a.index.intersection(b.index)
-    if a.index.has_duplicates or b.index.has_duplicates or len(common) == 0:
-        return None  # not one run per replication (e.g. a sweep): no pairing
-    return interval((b.loc[common] - a.loc[common]).to_numpy())
-
-
-def verdicts(doc: dict[str, Any], runs: pd.DataFrame) -> list[Verdict]:
-    """One verdict per question, among the strategies that have the metric."""
-    out = []
-    strategies = doc.get("strategies") or {}
-    for question, m in QUESTIONS:
-        means = [
-            (v, s)
-            for s, metrics in strategies.items()
-            if (v := (metrics.get(m.key) or {}).get("mean")) is not None and v == v
-        ]
-        if not means:
-            continue
-        low = min(v for v, _ in means)
-        best = tuple(s for v, s in means if math.isclose(v, low, rel_tol=1e-9, abs_tol=1e-12))
-        rest = sorted((v, s) for v, s in means if s not in best)
-        if not rest:
-            out.append(Verdict(question, m, best, low))
-            continue
-        other = rest[0][1]
-        margin = _margin(runs, m.key, best[0], other)
-        out.append(Verdict(question, m, best, low, other, margin))
-    return out
-
-
-def _value(v: float, kind: str) -> str:
-    return fmt(v, kind) + ("" if kind == "rate" else UNITS[kind])
-
-
-def _diff(v: float, kind: str, unit: bool = True) -> str:
-    number = f"{100 * v:.1f}" if kind == "rate" else fmt(v, kind)
-    return number + (UNITS[kind] if unit else "")
+"""(question, metric) of each card; every one is a lower-is-better metric."""
+TIED = "tied"
+"""A card's status when every strategy scores the same."""
 
 
 @dataclass(frozen=True)
 class Card:
-    """What a card of the page says about one verdict, as text (the template marks it up)."""
+    """What a card says about one question, as text (the template marks it up)."""
 
     question: str
-    best: tuple[str, ...]
-    headline: str  # the best value and the metric, e.g. "12.30 EUR cost per order"
-    all_same: bool = False  # a tie of every strategy: nothing to compare with
-    better_by: str | None = None  # margin over the runner-up, when known
-    runner_up: str | None = None
-    interval: tuple[str, str] | None = None  # 95 % interval of the margin, when known
-    sure: str | None = None  # "clear", "unsure" (not distinguishable), "unknown", or None
+    status: str  # BEST, NOT_SEPARABLE, OVERLOADED, TIED, or "only" (a single strategy)
+    leader: str  # the winner, or the strategy with the best mean
+    headline: str  # the leader's value and the metric, e.g. "13.75 EUR cost per order"
+    other: str | None = None  # BEST: the next best; NOT_SEPARABLE: one not separated from
+    difference: str | None = None  # mean of (other − leader), with its unit
+    interval: tuple[str, str] | None = None  # its 95 % interval, without unit
+
+    @property
+    def winner(self) -> str | None:
+        """The strategy the card crowns, or None ("No clear winner")."""
+        return self.leader if self.status in (BEST, "only") else None
 
 
-def card(v: Verdict) -> Card:
-    """The card of verdict `v`."""
-    kind = v.metric.kind
-    tied = " (tied)" if len(v.best) > 1 else ""
-    headline = f"{_value(v.best_mean, kind)} {v.metric.label}{tied}"
-    mg = v.margin
-    if v.runner_up is None:
-        return Card(v.question, v.best, headline, all_same=len(v.best) > 1)
-    if mg is None or mg["mean"] != mg["mean"]:
-        return Card(v.question, v.best, headline)
-    interval = None
-    if v.clear is not None:
-        interval = (_diff(mg["ci_low"], kind, False), _diff(mg["ci_high"], kind, False))
-    sure = {True: "clear", False: "unsure", None: "unknown"}[v.clear]
-    return Card(
-        v.question,
-        v.best,
-        headline,
-        better_by=_diff(mg["mean"], kind),
-        runner_up=v.runner_up,
-        interval=interval,
-        sure=sure,
-    )
+def _difference(d: SummaryEntry | None, m: Shown) -> tuple[str | None, tuple[str, str] | None]:
+    if d is None or not d.known:
+        return None, None
+    unit = "points" if m.kind == "rate" else m.unit
+    mean = fmt_mean(d, m.kind)
+    text = f"{mean} {unit}".strip()
+    if d.half_width is None:
+        return text, None
+    return text, fmt_bounds(d, m.kind)
 
 
-def glance_html(items: list[Verdict], replications: int) -> Markup:
-    """One card per question: the best strategy, its margin, and how sure we are."""
+def card(question: str, m: Shown, doc: dict[str, Any], pairs: Pairs) -> Card | None:
+    """The card of one question, or None when no strategy has the metric."""
+    strategies = doc.get("strategies") or {}
+    entries = {s: SummaryEntry.read(v.get(m.key)) for s, v in strategies.items()}
+    entries = {s: e for s, e in entries.items() if e.known}
+    if not entries:
+        return None
+    overloaded = set(overloaded_strategies(doc))
+    r = rank({s: e.mean for s, e in entries.items()}, m.key, m.lower_is_better, pairs, overloaded)
+
+    def headline(s: str) -> str:
+        return f"{with_unit(fmt_mean(entries[s], m.kind), m)} {m.label}"
+
+    if r.status is None:  # a single strategy, or every one scores the same
+        first = next(iter(entries))
+        if len(entries) > 1:
+            return Card(question, TIED, first, headline(first))
+        status = OVERLOADED if first in overloaded else "only"
+        return Card(question, status, first, headline(first))
+    assert r.leader is not None
+    if r.status == BEST:
+        diff, iv = _difference(r.margin, m)
+        return Card(question, BEST, r.leader, headline(r.leader), r.runner_up, diff, iv)
+    if r.status == NOT_SEPARABLE and r.closest is not None:
+        diff, iv = _difference(pairs.diff(r.closest, r.leader, m.key), m)
+        return Card(question, NOT_SEPARABLE, r.leader, headline(r.leader), r.closest, diff, iv)
+    return Card(question, str(r.status), r.leader, headline(r.leader))
+
+
+def cards(doc: dict[str, Any], runs: pd.DataFrame) -> list[Card]:
+    """One card per question, among the strategies that have the metric."""
+    pairs = Pairs.of(doc, runs)
+    found = (card(q, m, doc, pairs) for q, m in QUESTIONS)
+    return [c for c in found if c is not None]
+
+
+def glance_html(items: list[Card], replications: int) -> Markup:
+    """One card per question: the winner and its margin, or why there is no clear winner."""
     if not items:
         return Markup("")
-    return part("glance.html.j2", cards=[card(v) for v in items], replications=replications)
+    return part("glance.html.j2", cards=items, replications=replications)
+
+
+def banner_html(doc: dict[str, Any]) -> Markup:
+    """A warning naming each strategy that could not keep up, with its reasons (or nothing)."""
+    found = []
+    for name, verdict in overloaded_strategies(doc).items():
+        share = float(verdict.get("share_of_runs") or 1.0)
+        reasons = condense([str(r) for r in verdict.get("reasons") or []]) or ["it cannot keep up"]
+        found.append({"name": name, "share": f"{100 * share:.0f} %", "reasons": reasons})
+    if not found:
+        return Markup("")
+    return part("overloaded.html.j2", strategies=found)

@@ -1,4 +1,5 @@
-"""The HTML report: one self-contained page (plotly.js embedded once, works offline).
+"""The HTML report: one self-contained page (plotly.js embedded once, works offline; the small
+basic bundle when every figure needs only its trace types, `report/bundle.py`).
 
 Place in the flow: `fcsim run` (after the result files are written) and `fcsim report OUT`
 (from the files alone) call `write_report`. The page is assembled from sections: the scenario
@@ -20,46 +21,66 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
-from fcsim.report import detail, figures, glance, series, sweep
+from fcsim.report import detail, figures, glance, ranking, series, sweep
+from fcsim.report.bundle import plotly_js
 from fcsim.report.files import ReportData
-from fcsim.report.metrics import DETAIL, HEADLINE, Shown, best_cells, fmt, fmt_interval
+from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
 from fcsim.report.page import part, templates
-from fcsim.report.style import PLOT_CONFIG
+from fcsim.report.style import PLOT_CONFIG, PRINT_HEIGHT_PX, PRINT_WIDTH_PX
 
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the page: its anchor, its title, and its body (rendered HTML)."""
+    """A section of the page: its anchor, its title, its body (rendered HTML), and the plotly
+    trace types of its figure (which plotly.js bundle the page needs, `report/bundle.py`)."""
 
     anchor: str
     title: str
     body: Markup
+    traces: frozenset[str] = frozenset()
 
 
-def summary_table_html(doc: dict[str, Any], shown: tuple[Shown, ...], note: str = "") -> Markup:
-    """Metrics as rows, strategies as columns, best value per row highlighted."""
+def trace_types(fig: go.Figure | None) -> frozenset[str]:
+    """The trace types a figure draws ("scatter", "bar", ...)."""
+    return frozenset() if fig is None else frozenset(str(t.type) for t in fig.data)
+
+
+def summary_table_html(
+    doc: dict[str, Any], runs: pd.DataFrame, shown: tuple[Shown, ...], note: str = ""
+) -> Markup:
+    """Metrics as rows, strategies as columns; the best value of a row marked only when it is
+    better than every other strategy at 95 % and its strategy could keep up (`ranking.rank`)."""
     strategies = doc.get("strategies") or {}
     names = list(strategies)
+    pairs = ranking.Pairs.of(doc, runs)
+    overloaded = set(ranking.overloaded_strategies(doc))
     rows = []
     for m in shown:
-        entries = [strategies[n].get(m.key) for n in names]
-        if all(e is None for e in entries):
+        entries = {n: strategies[n].get(m.key) for n in names}
+        if all(e is None for e in entries.values()):
             continue
-        best = best_cells([(e or {}).get("mean") for e in entries], m.lower_is_better)
+        means = {n: (e or {}).get("mean") for n, e in entries.items()}
+        r = ranking.rank(means, m.key, m.lower_is_better, pairs, overloaded)
+        marked = ranking.marks(r, overloaded)
         cells = [
-            {"text": fmt_interval(e, m.kind), "best": i in best} for i, e in enumerate(entries)
+            {
+                "text": fmt_interval(e, m.kind),
+                "mark": marked.get(n, ("", ""))[0],
+                "tag": marked.get(n, ("", ""))[1],
+            }
+            for n, e in entries.items()
         ]
         rows.append({"label": m.label, "cells": cells})
-    return part("summary_table.html.j2", names=names, rows=rows, note=note)
+    return part("summary_table.html.j2", names=names, overloaded=overloaded, rows=rows, note=note)
 
 
 def brief_html(data: ReportData, keys: list[str]) -> Markup:
-    """The scenario in brief: horizon, volume, strategies, seed, replications, version."""
+    """The scenario in brief: horizon, volume, strategies, a sweep's points (the seed, the
+    replications and the version are in the cover block at the top)."""
     doc, runs = data.doc, data.runs
     measured = int(doc.get("horizon_days", 0)) - int(doc.get("warmup_days", 0))
     facts: list[tuple[str, str]] = []
@@ -85,18 +106,12 @@ def brief_html(data: ReportData, keys: list[str]) -> Markup:
     names = _order(doc, runs)
     ref = sweep.reference(doc, names) if keys else doc.get("reference_strategy")
     facts.append(("Strategies", ", ".join(names) + (f" (reference: {ref})" if ref else "")))
-    facts.append(
-        ("Replications", f"{doc.get('replications')} per strategy, seed {doc.get('seed')}")
-    )
     if keys:
         points = runs[keys].drop_duplicates()
         values = "; ".join(
             f"{k} = {', '.join(str(v) for v in dict.fromkeys(runs[k]))}" for k in keys
         )
         facts.append(("Sweep", f"{len(points)} points: {values}"))
-    facts.append(
-        ("Made with", f"fcsim {doc.get('fcsim_version') or __version__} on {dt.date.today()}")
-    )
     return part("brief.html.j2", facts=facts)
 
 
@@ -124,14 +139,15 @@ def sweep_sections(data: ReportData, keys: list[str]) -> list[Section]:
     ref = sweep.reference(doc, order)
     found = [be.sentence() for be in sweep.break_evens(runs, keys, ref)]
     text = part("break_evens.html.j2", sentences=found, reference=ref)
+    fig = sweep.sweep_curves(runs, keys, order, ref)
     curves = _figure(
-        sweep.sweep_curves(runs, keys, order, ref),
+        fig,
         1,
         "Lines: mean over replications; bands: 95 % intervals; dotted vertical lines: where a "
         f"strategy costs the same per order as {ref}.",
     )
     return [
-        Section("sweep", "Key figures along the sweep", curves + text),
+        Section("sweep", "Key figures along the sweep", curves + text, trace_types(fig)),
         Section("points", "Every point", sweep.point_table_html(runs, keys, order)),
     ]
 
@@ -145,7 +161,7 @@ def run_sections(data: ReportData) -> list[Section]:
     order = _order(doc, runs)
     ref = str(doc.get("reference_strategy", ""))
     out = []
-    cards = glance.glance_html(glance.verdicts(doc, runs), int(doc.get("replications") or 0))
+    cards = glance.glance_html(glance.cards(doc, runs), int(doc.get("replications") or 0))
     if cards:
         out.append(Section("glance", "At a glance", cards))
     if doc.get("strategies"):
@@ -155,9 +171,13 @@ def run_sections(data: ReportData) -> list[Section]:
                 "Summary",
                 summary_table_html(
                     doc,
+                    runs,
                     HEADLINE + DETAIL,
-                    "Mean ± half-width of the 95 % t-interval over replications; the best "
-                    "value of each row is highlighted.",
+                    "Mean ± half-width of the 95 % t-interval over replications, rounded to the "
+                    "digits the interval carries. Highlighted: better than every other strategy "
+                    "at 95 %, replication by replication, and able to keep up with the orders. "
+                    "“not separable”: the best mean, but not clearly better than every other "
+                    "strategy with these replications.",
                 ),
             )
         )
@@ -222,7 +242,7 @@ def run_sections(data: ReportData) -> list[Section]:
     ]
     for n, (anchor, title, fig, note) in enumerate(figs, start=1):
         if fig is not None:
-            out.append(Section(anchor, title, _figure(fig, n, note)))
+            out.append(Section(anchor, title, _figure(fig, n, note), trace_types(fig)))
     return out
 
 
@@ -233,19 +253,63 @@ def sections(data: ReportData) -> list[Section]:
     return [brief, *(sweep_sections(data, keys) if keys else run_sections(data))]
 
 
+TITLE_CHARS = 80
+"""A description's first line longer than this is cut at its first colon or full stop."""
+
+
+def page_title(doc: dict[str, Any]) -> str:
+    """The page's title: the first line of the scenario's description, else its name.
+
+    A long first line is cut at its first ": " or ". " ("Mid-size online apparel shop,
+    France: about 300 orders/day, ..." gives "Mid-size online apparel shop, France").
+    """
+    lines = str(doc.get("description") or "").strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if not first:
+        return str(doc.get("scenario", ""))
+    if len(first) > TITLE_CHARS:
+        cuts = [i for i in (first.find(": "), first.find(". ")) if i > 0]
+        if cuts:
+            return first[: min(cuts)]
+    return first
+
+
+def cover(doc: dict[str, Any], runs: pd.DataFrame) -> list[tuple[str, str]]:
+    """The cover block's facts: scenario, date, fcsim version, seed, replications, horizon."""
+    facts = [("Scenario", str(doc.get("scenario", "")))]
+    facts.append(("Date", dt.date.today().isoformat()))
+    facts.append(("fcsim", str(doc.get("fcsim_version") or __version__)))
+    facts.append(("Seed", str(doc.get("seed", "–"))))
+    facts.append(("Replications", f"{doc.get('replications', '–')} per strategy"))
+    horizon = doc.get("horizon_days")
+    if horizon:
+        start = doc.get("start_date")
+        since = f" from {start}" if start else ""
+        warmup = int(doc.get("warmup_days") or 0)
+        facts.append(("Horizon", f"{horizon} days{since}, first {warmup} warm-up"))
+    return facts
+
+
 def render(data: ReportData) -> str:
     """The whole page as a string."""
     doc = data.doc
+    keys = sweep.sweep_keys(doc, data.runs)
+    parts = sections(data)
     return (
         templates()
         .get_template("page.html.j2")
         .render(
             name=str(doc.get("scenario", "")),
+            title=page_title(doc),
             description=str(doc.get("description") or "").strip(),
             version=str(doc.get("fcsim_version") or __version__),
+            cover=cover(doc, data.runs),
             failed=[str(f) for f in doc.get("failed_runs") or []],
-            sections=sections(data),
-            plotlyjs=get_plotlyjs(),
+            banner=glance.banner_html(doc) if not keys else Markup(""),
+            sections=parts,
+            plotlyjs=plotly_js(frozenset().union(*(p.traces for p in parts))),
+            print_width=PRINT_WIDTH_PX,
+            print_height=PRINT_HEIGHT_PX,
         )
     )
 

@@ -1,8 +1,10 @@
 """Daily series of the report: orders, parcels shipped, backlog and stock per strategy.
 
 Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
-replication x day); lines are the mean over replications. The warm-up, excluded from every
-statistic, is shaded; the drain days after the horizon (no new orders) are not drawn.
+replication x day); each point is a week (Monday to Sunday): the mean of its days over the
+replications, so weekday swings do not hide the trend (and the page stays small). The warm-up,
+excluded from every statistic, is shaded; the drain days after the horizon (no new orders) are
+not drawn.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from plotly.subplots import make_subplots
 from fcsim.report.style import finish, strategy_colour, text
 
 DAILY = (
-    ("orders_created", "Orders placed per day"),
-    ("parcels_shipped", "Parcels shipped per day"),
-    ("backlog_parcels", "Backlog (parcels in the warehouse, end of day)"),
-    ("stock_units", "Stock on hand (units, end of day)"),
+    ("orders_created", "Orders placed per day (weekly mean)"),
+    ("parcels_shipped", "Parcels shipped per day (weekly mean)"),
+    ("backlog_parcels", "Backlog (parcels in the warehouse at the end of a day, weekly mean)"),
+    ("stock_units", "Stock on hand (units at the end of a day, weekly mean)"),
 )
 """Daily columns drawn, with their titles (a column missing or empty is left out)."""
 
@@ -39,11 +41,15 @@ def daily_series(
     if not cols:
         return None
     x_col = "date" if "date" in d.columns else "day"
-    mean = d.groupby(["strategy", x_col], sort=False)[[c for c, _ in cols]].mean().reset_index()
     if x_col == "date":
-        # ISO dates, whatever datetime resolution pandas and Parquet chose (a page rebuilt from
-        # the files by `fcsim report` is then the same page)
-        mean[x_col] = pd.to_datetime(mean[x_col]).dt.strftime("%Y-%m-%d")
+        # each day to the Monday of its week, as an ISO date, whatever datetime resolution
+        # pandas and Parquet chose (a page rebuilt by `fcsim report` is then the same page)
+        dates = pd.to_datetime(d[x_col])
+        monday = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+        d = d.assign(**{x_col: monday.dt.strftime("%Y-%m-%d")})
+    else:
+        d = d.assign(**{x_col: d[x_col] // 7 * 7})
+    mean = d.groupby(["strategy", x_col], sort=False)[[c for c, _ in cols]].mean().reset_index()
     fig = make_subplots(
         rows=len(cols),
         cols=1,
@@ -65,7 +71,7 @@ def daily_series(
                     legendgroup=text(s),
                     showlegend=r == 1,
                     line={"color": strategy_colour(i), "width": 1.5},
-                    hovertemplate=f"{text(s)}: %{{y:,.0f}}<extra>%{{x}}</extra>",
+                    hovertemplate=f"{text(s)}: %{{y:,.0f}}<extra>week of %{{x}}</extra>",
                 ),
                 row=r,
                 col=1,

@@ -50,9 +50,15 @@ CATEGORY_COLOURS = {
 }
 """Fixed colours of the cost categories (`fcsim.core.metrics`), so each keeps its colour."""
 
-STAGE_COLOURS = {"picker": "#1f4e79", "packer": "#c55a11", "receiver": "#548235"}
+STAGE_COLOURS = {"picker": "#0f8b8d", "packer": "#e0a526", "receiver": "#8d6cab", "dock": "#7f7f7f"}
+"""Staff pool colours: a palette of their own, never a strategy's colour (a bar of pickers is
+not read as a strategy)."""
 OTHER_COLOURS = ("#7030a0", "#bf9000", "#2e75b6", "#843c0c", "#a5a5a5")
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+PRINT_WIDTH_PX = 1020
+"""Width of a figure when printed: an A4 landscape page less its margins (273 mm), in CSS px."""
+PRINT_HEIGHT_PX = 600
+"""Greatest height of a printed figure: a page less its margins, section title and note."""
 
 
 def text(value: object) -> str:

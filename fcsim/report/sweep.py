@@ -24,14 +24,13 @@ from markupsafe import Markup
 from plotly.subplots import make_subplots
 
 from fcsim.experiment.stats import interval
-from fcsim.report.metrics import Shown, best_cells, fmt, fmt_interval
+from fcsim.report.metrics import Shown, fmt_interval, number, shown
 from fcsim.report.page import part
+from fcsim.report.ranking import Pairs, marks, overloaded_in, rank
 from fcsim.report.style import finish, rgba, strategy_colour, text
 
-CURVES = (
-    Shown("cost_per_order_eur", "Cost per order (EUR)", "eur"),
-    Shown("order_to_delivery_h_mean", "Order → delivery, mean (h)", "hours"),
-    Shown("late_rate", "Late deliveries (%)", "rate"),
+CURVES: tuple[Shown, ...] = tuple(
+    shown(n) for n in ("cost_per_order_eur", "order_to_delivery_h_mean", "late_rate")
 )
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
@@ -73,6 +72,14 @@ def reference(doc: dict[str, Any], order: list[str]) -> str:
 
 def _numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def integer_ticks(values: pd.Series, most: int = 20) -> bool:
+    """Whether a swept key's values are whole numbers, few enough to tick each one."""
+    if not _numeric(values):
+        return False
+    v = values.dropna().astype(float)
+    return bool((v == v.round()).all()) and 0 < v.nunique() <= most
 
 
 def _combos(runs: pd.DataFrame, others: list[str]) -> list[tuple[str, pd.DataFrame]]:
@@ -166,7 +173,7 @@ def sweep_curves(
     metrics = [m for m in CURVES if m.key in runs.columns]
     fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[m.label for m in metrics])
     for j, m in enumerate(metrics, start=1):
-        scale = 100.0 if m.kind == "rate" else 1.0
+        scale = m.factor
         for c, (label, g) in enumerate(_combos(runs, others)):
             iv_all = point_intervals(g, key, m.key)
             for i, s in enumerate(order):
@@ -192,6 +199,9 @@ def sweep_curves(
                     col=j,
                 )
         fig.update_xaxes(title_text=text(key), row=1, col=j)
+        if integer_ticks(runs[key]):  # a headcount, a number of shifts: whole-number ticks
+            ticks = sorted({int(v) for v in runs[key]})
+            fig.update_xaxes(tickmode="array", tickvals=ticks, row=1, col=j)
         if not numeric:
             fig.update_xaxes(type="category", row=1, col=j)
     for k, be in enumerate(break_evens(runs, keys, reference) if numeric else []):
@@ -203,7 +213,7 @@ def sweep_curves(
             yref="y domain",
             xanchor="left",
             yanchor="top",
-            text=f"{text(be.strategy)} = {text(be.reference)} @ {fmt(be.x, 'number')}",
+            text=f"{text(be.strategy)} = {text(be.reference)} @ {number(be.x, 1)}",
             showarrow=False,
             font={"size": 10},
         )
@@ -213,33 +223,47 @@ def sweep_curves(
 def point_table_html(runs: pd.DataFrame, keys: list[str], order: list[str]) -> Markup:
     """One row per point and strategy: the curve metrics with their 95 % intervals.
 
-    At each point the best strategy of each metric is highlighted.
+    At each point a cell is marked best only when its strategy is better than every other
+    there at 95 %, paired by replication, and could keep up (`report/ranking.py`).
     """
     metrics = [m for m in CURVES if m.key in runs.columns]
-    rank = {s: i for i, s in enumerate(order)}
+    rank_of = {s: i for i, s in enumerate(order)}
     rows = []
     for values, g in runs.groupby(keys, sort=True):
         vals = values if isinstance(values, tuple) else (values,)
         names = sorted(
-            (s for s in dict.fromkeys(g["strategy"]) if s in rank), key=lambda s: rank[s]
+            (s for s in dict.fromkeys(g["strategy"]) if s in rank_of), key=lambda s: rank_of[s]
         )
         cells = {
             (s, m.key): interval(g.loc[g["strategy"] == s, m.key]) for s in names for m in metrics
         }
-        best = {
-            m.key: best_cells([cells[(s, m.key)]["mean"] for s in names], m.lower_is_better)
+        pairs, overloaded = Pairs(g), overloaded_in(g)
+        marked = {
+            m.key: marks(
+                rank(
+                    {s: cells[(s, m.key)]["mean"] for s in names},
+                    m.key,
+                    m.lower_is_better,
+                    pairs,
+                    overloaded,
+                ),
+                overloaded,
+            )
             for m in metrics
         }
         for j, s in enumerate(names):
-            row_cells = [
-                {"text": fmt_interval(cells[(s, m.key)], m.kind), "best": j in best[m.key]}
-                for m in metrics
-            ]
+            row_cells = []
+            for m in metrics:
+                mark, tag = marked[m.key].get(s, ("", ""))
+                row_cells.append(
+                    {"text": fmt_interval(cells[(s, m.key)], m.kind), "mark": mark, "tag": tag}
+                )
             rows.append(
                 {
                     "point": [str(v) for v in vals] if j == 0 else [],
                     "span": len(names),
                     "strategy": s,
+                    "flag": s in overloaded,
                     "cells": row_cells,
                 }
             )

@@ -9,6 +9,7 @@ from typing import Any
 
 from fcsim.experiment.records import SummaryEntry
 from fcsim.report.metrics import HEADLINE, fmt_interval
+from fcsim.report.ranking import condense
 
 
 def summary_table(doc: dict[str, Any]) -> str:
@@ -46,7 +47,7 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
     for name, verdict in (doc.get("overloaded") or {}).items():
         if name in doc["strategies"]:
             share = verdict.get("share_of_runs", 1.0)
-            why = "; ".join(verdict.get("reasons") or []) or "it cannot keep up"
+            why = "; ".join(condense(verdict.get("reasons") or [])) or "it cannot keep up"
             out.append(
                 f"warning: {name} could not keep up in {100 * share:.0f} % of the runs ({why}): "
                 "size it (more staff, shifts) before comparing its cost"

@@ -67,7 +67,19 @@ def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> 
         raise fail(f"more than {MAX_EXTENDS} files extend one another; refused")
     if not base_path.is_file():
         raise fail(f"{base_ref}: {not_a_file(base_path)} (looked for {_display(base_path)})")
-    base = load_with_extends(base_path, _display(base_path), stack)
+    shown = _display(base_path)
+    try:
+        base = load_with_extends(base_path, shown, stack)
+    except ScenarioError as err:  # a base that cannot be read is named at this `extends`
+        raise ScenarioError(
+            [*parsed.problems]
+            + [
+                p
+                if p.mark is not None
+                else Problem(mark, "extends", f"{base_ref}: {p.message.removeprefix(shown + ': ')}")
+                for p in err.problems
+            ]
+        ) from None
     return merge_patch(base, parsed)
 
 

@@ -34,10 +34,12 @@ def normalise_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Loc, bool]:
     out: list[Any] = []
     node = data
     is_key = False
-    for part in loc:
+    for i, part in enumerate(loc):
         if part == "[key]":
             is_key = True
             continue
+        if _is_tag(node, part, loc[i + 1 :]):
+            continue  # discriminated-union tag inserted by pydantic
         if (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         ):
@@ -45,14 +47,23 @@ def normalise_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Loc, bool]:
                 part = next(k for k in node if k == part)  # the key as written (False, not 0)
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and any(node.get(t) == part for t in _TAG_KEYS):
-            continue  # discriminated-union tag inserted by pydantic
         elif isinstance(part, str) and part.startswith(("function-", "json-or-python")):
             continue
         else:
             out.append(part)
             node = None
     return tuple(out), is_key
+
+
+def _is_tag(node: Any, part: Any, rest: tuple[Any, ...]) -> bool:
+    """Whether `part` is the union tag pydantic put in the path (`policy: rules` gives `rules`).
+
+    A tag may also be a key of the same mapping (`policy: rules` next to `rules: [...]`): it is
+    the tag when what follows is found in the mapping itself (`rules`, `rules`, 2).
+    """
+    if not isinstance(node, dict) or not any(node.get(t) == part for t in _TAG_KEYS):
+        return False
+    return part not in node or (bool(rest) and rest[0] in node and rest[0] != "[key]")
 
 
 def value_at(data: Any, loc: Loc) -> Any:

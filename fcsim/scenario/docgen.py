@@ -24,7 +24,7 @@ from typing import Any
 
 from fcsim.scenario.tools import json_schema, overlay_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: fcsim/scenario/docgen.py
 _NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]*$"
 _LONG_DEFAULT = 70
 

@@ -13,8 +13,10 @@ that duplicate keys are caught and YAML 1.1 surprises are recognised:
 - a lone surrogate (`"\\udc80"`, an escape YAML allows) is refused in every key and text: it is
   not a character, and no file (a report page, a resolved scenario) could be written with it.
 
-Fatal problems (syntax, size, encoding, bombs) raise `ScenarioError` at once; the others are
-collected in `Parsed.problems` and reported together with the schema's problems.
+Fatal problems (syntax, size, encoding, bombs, keys beyond YAML's 1,024 characters, the
+characters YAML reads as line breaks but editors do not: U+0085, U+2028, U+2029) raise
+`ScenarioError` at once, at their true line and column; the others are collected in
+`Parsed.problems` and reported together with the schema's problems.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ import yaml
 
 from fcsim.core.errors import Mark, Problem, ScenarioError
 from fcsim.core.files import InputRefused, read_input
+from fcsim.scenario.yamltext import (
+    MAX_KEY_CHARS,
+    first_line,
+    key_too_long,
+    line_col,
+    refuse_unicode_breaks,
+    syntax_message,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -254,53 +264,17 @@ class _Builder:
                 del table[k]
 
 
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (PyYAML puts the problem in `problem`)."""
-    text = str(getattr(exc, "problem", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
-    msg = first_line(exc)
-    context = str(exc.context or "")
-    if "'\\t'" in msg or "\\t" in msg:
-        return "a tab character here: YAML indents with spaces only, replace the tab by spaces"
-    if "found duplicate anchor" in context or "found duplicate anchor" in msg:
-        return "an anchor name (`&name`) is defined twice"
-    if "found undefined alias" in context or "undefined alias" in msg:
-        return f"{msg}: an alias (`*name`) needs an anchor (`&name`) written before it"
-    if "expected <block end>" in msg:
-        return "this line is indented differently from the lines above it at the same level"
-    if "mapping values are not allowed" in msg:
-        return (
-            "a `key:` where a value was expected: check the indentation, or quote a value "
-            "that contains `: `"
-        )
-    if "while scanning a quoted scalar" in context:
-        return "a quote opened here is never closed"
-    if "could not find expected ':'" in msg:
-        return "expected `key: value` on this line (a `:` is missing, or a quote is not closed)"
-    if context and context not in msg:
-        return f"{msg} ({context})"
-    return msg
-
-
-def _line_col(text: str, position: int) -> tuple[int, int]:
-    line = text.count("\n", 0, position) + 1
-    col = position - (text.rfind("\n", 0, position) + 1) + 1
-    return line, col
-
-
 def parse_yaml_text(text: str, source: str) -> Parsed:
     """Parse YAML text into `Parsed`; raises `ScenarioError` when the text cannot be read.
 
     Problems that do not stop reading (duplicate keys, octal-looking numbers, ...) are left in
     `Parsed.problems` for the caller to report with the others.
     """
+    refuse_unicode_breaks(text, source)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
+        line, col = line_col(text, exc.position)
         message = f"a control character (#x{exc.character:04x}) that YAML does not allow"
         raise ScenarioError([Problem(Mark(source, line, col), None, message)]) from None
     try:
@@ -311,7 +285,16 @@ def parse_yaml_text(text: str, source: str) -> Parsed:
             if exc.context_mark and "while scanning a" in str(exc.context):
                 mark = exc.context_mark  # where the unclosed quote or the key started
             where = Mark(source, mark.line + 1, mark.column + 1) if mark else Mark(source, 1, 1)
-            raise ScenarioError([Problem(where, None, _syntax_message(exc))]) from None
+            message = syntax_message(exc)
+            long_key = key_too_long(text, exc.problem_mark)
+            if long_key is not None:
+                start, length = long_key
+                where = Mark(source, *line_col(text, start))
+                message = (
+                    f"a key of {length:,} characters: keys are limited to "
+                    f"{MAX_KEY_CHARS:,} characters in YAML; shorten it"
+                )
+            raise ScenarioError([Problem(where, None, message)]) from None
         except yaml.YAMLError as exc:
             raise ScenarioError([Problem(Mark(source, 1, 1), None, first_line(exc))]) from None
         except RecursionError:
@@ -376,6 +359,7 @@ def read_file(path: Path, source: str | None = None) -> Parsed:
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_KEY_CHARS",
     "MAX_NODES",
     "Loc",
     "Parsed",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SMALL, run_cli
+from conftest import ROOT, SMALL, Result, run_in_process
 
 QUICK = ("--set", "horizon_days=14", "-r", "1", "-w", "1", "-q")
 
 
-def _refused(res: subprocess.CompletedProcess, *fragments: str) -> None:
+def _refused(res: Result, *fragments: str) -> None:
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr
     for fragment in fragments:
@@ -61,12 +61,14 @@ def test_bad_command_line_is_refused_before_anything_is_written(
     a_file = tmp_path / "afile"
     a_file.write_text("not a folder\n")
     args = tuple(a.format(file=a_file, tmp=tmp_path) for a in args)
-    _refused(run_cli(*args, cwd=tmp_path), *fragments)
+    _refused(run_in_process(*args, cwd=tmp_path), *fragments)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # nothing else written
 
 
 def test_output_read_by_a_closed_pipe_is_not_an_error() -> None:
-    # `fcsim schema | head -c 10`: the reader stops early; fcsim exits quietly
+    # `fcsim schema | head -c 10`: the reader stops early; fcsim exits quietly.
+    # A real process: the broken pipe needs a real pipe on file descriptor 1, and the exit
+    # status and stderr checked are the process's, after the interpreter has shut down.
     cmd = f"{sys.executable} -m fcsim schema | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
     res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.stdout.strip() == "0", res.stderr
@@ -76,11 +78,11 @@ def test_output_read_by_a_closed_pipe_is_not_an_error() -> None:
 def test_a_folder_of_another_command_is_not_mixed_with_new_results(tmp_path: Path) -> None:
     out = tmp_path / "m"
     sweep = ("sweep", str(SMALL), "-o", str(out), *QUICK)
-    assert run_cli(*sweep, "--vary", "strategies.own.pickers=3").returncode == 0
+    assert run_in_process(*sweep, "--vary", "strategies.own.pickers=3").returncode == 0
     # a second grid replaces the first one's point folders
-    assert run_cli(*sweep, "--vary", "strategies.own.pickers=4").returncode == 0
+    assert run_in_process(*sweep, "--vary", "strategies.own.pickers=4").returncode == 0
     assert [p.name for p in (out / "points").iterdir()] == ["000_pickers=4"]
     before = sorted(p.name for p in out.iterdir())
-    res = run_cli("run", str(SMALL), "-o", str(out), *QUICK)
+    res = run_in_process("run", str(SMALL), "-o", str(out), *QUICK)
     _refused(res, "holds the results of `fcsim sweep` (sweep.json)")
     assert sorted(p.name for p in out.iterdir()) == before

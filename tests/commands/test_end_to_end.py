@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from conftest import ROOT, SMALL, run_cli
+from conftest import ROOT, SMALL, run_in_process
 
 REQUIRED_METRICS = (
     "orders",
@@ -25,7 +25,7 @@ REQUIRED_METRICS = (
 
 def test_run_writes_the_contracted_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    res = run_cli("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
     assert res.returncode == 0, res.stderr
     for name in ("summary.json", "summary.csv", "runs.parquet", "daily.parquet", "index.html"):
         assert (out / name).is_file(), name
@@ -51,7 +51,7 @@ def test_same_seed_gives_identical_summary(tmp_path: Path) -> None:
     docs = []
     for i, workers in enumerate(("1", "2")):
         out = tmp_path / f"o{i}"
-        res = run_cli(
+        res = run_in_process(
             "run", str(SMALL), "-o", str(out), "-r", "2", "-w", workers, "-q", "--no-report"
         )
         assert res.returncode == 0, res.stderr
@@ -60,8 +60,8 @@ def test_same_seed_gives_identical_summary(tmp_path: Path) -> None:
 
 
 def test_a_different_seed_gives_different_results(tmp_path: Path) -> None:
-    a = run_cli("run", str(SMALL), "-o", str(tmp_path / "a"), "-r", "2", "-q", "--no-report")
-    b = run_cli(
+    a = run_in_process("run", str(SMALL), "-o", str(tmp_path / "a"), "-r", "2", "-q", "--no-report")
+    b = run_in_process(
         "run", str(SMALL), "-o", str(tmp_path / "b"), "-r", "2", "-q", "--no-report", "--seed", "8"
     )
     assert a.returncode == b.returncode == 0
@@ -99,7 +99,7 @@ def test_bad_key_exits_2_with_line_and_no_traceback(tmp_path: Path) -> None:
     bad.write_text(text)
     line = text.splitlines().index("    pikers: 2") + 1
     out = tmp_path / "out"
-    res = run_cli("run", str(bad), "-o", str(out))
+    res = run_in_process("run", str(bad), "-o", str(out))
     assert res.returncode == 2
     assert "Traceback" not in res.stderr + res.stdout
     assert f"bad.yaml:{line}:5: strategies.own.pikers: unknown key `pikers`" in res.stderr
@@ -108,6 +108,8 @@ def test_bad_key_exits_2_with_line_and_no_traceback(tmp_path: Path) -> None:
 
 
 def test_run_sim_py_is_fcsim_run(tmp_path: Path) -> None:
+    # A real process: `python run_sim.py ARGS` exactly as the README's quick start writes it
+    # (the script, its imports from the repository folder and its exit status).
     out = tmp_path / "out"
     res = subprocess.run(
         [sys.executable, "run_sim.py", str(SMALL), "-o", str(out), "-r", "2", "-q", "--no-report"],
@@ -122,9 +124,9 @@ def test_run_sim_py_is_fcsim_run(tmp_path: Path) -> None:
 
 
 def test_validate_and_schema_commands() -> None:
-    ok = run_cli("validate", str(SMALL))
+    ok = run_in_process("validate", str(SMALL))
     assert ok.returncode == 0 and "ok" in ok.stdout
-    schema = run_cli("schema")
+    schema = run_in_process("schema")
     assert schema.returncode == 0
     doc = json.loads(schema.stdout)
     assert "strategies" in doc["properties"]

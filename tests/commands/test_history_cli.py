@@ -41,6 +41,8 @@ def test_every_broken_file_is_refused_with_its_rows(
 
 
 def test_a_broken_file_in_a_real_process_gives_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    # A real process: the exit status of `python -m fcsim` itself and everything it writes on
+    # its stderr until the interpreter exits (the test above runs every file in this process).
     out = tmp_path / "out"
     res = run_cli(
         "run", "tests/bad_data/scenario.yaml", "--set",
@@ -113,8 +115,33 @@ def test_the_sample_export_is_what_its_script_makes(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    # A real process: the script as its docstring says to run it (`python make_sample.py -o
+    # DIR`), a file outside the package that nothing imports.
     script = ROOT / "scenarios" / "data" / "make_sample.py"
     subprocess.run([sys.executable, str(script), "-o", str(tmp_path)], check=True,
                    capture_output=True)  # fmt: skip
     for name in ("apparel_orders.csv", "apparel_products.csv"):
         assert (tmp_path / name).read_bytes() == (script.parent / name).read_bytes(), name
+
+
+ABSURD = {  # broken file -> line inspect-data must print (like `fcsim run`, no traceback)
+    "quantity_barcode.csv": '{file}:3: column "quantity": must be at most 1,000,000',
+    "date_far_future.csv": '{file}:6: column "created_at": 9999-12-31 10:00 is after',
+    "date_mistyped_year.csv": '{file}:6: column "created_at": 2001-03-07 10:00 is 8,769 days',
+    "offset_out_of_range.csv": '{file}:4: column "created_at": the UTC offset +99:99 is not one',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABSURD))
+def test_inspect_data_refuses_absurd_values_by_row(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fcsim.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = f"tests/bad_data/{name}"
+    status = main(["inspect-data", path, "-o", str(tmp_path / "page.html")])
+    out, err = capsys.readouterr()
+    assert status == 2, err
+    assert "Traceback" not in out + err and "a run failed" not in err, err
+    assert ABSURD[name].format(file=path) in err, err

@@ -84,8 +84,9 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
     assert sorted(p.name for p in here.rglob("*")) == listing  # nothing written
 
 
-def test_report_refuses_a_screenshot_over_a_result_file(
-    here: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("option", ["--screenshot", "--pdf"])
+def test_report_refuses_a_picture_over_a_result_file(
+    here: Path, capsys: pytest.CaptureFixture[str], option: str
 ) -> None:
     out = here / "R"
     out.mkdir()
@@ -93,8 +94,8 @@ def test_report_refuses_a_screenshot_over_a_result_file(
     pd.DataFrame({"strategy": ["a"], "replication": [0]}).to_parquet(out / "runs.parquet")
     pd.DataFrame({"strategy": ["a"], "replication": [0]}).to_parquet(out / "daily.parquet")
     before = (out / "runs.parquet").read_bytes()
-    assert main(["report", "R", "--screenshot", "R/runs.parquet", "-q"]) == 2
-    assert "--screenshot R/runs.parquet: is a result file of R" in capsys.readouterr().err
+    assert main(["report", "R", option, "R/runs.parquet", "-q"]) == 2
+    assert f"{option} R/runs.parquet: is a result file of R" in capsys.readouterr().err
     assert (out / "runs.parquet").read_bytes() == before
     assert not (out / "index.html").exists()
 

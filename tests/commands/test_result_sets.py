@@ -86,7 +86,7 @@ def test_a_full_disk_midway_leaves_the_earlier_results_whole(
     capsys.readouterr()
     assert main([*argv, "--seed", "99", "-o", str(out), *QUICK]) == 2
     err = capsys.readouterr().err
-    assert f"{out / named}: cannot be written (No space left on device)" in err, err
+    assert f"{out / named}: cannot write: No space left on device" in err, err
     assert "left as they were" in err and "Traceback" not in err
     assert _snapshot(out) == before
     assert not list(out.glob(f"{STAGE_PREFIX}*"))

@@ -16,7 +16,7 @@ from fcsim.core.errors import UsageError
 from fcsim.experiment.executors import FAIL_ENV, batch_size, open_pool
 from fcsim.experiment.runs import plan
 
-from conftest import ROOT, SMALL, run_cli
+from conftest import ROOT, SMALL, run_cli, run_in_process
 
 CLI = [sys.executable, "-m", "fcsim"]
 SHORT = ["--no-report", "-q", "--set", "horizon_days=21"]
@@ -33,7 +33,9 @@ def test_results_are_identical_on_1_worker_2_workers_and_dask(tmp_path: Path) ->
     pytest.importorskip("distributed")
     ways = {"w1": ["-w", "1"], "w2": ["-w", "2"], "dask": ["-w", "2", "--dask", "local"]}
     for name, opts in ways.items():
-        res = run_cli("run", str(SMALL), "-r", "2", "-o", str(tmp_path / name), *SHORT, *opts)
+        res = run_in_process(
+            "run", str(SMALL), "-r", "2", "-o", str(tmp_path / name), *SHORT, *opts
+        )
         assert res.returncode == 0, res.stderr
     for table in ("runs.parquet", "daily.parquet"):
         one = _table(tmp_path / "w1" / table)
@@ -49,24 +51,11 @@ def test_missing_dask_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Path) -> None:
+    # The failing run in a real process: its exit status, and its stderr with that of its
+    # worker processes (they write to the file descriptor they inherit): no traceback on any.
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONWARNINGS="ignore", **{FAIL_ENV: "own#1"})
-    args = [
-        *CLI,
-        "run",
-        str(SMALL),
-        "-r",
-        "2",
-        "-w",
-        "2",
-        "-o",
-        str(out),
-        "--set",
-        "horizon_days=21",
-    ]
-    res = subprocess.run(
-        [*args, "--no-report", "-q"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    args = ["run", str(SMALL), "-r", "2", "-w", "2", "-o", str(out), "--set", "horizon_days=21"]
+    res = run_cli(*args, "--no-report", "-q", env={FAIL_ENV: "own#1"})
     assert res.returncode == 3, res.stderr
     assert "own #1: RuntimeError: failure injected" in res.stderr
     assert "Traceback" not in res.stderr
@@ -76,10 +65,8 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
     assert len(runs) == 7
     assert not ((runs["strategy"] == "own") & (runs["replication"] == 1)).any()
     # once the cause is gone, --resume runs the failed run only
-    env.pop(FAIL_ENV)
-    again = subprocess.run(
-        [*args, "--no-report", "--resume"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    assert FAIL_ENV not in os.environ
+    again = run_in_process(*args, "--no-report", "--resume")
     assert again.returncode == 0, again.stderr
     assert "7 run(s) already done, 1 to run" in again.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 8
@@ -87,6 +74,8 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
 
 
 def test_ctrl_c_stops_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
+    # A real process: SIGINT to the process group as a terminal sends it, exit status 130,
+    # and its worker processes gone afterwards.
     out = tmp_path / "out"
     manifest = out / ".fcsim" / "manifest.jsonl"
     proc = subprocess.Popen(

@@ -50,6 +50,7 @@ def test_the_runs_table_takes_registered_metrics_only() -> None:
         "late_rate",
         "cost_labour_eur",
         "node_parcels.own",
+        "overload_reasons",
     ]
     assert metric_columns(runs) == ["orders", "late_rate", "cost_labour_eur"]
     with pytest.raises(ValueError, match=r"run own #0 reports metrics not declared .*: speed, x_e"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conftest import ROOT, SMALL, run_cli
+from conftest import ROOT, SMALL, run_in_process
 
 SWEEP = [
     "sweep",
@@ -44,6 +44,8 @@ def _manifest(out: Path) -> list[dict]:
 
 def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) -> None:
     killed = tmp_path / "killed"
+    # The killed sweep is a real process: SIGKILL, and its worker processes dying with it.
+    # Resuming and the uninterrupted reference need no process of their own.
     proc = subprocess.Popen(
         [sys.executable, "-m", "fcsim", *SWEEP, "-w", "2", "-o", str(killed)],
         cwd=ROOT,
@@ -70,7 +72,7 @@ def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) 
     time.sleep(1)  # workers die with the parent (Linux): none left running
     assert not [pid for pid in workers if _running(pid)]
 
-    res = run_cli(*SWEEP, "-w", "2", "-o", str(killed), "--resume")
+    res = run_in_process(*SWEEP, "-w", "2", "-o", str(killed), "--resume")
     assert res.returncode == 0, res.stderr
     assert f"{TOTAL} runs ({len(done_before)} reused from before)" in res.stdout
     entries = [e for e in _manifest(killed) if e["status"] == "done"]
@@ -78,7 +80,7 @@ def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) 
     assert len(hashes) == len(set(hashes)) == TOTAL  # each run exactly once
 
     full = tmp_path / "full"
-    ref = run_cli(*SWEEP, "-w", "1", "-o", str(full))
+    ref = run_in_process(*SWEEP, "-w", "1", "-o", str(full))
     assert ref.returncode == 0, ref.stderr
     pd.testing.assert_frame_equal(_runs(killed), _runs(full), check_exact=True)
     assert len(_runs(full)) == TOTAL

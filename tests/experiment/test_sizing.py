@@ -23,7 +23,7 @@ from fcsim.experiment.sizing import (
     smallest,
 )
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 REPS = 5
 
@@ -143,7 +143,7 @@ def test_size_command_answers_on_the_small_scenario(tmp_path: Path) -> None:
     out = tmp_path / "size"
     args = ["size", str(SMALL), "--key", "strategies.own.pickers", "--range", "1:4"]
     args += ["--set", "horizon_days=21"]
-    res = run_cli(
+    res = run_in_process(
         *args,
         "--smallest",
         "order_to_ship_h_mean<=200",
@@ -164,9 +164,9 @@ def test_size_command_answers_on_the_small_scenario(tmp_path: Path) -> None:
     runs = pd.read_parquet(out / "runs.parquet")
     assert set(runs["strategy"]) == {"own"}  # only the strategy concerned is run
     assert runs.columns[0] == "strategies.own.pickers"
-    bad = run_cli(*args, "--smallest", "late_rate<0.1", "-o", str(tmp_path / "bad"))
+    bad = run_in_process(*args, "--smallest", "late_rate<0.1", "-o", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "METRIC<=VALUE" in bad.stderr
-    unmet = run_cli(
+    unmet = run_in_process(
         *args, "--smallest", "late_rate<=0", "-r", "2", "-w", "1", "-o", str(tmp_path / "u"), "-q"
     )
     assert unmet.returncode == 1, unmet.stderr

@@ -12,7 +12,7 @@ from fcsim.core.errors import ScenarioError, UsageError
 from fcsim.experiment.sweep import grid, parse_vary, resolve, resolved_yaml, split_values
 from fcsim.scenario.load import load_scenario
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 
 def test_split_values_keeps_brackets_and_quotes_together() -> None:
@@ -70,7 +70,7 @@ def test_resolved_scenario_file_loads_back_identical(tmp_path: Path) -> None:
 
 def test_sweep_writes_one_row_per_point_strategy_replication(tmp_path: Path) -> None:
     out = tmp_path / "sw"
-    res = run_cli(
+    res = run_in_process(
         "sweep",
         str(SMALL),
         "--vary",
@@ -126,7 +126,7 @@ def test_sweep_writes_one_row_per_point_strategy_replication(tmp_path: Path) -> 
 
 def test_sweep_without_report_writes_no_page(tmp_path: Path) -> None:
     out = tmp_path / "sw"
-    res = run_cli(
+    res = run_in_process(
         "sweep",
         str(SMALL),
         "--vary",
@@ -148,7 +148,9 @@ def test_sweep_without_report_writes_no_page(tmp_path: Path) -> None:
 
 def test_bad_sweep_value_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "sw"
-    res = run_cli("sweep", str(SMALL), "--vary", "strategies.own.pickers=2,many", "-o", str(out))
+    res = run_in_process(
+        "sweep", str(SMALL), "--vary", "strategies.own.pickers=2,many", "-o", str(out)
+    )
     assert res.returncode == 2
     assert "strategies.own.pickers=many" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists()

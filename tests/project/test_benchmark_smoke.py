@@ -19,6 +19,8 @@ from conftest import ROOT
 
 
 def _benchmark(*args: str) -> subprocess.CompletedProcess:
+    """`python -m benchmarks ARGS` in a real process: the benchmark measures its own process
+    and its children (peak memory, CPU time of the children), which must not be pytest's."""
     return subprocess.run(
         [sys.executable, "-m", "benchmarks", *args],
         cwd=ROOT,
@@ -70,10 +72,23 @@ def test_smoke_equivalences_hold(smoke):
     assert data["memory"]["per_order"]["live_objects_per_order"] < 0.01
 
 
-def test_results_render_again_from_the_json_file(smoke, tmp_path):
+def _benchmark_here(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`python -m benchmarks ARGS` in this process, when it measures nothing: (status, stderr)."""
+    from benchmarks.__main__ import main
+
+    try:
+        status = main(list(args))
+    except SystemExit as exc:  # argparse refuses an option
+        status = exc.code
+    return status, capsys.readouterr().err
+
+
+def test_results_render_again_from_the_json_file(smoke, tmp_path, capsys):
     _, out, data = smoke
-    proc = _benchmark("--from-json", str(out / "results.json"), "-o", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+    status, err = _benchmark_here(
+        "--from-json", str(out / "results.json"), "-o", str(tmp_path), capsys=capsys
+    )
+    assert status == 0, err
     again = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert again["targets"] == data["targets"]
     assert (tmp_path / "RESULTS.md").read_text(encoding="utf-8") == (out / "RESULTS.md").read_text(
@@ -81,10 +96,10 @@ def test_results_render_again_from_the_json_file(smoke, tmp_path):
     )
 
 
-def test_bad_usage_exits_2_with_a_message():
-    proc = _benchmark("--repeat", "0")
-    assert proc.returncode == 2
-    assert "must be at least 1" in proc.stderr
-    proc = _benchmark("--from-json", str(ROOT / "pyproject.toml"))
-    assert proc.returncode == 2
-    assert "not a benchmark results file" in proc.stderr
+def test_bad_usage_exits_2_with_a_message(capsys):
+    status, err = _benchmark_here("--repeat", "0", capsys=capsys)
+    assert status == 2
+    assert "must be at least 1" in err
+    status, err = _benchmark_here("--from-json", str(ROOT / "pyproject.toml"), capsys=capsys)
+    assert status == 2
+    assert "not a benchmark results file" in err

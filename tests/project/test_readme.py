@@ -7,16 +7,13 @@ they write do not land in the repository.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_in_process
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -38,7 +35,6 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         (tmp_path / name).symlink_to(ROOT / name)
     commands = readme_examples()
     assert len(commands) >= 8
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
     for command in commands:
         argv = shlex.split(command)
         assert argv[0] == "fcsim", command
@@ -46,14 +42,7 @@ def test_readme_examples_run_as_written(tmp_path: Path) -> None:
         for a in argv[1:]:
             globbed = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.glob(a))
             args += globbed if "*" in a else [a]
-        res = subprocess.run(
-            [sys.executable, "-m", "fcsim", *args],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
+        res = run_in_process(*args, cwd=tmp_path)
         expected = 1 if argv[1] == "check" else 0
         assert res.returncode == expected, f"{command}\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
         assert "Traceback" not in res.stderr

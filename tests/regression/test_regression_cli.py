@@ -13,7 +13,7 @@ import pytest
 from fcsim.cli import main
 from fcsim.regression.baseline_file import read
 
-from conftest import ROOT, SMALL, run_cli
+from conftest import ROOT, SMALL, run_in_process
 
 FAST = ("-w", "1", "-q")
 
@@ -21,7 +21,7 @@ FAST = ("-w", "1", "-q")
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("gate") / "small.json"
-    res = run_cli("baseline", str(SMALL), "-o", str(path), *FAST)
+    res = run_in_process("baseline", str(SMALL), "-o", str(path), *FAST)
     assert res.returncode == 0, res.stderr
     return path
 
@@ -38,7 +38,9 @@ def test_the_baseline_records_every_replication(baseline: Path, small_scenario) 
 
 def test_a_check_against_its_own_baseline_passes(baseline: Path, tmp_path: Path) -> None:
     out = tmp_path / "check.json"
-    res = run_cli("check", str(SMALL), "--baseline", str(baseline), "--json", str(out), *FAST)
+    res = run_in_process(
+        "check", str(SMALL), "--baseline", str(baseline), "--json", str(out), *FAST
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "0 regressed" in res.stdout and "passed" in res.stdout
     doc = json.loads(out.read_text())
@@ -49,7 +51,7 @@ def test_a_check_against_its_own_baseline_passes(baseline: Path, tmp_path: Path)
 
 def test_half_the_pickers_is_caught_and_named(baseline: Path, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
-    res = run_cli(
+    res = run_in_process(
         "check",
         str(SMALL),
         "--baseline",
@@ -81,7 +83,7 @@ def test_half_the_pickers_is_caught_and_named(baseline: Path, tmp_path: Path) ->
 
 def test_a_changed_scenario_is_refused_without_the_flag(baseline: Path, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
-    res = run_cli(
+    res = run_in_process(
         "check",
         str(SMALL),
         "--baseline",
@@ -108,7 +110,7 @@ def test_a_baseline_from_another_model_fails_loudly(baseline: Path, tmp_path: Pa
     late["values"] = [v - 0.02 for v in late["values"]]
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps(doc))
-    res = run_cli("check", str(SMALL), "--baseline", str(stale), *FAST)
+    res = run_in_process("check", str(SMALL), "--baseline", str(stale), *FAST)
     assert res.returncode == 1, res.stdout + res.stderr
     assert "the model has changed since the baseline was recorded" in res.stdout
     assert "own late_rate: worse by 2.00 pt" in res.stdout
@@ -127,9 +129,9 @@ def test_noise_on_another_seed_is_not_flagged(tmp_path: Path) -> None:
         " unit_volume_l: 1.2, units_per_pallet: 400, return_rate: 0.25}\n"
     )
     base = tmp_path / "b.json"
-    assert run_cli("baseline", str(one), "-o", str(base), "-r", "5", *FAST).returncode == 0
+    assert run_in_process("baseline", str(one), "-o", str(base), "-r", "5", *FAST).returncode == 0
     out = tmp_path / "check.json"
-    res = run_cli(
+    res = run_in_process(
         "check", str(one), "--baseline", str(base), "--seed", "8", "--json", str(out), *FAST
     )
     assert res.returncode == 0, res.stdout + res.stderr

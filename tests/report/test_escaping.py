@@ -18,6 +18,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 import yaml
+from markupsafe import escape
 
 from fcsim.report.style import PLOT_CONFIG
 
@@ -128,7 +129,8 @@ def test_run_report_shows_every_user_string_as_text(scenario: Path, tmp_path: Pa
     short = ["--set", "horizon_days=14", "--set", "warmup_days=2", "-r", "1", "-w", "1", "-q"]
     assert main(["run", str(scenario), "-o", str(out), *short]) == 0
     text = _check_page(out / "index.html")
-    assert f"<h1>{ESCAPED}</h1>" in text
+    assert f"<h1>{escape(DESCRIPTION)}</h1>" in text  # the title: the description's first line
+    assert f"scenario {ESCAPED}</div>" in text  # the name, above it
     assert "&lt;img src=x onerror=alert(2)&gt;" in text
     for name in ("own", "out", "drop", "hyb", "a", "colissimo", "intl"):  # node a, carriers
         assert name + SUFFIX in text, name

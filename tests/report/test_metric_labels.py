@@ -25,16 +25,37 @@ def _doc(metrics: dict[str, dict[str, float]]) -> dict:
     }
 
 
-def test_the_terminal_header_is_unchanged() -> None:
+def test_the_terminal_header_keeps_its_columns_each_with_its_unit() -> None:
     header = summary_table(_doc({"cost_per_order_eur": _entry(12.0)})).splitlines()[2].split("  ")
     assert [c.strip() for c in header if c.strip()] == [
         "strategy",
         "Cost per order (EUR)",
-        "Order → ship, mean (h)",
-        "Order → delivery, mean (h)",
-        "Order → delivery, p95 (h)",
-        "Late deliveries",
+        "Order → ship, mean (days)",
+        "Order → delivery, mean (days)",
+        "Order → delivery, p95 (days)",
+        "Late deliveries (%)",
     ]
+
+
+def test_lead_times_are_shown_in_days_with_the_digits_the_interval_carries() -> None:
+    doc = _doc({"order_to_delivery_h_mean": {"mean": 87.7, "ci_low": 84.3, "ci_high": 91.1}})
+    row = summary_table(doc).splitlines()[4]
+    assert "3.65 ± 0.14" in row  # 87.7 h ± 3.4 h
+    assert shown("order_to_delivery_h_mean").label == "Order → delivery, mean (days)"
+    assert shown("order_to_delivery_h_mean").unit == "days"
+
+
+def test_intervals_round_the_half_width_to_two_significant_digits() -> None:
+    def iv(mean: float, half: float) -> dict[str, float]:
+        return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": 2}
+
+    assert fmt_interval(iv(140_346.0, 11_867.2), "eur") == "140,000 ± 12,000"
+    assert fmt_interval(iv(17.0812, 0.1812), "eur") == "17.08 ± 0.18"
+    assert fmt_interval(iv(8215.0, 609.9), "count") == "8,220 ± 610"
+    assert fmt_interval(iv(1234.5678, 0.00001), "eur") == "1,234.5678 ± 0.0000"  # capped
+    assert fmt_interval(iv(1.0, 0.0), "number") == "1.0 ± 0"
+    assert fmt_interval(iv(-0.0001, 0.01), "eur") == "0.000 ± 0.010"  # no "-0.000"
+    assert fmt_interval({"mean": 1234.5}, "eur") == "1,234.50"  # one replication: no interval
 
 
 def test_shown_metrics_carry_the_registered_kind_and_direction() -> None:
@@ -42,11 +63,15 @@ def test_shown_metrics_carry_the_registered_kind_and_direction() -> None:
     assert by_key["late_rate"].kind == "rate" and by_key["late_rate"].lower_is_better is True
     assert by_key["fill_rate"].lower_is_better is False
     assert by_key["orders"].lower_is_better is None and by_key["orders"].kind == "count"
-    assert by_key["picker_utilisation"].label == "Picker utilisation"
+    assert by_key["picker_utilisation"].label == "Picker utilisation (%)"
     assert shown("late_rate", "late deliveries").label == "late deliveries"
     assert [m.label for m in COMPARED][-1] == "Late deliveries (%)"
-    assert fmt_interval(_entry(0.25), "rate") == "25.0 ± 10.0 %"
-    assert fmt_interval({"mean": 0.25}, "rate") == "25.0 %"
+    assert by_key["late_rate"].label == "Late deliveries (%)"
+    assert by_key["fill_rate"].label == "Fill rate (units, %)"
+    assert by_key["lost_parcels"].label == "Lost parcels"  # a count names what it counts
+    assert by_key["backlog_parcels_max"].label == "Backlog, max (parcels)"
+    assert fmt_interval(_entry(0.25), "rate") == "25 ± 10"  # the unit is in the header
+    assert fmt_interval({"mean": 0.25}, "rate") == "25.0"
     assert fmt_interval(None, "eur") == "–"
 
 

@@ -11,14 +11,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from fcsim.report import sweep
+from fcsim.report.bundle import BASIC_TRACES, basic_bundle, basic_version, plotly_js
 from fcsim.report.detail import ecdf_points
 from fcsim.report.files import read_results
 from fcsim.report.html import ReportData, render
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_DESC = 'An "apparel" shop <img src=x onerror=alert(2)> & co'
@@ -28,7 +29,7 @@ XSS_DESC = 'An "apparel" shop <img src=x onerror=alert(2)> & co'
 def small_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Result folder of `fcsim run` on the small scenario, 2 replications."""
     out = tmp_path_factory.mktemp("report") / "small"
-    res = run_cli("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
     assert res.returncode == 0, res.stderr
     return out
 
@@ -250,9 +251,11 @@ def test_page_has_no_external_reference_and_plotly_once(small_out: Path) -> None
                 assert value and value.startswith("#"), (tag, name, value)
     for css in [*p.styles, *(a.get("style") or "" for _, a in p.tags)]:
         assert "url(" not in css and "@import" not in css
-    bundle = get_plotlyjs()
+    bundle = basic_bundle()  # every figure is scatter or bar: the basic bundle is enough
     assert sum(s == bundle for s in p.scripts) == 1  # plotly.js embedded exactly once
-    assert page.count("plotly.js v") == 1
+    assert page.count("plotly.js (basic - minified) v") == 1
+    assert get_plotlyjs()[:50_000] not in page  # not the full bundle too
+    assert len(page.encode()) <= 1_500_000
     for s in p.scripts:
         if s != bundle:
             assert not re.search(r"https?:|//cdn|import\(", s), s[:200]
@@ -286,17 +289,24 @@ def test_plot_labels_are_escaped() -> None:
     assert '"&lt;b&gt;x&lt;\\u002fb&gt;"' in page  # plotly shows entities as text
 
 
-def test_summary_highlights_the_best_and_every_tie(small_results: ReportData) -> None:
+def test_a_marked_cell_is_separated_from_every_other_strategy(small_results: ReportData) -> None:
     from fcsim.report.html import summary_table_html
     from fcsim.report.metrics import HEADLINE
+    from fcsim.report.ranking import Pairs, better
 
-    html_table = summary_table_html(small_results.doc, HEADLINE)
+    doc, runs = small_results.doc, small_results.runs
+    html_table = summary_table_html(doc, runs, HEADLINE)
     rows = re.findall(r"<tr>(.*?)</tr>", html_table)[1:]
     assert len(rows) == len(HEADLINE)
-    strategies = small_results.doc["strategies"]
-    cost = [strategies[s]["cost_per_order_eur"]["mean"] for s in strategies]
-    cells = re.findall(r"<td( class=best)?>", rows[0])
-    assert [bool(c) for c in cells] == [v == min(cost) for v in cost]
+    names = list(doc["strategies"])
+    pairs = Pairs.of(doc, runs)
+    for m, row in zip(HEADLINE, rows, strict=True):
+        cells = re.findall(r"<td( class=\w+)?>", row)
+        marked = [n for n, c in zip(names, cells, strict=True) if c == " class=best"]
+        for s in marked:
+            for o in names:
+                if o != s:
+                    assert better(pairs.diff(s, o, m.key), m.lower_is_better), (m.key, s, o)
 
 
 # --------------------------------------------------------------------------- fcsim report
@@ -358,3 +368,66 @@ def test_one_strategy_one_replication_still_makes_a_sensible_page(
     assert "Every strategy scores the same" not in text  # nothing to compare with
     assert "Differences against" not in text  # no paired differences
     assert page.count('class="plotly-graph-div"') == 6
+
+
+def test_pdf_and_screenshot_without_chromium_name_the_package(small_out: Path, capsys) -> None:
+    import os
+
+    from fcsim.cli import main
+
+    before = (small_out / "index.html").stat().st_mtime_ns
+    old = os.environ.get("FCSIM_BROWSER")
+    os.environ["FCSIM_BROWSER"] = "no-such-browser-here"
+    try:
+        assert main(["report", str(small_out), "-q", "--pdf", str(small_out / "r.pdf")]) == 2
+    finally:
+        if old is None:
+            del os.environ["FCSIM_BROWSER"]
+        else:
+            os.environ["FCSIM_BROWSER"] = old
+    err = capsys.readouterr().err
+    assert "install the `chromium` package" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (small_out / "r.pdf").exists()
+    assert (small_out / "index.html").stat().st_mtime_ns == before  # nothing written
+
+
+def test_the_basic_bundle_is_shipped_with_its_licence_and_matches_plotly() -> None:
+    from importlib.resources import files
+
+    vendor = files("fcsim.report") / "vendor"
+    assert "MIT License" in (vendor / "plotly-basic.LICENSE.txt").read_text(encoding="utf-8")
+    assert basic_version().split(".")[:2] == get_plotlyjs_version().split(".")[:2]
+    assert "</script" not in basic_bundle().lower()  # safe inside the page's <script>
+    assert len(basic_bundle()) < len(get_plotlyjs()) / 3
+
+
+def test_a_figure_beyond_the_basic_traces_gets_the_full_bundle(monkeypatch) -> None:
+    import fcsim.report.bundle as bundle
+
+    assert plotly_js(BASIC_TRACES) == basic_bundle()
+    assert plotly_js({"scatter", "heatmap"}) == get_plotlyjs()
+    assert plotly_js(set()) == basic_bundle()
+    monkeypatch.setattr(bundle, "get_plotlyjs_version", lambda: "9.0.0")
+    assert plotly_js({"bar"}) == get_plotlyjs()  # another plotly.js: the JSON is written for it
+
+
+def test_charts_people_read(small_results: ReportData) -> None:
+    from fcsim.report.detail import lead_time_ecdf
+    from fcsim.report.series import daily_series
+    from fcsim.report.style import STAGE_COLOURS, STRATEGY_COLOURS
+
+    assert set(STAGE_COLOURS.values()).isdisjoint(STRATEGY_COLOURS)  # pools are not strategies
+    order = list(small_results.doc["strategies"])
+    fig = lead_time_ecdf(small_results.breakdowns, order)
+    for axis in ("xaxis", "xaxis2"):
+        lo, hi = fig.layout[axis].range
+        longest = max(float(max(t.x)) for t in fig.data if t.xaxis == axis.replace("axis", ""))
+        assert lo == 0 and 0 < hi <= longest * 1.02  # cut at the 99.5th percentile, in days
+    weekly = daily_series(small_results.daily, order, "2026-01-05", 30)
+    dates = sorted(set(weekly.data[0].x))
+    assert all(pd.Timestamp(d).day_of_week == 0 for d in dates)  # one point a week (Mondays)
+    key = "strategies.own.pickers"
+    runs = _sweep_runs({"own": [30, 20, 10], "3pl": [15, 15, 15]}, [2, 3, 4], key)
+    curves = sweep.sweep_curves(runs, [key], ["own", "3pl"], "3pl")
+    assert list(curves.layout.xaxis.tickvals) == [2, 3, 4]  # a headcount: whole numbers

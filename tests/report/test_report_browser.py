@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +21,7 @@ from fcsim.report.browser import BrowserRun, dump_dom, find_browser
 from fcsim.report.files import ReportData
 from fcsim.report.html import render
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_DESC = "Shop <img src=x onerror=alert(2)> & <b>co</b>"
@@ -61,7 +63,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BrowserRun]
     scenario = folder / "xss.yaml"
     scenario.write_text(text, encoding="utf-8")
     out = folder / "out"
-    res = run_cli("run", str(scenario), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process("run", str(scenario), "-o", str(out), "-r", "2", "-w", "1", "-q")
     assert res.returncode == 0, res.stderr
     page = folder / "index.html"
     source = (out / "index.html").read_text(encoding="utf-8")
@@ -79,9 +81,11 @@ def test_hostile_names_show_as_text(hostile: tuple[Path, BrowserRun]) -> None:
     _, run = hostile
     assert "data-alerted" not in _html_attrs(run.dom)
     h1 = re.search(r"<h1>(.*?)</h1>", run.dom, re.S)
-    assert h1 and html.unescape(h1.group(1)) == XSS_NAME
+    assert h1 and html.unescape(h1.group(1)) == XSS_DESC  # the description's first line
     title = re.search(r"<title>(.*?)</title>", run.dom, re.S)
-    assert title and title.group(1).startswith(html.escape(XSS_NAME, quote=False))
+    assert title and title.group(1).startswith(html.escape(XSS_DESC, quote=False))
+    kicker = re.search(r'<div class="kicker">(.*?)</div>', run.dom, re.S)
+    assert kicker and html.unescape(kicker.group(1)).endswith(f"scenario {XSS_NAME}")
     desc = re.search(r'<p class="desc">(.*?)</p>', run.dom, re.S)
     assert desc and html.unescape(desc.group(1)) == XSS_DESC
     assert "<img" not in run.dom
@@ -146,3 +150,32 @@ def test_report_command_saves_a_screenshot(
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(head[16:20], "big") == 1280  # width
     assert int.from_bytes(head[20:24], "big") == 900  # height
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (poppler-utils)")
+def test_report_command_prints_a_pdf_with_every_strategy_and_answer(
+    hostile: tuple[Path, BrowserRun], tmp_path: Path, capsys
+) -> None:
+    from fcsim.cli import main
+    from fcsim.report.files import read_results
+    from fcsim.report.glance import cards
+
+    out = hostile[0].parent / "out"
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", str(out), "-q", "--pdf", str(pdf)]) == 0
+    assert "PDF written to" in capsys.readouterr().out
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)", info), info  # landscape
+    pdftotext = ["pdftotext", "-raw", str(pdf), "-"]  # -raw: in the order the page has it
+    text = subprocess.run(pdftotext, capture_output=True, text=True).stdout
+    words = " ".join(text.split())
+    data = read_results(out)
+    for name in data.doc["strategies"]:
+        assert name in words, name
+    for c in cards(data.doc, data.runs):
+        answer = c.winner or "No clear winner"
+        assert f"{c.question.upper()} {answer}" in words, (c.question, answer)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert f"Page {pages} of {pages}" in words  # page numbers
+    assert "Mean ± half-width" in words  # the summary table's note: the table is whole

@@ -22,3 +22,16 @@ def test_warning_only_above_one_percent() -> None:
     (line,) = capacity_warnings(_doc(0.154))
     assert "own had not shipped 15.4 %" in line
     assert summary_table(_doc(0.154)).endswith(line)
+
+
+def test_alike_reasons_of_several_runs_are_told_once_with_their_ranges() -> None:
+    doc = _doc(0.0)
+    reasons = [
+        f"backlog grew from {a:,} to {b:,} parcels over the window"
+        for a, b in ((303, 942), (315, 900), (1_310, 990))
+    ]
+    reasons.append("pickers of own busy 97%+ of the time")
+    doc["overloaded"] = {"own": {"share_of_runs": 0.6, "reasons": reasons}}
+    (line,) = capacity_warnings(doc)
+    assert "own could not keep up in 60 % of the runs" in line
+    assert "(backlog grew from 303–1,310 to 900–990 parcels over the window; pickers of own" in line

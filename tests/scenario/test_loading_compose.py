@@ -148,3 +148,27 @@ def test_x_keys_hold_anchors_and_are_ignored(tmp_path: Path) -> None:
     text = text.replace("    pickers: 2\n    packers: 2\n", "    <<: *team\n", 1)
     sc = load_scenario(write(tmp_path, "x.yaml", text))
     assert (sc.strategies["own"].pickers, sc.strategies["own"].packers) == (3, 3)
+
+
+def test_an_unreadable_base_is_named_at_the_extends_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = write(tmp_path, "bases/locked.yaml", SMALL.read_text())
+    child = write(tmp_path, "child.yaml", "name: child\nextends: bases/locked.yaml\n")
+    middle = write(tmp_path, "middle.yaml", "extends: child.yaml\n")
+    read_bytes = Path.read_bytes
+
+    def locked(self: Path) -> bytes:
+        if self.resolve() == base.resolve():
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    for path in (child, middle):  # through another `extends` too: the nearest one is named
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(path)
+        (problem,) = err.value.problems
+        assert problem.mark == Mark(str(child), 2, 10)
+        assert str(problem).endswith(
+            "child.yaml:2:10: extends: bases/locked.yaml: cannot read: Permission denied"
+        )

@@ -24,7 +24,7 @@ import pytest
 from fcsim.cli import main
 from fcsim.scenario.yamlfile import MAX_FILE_BYTES
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_in_process
 
 BAD = ROOT / "tests" / "bad_scenarios"
 
@@ -103,9 +103,9 @@ def test_validate_and_run_refuse_the_case(
     assert list(tmp_path.iterdir()) == [], "fcsim run wrote something"
 
 
-def test_one_validate_process_reports_every_case() -> None:
+def test_one_validate_command_reports_every_case() -> None:
     plain = [c for c in CASES if not c.args]
-    res = run_cli("validate", *(str(c.path.relative_to(ROOT)) for c in plain))
+    res = run_in_process("validate", *(str(c.path.relative_to(ROOT)) for c in plain))
     assert res.returncode == 2
     assert "Traceback" not in res.stdout + res.stderr
     for case in plain:

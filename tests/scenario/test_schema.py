@@ -12,7 +12,7 @@ import pytest
 from fcsim.scenario.docgen import OUTPUTS, reference_markdown, stale
 from fcsim.scenario.tools import json_schema, overlay_schema
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_in_process
 
 # A number's unit or what it counts must show in its key or its description (DESIGN 7).
 UNIT_IN_KEY = re.compile(
@@ -46,9 +46,14 @@ def test_generated_docs_are_up_to_date() -> None:
     assert stale() == [], "generated docs are stale: run `python -m fcsim.scenario.docgen`"
 
 
+def test_the_repository_docs_are_up_to_date() -> None:
+    # the repository's docs/, whatever folder docgen takes for the repository
+    assert stale(ROOT) == [], "generated docs are stale: run `python -m fcsim.scenario.docgen`"
+
+
 def test_fcsim_schema_prints_the_documented_schemas() -> None:
     for args, rel in (((), "docs/scenario.schema.json"), (("--overlay",), None)):
-        res = run_cli("schema", *args)
+        res = run_in_process("schema", *args)
         assert res.returncode == 0, res.stderr
         doc = json.loads(res.stdout)
         jsonschema.Draft202012Validator.check_schema(doc)

@@ -196,6 +196,9 @@ def evaluate(
     cash = sum(totals[c] for c in CASH)
     opportunity = sum(totals[c] for c in OPPORTUNITY)
     waited = pw & (p.stock_ok_min > p.created_min)
+    # a cost per order needs orders that shipped: with none (nothing could be collected), the
+    # shipping fees charged at checkout would make it negative; it is unknown (NaN) instead
+    per_order_of = n_orders if shipped_p.any() else 0
 
     k: dict[str, float] = {
         "orders": n_orders,
@@ -238,14 +241,14 @@ def evaluate(
         "wismo_contacts_per_100_orders": 100 * _safe_div(oc.reaction.contacted[w].sum(), n_orders),
         "customers_lost": int(oc.reaction.churned[w].sum()),
         "total_cost_eur": cash,
-        "cost_per_order_eur": _safe_div(cash, n_orders),
+        "cost_per_order_eur": _safe_div(cash, per_order_of),
         "lost_margin_eur": opportunity,
-        "economic_cost_per_order_eur": _safe_div(cash + opportunity, n_orders),
+        "economic_cost_per_order_eur": _safe_div(cash + opportunity, per_order_of),
         "events_per_order": _safe_div(run.events, orders.n),
     }
     for c, v in totals.items():
         k[COST.name(c)] = v
-        k[COST_PER_ORDER.name(c)] = _safe_div(v, n_orders)
+        k[COST_PER_ORDER.name(c)] = _safe_div(v, per_order_of)
     daily = _daily(run, oc, orders, led, scenario)
     k.update(_utilisation(run, window))
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
@@ -265,9 +268,9 @@ OVERLOAD_UNFINISHED = 0.005
 OVERLOAD_UTILISATION = 0.97
 """...nor one whose staff pool is this busy, on average over the last `OVERLOAD_DAYS` days."""
 OVERLOAD_DAYS = 28
-OVERLOAD_BACKLOG_GROWTH = 2.0
-"""...nor one whose backlog over the window's last week is this many times its first week's
-(and more than a day of orders)."""
+OVERLOAD_BACKLOG_DAYS = 5.0
+"""...nor one whose backlog at the end of the window is more than this many days of its current
+demand, and more than twice its usual (median) backlog in days of demand."""
 
 
 def overload_reasons(
@@ -277,9 +280,11 @@ def overload_reasons(
 
     Three signs, each enough: orders left unshipped at the end (`unfinished_rate` above
     `OVERLOAD_UNFINISHED`); a staff pool of a node busy `OVERLOAD_UTILISATION` of its paid time
-    or more over the last `OVERLOAD_DAYS` days of the window; a backlog that grows — its mean
-    over the window's last 7 days above `OVERLOAD_BACKLOG_GROWTH` times its first 7 days' and
-    above the window's mean orders per day.
+    or more over the last `OVERLOAD_DAYS` days of the window; a backlog that has run away — over
+    the window's last 7 days, more than `OVERLOAD_BACKLOG_DAYS` days of the demand of the time
+    (orders of the trailing 7 days) and more than twice its median over the window in the same
+    unit. Measuring the backlog in days of current demand keeps a seasonal peak, which raises
+    the backlog and the demand together, from reading as an overload.
     """
     lo, hi = window
     out = []
@@ -293,12 +298,17 @@ def overload_reasons(
                 OVERLOAD_UTILISATION
             ):
                 out.append(f"{pool.name}s of {name} busy {OVERLOAD_UTILISATION:.0%}+ of the time")
-    backlog = daily["backlog_parcels"][lo:hi]
+    backlog = np.asarray(daily["backlog_parcels"][lo:hi], dtype=float)
     if len(backlog) >= 14:
-        first, final = float(backlog[:7].mean()), float(backlog[-7:].mean())
-        per_day = float(daily["orders_created"][lo:hi].mean())
-        if final > OVERLOAD_BACKLOG_GROWTH * first and final > per_day:
-            out.append(f"backlog grew from {first:,.0f} to {final:,.0f} parcels over the window")
+        created = np.asarray(daily["orders_created"], dtype=float)
+        trailing = np.convolve(created, np.ones(7) / 7.0)[: len(created)][lo:hi]
+        days = backlog / np.maximum(trailing, 1e-9)
+        final, usual = float(days[-7:].mean()), float(np.median(days))
+        if final > OVERLOAD_BACKLOG_DAYS and final > 2 * usual:
+            out.append(
+                f"backlog ran away to {final:.0f} days of demand by the end of the window "
+                f"(usually {usual:.1f})"
+            )
     return out
 
 

@@ -1,16 +1,21 @@
 """Building blocks shared by every part of the scenario schema.
 
 Place in the flow: imported by the other `fcsim.scenario.schema` modules. Holds the frozen,
-extra-forbidding base model, the `HH:MM` time-of-day type and weekday names.
+extra-forbidding base model, the `HH:MM` time-of-day type, weekday names and distributions
+bounded by the largest value they may draw.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from fcsim.core.distributions import Distribution
+from fcsim.core.limits import MAX_DAYS, MAX_LINES_PER_ORDER, MAX_UNITS_PER_LINE
 from fcsim.core.timeofday import WEEKDAYS, minutes_of, weekmask
 from fcsim.scenario.schema.policy_names import policy_names
 
@@ -46,6 +51,57 @@ Name = Annotated[
     ),
 ]
 """A name usable in dotted keys: letters, digits, `_` and `-`."""
+
+
+def _figure(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) < 1e15 else f"{x:.3g}"
+
+
+def _at_most(limit: float, unit: str) -> Callable[[Any], Any]:
+    """A check that a distribution's largest draw is at most `limit`.
+
+    Unbounded distributions (exponential, lognormal, gamma) are judged by the largest value they
+    can draw, their one-in-10¹² tail included: a mean fit for the figure keeps it far below.
+    """
+
+    def check(dist: Any) -> Any:
+        top = dist.largest()
+        if not top <= limit:
+            raise ValueError(
+                f"can draw up to {_figure(top)} {unit}; at most {_figure(limit)} are allowed"
+            )
+        return dist
+
+    return check
+
+
+LinesPerOrder = Annotated[
+    Distribution, AfterValidator(_at_most(MAX_LINES_PER_ORDER, "lines per order"))
+]
+"""Order lines per order: at most `MAX_LINES_PER_ORDER`, whatever is drawn."""
+UnitsPerLine = Annotated[
+    Distribution, AfterValidator(_at_most(MAX_UNITS_PER_LINE, "units per line"))
+]
+"""Units per order line: at most `MAX_UNITS_PER_LINE`, whatever is drawn."""
+DaysDistribution = Annotated[Distribution, AfterValidator(_at_most(MAX_DAYS, "days"))]
+"""A delay, lead time or processing time in days: at most `MAX_DAYS`, whatever is drawn."""
+
+
+def errors_at(title: str, found: list[tuple[tuple[str | int, ...], str, Any]]) -> ValidationError:
+    """Problems found by a model's own check, each at its key path below the model.
+
+    `found` holds (key path, message, value). Raised from a validator, the error's paths are
+    prefixed with the model's own: `shifts[0].breaks[1]`, not just `shifts[0]`.
+    """
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{message}", {"message": message}),
+            loc=loc,
+            input=value,
+        )
+        for loc, message, value in found
+    ]
+    return ValidationError.from_exception_data(title, details)
 
 
 def registered_policy(kind: str) -> object:

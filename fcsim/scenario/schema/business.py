@@ -14,11 +14,14 @@ from pydantic import Field, field_validator, model_validator
 from fcsim.core.distributions import Deterministic, Distribution, Empirical
 from fcsim.scenario.schema.base import (
     MON_FRI,
+    DaysDistribution,
+    LinesPerOrder,
     Model,
     Name,
     NonNegative,
     Probability,
     TimeOfDay,
+    UnitsPerLine,
     Weekday,
     registered_policy,
 )
@@ -51,9 +54,10 @@ class Category(Model):
     unit_weight_kg: float = Field(gt=0, le=1000, description="Shipping weight per unit, kg.")
     unit_volume_l: float = Field(gt=0, le=10000, description="Volume per unit, litres.")
     units_per_pallet: float = Field(
-        gt=0,
+        ge=0.1,
         le=1_000_000,
-        description="Units stored on one pallet position (storage and receiving).",
+        description="Units stored on one pallet position (storage and receiving); below 1 a "
+        "unit takes several positions, at most 10 (0.1).",
     )
     return_rate: Probability = Field(
         default=0.0, description="Probability that a delivered unit is returned (D12)."
@@ -144,13 +148,14 @@ class Demand(Model):
         le=2.0,
         description="Compound growth of volume per 30 days (0.05 = +5 %/month) (D19).",
     )
-    lines_per_order: Distribution = Field(
+    lines_per_order: LinesPerOrder = Field(
         default_factory=lambda: Empirical(dist="empirical", values=[1, 2, 3], weights=[6, 3, 1]),
-        description="Order lines (distinct SKUs) per order; rounded, at least 1.",
+        description="Order lines (distinct SKUs) per order; rounded, at least 1; no draw may "
+        "exceed 1,000.",
     )
-    units_per_line: Distribution = Field(
+    units_per_line: UnitsPerLine = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=1),
-        description="Units per order line; rounded, at least 1.",
+        description="Units per order line; rounded, at least 1; no draw may exceed 1,000,000.",
     )
 
     @model_validator(mode="after")
@@ -188,7 +193,7 @@ class Returns(Model):
         default="merchant", description="Who pays the prepaid return label."
     )
     label_cost_eur: NonNegative = Field(default=5.5, description="Price of one return label, EUR.")
-    customer_delay_days: Distribution = Field(
+    customer_delay_days: DaysDistribution = Field(
         default_factory=lambda: Empirical(dist="empirical", values=[2, 5, 10, 20]),
         description="Calendar days from delivery until the customer posts the return.",
     )

@@ -2,15 +2,19 @@
 
 Place in the flow: called by `Scenario.problems()` after the structure is valid (checks that
 need the built catalogue and the routing policy, such as 3PL restrictions, are run by
-`fcsim.experiment.loading`). Each problem is
-(key path, message) so that the loader can point at the line.
+`fcsim.experiment.loading`). Each problem is (key path, message) so that the loader can point at
+the line. Besides routing, the calendar is checked: a scenario in which no simulated day is a
+working day (holidays everywhere, or a node whose shifts or carriers' collection days all fall
+on holidays) could ship nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from fcsim.scenario.schema.nodes import HybridStrategy
+from fcsim.core.timeofday import WEEKDAYS
+from fcsim.scenario.schema.nodes import DropshipNode, HybridStrategy, WarehouseNode
 
 if TYPE_CHECKING:
     from fcsim.scenario.schema.scenario import Loc, Scenario
@@ -60,4 +64,54 @@ def routing_problems(scenario: Scenario, loc: Loc, strat: HybridStrategy) -> Pro
     for where, name in zns:
         if name not in zones:
             out.append((where, f"no destination zone named {name!r}; {_names('zones', zones)}"))
+    return out
+
+
+def calendar_problems(scenario: Scenario) -> Problems:
+    """Holidays or weekdays that leave a node no simulated day to work or ship on."""
+    n_days = scenario.horizon_days + scenario.drain_days
+    first = scenario.start_date
+    last = first + dt.timedelta(days=n_days - 1)
+    period = f"{first} .. {last}, horizon_days and drain_days"
+    holidays = set(scenario.calendar.holidays)
+    days = (first + dt.timedelta(days=i) for i in range(n_days))
+    open_weekdays = {WEEKDAYS[d.weekday()] for d in days if d not in holidays}
+    if not open_weekdays:
+        return [
+            (
+                ("calendar", "holidays"),
+                f"every simulated day ({period}) is a holiday: no order could ship",
+            )
+        ]
+    out: Problems = []
+    carriers = {c.name: c for c in scenario.carriers}
+    for sname, strat in scenario.strategies.items():
+        nodes = strat.nodes.items() if isinstance(strat, HybridStrategy) else [(None, strat)]
+        for nname, node in nodes:
+            loc: Loc = ("strategies", sname) + (("nodes", nname) if nname else ())
+            if isinstance(node, WarehouseNode):
+                key, what = "shifts", {d for shift in node.shifts for d in shift.days}
+            elif isinstance(node, DropshipNode):
+                key, what = "working_days", set(node.working_days)
+            else:  # pragma: no cover - every node kind is one of these
+                continue
+            if not what & open_weekdays:
+                out.append(
+                    (
+                        (*loc, key),
+                        f"none of these weekdays ({', '.join(sorted(what, key=WEEKDAYS.index))}) "
+                        f"is a working day in the simulated days ({period}): every one is a "
+                        "holiday, no order could ship",
+                    )
+                )
+            named = [carriers[c] for c in node.carriers if c in carriers]
+            collect = {d for c in named for d in c.collection_days}
+            if collect and not collect & open_weekdays:
+                out.append(
+                    (
+                        (*loc, "carriers"),
+                        "these carriers collect on no working day in the simulated days "
+                        f"({period}): every collection day is a holiday, no order could ship",
+                    )
+                )
     return out

@@ -10,10 +10,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from fcsim.core.distributions import Distribution, Empirical
+from fcsim.core.distributions import Empirical
 from fcsim.scenario.schema.base import (
     MON_FRI,
     MON_SAT,
+    DaysDistribution,
     Model,
     Name,
     NonNegative,
@@ -170,7 +171,7 @@ class Carrier(Model):
         max_length=12,
         description="Per-month override January..December (e.g. lower in a December peak).",
     )
-    delay_days: Distribution = Field(
+    delay_days: DaysDistribution = Field(
         default_factory=lambda: Empirical(
             dist="empirical", values=[1, 2, 3, 4], weights=[60, 25, 10, 5]
         ),
@@ -224,14 +225,14 @@ class Carrier(Model):
 class Customs(Model):
     """Customs for a destination zone outside the customs union (D8)."""
 
-    clearance_business_days: Distribution = Field(
+    clearance_business_days: DaysDistribution = Field(
         default_factory=lambda: Empirical(dist="empirical", values=[1, 2, 3], weights=[5, 3, 2]),
         description="Business days added to transit for clearance; rounded up.",
     )
     hold_probability: Probability = Field(
         default=0.03, description="Probability a parcel is held for inspection."
     )
-    hold_business_days: Distribution = Field(
+    hold_business_days: DaysDistribution = Field(
         default_factory=lambda: Empirical(dist="empirical", values=[2, 4, 7]),
         description="Extra business days when held; rounded up.",
     )

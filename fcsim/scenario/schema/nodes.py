@@ -10,17 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from fcsim.core.distributions import Distribution, Lognormal, Triangular
+from fcsim.core.timeofday import MIN_PER_DAY
 from fcsim.scenario.schema.base import (
     MON_FRI,
+    DaysDistribution,
     Model,
     Name,
     NonNegative,
     Probability,
     TimeOfDay,
     Weekday,
+    errors_at,
+    minutes_of,
     registered_policy,
 )
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
@@ -79,6 +83,31 @@ class Shift(Model):
     breaks: list[Break] = Field(
         default_factory=list, description="Unpaid breaks within the shift (no work is done)."
     )
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> Shift:
+        """Every break lies inside the shift (read as the calendar reads it: past midnight too)."""
+        s, e = minutes_of(self.start), minutes_of(self.end)
+        e += MIN_PER_DAY if e <= s else 0
+        found = []
+        for i, b in enumerate(self.breaks):
+            bs, be = minutes_of(b.start), minutes_of(b.end)
+            if bs < s:
+                bs, be = bs + MIN_PER_DAY, be + MIN_PER_DAY
+            be += MIN_PER_DAY if be <= bs else 0
+            if b.start == b.end:
+                why = f"the break starts and ends at {b.start}: give it a length"
+            elif not (s <= bs and be <= e):
+                why = (
+                    f"the break {b.start}-{b.end} is not inside the shift {self.start}-"
+                    f"{self.end}: a break must start and end within its shift"
+                )
+            else:
+                continue
+            found.append((("breaks", i), why, b.model_dump()))
+        if found:
+            raise errors_at("Shift", found)
+        return self
 
 
 class LayoutSpec(Model):
@@ -175,8 +204,30 @@ class WarehouseNode(Model):
     )
     staffing: list[StaffChange] = Field(
         default_factory=list,
-        description="Headcount changes from given dates (staff resized as volume changes).",
+        description="Headcount changes from given dates (staff resized as volume changes); "
+        "one per date.",
     )
+
+    @field_validator("staffing")
+    @classmethod
+    def _one_change_per_date(cls, changes: list[StaffChange]) -> list[StaffChange]:
+        first: dict[dt.date, int] = {}
+        found = []
+        for i, change in enumerate(changes):
+            if change.from_date in first:
+                found.append(
+                    (
+                        (i, "from_date"),
+                        f"{change.from_date} is already the date of staffing"
+                        f"[{first[change.from_date]}]: one headcount change per date",
+                        str(change.from_date),
+                    )
+                )
+            first.setdefault(change.from_date, i)
+        if found:
+            raise errors_at("staffing", found)
+        return changes
+
     overtime: Overtime | None = Field(
         default=None, description="Overtime rule; none means no overtime."
     )
@@ -252,7 +303,7 @@ class DropshipNode(Model):
     """A dropshipping supplier (D16): no stock held by the merchant; ships to the customer."""
 
     kind: Literal["dropship"]
-    processing_days: Distribution = Field(
+    processing_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=1, mode=2, high=3),
         description="Supplier business days from order to parcel ready; rounded up.",
     )

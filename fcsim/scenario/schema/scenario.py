@@ -28,7 +28,7 @@ from fcsim.scenario.schema.business import (
     default_packaging,
 )
 from fcsim.scenario.schema.content import NO_DATA, ScenarioData
-from fcsim.scenario.schema.crosscheck import routing_problems
+from fcsim.scenario.schema.crosscheck import calendar_problems, routing_problems
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
 from fcsim.scenario.schema.nodes import (
@@ -197,6 +197,7 @@ class Scenario(Model):
                 )
             )
         out += self._zone_problems()
+        out += calendar_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
             if isinstance(strat, HybridStrategy):

@@ -9,7 +9,15 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Triangular
-from fcsim.scenario.schema.base import Model, Name, NonNegative, Probability, registered_policy
+from fcsim.core.limits import MAX_UNITS_PER_LINE
+from fcsim.scenario.schema.base import (
+    DaysDistribution,
+    Model,
+    Name,
+    NonNegative,
+    Probability,
+    registered_policy,
+)
 from fcsim.scenario.schema.business import StorageClass
 
 ReplenishmentPolicy = registered_policy("replenishment")
@@ -36,7 +44,10 @@ class Receiving(Model):
         default=2, ge=1, le=1000, description="Dock doors: trucks are unloaded one per door."
     )
     pallets_per_truck: float = Field(
-        default=33, gt=0, le=1000, description="Pallets a truck carries (a full trailer ~33)."
+        default=33,
+        ge=1,
+        le=1000,
+        description="Pallets a truck carries (a full trailer ~33; at least 1).",
     )
 
 
@@ -55,7 +66,7 @@ class Replenishment(Model):
     order_up_to_days: float = Field(
         default=30, gt=0, description="Order up to this many days of cover (S)."
     )
-    supplier_lead_time_days: Distribution = Field(
+    supplier_lead_time_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=5, mode=7, high=12),
         description="Calendar days from purchase order to the truck at the dock.",
     )
@@ -73,15 +84,21 @@ class Replenishment(Model):
         "growth, this node's share of routed demand) instead of the average day's.",
     )
     moq_units: int = Field(
-        default=1, ge=1, description="Minimum order quantity per SKU line, units."
+        default=1,
+        ge=1,
+        le=MAX_UNITS_PER_LINE,
+        description="Minimum order quantity per SKU line, units.",
     )
     case_pack_units: int = Field(
-        default=1, ge=1, description="Order quantities are rounded up to whole case packs."
+        default=1,
+        ge=1,
+        le=MAX_UNITS_PER_LINE,
+        description="Order quantities are rounded up to whole case packs of this many units.",
     )
     supplier_late_probability: Probability = Field(
         default=0.0, description="Probability a purchase order arrives later than its lead time."
     )
-    supplier_late_days: Distribution = Field(
+    supplier_late_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=1, mode=3, high=10),
         description="Extra calendar days when a purchase order is late; rounded up.",
     )
