@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fcsim.core.errors import UsageError
-from fcsim.core.files import WriteError
+from fcsim.core.files import WriteError, check_target
 
 STAGE_PREFIX = ".fcsim-write-"
 """Name prefix of the staging folder inside an output folder."""
@@ -35,6 +35,10 @@ def staged(out: Path, names: Sequence[str]) -> Iterator[Path]:
     """A staging folder for the result set `names` of `out` (its marker first), swapped in at
     the end of the `with` block; on an error, removed with `out` left untouched."""
     out.mkdir(parents=True, exist_ok=True)
+    for name in names:  # never replace a link (nor a device) that stands where a result goes
+        target = out / name
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            check_target(target)
     for old in out.glob(f"{STAGE_PREFIX}*"):  # left by a killed process
         shutil.rmtree(old, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))

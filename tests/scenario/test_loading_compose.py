@@ -156,14 +156,16 @@ def test_an_unreadable_base_is_named_at_the_extends_line(
     base = write(tmp_path, "bases/locked.yaml", SMALL.read_text())
     child = write(tmp_path, "child.yaml", "name: child\nextends: bases/locked.yaml\n")
     middle = write(tmp_path, "middle.yaml", "extends: child.yaml\n")
-    read_bytes = Path.read_bytes
+    import fcsim.scenario.yamlfile as yamlfile
 
-    def locked(self: Path) -> bytes:
-        if self.resolve() == base.resolve():
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    read_input = yamlfile.read_input
 
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    def locked(path: Path, limit: int) -> bytes:  # as root, chmod 000 would not lock it
+        if Path(path).resolve() == base.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_input(path, limit)
+
+    monkeypatch.setattr(yamlfile, "read_input", locked)
     for path in (child, middle):  # through another `extends` too: the nearest one is named
         with pytest.raises(ScenarioError) as err:
             load_scenario(path)
