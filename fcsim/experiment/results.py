@@ -115,7 +115,7 @@ def summary_document(
     paired: dict[str, Any],
     runs: pd.DataFrame,
 ) -> dict[str, Any]:
-    """The `summary.json` document (contract in DESIGN.md)."""
+    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md)."""
     node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
     volumes = {
         str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}

@@ -80,25 +80,54 @@ def build_catalogue(
     category = np.repeat(np.arange(len(shares)), counts)
     Streams.fixed(seed, "catalogue").shuffle(category)
 
+    return _arrays(cat, category, pop, _parametric_daily_units(demand, pop))
+
+
+def _parametric_daily_units(demand: Demand, pop: np.ndarray) -> np.ndarray:
+    """Expected units sold per average day of each SKU under a parametric demand."""
+    mean_lines = max(1.0, demand.lines_per_order.mean())
+    mean_units = max(1.0, demand.units_per_line.mean())
+    return demand.orders_per_day * mean_lines * mean_units * pop
+
+
+def _arrays(
+    cat: Catalogue | CatalogueFile,
+    category: np.ndarray,
+    pop: np.ndarray,
+    daily: np.ndarray,
+    figures: dict[str, np.ndarray] | None = None,
+    sku_code: np.ndarray | None = None,
+) -> CatalogueArrays:
+    """The columns of SKUs of `category` (index into `cat.categories`), by sales rank.
+
+    Each SKU takes its category's figures, or its own from `figures` where they are given
+    (NaN: the category's).
+    """
+
     def col(attr: str, dtype: type = float) -> np.ndarray:
         return np.array([getattr(c, attr) for c in cat.categories], dtype=dtype)[category]
 
-    mean_lines = max(1.0, demand.lines_per_order.mean())
-    mean_units = max(1.0, demand.units_per_line.mean())
+    def figure(attr: str) -> np.ndarray:
+        if figures is None:
+            return col(attr)
+        own = figures[attr]
+        return np.where(np.isnan(own), col(attr), own)
+
     return CatalogueArrays(
         popularity=pop,
         category=category,
         category_names=[c.name for c in cat.categories],
         category_storage_class=[c.storage_class for c in cat.categories],
-        price_eur=col("unit_price_eur"),
-        cost_eur=col("unit_cost_eur"),
-        weight_kg=col("unit_weight_kg"),
-        volume_l=col("unit_volume_l"),
+        price_eur=figure("unit_price_eur"),
+        cost_eur=figure("unit_cost_eur"),
+        weight_kg=figure("unit_weight_kg"),
+        volume_l=figure("unit_volume_l"),
         units_per_pallet=col("units_per_pallet"),
         return_rate=col("return_rate"),
         soft=col("soft_goods", bool),
         fragile=col("fragile", bool),
-        daily_units=demand.orders_per_day * mean_lines * mean_units * pop,
+        daily_units=daily,
+        sku_code=sku_code,
     )
 
 
@@ -143,39 +172,13 @@ def _from_products(
     pop = weight[order] / weight.sum()
     category = products.category[order]
 
-    def col(attr: str, dtype: type = float) -> np.ndarray:
-        return np.array([getattr(c, attr) for c in cat.categories], dtype=dtype)[category]
-
-    def figure(attr: str) -> np.ndarray:
-        own = products.figures[attr][order]
-        return np.where(np.isnan(own), col(attr), own)
-
     codes = products.sku[order]
     if isinstance(demand, HistoryDemand):
         daily = _history_daily_units(demand, codes, data)
     else:
-        daily = (
-            demand.orders_per_day
-            * max(1.0, demand.lines_per_order.mean())
-            * max(1.0, demand.units_per_line.mean())
-            * pop
-        )
-    return CatalogueArrays(
-        popularity=pop,
-        category=category,
-        category_names=[c.name for c in cat.categories],
-        category_storage_class=[c.storage_class for c in cat.categories],
-        price_eur=figure("unit_price_eur"),
-        cost_eur=figure("unit_cost_eur"),
-        weight_kg=figure("unit_weight_kg"),
-        volume_l=figure("unit_volume_l"),
-        units_per_pallet=col("units_per_pallet"),
-        return_rate=col("return_rate"),
-        soft=col("soft_goods", bool),
-        fragile=col("fragile", bool),
-        daily_units=daily,
-        sku_code=codes,
-    )
+        daily = _parametric_daily_units(demand, pop)
+    figures = {k: v[order] for k, v in products.figures.items()}
+    return _arrays(cat, category, pop, daily, figures=figures, sku_code=codes)
 
 
 def _generated_for_history(
