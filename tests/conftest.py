@@ -153,3 +153,15 @@ def run_cli(
         timeout=timeout,
         env=full_env,
     )
+
+
+def wait_for_a_stored_run(proc: subprocess.Popen, out: Path, timeout_s: float) -> None:
+    """Wait until the fcsim process `proc` has stored a finished run in `out`'s run store."""
+    import time
+
+    manifest = out / ".fcsim" / "manifest.jsonl"
+    deadline = time.monotonic() + timeout_s
+    while not (manifest.exists() and manifest.read_text().count("\n") >= 1):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no run finished in time"
+        time.sleep(0.02)

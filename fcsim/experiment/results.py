@@ -78,7 +78,7 @@ def overloaded(runs: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """strategy -> {share_of_runs, reasons} for the strategies some run of which could not keep up.
 
     A strategy listed here is flagged everywhere: the terminal warns, the report never names it
-    the best (`fcsim.model.accounting.kpis.overload_reasons` says what counts).
+    the best (`fcsim.model.accounting.operations.overload_reasons` says what counts).
     """
     if "overloaded" not in runs.columns:
         return {}

@@ -16,7 +16,7 @@ from fcsim.core.errors import UsageError
 from fcsim.experiment.executors import FAIL_ENV, batch_size, open_pool
 from fcsim.experiment.runs import plan
 
-from conftest import ROOT, SMALL, run_cli, run_in_process
+from conftest import ROOT, SMALL, run_cli, run_in_process, wait_for_a_stored_run
 
 CLI = [sys.executable, "-m", "fcsim"]
 SHORT = ["--no-report", "-q", "--set", "horizon_days=21"]
@@ -87,11 +87,7 @@ def test_ctrl_c_stops_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not (manifest.exists() and manifest.read_text().count("\n") >= 1):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no run finished in time"
-            time.sleep(0.05)
+        wait_for_a_stored_run(proc, manifest.parent.parent, 120)
         workers = _children(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
         _, err = proc.communicate(timeout=60)
@@ -120,11 +116,7 @@ def test_sigterm_stops_like_ctrl_c_and_keeps_finished_runs(tmp_path: Path) -> No
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not (manifest.exists() and manifest.read_text().count("\n") >= 1):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no run finished in time"
-            time.sleep(0.05)
+        wait_for_a_stored_run(proc, manifest.parent.parent, 120)
         workers = _children(proc.pid)
         proc.terminate()  # SIGTERM to fcsim alone, as a service manager or `kill` sends it
         _, err = proc.communicate(timeout=60)

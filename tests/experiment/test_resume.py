@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conftest import ROOT, SMALL, run_in_process
+from conftest import ROOT, SMALL, run_in_process, wait_for_a_stored_run
 
 SWEEP = [
     "sweep",
@@ -55,11 +55,7 @@ def test_sigkilled_sweep_resumes_with_no_run_lost_or_duplicated(tmp_path: Path) 
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 180
-        while not _manifest(killed):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no run finished in time"
-            time.sleep(0.02)
+        wait_for_a_stored_run(proc, killed, 180)
         workers = [int(x) for x in _ps_children(proc.pid)]
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
