@@ -192,6 +192,17 @@ METRICS: tuple[Metric, ...] = (
 )
 """The metrics declared one by one (families below), by group."""
 
+WAREHOUSE_METRICS: tuple[str, ...] = (
+    "stock_wait_rate",
+    "dock_to_stock_h_mean",
+    "backlog_parcels_max",
+    "picker_wait_h_mean",
+    "picker_wait_h_p95",
+)
+"""Metrics of a warehouse's own work: unknown (NaN, shown "n/a") for a strategy without a
+warehouse (dropship only), where a zero would read as a best score ("backlog, max 0"); they
+are then never ranked."""
+
 NODE_METRICS: tuple[str, ...] = (
     "order_to_packed_h_mean",
     "order_to_packed_h_p95",

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
-from fcsim.report import detail, figures, glance, ranking, series, sweep
+from fcsim.report import detail, figures, glance, monthly, ranking, series, sweep
 from fcsim.report.bundle import plotly_js
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
@@ -203,6 +203,23 @@ def run_sections(data: ReportData) -> list[Section]:
             "Mean over replications. Amounts below zero are recovered (carrier compensation, "
             "shipping charged to customers). Hatched: margin lost (lost sales, churned "
             "customers), not cash out.",
+        ),
+        (
+            "monthly-cost",
+            "Cost per order month by month",
+            monthly.monthly_cost_per_order(
+                data.daily,
+                order,
+                doc.get("horizon_days"),
+                int(doc.get("warmup_days") or 0),
+                set(ranking.overloaded_strategies(doc)),
+            ),
+            f"Cost of the month's orders and of the month's staff, rent and fees, per order "
+            f"placed in the month (months with fewer than {monthly.MIN_DAYS} measured days left "
+            "out). Bands: 95 % intervals over replications. A dotted line marks a month whose "
+            "cheapest strategy changes; “not separable” when the paired difference that month "
+            "does not exclude zero. Dashed: a strategy that could not keep up (never counted "
+            "as the cheapest).",
         ),
         (
             "lead-times",

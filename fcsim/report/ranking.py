@@ -28,6 +28,8 @@ from fcsim.experiment.stats import interval
 BEST = "best"
 NOT_SEPARABLE = "not separable"
 OVERLOADED = "could not keep up"
+PAIRED_BEST = "best, paired"
+"""The tag of a marked cell: better than every other strategy, paired by replication."""
 
 
 class Pairs:
@@ -189,11 +191,12 @@ def overloaded_in(runs: pd.DataFrame) -> set[str]:
 def marks(
     r: Ranking, overloaded: set[str] | frozenset[str] = frozenset()
 ) -> dict[str, tuple[str, str]]:
-    """Strategy -> (cell class, short tag) of a table row: the winner is "best"; without one,
+    """Strategy -> (cell class, short tag) of a table row: the winner is "best" (tagged "best,
+    paired": its paired interval against every other strategy excludes zero); without one,
     each leader is "open", tagged "could not keep up" when it is in `overloaded` and "not
     separable" otherwise."""
     if r.status == BEST and r.leader is not None:
-        return {r.leader: ("best", "")}
+        return {r.leader: ("best", PAIRED_BEST)}
     if r.status in (NOT_SEPARABLE, OVERLOADED):
         return {s: ("open", OVERLOADED if s in overloaded else NOT_SEPARABLE) for s in r.leaders}
     return {}

@@ -56,3 +56,15 @@ def test_a_hybrid_reports_each_node_and_the_strategy_lies_between_them(results) 
     assert min(waits) - 1e-9 <= hyb.kpis["picker_wait_h_mean"] <= max(waits) + 1e-9
     packed = [hyb.node_kpis[n]["order_to_packed_h_mean"] for n in ("a", "b", "c")]
     assert np.all(np.isfinite(packed))
+
+
+def test_warehouse_metrics_are_unknown_without_a_warehouse_and_never_a_zero(results) -> None:
+    """A dropship strategy has no warehouse backlog or stock wait: "n/a", not a best score of 0."""
+    from fcsim.core.metrics import WAREHOUSE_METRICS
+
+    for key in WAREHOUSE_METRICS:
+        assert math.isnan(results["drop"].kpis[key]), key
+    own = results["own"].kpis
+    assert own["backlog_parcels_max"] > 0 and np.isfinite(own["stock_wait_rate"])
+    # a hybrid with a dropship node still has warehouses: its figures are numbers
+    assert all(np.isfinite(results["hyb"].kpis[k]) for k in ("backlog_parcels_max",))

@@ -113,7 +113,9 @@ def test_a_clearly_separated_feasible_best_gets_its_mark_and_its_crown() -> None
     card = _card(doc, runs)
     assert (card.winner, card.status, card.other) == ("b", BEST, "a")
     page = render(ReportData(doc, runs, pd.DataFrame()))
-    assert '<div class="a">b</div>' in page and "A clear difference." in page
+    assert '<div class="a">b</div>' in page
+    assert "A clear difference</span>: paired by replication" in page
+    assert "<td class=best>" in page and "best, paired</small>" in page
     assert "warning overloaded" not in page
 
 

@@ -260,7 +260,8 @@ def test_page_has_no_external_reference_and_plotly_once(small_out: Path) -> None
         if s != bundle:
             assert not re.search(r"https?:|//cdn|import\(", s), s[:200]
     n_figures = page.count('class="plotly-graph-div"')
-    assert n_figures == 7  # KPIs, differences, costs, lead times, late, daily, utilisation
+    # KPIs, differences, costs, monthly cost, lead times, late, daily, utilisation
+    assert n_figures == 8
 
 
 def test_user_strings_are_escaped(small_results: ReportData) -> None:
@@ -367,7 +368,7 @@ def test_one_strategy_one_replication_still_makes_a_sensible_page(
     assert not re.search(r"\bnan\b", text, re.I)
     assert "Every strategy scores the same" not in text  # nothing to compare with
     assert "Differences against" not in text  # no paired differences
-    assert page.count('class="plotly-graph-div"') == 6
+    assert page.count('class="plotly-graph-div"') == 7  # monthly cost too: one line
 
 
 def test_pdf_and_screenshot_without_chromium_name_the_package(small_out: Path, capsys) -> None:

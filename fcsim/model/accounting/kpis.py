@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.core.metrics import CASH, COST, COST_PER_ORDER, OPPORTUNITY, STAFF_POOLS, UTILISATION
+from fcsim.core.metrics import (
+    CASH,
+    COST,
+    COST_PER_ORDER,
+    OPPORTUNITY,
+    STAFF_POOLS,
+    UTILISATION,
+    WAREHOUSE_METRICS,
+)
 from fcsim.model.accounting.costs import Ledger, ledger
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
@@ -244,6 +252,8 @@ def evaluate(
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
+    if not any(n.kind == "warehouse" for n in run.nodes):
+        k.update(dict.fromkeys(WAREHOUSE_METRICS, float("nan")))
     overload = overload_reasons(run, daily, k, window)
     k["overloaded"] = float(bool(overload))
     return Evaluation(
