@@ -14,5 +14,6 @@ COMMANDS = (
     "report",
     "sweep",
     "size",
+    "advise",
     "inspect-data",
 )

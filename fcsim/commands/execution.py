@@ -35,7 +35,12 @@ SHOWN_FAILURES = 10
 """Failed runs named on stderr; all of them are in the log file."""
 
 
-RESULT_MARKERS = {"run": "summary.json", "sweep": "sweep.json", "size": "size.json"}
+RESULT_MARKERS = {
+    "run": "summary.json",
+    "sweep": "sweep.json",
+    "size": "size.json",
+    "advise": "advice.json",
+}
 """The file that marks an output folder as holding the results of each command."""
 
 

@@ -1,8 +1,9 @@
 """The write step of the pipeline: the result files of an output folder, one function a command.
 
 Place in the flow: after `fcsim.experiment.pipeline` has run and summarised the points of a
-command, `write_run` (`fcsim run`), `write_sweep` (`fcsim sweep`) or `write_size`
-(`fcsim size`) writes them (`fcsim.experiment.results`, `fcsim.experiment.sweep`), then
+command, `write_run` (`fcsim run`), `write_sweep` (`fcsim sweep`), `write_size`
+(`fcsim size`) or `write_advice` (`fcsim advise`) writes them (`fcsim.experiment.results`,
+`fcsim.experiment.sweep`), then
 `failed_runs.log` with the spec, message and traceback of every failed run, then the report
 pages the command asks for (`pages`, a callback of the command given the staged `Written`:
 `fcsim.report` writes them). All of it is one set (`RESULT_FILES`), staged and swapped into the
@@ -55,6 +56,7 @@ RESULT_FILES: dict[str, tuple[str, ...]] = {
         FAILURE_LOG,
     ),
     "size": ("size.json", "runs.parquet", FAILURE_LOG),
+    "advise": ("advice.json", "advice.parquet", "index.html", FAILURE_LOG),
 }
 """The files (and `points/` folder) each command owns in its output folder, its marker first
 (`results.xlsx`: `fcsim.report.workbook.WORKBOOK`, written by `fcsim run` through `pages`)."""
@@ -155,6 +157,24 @@ def write_size(
             table = table[[*front, *[c for c in table.columns if c not in front]]]
             atomic_write(stage / "runs.parquet", lambda p: table.to_parquet(p, index=False))
         written = Written(stage, doc, write_failure_log(stage, failures))
+    return _final(written, stage, out)
+
+
+def write_advice(
+    out: Path,
+    doc: dict[str, Any],
+    table: pd.DataFrame,
+    failures: Sequence[RunFailure],
+    pages: Pages | None = None,
+) -> Written:
+    """The files of `fcsim advise`: advice.json, advice.parquet (one row per volume x strategy
+    x candidate tried), and its page (`pages`)."""
+    with staged(out, RESULT_FILES["advise"]) as stage:
+        write_text(stage / "advice.json", json.dumps(doc, indent=2) + "\n")
+        atomic_write(stage / "advice.parquet", lambda p: table.to_parquet(p, index=False))
+        written = Written(stage, doc, write_failure_log(stage, failures))
+        if pages is not None:
+            pages(written)
     return _final(written, stage, out)
 
 

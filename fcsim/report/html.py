@@ -115,7 +115,7 @@ def brief_html(data: ReportData, keys: list[str]) -> Markup:
     return part("brief.html.j2", facts=facts)
 
 
-def _figure(fig: go.Figure | None, n: int, note: str = "") -> Markup:
+def figure_html(fig: go.Figure | None, n: int, note: str = "") -> Markup:
     if fig is None:
         return Markup("")
     div = fig.to_html(
@@ -140,7 +140,7 @@ def sweep_sections(data: ReportData, keys: list[str]) -> list[Section]:
     found = [be.sentence() for be in sweep.break_evens(runs, keys, ref)]
     text = part("break_evens.html.j2", sentences=found, reference=ref)
     fig = sweep.sweep_curves(runs, keys, order, ref)
-    curves = _figure(
+    curves = figure_html(
         fig,
         1,
         "Lines: mean over replications; bands: 95 % intervals; dotted vertical lines: where a "
@@ -259,7 +259,7 @@ def run_sections(data: ReportData) -> list[Section]:
     ]
     for n, (anchor, title, fig, note) in enumerate(figs, start=1):
         if fig is not None:
-            out.append(Section(anchor, title, _figure(fig, n, note), trace_types(fig)))
+            out.append(Section(anchor, title, figure_html(fig, n, note), trace_types(fig)))
     return out
 
 

@@ -29,6 +29,7 @@ from fcsim.scenario.schema.base import (
 )
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
 from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
+from fcsim.scenario.schema.sizing import HybridSizing, StaffSizing
 from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
 
 BatchingPolicy = registered_policy("batching")
@@ -261,6 +262,10 @@ class WarehouseNode(Model):
     holding_rate_per_year: Probability = Field(
         default=0.2, description="Capital cost of stock, per year, as a share of its value."
     )
+    sizing: StaffSizing = Field(
+        default_factory=StaffSizing,
+        description="Headcounts `fcsim advise` may choose (bounds); see docs/advise.md.",
+    )
 
 
 class SelfNode(WarehouseNode):
@@ -348,6 +353,10 @@ class HybridStrategy(Model):
     kind: Literal["hybrid"]
     nodes: dict[Name, Node] = Field(min_length=2, description="The nodes, by name.")
     routing: Routing = Field(description="Which node serves each order line.")
+    sizing: HybridSizing = Field(
+        default_factory=HybridSizing,
+        description="Routing shares `fcsim advise` may choose; see docs/advise.md.",
+    )
 
 
 Strategy = Annotated[

@@ -41,6 +41,7 @@ from fcsim.scenario.schema.nodes import (
     ThirdPartyNode,
     WarehouseNode,
 )
+from fcsim.scenario.schema.sizing import ServiceTarget
 
 Loc = tuple[str | int, ...]
 
@@ -121,6 +122,10 @@ class Scenario(Model):
     )
     strategies: dict[Name, Strategy] = Field(
         min_length=1, description="Strategies to compare, by name."
+    )
+    service_target: ServiceTarget = Field(
+        default_factory=ServiceTarget,
+        description="The service every strategy is sized to before `fcsim advise` compares them.",
     )
 
     # ----------------------------------------------------------------- derived helpers

@@ -1,0 +1,274 @@
+"""`fcsim advise SCENARIO [--volumes LO:HI:STEP] [--target "late_rate<=5%"]`: the outsourcing
+answer, every strategy sized to the same service target at every volume.
+
+Place in the flow: load and check the scenario and every volume's scenario before anything runs,
+check the output folder, then hand the `Advisor` (`fcsim.experiment.advise`) one pipeline
+(`fcsim.experiment.pipeline`) opened for the whole search: its runs execute on the executor of
+`-w`/`--dask` and are kept in the output folder's run store, so `--resume` continues an
+interrupted search (the search replays the same candidates and finds their runs there). The
+write step (`fcsim.experiment.outputs.write_advice`) writes `advice.json`, `advice.parquet` and
+the page (`fcsim.report.advice`). Exit status: 0 answered, 1 no strategy meets the target at
+some volume, 2 bad input, 3 some runs failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from fcsim.commands.common import (
+    DEFAULT_SCENARIO,
+    EXIT_OK,
+    EXIT_REGRESSION,
+    default_scenario,
+    path_arg,
+    positive_int,
+)
+from fcsim.commands.execution import (
+    check_memory,
+    check_out_folder,
+    report_failures,
+    scenario_inputs,
+)
+from fcsim.commands.options import add_run_options, check_keys_apart, execution
+from fcsim.core.errors import UsageError
+
+MULTIPLES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0)
+"""Default volumes: these multiples of the scenario's orders a day (two significant figures)."""
+MAX_VOLUMES = 50
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "advise",
+        help="size every strategy to the same service target at each volume, and compare",
+        description="For each volume (orders a day), size every strategy's decision variables "
+        "(its warehouses' headcounts within their `sizing` bounds, a hybrid's share of SKUs "
+        "in-house) to the cheapest setting meeting the service target, confirm it on the full "
+        "horizon, then name the cheapest feasible strategy per volume and the break-even "
+        "volumes with their intervals. See docs/advise.md.",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=path_arg,
+        help=f"scenario YAML file (default: {DEFAULT_SCENARIO})",
+    )
+    p.add_argument(
+        "--volumes",
+        metavar="LO:HI:STEP|V,V,...",
+        help="orders a day studied (default: 1/4 to 3 times the scenario's, 8 volumes)",
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="COND",
+        help='service target, e.g. "late_rate<=5%%" or "unfinished_rate<=0.5%%" (default: '
+        "the scenario's service_target); repeatable",
+    )
+    p.add_argument(
+        "--strategy",
+        action="append",
+        default=[],
+        help="strategy compared (default: all); repeatable",
+    )
+    p.add_argument(
+        "--screen-replications",
+        type=positive_int,
+        default=1,
+        help="runs per candidate while searching (default: 1; all on the same orders)",
+    )
+    p.add_argument(
+        "--screen-days",
+        type=positive_int,
+        help="horizon of the search's runs (default: the scenario's; a shorter one may miss "
+        "peak months)",
+    )
+    p.add_argument(
+        "--margin",
+        type=float,
+        default=0.1,
+        help="the search keeps the means this share below the target (default: 0.1), so that "
+        "the confirmation's 95 %% bound passes",
+    )
+    add_run_options(
+        p,
+        out="output folder (default: reports/<scenario>-advise/)",
+        replications="confirmation runs per strategy and volume (default: the scenario's)",
+    )
+    p.set_defaults(func=run)
+
+
+def parse_volumes(text: str | None, base: float) -> tuple[float, ...]:
+    """`LO:HI:STEP` or a comma list; default: `MULTIPLES` of the scenario's volume."""
+    if text is None:
+        return tuple(sorted({_two_figures(base * m) for m in MULTIPLES}))
+    try:
+        if ":" in text:
+            lo, hi, step = (float(x) for x in text.split(":"))
+            if step <= 0 or hi < lo:
+                raise ValueError
+            n = math.floor((hi - lo) / step + 1e-9) + 1
+            values = [lo + i * step for i in range(n)]
+        else:
+            values = [float(x) for x in text.split(",")]
+    except ValueError:
+        raise UsageError(
+            f"--volumes {text}: expected LO:HI:STEP (e.g. 100:2000:100) or a list (100,200,400)"
+        ) from None
+    values = sorted(set(values))
+    if not values or values[0] <= 0:
+        raise UsageError(f"--volumes {text}: volumes must be positive orders a day")
+    if len(values) > MAX_VOLUMES:
+        raise UsageError(f"--volumes {text}: {len(values)} volumes; at most {MAX_VOLUMES}")
+    return tuple(values)
+
+
+def _two_figures(v: float) -> float:
+    if v <= 0:
+        return v
+    return float(round(v, 1 - math.floor(math.log10(v))))
+
+
+def _target(args: argparse.Namespace, scenario: Any) -> Any:
+    from fcsim.experiment.search_space import Condition
+    from fcsim.experiment.staffing import Target
+
+    late, unfinished = scenario.service_target.late_rate, scenario.service_target.unfinished_rate
+    for text in args.target:
+        c = Condition.parse(text, "--target")
+        if c.op != "<=" or c.metric not in ("late_rate", "unfinished_rate"):
+            raise UsageError(
+                f"--target {text}: a target is late_rate<=SHARE or unfinished_rate<=SHARE"
+            )
+        if not 0 <= c.bound <= 1:
+            raise UsageError(f"--target {text}: a share between 0 and 100 %")
+        if c.metric == "late_rate":
+            late = c.bound
+        else:
+            unfinished = c.bound
+    return Target(late, unfinished)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fcsim.commands.progress import RunMessages
+    from fcsim.core.files import json_safe
+    from fcsim.experiment.advise import (
+        VOLUME_KEY,
+        Advisor,
+        Settings,
+        answers,
+        decision_variables,
+        sizing_doc,
+    )
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.outputs import Written, write_advice
+    from fcsim.experiment.sweep import value_at
+
+    path = args.scenario or default_scenario()
+    check_keys_apart([("--volumes", VOLUME_KEY)], args.overrides)
+    base = load_scenario(path, args.overrides)
+    volume = value_at(base, VOLUME_KEY)
+    if not isinstance(volume, int | float) or isinstance(volume, bool):
+        raise UsageError(
+            f"{path}: demand has no orders_per_day (its orders come from a history): "
+            "fcsim advise scales a generated demand; give the scenario a generated demand"
+        )
+    volumes = parse_volumes(args.volumes, float(volume))
+    if not 0 <= args.margin < 1:
+        raise UsageError(f"--margin {args.margin}: a share from 0 to below 1")
+    strategies = tuple(args.strategy) or tuple(base.strategies)
+    for s in strategies:
+        if s not in base.strategies:
+            have = ", ".join(base.strategies)
+            raise UsageError(f"--strategy {s}: no such strategy (have {have})")
+    target = _target(args, base)
+    # every volume's scenario loads (and every setting the bounds allow is a valid value)
+    ends = [load_scenario(path, [*args.overrides, f"{VOLUME_KEY}={v:g}"]) for v in volumes]
+    for s in strategies:
+        for v in decision_variables(base, s):
+            for value in (v.values[0], v.values[-1]):
+                load_scenario(path, [*args.overrides, f"{v.key}={v.value(v.values.index(value))}"])
+    settings = Settings(
+        volumes=volumes,
+        target=target,
+        replications=args.replications or base.replications,
+        seed=base.seed if args.seed is None else args.seed,
+        strategies=strategies,
+        screen_replications=args.screen_replications,
+        screen_days=args.screen_days,
+        margin=args.margin,
+    )
+    check_memory([ends[-1]], settings.replications * len(strategies), args)
+    out = args.out or Path("reports") / f"{base.slug}-advise"
+    check_out_folder(out, "advise", scenario_inputs(path, base))
+
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(f"fcsim: {line}", file=sys.stderr)
+
+    t0 = time.perf_counter()
+    from fcsim.experiment.pipeline import Pipeline
+
+    with (
+        RunMessages(progress=False) as messages,
+        Pipeline(execution(args, out), settings.replications * len(strategies), messages) as pipe,
+    ):
+        advisor = Advisor(
+            base, settings, pipe, lambda o: load_scenario(path, [*args.overrides, *o]), say
+        )
+        sizings = advisor.run()
+    wall = time.perf_counter() - t0
+    import pandas as pd
+
+    table = pd.DataFrame([row for z in sizings for row in z.candidates])
+    doc = json_safe(
+        {
+            "scenario": base.name,
+            "description": base.description,
+            "seed": settings.seed,
+            "replications": settings.replications,
+            "horizon_days": base.horizon_days,
+            "warmup_days": base.warmup_days,
+            "volumes": list(volumes),
+            "volume_key": VOLUME_KEY,
+            "target": {"late_rate": target.late_rate, "unfinished_rate": target.unfinished_rate},
+            "screening": {
+                "replications": settings.screen_replications,
+                "horizon_days": settings.screen_days or base.horizon_days,
+                "margin": settings.margin,
+            },
+            "strategies": list(strategies),
+            "sizings": [sizing_doc(z) for z in sizings],
+            "answers": answers(sizings, volumes),
+            "runs": advisor.runs_done,
+            "candidates": len(table),
+            "wall_s": wall,
+            "failed_runs": [f.spec.label for f in advisor.failures],
+        }
+    )
+
+    def pages(staged: Written) -> None:
+        from fcsim.report.advice import write_advice_page
+
+        write_advice_page(staged.folder, doc)
+
+    written = write_advice(out, doc, table, advisor.failures, pages)
+    from fcsim.core.errors import visible
+    from fcsim.report.advice import terminal_text
+
+    print(visible(terminal_text(doc), keep="\n"))
+    print(
+        f"{len(table)} candidates, {advisor.runs_done} runs simulated in {wall:.0f} s. "
+        f"Results in {out}/"
+    )
+    status = report_failures(written.log, advisor.failures)
+    if status != EXIT_OK:
+        return status
+    answered = all(p.get("cheapest") for p in doc["answers"]["per_volume"])
+    return EXIT_OK if answered else EXIT_REGRESSION

@@ -1,0 +1,403 @@
+"""Sizing one strategy: the cheapest setting of its decision variables that meets the target.
+
+Place in the flow: `fcsim.experiment.advise` builds, for one strategy at one volume, the
+decision variables (`Variable`: a dotted key and the values it may take, from the scenario's
+`sizing` bounds) and an evaluator that runs candidate settings through the pipeline and
+returns one `Trial` per candidate. `search` decides which candidates to evaluate; it never
+simulates anything itself, so it is tested against brute force with made-up evaluators.
+
+The search is a coordinate search on the grid of the variables (each a short range of whole
+numbers, or a list of shares):
+
+1. **reach the target**: from the start, while the candidate misses the target, evaluate every
+   one-step move and take the cheapest that meets it, else the one closest to meeting it;
+   when no single step gets closer (two pools saturated together), every pair of headcounts
+   one step up, and all of them; nothing getting closer means the target cannot be met within
+   the bounds;
+2. **descend**: evaluate every one-step move down (one person fewer, a smaller share) and take
+   the cheapest that still meets the target and costs less; when none does, **polish**: moves
+   up the merchant pays for and swaps (one fewer here, one more there); stop when no move helps.
+
+Who pays decides what "better" means. A variable the merchant pays for (its own warehouse's
+staff, a routing share) is chosen for the lowest cost. A provider's staff (a 3PL or a
+marketplace) is the provider's own choice, paid by its fees whatever the headcount: it is sized
+to the fewest people that meet the target (moves down are taken whenever they still meet it),
+and never raised to buy the merchant a cent.
+
+Candidates are judged on their mean over the screening replications, with a margin below the
+target (`margin`) so that the one chosen has room to pass the confirmation on the 95 % interval.
+All candidates run on the same orders (common random numbers), so their differences are the
+effect of the setting, not of the draws.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+Config = tuple[int, ...]
+"""A candidate: the index of each variable's value, in the order of the variables."""
+
+CLOSER = 0.02
+"""A step gets closer to the target when it cuts the miss by this share of the target at least
+(0.1 point of late deliveries for a 5 % target): smaller gains are noise, or a floor."""
+SWAMPED_LATE = 0.5
+"""Half the orders late or more: the staff cannot keep up (a plateau where one more person
+changes nothing yet), unlike a floor set by carriers."""
+
+
+def swamped(t: Trial, target: Target) -> bool:
+    """Whether a candidate is capacity-bound: overloaded, unfinished orders, or most late."""
+    return (
+        t.overloaded > 0
+        or t.unfinished_rate > target.unfinished_rate
+        or (t.late_rate >= SWAMPED_LATE)
+    )
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A decision variable: a dotted scenario key and the values it may take (ascending)."""
+
+    key: str
+    values: tuple[float, ...]
+    merchant_pays: bool = True  # False: a provider's staff, sized to the fewest meeting the target
+    label: str = ""
+
+    def value(self, i: int) -> float | int:
+        """The value of index `i` (a whole number when it is one)."""
+        v = self.values[i]
+        return int(v) if float(v).is_integer() and self.whole else v
+
+    @property
+    def group(self) -> str:
+        """The node a variable belongs to (its key less the last part)."""
+        return self.key.rpartition(".")[0]
+
+    @property
+    def whole(self) -> bool:
+        """Whether the variable takes whole numbers (a headcount)."""
+        return all(float(v).is_integer() for v in self.values)
+
+    def index_of(self, value: float) -> int:
+        """The index of the value nearest `value` (a larger one on a tie)."""
+        return min(range(len(self.values)), key=lambda i: (abs(self.values[i] - value), -i))
+
+
+def staff_range(key: str, lo: int, hi: int, merchant_pays: bool, label: str = "") -> Variable:
+    """A headcount from `lo` to `hi`."""
+    return Variable(key, tuple(float(v) for v in range(lo, hi + 1)), merchant_pays, label)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The service target: most late deliveries and unfinished orders (shares)."""
+
+    late_rate: float
+    unfinished_rate: float
+
+    def violation(self, t: Trial, margin: float = 0.0) -> float:
+        """How far a trial's means miss the target (0 when met), in shares of the target."""
+        k = 1.0 - margin
+        late = _excess(t.late_rate, self.late_rate * k)
+        unfinished = _excess(t.unfinished_rate, self.unfinished_rate * k)
+        return late + unfinished + t.overloaded
+
+    def met(self, t: Trial, margin: float = 0.0) -> bool:
+        """Whether the trial's means meet the target, `margin` below it."""
+        return t.ok and self.violation(t, margin) == 0.0
+
+    def sure(self, t: Trial) -> bool:
+        """Whether the 95 % upper bounds meet the target and no run could not keep up."""
+        if not t.ok or t.overloaded > 0:
+            return False
+        return _upper(t.late_rate, t.late_high) <= self.late_rate and (
+            _upper(t.unfinished_rate, t.unfinished_high) <= self.unfinished_rate
+        )
+
+
+def _excess(value: float, bound: float) -> float:
+    if math.isnan(value):
+        return math.inf
+    scale = bound if bound > 0 else 1.0
+    return max(value - bound, 0.0) / scale
+
+
+def _upper(mean: float, high: float) -> float:
+    return mean if math.isnan(high) else high
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A candidate evaluated: means (and 95 % upper bounds) over its replications."""
+
+    config: Config
+    cost: float  # cost per order, EUR (mean)
+    late_rate: float
+    unfinished_rate: float
+    overloaded: float = 0.0  # share of runs that could not keep up
+    late_high: float = math.nan  # 95 % upper bounds (nan with one replication)
+    unfinished_high: float = math.nan
+    ok: bool = True  # False: every run failed
+
+    @property
+    def sort_cost(self) -> float:
+        return self.cost if self.ok and not math.isnan(self.cost) else math.inf
+
+
+Evaluate = Callable[[Sequence[Config]], Sequence[Trial]]
+"""Evaluates candidates (all at once, so they run side by side), one trial each, in order."""
+
+
+@dataclass
+class Sized:
+    """The outcome of a search: the chosen candidate (None: the target cannot be met)."""
+
+    best: Config | None
+    trials: dict[Config, Trial] = field(default_factory=dict)  # every candidate evaluated
+    order: list[Config] = field(default_factory=list)  # in the order evaluated
+    reason: str = ""  # why there is no best
+
+    @property
+    def evaluated(self) -> int:
+        return len(self.trials)
+
+
+class _Search:
+    def __init__(
+        self, variables: Sequence[Variable], evaluate: Evaluate, target: Target, margin: float
+    ) -> None:
+        self.vars = list(variables)
+        self.evaluate = evaluate
+        self.target = target
+        self.margin = margin
+        self.out = Sized(None)
+
+    def trials(self, configs: Sequence[Config]) -> list[Trial]:
+        todo = [c for c in dict.fromkeys(configs) if c not in self.out.trials]
+        if todo:
+            for c, t in zip(todo, self.evaluate(todo), strict=True):
+                self.out.trials[c] = t
+                self.out.order.append(c)
+        return [self.out.trials[c] for c in configs]
+
+    def met(self, c: Config) -> bool:
+        return self.target.met(self.out.trials[c], self.margin)
+
+    def moves(
+        self, c: Config, up: bool, down: bool, merchant_up_only: bool = False
+    ) -> list[Config]:
+        out = []
+        for i, v in enumerate(self.vars):
+            if down and c[i] > 0:
+                out.append((*c[:i], c[i] - 1, *c[i + 1 :]))
+            if up and c[i] < len(v.values) - 1 and (v.merchant_pays or not merchant_up_only):
+                out.append((*c[:i], c[i] + 1, *c[i + 1 :]))
+        return out
+
+    def swaps(self, c: Config) -> list[Config]:
+        out = []
+        for i in range(len(self.vars)):
+            for j, w in enumerate(self.vars):
+                if i != j and c[i] > 0 and c[j] < len(w.values) - 1 and w.merchant_pays:
+                    x = list(c)
+                    x[i] -= 1
+                    x[j] += 1
+                    out.append(tuple(x))
+        return out
+
+    def better(self, new: Config, cur: Config) -> bool:
+        """A move that still meets the target and is better for whoever decides it."""
+        if not self.met(new):
+            return False
+        changed = [i for i in range(len(self.vars)) if new[i] != cur[i]]
+        if all(not self.vars[i].merchant_pays and new[i] < cur[i] for i in changed):
+            return True  # a provider needs fewer people: it staffs to the target, not the cost
+        return self.out.trials[new].sort_cost < self.out.trials[cur].sort_cost
+
+    def reach(self, c: Config) -> Config | None:
+        """From `c`, the first candidate meeting the target (None: it cannot be met)."""
+        (t,) = self.trials([c])
+        while not self.met(c):
+            moves = self.moves(c, up=True, down=False)
+            moves += [m for m in self.moves(c, up=False, down=True) if self._share_move(c, m)]
+            now = self.target.violation(t, self.margin)
+            step: tuple[Trial, Config] | None = None
+            # two pools saturated together: no single step helps, both up together do
+            for batch in (moves, self.ups_together(c)):
+                if not batch:
+                    continue
+                tried = self.trials(batch)
+                meeting = [m for m in batch if self.met(m)]
+                if meeting:
+                    return min(meeting, key=lambda m: (self.out.trials[m].sort_cost, m))
+                best = min(zip(tried, batch, strict=True), key=lambda x: self._closeness(x[0]))
+                if self.target.violation(best[0], self.margin) < now - CLOSER:
+                    step = best
+                    break
+            if step is None:
+                if not swamped(t, self.target):
+                    # late deliveries the staff do not change: carrier transit and cutoffs,
+                    # stock-outs or the supplier set a floor above the target
+                    self.out.reason = (
+                        f"late deliveries stay at {t.late_rate:.1%} whatever the staff (one "
+                        "more person changes them by less than "
+                        f"{CLOSER * self.target.late_rate:.2%})"
+                    )
+                    return None
+                # a plateau (as far off whatever one step changes: every order late): every
+                # headcount up together, while it gets no farther
+                up = self.all_up(c)
+                if up is None:
+                    self.out.reason = "every headcount is at its upper bound"
+                    return None
+                (ut,) = self.trials([up])
+                if self.met(up):
+                    return up
+                if self.target.violation(ut, self.margin) > now:
+                    self.out.reason = "no change of the decision variables brings it closer"
+                    return None
+                step = (ut, up)
+            t, c = step
+        return c
+
+    def all_up(self, c: Config) -> Config | None:
+        """Every headcount one step up (None when none has room)."""
+        room = [i for i, v in enumerate(self.vars) if c[i] < len(v.values) - 1 and v.whole]
+        return tuple(c[i] + (i in room) for i in range(len(c))) if room else None
+
+    def ups_together(self, c: Config) -> list[Config]:
+        """Every pair of headcounts of one warehouse one step up, and all of them."""
+        room = [i for i, v in enumerate(self.vars) if c[i] < len(v.values) - 1 and v.whole]
+        out = []
+        for a, i in enumerate(room):
+            for j in room[a + 1 :]:
+                if self.vars[i].group != self.vars[j].group:
+                    continue  # pools of different warehouses do not saturate together
+                x = list(c)
+                x[i] += 1
+                x[j] += 1
+                out.append(tuple(x))
+        if len(room) > 2:
+            out.append(tuple(c[i] + (i in room) for i in range(len(c))))
+        return out
+
+    def _closeness(self, t: Trial) -> tuple[float, float]:
+        return (self.target.violation(t, self.margin), t.sort_cost)
+
+    def _share_move(self, c: Config, m: Config) -> bool:
+        """A move down that is not a headcount (a routing share): it may help lateness."""
+        return any(m[i] != c[i] and not v.whole for i, v in enumerate(self.vars))
+
+    def descend(self, c: Config) -> Config:
+        while True:
+            for moves in (
+                self.moves(c, up=False, down=True),
+                self.moves(c, up=True, down=False, merchant_up_only=True) + self.swaps(c),
+            ):
+                self.trials(moves)
+                better = [m for m in moves if self.better(m, c)]
+                if better:
+                    c = min(better, key=lambda m: (self.out.trials[m].sort_cost, m))
+                    break
+            else:
+                return c
+
+
+def _coordinate(
+    variables: Sequence[Variable], evaluate: Evaluate, target: Target, start: Config, margin: float
+) -> Sized:
+    s = _Search(variables, evaluate, target, margin)
+    if not variables:
+        (t,) = s.trials([()])
+        ok = target.met(t, margin)
+        s.out.best = () if ok else None
+        s.out.reason = "" if ok else "it misses the target and has nothing to size"
+        return s.out
+    c = s.reach(tuple(start))
+    if c is not None:
+        s.out.best = s.descend(c)
+    return s.out
+
+
+def search(
+    variables: Sequence[Variable],
+    evaluate: Evaluate,
+    target: Target,
+    start: Config,
+    margin: float = 0.0,
+    shares: Sequence[Config] | None = None,
+) -> Sized:
+    """The cheapest candidate meeting `target` (by the means, `margin` below it) from `start`.
+
+    Variables that are not headcounts (routing shares) are tried one setting at a time, each
+    with its headcounts sized by the coordinate search (started from the best headcounts found
+    so far): the cost of a share is that of its best staffing, which jumps with whole people, so
+    a search step by step along the shares could stop at a local minimum. `shares` (the
+    settings of those variables, in their order) limits the settings tried; default: all.
+    """
+    if len(start) != len(variables):
+        raise ValueError(f"start has {len(start)} values for {len(variables)} variables")
+    outer = [i for i, v in enumerate(variables) if not v.whole]
+    if not outer:
+        return _coordinate(variables, evaluate, target, tuple(start), margin)
+    inner = [i for i in range(len(variables)) if i not in outer]
+    if shares is None:
+        shares = list(itertools.product(*(range(len(variables[i].values)) for i in outer)))
+
+    def full(o: Config, c: Config) -> Config:
+        x = [0] * len(variables)
+        for i, v in zip(outer, o, strict=True):
+            x[i] = v
+        for i, v in zip(inner, c, strict=True):
+            x[i] = v
+        return tuple(x)
+
+    out = Sized(None)
+    seed = tuple(start[i] for i in inner)
+    reasons = []
+    for o in shares:
+
+        def ev(configs: Sequence[Config], o: Config = o) -> Sequence[Trial]:
+            return evaluate([full(o, c) for c in configs])
+
+        sub = _coordinate([variables[i] for i in inner], ev, target, seed, margin)
+        for c in sub.order:
+            out.trials[full(o, c)] = sub.trials[c]
+            out.order.append(full(o, c))
+        if sub.best is None:
+            reasons.append(sub.reason)
+            continue
+        x = full(o, sub.best)
+        if out.best is None or (out.trials[x].sort_cost, x) < (
+            out.trials[out.best].sort_cost,
+            out.best,
+        ):
+            out.best = x
+            seed = sub.best
+    if out.best is None:
+        out.reason = reasons[0] if reasons else "no share to try"
+    return out
+
+
+def brute_force(
+    variables: Sequence[Variable], evaluate: Evaluate, target: Target, margin: float = 0.0
+) -> Config | None:
+    """Every candidate evaluated: the cheapest meeting the target (a test's yardstick).
+
+    Provider staff are the fewest meeting the target for the merchant's choice: among the
+    cheapest, the one with the fewest provider staff."""
+    grid = list(itertools.product(*(range(len(v.values)) for v in variables)))
+    trials = evaluate(grid)
+    ok = [t for t in trials if target.met(t, margin)]
+    if not ok:
+        return None
+
+    def provider_staff(c: Config) -> int:
+        return sum(c[i] for i, v in enumerate(variables) if not v.merchant_pays)
+
+    best = min(t.sort_cost for t in ok)
+    tied = [t.config for t in ok if t.sort_cost <= best + 1e-12]
+    return min(tied, key=lambda c: (provider_staff(c), c))

@@ -1,0 +1,306 @@
+"""The page and terminal text of `fcsim advise`: which strategy, at which volume, sized how.
+
+Place in the flow: `fcsim.commands.advise` calls `write_advice_page(folder, doc)` with the
+document it writes as `advice.json` (`fcsim.experiment.advise`), and prints `terminal_text(doc)`.
+The page reuses the report's template (`page.html.j2`): the answer (cheapest feasible strategy
+per volume, break-even volumes with their 95 % interval), cost per order against volume with
+interval bands (infeasible points drawn hollow, never joined), late deliveries against the
+target, and the sized setting of every strategy at every volume.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup, escape
+
+from fcsim import __version__
+from fcsim.core.files import write_text
+from fcsim.experiment.records import SummaryEntry
+from fcsim.report.bundle import plotly_js
+from fcsim.report.html import Section, figure_html, page_title, trace_types
+from fcsim.report.metrics import fmt, fmt_interval
+from fcsim.report.page import templates
+from fcsim.report.style import PRINT_HEIGHT_PX, PRINT_WIDTH_PX, finish, rgba, strategy_colour, text
+
+
+def _entry(z: dict[str, Any], metric: str) -> SummaryEntry:
+    return SummaryEntry.read((z.get("metrics") or {}).get(metric))
+
+
+def _setting(z: dict[str, Any]) -> str:
+    parts = []
+    for key, value in (z.get("setting") or {}).items():
+        short = key.split(".", 2)[-1] if key.startswith("strategies.") else key
+        short = short.removeprefix("nodes.")
+        parts.append(f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}")
+    return ", ".join(parts) or "nothing to size"
+
+
+def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
+    """Cost per order against volume, one line per strategy, 95 % bands; infeasible hollow."""
+    sizings = doc.get("sizings") or []
+    if not sizings:
+        return None
+    fig = go.Figure()
+    for i, s in enumerate(doc.get("strategies") or []):
+        mine = [z for z in sizings if z["strategy"] == s]
+        colour = strategy_colour(i)
+        ok = [z for z in mine if z.get("feasible")]
+        xs = [z["volume"] for z in ok]
+        es = [_entry(z, "cost_per_order_eur") for z in ok]
+        lo = [e.ci_low for e in es]
+        hi = [e.ci_high for e in es]
+        if xs and all(v is not None for v in lo + hi):
+            fig.add_trace(
+                go.Scatter(
+                    x=xs + xs[::-1],
+                    y=hi + lo[::-1],
+                    fill="toself",
+                    fillcolor=rgba(colour, 0.15),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=s,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[e.mean for e in es],
+                mode="lines+markers",
+                name=text(s),
+                legendgroup=s,
+                line={"color": colour, "width": 2},
+                customdata=[_setting(z) for z in ok],
+                hovertemplate=f"{text(s)}: %{{y:,.2f}} EUR/order at %{{x:,}} orders/day"
+                "<br>%{customdata}<extra></extra>",
+            )
+        )
+        bad = [z for z in mine if not z.get("feasible") and _entry(z, "cost_per_order_eur").known]
+        if bad:
+            fig.add_trace(
+                go.Scatter(
+                    x=[z["volume"] for z in bad],
+                    y=[_entry(z, "cost_per_order_eur").mean for z in bad],
+                    mode="markers",
+                    name=f"{text(s)}: misses the target",
+                    legendgroup=s,
+                    marker={"color": colour, "symbol": "circle-open", "size": 10},
+                    customdata=[text(z.get("reason", "")) for z in bad],
+                    hovertemplate=f"{text(s)} misses the target at %{{x:,}} orders/day:"
+                    "<br>%{customdata}<extra></extra>",
+                )
+            )
+    for b in (doc.get("answers") or {}).get("break_evens") or []:
+        lo, hi = b.get("ci_low"), b.get("ci_high")
+        vols = doc.get("volumes") or [b["volume"]]
+        x0 = vols[0] if lo is None else lo
+        x1 = vols[-1] if hi is None else hi
+        fig.add_vrect(x0=x0, x1=x1, fillcolor="#888", opacity=0.12, line_width=0)
+        fig.add_vline(x=b["volume"], line={"color": "#444", "dash": "dot", "width": 1})
+        fig.add_annotation(
+            x=b["volume"],
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"break-even {text(b['below'])} → {text(b['above'])}",
+            font={"size": 10, "color": "#444"},
+        )
+    fig.update_xaxes(title_text="orders a day", tickformat=",")
+    fig.update_yaxes(title_text="cost per order (EUR)", tickformat=",.2f")
+    return finish(fig, 460, legend_below=True)
+
+
+def late_curves(doc: dict[str, Any]) -> go.Figure | None:
+    """Late deliveries of each sized strategy against volume, with the target."""
+    sizings = [z for z in doc.get("sizings") or [] if _entry(z, "late_rate").known]
+    if not sizings:
+        return None
+    fig = go.Figure()
+    for i, s in enumerate(doc.get("strategies") or []):
+        mine = [z for z in sizings if z["strategy"] == s]
+        if not mine:
+            continue
+        es = [_entry(z, "late_rate") for z in mine]
+        up = [0.0 if e.ci_high is None else 100 * (e.ci_high - e.mean) for e in es]
+        down = [0.0 if e.ci_low is None else 100 * (e.mean - e.ci_low) for e in es]
+        fig.add_trace(
+            go.Scatter(
+                x=[z["volume"] for z in mine],
+                y=[100 * e.mean for e in es],
+                mode="lines+markers",
+                name=text(s),
+                line={"color": strategy_colour(i), "width": 1.5},
+                error_y={"type": "data", "array": up, "arrayminus": down, "width": 3},
+                hovertemplate=f"{text(s)}: %{{y:.1f}} % late at %{{x:,}} orders/day<extra></extra>",
+            )
+        )
+    target = 100 * float((doc.get("target") or {}).get("late_rate", math.nan))
+    if math.isfinite(target):
+        fig.add_hline(y=target, line={"color": "#c00000", "dash": "dash", "width": 1})
+        fig.add_annotation(
+            x=1.0,
+            xref="paper",
+            y=target,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"target {target:g} %",
+            font={"size": 10, "color": "#c00000"},
+        )
+    fig.update_xaxes(title_text="orders a day", tickformat=",")
+    fig.update_yaxes(title_text="late deliveries (%)", rangemode="tozero")
+    return finish(fig, 380, legend_below=True)
+
+
+def answer_lines(doc: dict[str, Any]) -> list[str]:
+    """The answer in sentences: per volume, then the break-evens and the hybrids' shares."""
+    a = doc.get("answers") or {}
+    lines = []
+    for p in a.get("per_volume") or []:
+        v = f"{p['volume']:,.0f} orders/day"
+        if not p.get("cheapest"):
+            lines.append(f"{v}: no strategy meets the target")
+            continue
+        cost = fmt_interval(p.get("cost_per_order_eur"), "eur")
+        line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
+        if p.get("runner_up"):
+            d = fmt_interval(p.get("difference_eur"), "eur")
+            sure = "clearly cheaper" if p.get("separable") else "not separable from"
+            line += f", {sure} {p['runner_up']} (paired difference {d} EUR/order)"
+        if p.get("infeasible"):
+            line += f"; misses the target: {', '.join(p['infeasible'])}"
+        lines.append(line)
+    for b in a.get("break_evens") or []:
+        lines.append(f"Break-even: {b['text']}")
+    if not a.get("break_evens"):
+        lines.append("No break-even between feasible strategies over these volumes.")
+    for s, shares in (a.get("hybrid_a_share") or {}).items():
+        by = ", ".join(f"{float(k):,.0f}: {100 * v:g} %" for k, v in shares.items())
+        lines.append(f"{s}: best share of SKUs in class A (in-house) by volume: {by}")
+    return lines
+
+
+def settings_table(doc: dict[str, Any]) -> Markup:
+    """Volume x strategy: the sized setting, cost per order, late rate, verdict."""
+    rows = []
+    for z in doc.get("sizings") or []:
+        verdict = "meets the target" if z.get("feasible") else f"misses it: {z.get('reason', '')}"
+        rows.append(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                escape(f"{z['volume']:,.0f}"),
+                escape(z["strategy"]),
+                escape(_setting(z)),
+                escape(fmt_interval((z.get("metrics") or {}).get("cost_per_order_eur"), "eur")),
+                escape(fmt_interval((z.get("metrics") or {}).get("late_rate"), "rate")),
+                escape(verdict),
+            )
+        )
+    head = (
+        "<tr><th>orders/day</th><th>strategy</th><th>sized setting</th>"
+        "<th>cost per order (EUR)</th><th>late (%)</th><th>verdict</th></tr>"
+    )
+    return Markup(
+        f'<div class="scroll"><table class="summary"><thead>{head}</thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></div>"
+    )
+
+
+def _list(lines: list[str]) -> Markup:
+    return Markup("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
+
+
+def render_advice(doc: dict[str, Any]) -> str:
+    """The whole page as a string."""
+    t = doc.get("target") or {}
+    scr = doc.get("screening") or {}
+    method = (
+        f"Every strategy is sized at every volume to the same target: late deliveries at most "
+        f"{fmt(t.get('late_rate'), 'rate')} % and orders unfinished at most "
+        f"{fmt(t.get('unfinished_rate'), 'rate', 2)} %, judged on the 95 % upper bound of "
+        f"{doc.get('replications')} runs of {doc.get('horizon_days')} days. The search tried "
+        f"candidates on {scr.get('replications')} run(s) of {scr.get('horizon_days')} days each, "
+        f"all on the same orders, with a margin of {100 * float(scr.get('margin', 0)):g} % below "
+        "the target. A strategy that misses the target is never called the cheapest."
+    )
+    figs = [
+        (
+            "costs",
+            "Cost per order against volume",
+            cost_curves(doc),
+            "Each point is a strategy sized for that volume. Bands: 95 % intervals. Hollow: the "
+            "strategy misses the target there (not compared). Shaded: the break-even interval.",
+        ),
+        (
+            "late",
+            "Late deliveries of the sized strategies",
+            late_curves(doc),
+            "Whiskers: 95 % intervals; dashed: the target.",
+        ),
+    ]
+    sections = [
+        Section("answer", "The answer", _list(answer_lines(doc))),
+        Section("method", "How it was sized", Markup(f'<p class="note">{escape(method)}</p>')),
+    ]
+    for n, (anchor, title, fig, note) in enumerate(figs, start=1):
+        if fig is not None:
+            sections.append(Section(anchor, title, figure_html(fig, n, note), trace_types(fig)))
+    sections.append(Section("settings", "Sized settings, volume by volume", settings_table(doc)))
+    cover = [
+        ("Scenario", str(doc.get("scenario", ""))),
+        ("fcsim", __version__),
+        ("Seed", str(doc.get("seed", "–"))),
+        ("Volumes", ", ".join(f"{v:,.0f}" for v in doc.get("volumes") or [])),
+        ("Runs", f"{doc.get('runs', 0):,} simulated, {doc.get('candidates', 0):,} candidates"),
+    ]
+    return (
+        templates()
+        .get_template("page.html.j2")
+        .render(
+            name=str(doc.get("scenario", "")),
+            title=page_title(doc) + " — sized and compared by volume",
+            description=str(doc.get("description") or "").strip(),
+            version=__version__,
+            cover=cover,
+            failed=[str(f) for f in doc.get("failed_runs") or []],
+            banner=Markup(""),
+            sections=sections,
+            plotlyjs=plotly_js(frozenset().union(*(s.traces for s in sections))),
+            print_width=PRINT_WIDTH_PX,
+            print_height=PRINT_HEIGHT_PX,
+        )
+    )
+
+
+def write_advice_page(out: Path, doc: dict[str, Any]) -> Path:
+    """Write `index.html` of an advise folder (atomically) and return its path."""
+    path = out / "index.html"
+    write_text(path, render_advice(doc))
+    return path
+
+
+def terminal_text(doc: dict[str, Any]) -> str:
+    """The table of sized settings per volume, then the answer."""
+    rows = [("orders/day", "strategy", "sized setting", "EUR/order", "late %", "verdict")]
+    for z in doc.get("sizings") or []:
+        m = z.get("metrics") or {}
+        rows.append(
+            (
+                f"{z['volume']:,.0f}",
+                z["strategy"],
+                _setting(z),
+                fmt_interval(m.get("cost_per_order_eur"), "eur"),
+                fmt_interval(m.get("late_rate"), "rate"),
+                "ok" if z.get("feasible") else "misses the target",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join([*lines, "", *answer_lines(doc)])
