@@ -1,7 +1,7 @@
 """Carriers: cutoffs, collection, transit, customs, lateness, compensation, losses (D7-D11, D20).
 
-Place in the flow: nothing here competes for a resource, so nothing here is a SimPy event
-(DESIGN principle 2). A node calls `dispatch` with a batch of parcels that are ready at its dock
+Place in the flow: nothing here competes for a resource, so nothing here is a SimPy event.
+A node calls `dispatch` with a batch of parcels that are ready at its dock
 (once per day for warehouses, once per run for a dropship supplier). For each parcel, vectorised:
 price every allowed carrier for the parcel's destination zone and chargeable weight, find its
 collection day (the first collection day whose cutoff the parcel makes) and nominal delivery day,

@@ -6,8 +6,7 @@ are split into one parcel per node and the promise of each parcel is fixed. Then
 through the node life cycle (`model/node.py`), whatever its kind: all are built, all are started in
 node order, the one SimPy environment runs to the end of the horizon plus the drain period, and each
 node's result is collected. `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
-marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel` (DESIGN
-principle 1).
+marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel`.
 """
 
 from __future__ import annotations

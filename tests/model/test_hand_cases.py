@@ -162,7 +162,7 @@ def test_a_parcel_ready_exactly_at_the_cutoff_leaves_the_same_day() -> None:
 def test_compensation_for_a_carrier_one_and_two_days_late_to_the_cent() -> None:
     # Same order, but the carrier is always late by a fixed number of delivery days: delivered
     # Thursday (10) with 1 day of delay: 25 % of 8.40 = 2.10 EUR; Friday (11) with 2 days:
-    # 75 % = 6.30 EUR (seed 001 schedule). Days late against the Monday promise: 3 and 4.
+    # 75 % = 6.30 EUR (Coliposte schedule). Days late against the Monday promise: 3 and 4.
     slow = {"picking": {"tour_setup_min": det(0), "pick_min_per_line": det(185)}}
     for delay, dday, eur in ((1, 10, 2.10), (2, 11, 6.30)):
         sc = scenario(node=slow, carrier={"on_time_probability": 0.0, "delay_days": det(delay)})

@@ -14,7 +14,7 @@ from fcsim.scenario.tools import json_schema, overlay_schema
 
 from conftest import ROOT, run_in_process
 
-# A number's unit or what it counts must show in its key or its description (DESIGN 7).
+# A number's unit or what it counts must show in its key or its description.
 UNIT_IN_KEY = re.compile(
     r"(_eur|_kg|_l$|_l_|_m$|_min|_h$|_h_|_days?|_months?|_hours?|_years?|_per_|_units|"
     r"_parcels|_rate|_share|_probability|percent|_exponent|_cv$)"

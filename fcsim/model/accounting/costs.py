@@ -1,7 +1,7 @@
 """Cost models: one ledger per run, by category and by day (D14-D16, D10-D13, D20).
 
 Place in the flow: `kpis.py` calls `ledger` after a strategy's run. Each node adds the lines of
-its operator's cost model (DESIGN principle 1: one warehouse model, several operators):
+its operator's cost model (one warehouse model, several operators):
 - self-run centre: staff paid for every shift hour whatever the volume, rent, equipment and IT,
   packaging materials, the capital cost of stock;
 - 3PL centre: the provider's fee schedule (set-up spread over months, receiving per pallet,

@@ -8,7 +8,7 @@ as several parcels: it is delivered when its last parcel is, late when any parce
 orders created after the warm-up and before the end of the horizon count. Everything is vectorised
 numpy.
 
-Definitions (DOMAIN "What the outputs must answer"):
+Definitions (docs/domain.md, "What fcsim reports"):
 - late: delivered after the promised date (calendar day, local time), or lost;
 - order_to_ship_h: order creation -> last parcel collected by the carrier;
 - order_to_delivery_h: order creation -> last parcel delivered;

@@ -1,7 +1,7 @@
 """Schema of the business itself: calendar, catalogue, demand, promise, returns and customers.
 
 Place in the flow: parts of `fcsim.scenario.schema.scenario.Scenario`. Every figure carries its unit
-in its name or description; defaults come from DOMAIN requirements (D4, D9, D12, D13, D20).
+in its name or description; docs/domain.md gives the defaults' sources (D4, D9, D12, D13, D20).
 """
 
 from __future__ import annotations
@@ -253,8 +253,8 @@ class Customers(Model):
     )
     churn_share_of_dissatisfied: Probability = Field(
         default=0.35,
-        description="Share of dissatisfied customers who switch shop (FEVAD study quoted in "
-        "seed 002; other surveys give ~0.32).",
+        description="Share of dissatisfied customers who switch shop (FEVAD study, "
+        "docs/domain.md#d13; other surveys give ~0.32).",
     )
     orders_per_customer_per_year: NonNegative = Field(
         default=2.0, description="Future orders per retained customer per year."

@@ -38,8 +38,8 @@ class CompensationStep(Model):
     percent_of_price: float = Field(ge=0, le=1000, description="Percent of the shipping price.")
 
 
-def seed_001_schedule() -> list[CompensationStep]:
-    """La Poste/Coliposte schedule for a 48 h (D+2) guarantee, as quoted in seed 001 (D10)."""
+def coliposte_schedule() -> list[CompensationStep]:
+    """La Poste/Coliposte schedule for a 48 h (D+2) guarantee, as quoted in docs/domain.md#d10."""
     return [
         CompensationStep(days_late=1, percent_of_price=25),
         CompensationStep(days_late=2, percent_of_price=75),
@@ -52,10 +52,10 @@ class Compensation(Model):
     """A carrier's lateness guarantee and whether the merchant claims it (D10)."""
 
     schedule: list[CompensationStep] = Field(
-        default_factory=seed_001_schedule,
+        default_factory=coliposte_schedule,
         min_length=1,
         description="Steps of compensation by business days late against the carrier's "
-        "guaranteed transit (default: seed 001's D+2 schedule).",
+        "guaranteed transit (default: La Poste/Coliposte's D+2 schedule, docs/domain.md#d10).",
     )
     claim_rate: Probability = Field(
         default=1.0, description="Share of eligible late parcels for which a claim is filed."

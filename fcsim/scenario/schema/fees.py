@@ -1,8 +1,8 @@
 """Schema of the cost models of nodes: own warehouse, 3PL and marketplace fee schedules (D14, D15).
 
 Place in the flow: parts of the node models in `fcsim.scenario.schema.nodes`;
-`fcsim.model.accounting.costs` turns them into ledger lines. Figures in EUR; DOMAIN's US-market
-figures converted roughly.
+`fcsim.model.accounting.costs` turns them into ledger lines. Figures in EUR; the US-market
+figures of docs/domain.md#d15 converted roughly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class SelfCosts(Model):
 
 
 class ThreePLFees(Model):
-    """A 3PL fee schedule (D15); US-market 2023-24 figures in DOMAIN, in EUR here."""
+    """A 3PL fee schedule (D15); US-market figures in docs/domain.md#d15, in EUR here."""
 
     setup_eur: NonNegative = Field(default=500.0, description="One-off set-up fee, EUR.")
     setup_amortisation_months: float = Field(
@@ -73,7 +73,7 @@ class SizeTier(Model):
 
 
 def fba_like_tiers() -> list[SizeTier]:
-    """Illustrative tiers, from ~3 USD per small parcel upward (DOMAIN), in EUR."""
+    """Illustrative tiers, from ~3 USD per small parcel upward (docs/domain.md#d15), in EUR."""
     return [
         SizeTier(name="small_standard", max_weight_kg=0.4, max_volume_l=2.5, fee_per_unit_eur=2.9),
         SizeTier(name="large_standard", max_weight_kg=9, max_volume_l=30, fee_per_unit_eur=4.6),

@@ -150,7 +150,8 @@ class Picking(Model):
     )
     pick_min_per_line: Distribution = Field(
         default_factory=lambda: Lognormal(dist="lognormal", mean=0.75, cv=0.4),
-        description="Minutes per order line (travel share + pick); 0.75 = 80 lines/h (DOMAIN).",
+        description="Minutes per order line (travel share + pick); 0.75 = 80 lines/h "
+        "(docs/domain.md#d5).",
     )
     insert_min_per_order: NonNegative = Field(
         default=0.0, description="Minutes per order to add inserts (samples, flyers) (D5)."

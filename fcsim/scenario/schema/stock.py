@@ -28,7 +28,7 @@ class Receiving(Model):
 
     unload_min_per_pallet: Distribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=1.5, mode=1.75, high=2.0),
-        description="Minutes to unload one pallet (1.5-2 min, DOMAIN).",
+        description="Minutes to unload one pallet (1.5-2 min, docs/domain.md#d1).",
     )
     check_min_per_unit: NonNegative = Field(
         default=0.375, description="Minutes to count, check and label one unit (160 units/h)."
