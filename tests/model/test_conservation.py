@@ -155,7 +155,9 @@ def scenarios(draw) -> Scenario:
             "kind": "hybrid",
             "nodes": {
                 "a": warehouse(draw, "self", use),
-                "b": dropship(draw, use, earliest) if second == "dropship" else warehouse(draw, "3pl", use),
+                "b": dropship(draw, use, earliest)
+                if second == "dropship"
+                else warehouse(draw, "3pl", use),
             },
             "routing": {
                 "policy": "abc",
