@@ -272,6 +272,7 @@ def _customs(
         )
         days[m] = clear + hold
         parcels.customs_days[idx[m]] = clear + hold
-        duties = cu.duties_rate * parcels.value_eur[idx[m]] if cu.paid_by == "merchant" else 0.0
+        value = parcels.value_ex_vat_eur[idx[m]]  # the customs value: without VAT
+        duties = cu.duties_rate * value if cu.paid_by == "merchant" else 0.0
         parcels.duties_eur[idx[m]] = np.round(duties + cu.brokerage_eur_per_parcel, 2)
     return days

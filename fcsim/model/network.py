@@ -22,6 +22,7 @@ from fcsim.model.carriers import Delivery, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
+from fcsim.model.money import vat_rates
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.streams import Streams
@@ -123,6 +124,7 @@ def run_context(
     parcels = split_orders(orders, catalogue, line_nodes(scenario, strategy, facts))
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     parcels.zone[:] = zones[parcels.order]
+    parcels.vat_rate[:] = vat_rates(scenario.destinations)[parcels.zone]
     promise = scenario.promise
     zone_days = np.array(
         [

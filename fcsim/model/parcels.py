@@ -2,8 +2,8 @@
 
 Place in the flow: `model/network.py` splits every order into one parcel per node that serves
 some of its lines (one parcel per order for one-node strategies). Static columns (content,
-weight, value) are computed here, vectorised; the node models and `model/carriers.py` fill the
-outcome columns (timestamps, carrier, delivery, lateness); `kpis.py` reads them.
+weight, value incl. VAT) are computed here, vectorised; the node models and `model/carriers.py`
+fill the outcome columns (timestamps, carrier, delivery, lateness); `kpis.py` reads them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.demand import Orders
+from fcsim.model.money import ex_vat
 
 NAN = np.nan
 
@@ -40,6 +41,7 @@ class Parcels:
     all_soft: np.ndarray
     any_fragile: np.ndarray
     zone: np.ndarray = field(init=False)  # destination zone index (set by the network)
+    vat_rate: np.ndarray = field(init=False)  # VAT rate of the zone (set by the network)
     parcel_volume_l: np.ndarray = field(init=False)  # packed volume (content until packed)
     # outcome columns (nan / -1 / False until set)
     stock_ok_min: np.ndarray = field(init=False)
@@ -68,6 +70,7 @@ class Parcels:
     short_margin_eur: np.ndarray = field(init=False)
     units_defective: np.ndarray = field(init=False)
     units_returned: np.ndarray = field(init=False)
+    refunded_without_return: np.ndarray = field(init=False)  # the goods did not come back
     return_day: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,6 +79,7 @@ class Parcels:
             setattr(self, name, _nan(n))
         self.delivery_min = _nan(n)
         self.zone = np.zeros(n, dtype=np.int16)
+        self.vat_rate = np.zeros(n)
         self.parcel_volume_l = self.volume_l.copy()
         self.customs_days = np.zeros(n, dtype=np.int16)
         self.promised_day = np.zeros(n, dtype=np.int32)  # day index
@@ -91,7 +95,15 @@ class Parcels:
             "duties_eur",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("claims", "lost", "cancelled", "damaged", "reshipped", "deferred"):
+        for name in (
+            "claims",
+            "lost",
+            "cancelled",
+            "damaged",
+            "reshipped",
+            "deferred",
+            "refunded_without_return",
+        ):
             setattr(self, name, np.zeros(n, dtype=bool))
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int32))
@@ -100,6 +112,11 @@ class Parcels:
     @property
     def n(self) -> int:
         return len(self.order)
+
+    @property
+    def value_ex_vat_eur(self) -> np.ndarray:
+        """Selling value of the goods without VAT (`value_eur` is VAT-inclusive)."""
+        return ex_vat(self.value_eur, self.vat_rate)
 
     def lines_of(self, p: int) -> np.ndarray:
         return self.lines[self.line_ptr[p] : self.line_ptr[p + 1]]

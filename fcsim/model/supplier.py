@@ -5,21 +5,49 @@ it through the node life cycle (`model/node.py`). The supplier's warehouse is no
 merchant's to model: nothing competes with the merchant's own resources, so the node has no
 SimPy process: `start` computes all of its parcels at once, vectorised, and `collect` sums them.
 Per order line, the supplier has the item in stock with `stock_availability` (else the line is
-cancelled: a lost sale); the parcel is ready after a processing delay in the supplier's business
-days; it then goes through the same carrier and returns arithmetic as a warehouse parcel, with
-the supplier's defect rate added to customer returns.
+cancelled: a lost sale, its margin without VAT). The parcel is ready at the supplier's
+`ready_time` after a whole number of its business days drawn without rounding bias
+(`whole_days`); the default ready time is the earliest cutoff of its carriers, so no parcel
+waits a day at the dock. It then goes through the same carrier and returns arithmetic as a
+warehouse parcel, with the supplier's defect rate added to customer returns; a share of the
+returns is refunded without the goods coming back; parcels imported into the merchant's customs
+union pay the import charges of `model/imports.py`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from fcsim.core.distributions import Distribution
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
+from fcsim.model.imports import import_charges
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.returns import plan_returns
+from fcsim.scenario.schema.delivery import Carrier
 from fcsim.scenario.schema.nodes import DropshipNode
+
+# fields of the "processing" noise, per (order, slot)
+_DRAW, _ROUND = 0, 1
+
+
+def whole_days(dist: Distribution, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Whole days from a distribution of days, without rounding bias (at least 0).
+
+    A draw x = ppf(u) becomes floor(x) + 1 when v < x - floor(x), else floor(x): the expected
+    number of days is E[x], the distribution's mean (rounding up would add about half a day).
+    """
+    x = np.maximum(0.0, dist.ppf(u))
+    base = np.floor(x)
+    return (base + (v < x - base)).astype(np.int64)
+
+
+def ready_time_of(cfg: DropshipNode, carriers: list[Carrier]) -> str:
+    """The supplier's ready time: as given, else the earliest cutoff of its carriers."""
+    if cfg.ready_time is not None:
+        return cfg.ready_time
+    return min((c.cutoff for c in carriers), key=minutes_of)
 
 
 class SupplierModel(NodeModel[DropshipNode]):
@@ -36,10 +64,9 @@ class SupplierModel(NodeModel[DropshipNode]):
         sku = orders.line_sku[lines]
         missing = st.keyed("supplier_stock", lines) >= cfg.stock_availability
         short = np.bincount(owner, weights=units * missing, minlength=len(ids))
+        net_price = cat.price_eur[sku] / (1 + p.vat_rate[ids][owner])
         short_margin = np.bincount(
-            owner,
-            weights=units * missing * (cat.price_eur[sku] - cat.cost_eur[sku]),
-            minlength=len(ids),
+            owner, weights=units * missing * (net_price - cat.cost_eur[sku]), minlength=len(ids)
         )
         p.units_short[ids] = short.astype(np.int32)
         p.short_margin_eur[ids] = short_margin
@@ -48,20 +75,29 @@ class SupplierModel(NodeModel[DropshipNode]):
 
         live = ids[~cancelled]
         created = p.created_min[live]
-        days = np.maximum(
-            0, np.ceil(cfg.processing_days.ppf(st.keyed("processing", p.order[live], p.slot[live])))
-        ).astype(np.int64)
-        start = ctx.bd.next_at(created, cfg.ready_time, cfg.working_days)
+        o, s = p.order[live], p.slot[live]
+        days = whole_days(
+            cfg.processing_days,
+            st.keyed("processing", o, s, _DRAW),
+            st.keyed("processing", o, s, _ROUND),
+        )
+        carrier_idx = ctx.carrier_indices(cfg.carriers)
+        ready_time = ready_time_of(cfg, [ctx.scenario.carriers[i] for i in carrier_idx])
+        start = ctx.bd.next_at(created, ready_time, cfg.working_days)
         ready_day = ctx.bd.offset(start, days, cfg.working_days)
-        ready = ready_day * MIN_PER_DAY + minutes_of(cfg.ready_time)
+        ready = ready_day * MIN_PER_DAY + minutes_of(ready_time)
         p.stock_ok_min[live] = created
         p.pick_start_min[live] = ready
         p.picked_min[live] = ready
         p.ready_min[live] = ready
-        choice = CarrierChoice(
-            ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
-        )
+        choice = CarrierChoice(carrier_idx, cfg.carrier_policy, cfg.carrier_discount)
         dispatch(p, live, choice, ctx.delivery, st, collected=Collections())
+        if cfg.imports is not None:
+            inside = np.array([d.customs is None for d in ctx.scenario.destinations])[p.zone[live]]
+            imported = live[inside]
+            p.duties_eur[imported] += import_charges(
+                cfg.imports, p.value_ex_vat_eur[imported], p.vat_rate[imported]
+            )
         plan_returns(
             p,
             live,
@@ -73,6 +109,9 @@ class SupplierModel(NodeModel[DropshipNode]):
             streams=st,
             defect_rate=cfg.defect_rate,
         )
+        back = live[p.units_returned[live] > 0]
+        kept = st.keyed("refund_without_return", p.order[back], p.slot[back])
+        p.refunded_without_return[back] = kept < cfg.refund_without_return_share
 
     def _collect(self) -> NodeResult:
         """Totals of this node."""

@@ -189,11 +189,12 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                     self._stock_ok(local)
 
     def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
-        """Record units lost for lack of stock (no backorders), valued at the parcel's mean."""
+        """Record units lost for lack of stock (no backorders), valued at the parcel's mean
+        margin without VAT."""
         p = self.ctx.parcels
         share = short_units / p.units[g]
         p.units_short[g] = short_units
-        p.short_margin_eur[g] = (p.value_eur[g] - p.goods_cost_eur[g]) * share
+        p.short_margin_eur[g] = (p.value_eur[g] / (1 + p.vat_rate[g]) - p.goods_cost_eur[g]) * share
 
     def _stock_ok(self, local: int) -> None:
         self.ctx.parcels.stock_ok_min[self.ids[local]] = self.ctx.env.now

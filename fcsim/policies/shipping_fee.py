@@ -2,8 +2,10 @@
 
 Place in the flow: `costs.py` calls the policy once per run, vectorised over orders, and books
 the result as shipping revenue against the merchant's shipping cost.
-Signature: `(order_value_eur[n], carrier_price_eur[n], config) -> fee_eur[n]`, where
-`carrier_price_eur` is what the merchant pays the carriers for the order's parcels.
+Signature: `(order_value_eur[n], carrier_price_eur[n], config) -> fee_eur[n]`. Every amount is
+what the customer sees, VAT included: the basket value, the carriers' price for the order's
+parcels plus the VAT of the order's zone, and the fee returned; the ledger books the fee
+without its VAT.
 """
 
 from __future__ import annotations

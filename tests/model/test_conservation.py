@@ -110,13 +110,15 @@ def warehouse(draw, kind: str, carriers: list[str]) -> dict[str, Any]:
     }
 
 
-def dropship(draw, carriers: list[str]) -> dict[str, Any]:
+def dropship(draw, carriers: list[str], earliest_cutoff: str) -> dict[str, Any]:
+    # a ready time after a carrier's cutoff is refused at load time; None: at the earliest cutoff
+    ready = draw(st.sampled_from([None, "06:00", hhmm(draw, 6, 20)]))
     return {
         "kind": "dropship",
         "stock_availability": draw(st.floats(0.3, 1.0)),
         "defect_rate": draw(st.floats(0, 0.2)),
         "working_days": weekdays(draw),
-        "ready_time": hhmm(draw, 8, 20),
+        "ready_time": ready if ready is None or ready <= earliest_cutoff else earliest_cutoff,
         "carriers": carriers,
     }
 
@@ -145,6 +147,7 @@ def scenarios(draw) -> Scenario:
         )
     names = [c["name"] for c in carriers]
     use = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+    earliest = min(c["cutoff"] for c in carriers if c["name"] in use)
     kind = draw(st.sampled_from(["self", "3pl", "dropship", "hybrid"]))
     if kind == "hybrid":
         second = draw(st.sampled_from(["3pl", "dropship"]))
@@ -152,7 +155,9 @@ def scenarios(draw) -> Scenario:
             "kind": "hybrid",
             "nodes": {
                 "a": warehouse(draw, "self", use),
-                "b": dropship(draw, use) if second == "dropship" else warehouse(draw, "3pl", use),
+                "b": dropship(draw, use, earliest)
+                if second == "dropship"
+                else warehouse(draw, "3pl", use),
             },
             "routing": {
                 "policy": "abc",
@@ -160,7 +165,7 @@ def scenarios(draw) -> Scenario:
             },
         }
     elif kind == "dropship":
-        strategy = dropship(draw, use)
+        strategy = dropship(draw, use, earliest)
     else:
         strategy = warehouse(draw, kind, use)
     categories = []

@@ -9,11 +9,14 @@ its operator's cost model (one warehouse model, several operators):
   fee, returns fee, monthly-minimum top-up) and the capital cost of stock;
 - marketplace centre (FBA-like): fulfilment fee per unit by size tier, storage per litre-month
   with a peak rate, returns fee, and the capital cost of stock;
-- dropship supplier: the supplier's price above wholesale and its handling fee per parcel;
+- dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
+handling fee per parcel, return labels to it and the goods written off;
 and every node: carrier shipping, compensation recovered (negative), claim handling, incidents
-(replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP), return
-labels and write-offs, and lost sales. Per order: customer-service contacts, shipping revenue
-(negative) and churn.
+(replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP, imports),
+return labels, and lost sales. Per order: customer-service contacts, shipping revenue
+(negative) and churn. Shipping is billed at the node's carrier volume tier
+(`accounting/carrier_terms.py`). Customer money is counted without VAT (`model/money.py`):
+shipping revenue, refunds, lost sales and churn.
 
 Per-parcel costs are dated on the order's creation day; time-based costs on their own day.
 The wholesale cost of goods sold is the same for every strategy and is left out.
@@ -26,10 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcsim.core.metrics import CASH, OPPORTUNITY
+from fcsim.model.accounting.carrier_terms import billed_shipping
+from fcsim.model.accounting.dropship import dropship_costs
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
 from fcsim.model.demand import Orders
+from fcsim.model.money import ex_vat
 from fcsim.model.network import StrategyRun
 from fcsim.model.node import NodeResult
 from fcsim.model.parcels import Parcels
@@ -84,10 +90,17 @@ class NodeView:
     day: np.ndarray  # creation day of every parcel
     months: np.ndarray  # month number (since 1970) of every simulated day
     window: tuple[int, int]
+    billed_shipping_eur: np.ndarray | None = None  # per parcel, volume tier applied
 
     @property
     def n(self) -> int:
         return len(self.months)
+
+    @property
+    def shipping_eur(self) -> np.ndarray:
+        """Shipping billed per parcel: at the node's volume tier (else as priced at dispatch)."""
+        p = self.parcels
+        return p.shipping_eur if self.billed_shipping_eur is None else self.billed_shipping_eur
 
     @property
     def month_share(self) -> np.ndarray:
@@ -208,19 +221,6 @@ def marketplace_costs(led: Ledger, v: NodeView, node: MarketplaceNode) -> None:
     _stockholding(led, v, node)
 
 
-def dropship_costs(led: Ledger, v: NodeView, node: DropshipNode) -> None:
-    """Supplier premium over wholesale and handling; defective and unsold returns written off."""
-    p = v.parcels
-    sp = v.shipped
-    supplied = np.maximum(p.units - p.units_short, 0) / np.maximum(p.units, 1)
-    premium = p.goods_cost_eur * node.price_markup * supplied
-    led.add_daily("supplier", v.by_parcel_day(premium[sp] + node.handling_eur_per_order))
-    keep = v.scenario.returns.restock_share
-    unit_price = p.goods_cost_eur * (1 + node.price_markup) / np.maximum(p.units, 1)
-    written = (p.units_defective + (p.units_returned - p.units_defective) * (1 - keep)) * unit_price
-    led.add_daily("write_offs", v.by_parcel_day(written[sp]))
-
-
 COST_MODELS = {
     SelfNode: self_costs,
     ThirdPartyNode: third_party_costs,
@@ -233,8 +233,11 @@ def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
     """Lines every node has: shipping, compensation, incidents, insurance, duties, returns."""
     p, sp, sc = v.parcels, v.shipped, v.scenario
     d = v.day
-    led.add_on_days("shipping", d[sp], p.shipping_eur[sp])
-    led.add_on_days("compensation_recovered", d[sp], -p.compensation_eur[sp])
+    billed = v.shipping_eur
+    led.add_on_days("shipping", d[sp], billed[sp])
+    # compensation is a share of the price billed: scaled with it by the volume tier
+    tier = np.divide(billed, p.shipping_eur, out=np.zeros(p.n), where=p.shipping_eur > 0)
+    led.add_on_days("compensation_recovered", d[sp], -(p.compensation_eur * tier)[sp])
     claim_cost = np.zeros(p.n)
     for ci, carrier in enumerate(sc.carriers):
         if carrier.compensation is not None:
@@ -243,13 +246,15 @@ def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
     led.add_on_days("claims_handling", d[claimed], claim_cost[claimed])
     hit = sp & (p.lost | p.damaged)
     markup = node.price_markup if isinstance(node, DropshipNode) else 0.0
-    replace = p.goods_cost_eur * (1 + markup) + p.shipping_eur
-    # replaced: new goods and a second shipment; refunded: the price paid back
-    led.add_on_days("incidents", d[hit], np.where(p.reshipped, replace, p.value_eur)[hit])
+    replace = p.goods_cost_eur * (1 + markup) + billed
+    # replaced: new goods and a second shipment; refunded: the price paid back, which also
+    # cancels the sale's VAT, so the merchant is out of the price without VAT
+    refund = p.value_ex_vat_eur
+    led.add_on_days("incidents", d[hit], np.where(p.reshipped, replace, refund)[hit])
     led.add_on_days("insurance", d[sp], p.insurance_eur[sp] - p.insurance_paid_eur[sp])
     led.add_on_days("duties", d[sp], p.duties_eur[sp])
-    if sc.returns.label_paid_by == "merchant":
-        ret = sp & (p.units_returned > 0)
+    if sc.returns.label_paid_by == "merchant" and not isinstance(node, DropshipNode):
+        ret = sp & (p.units_returned > 0)  # a dropship node pays its own labels
         led.add_on_days("returns", d[ret], sc.returns.label_cost_eur)
     led.add_on_days("lost_sales", d[v.mine], p.short_margin_eur[v.mine])
 
@@ -288,7 +293,9 @@ def ledger(
     day = np.floor(p.created_min / MIN_PER_DAY).astype(np.int64)
     shipped = p.ship_min <= n * MIN_PER_DAY
     months = month_index(bd, n)
-    for i, node in enumerate(scenario.nodes_of(strategy).values()):
+    nodes = list(scenario.nodes_of(strategy).values())
+    billed = billed_shipping(nodes, p, n_days=n, months=months, month_days=days_in_month(months))
+    for i, node in enumerate(nodes):
         mine = p.node == i
         v = NodeView(
             scenario=scenario,
@@ -301,6 +308,7 @@ def ledger(
             day=day,
             months=months,
             window=window,
+            billed_shipping_eur=billed,
         )
         COST_MODELS[type(node)](led, v, node)
         common_costs(led, v, node)
@@ -308,18 +316,30 @@ def ledger(
         "customer_service", order_day, reaction.contacted * scenario.customers.cost_per_contact_eur
     )
     led.add_on_days("churn", order_day, reaction.churn_cost_eur)
-    led.add_on_days("shipping_revenue", order_day, -shipping_revenue(scenario, p, order_value))
+    revenue = shipping_revenue(scenario, p, order_value, billed)
+    led.add_on_days("shipping_revenue", order_day, -revenue)
     return led
 
 
-def shipping_revenue(scenario: Scenario, p: Parcels, order_value: np.ndarray) -> np.ndarray:
-    """Shipping paid by each customer at checkout (D20); nothing for fully cancelled orders."""
+def shipping_revenue(
+    scenario: Scenario, p: Parcels, order_value: np.ndarray, billed: np.ndarray | None = None
+) -> np.ndarray:
+    """Shipping paid by each customer at checkout (D20), without VAT; nothing for fully
+    cancelled orders.
+
+    The fee policy sees what the customer sees, VAT included: the basket value and, for a
+    carrier rate passed on, the carriers' price (`billed`, else as priced at dispatch) plus
+    the VAT of the order's zone. The fee it returns is VAT-inclusive; the merchant keeps it
+    without the VAT.
+    """
     fee = scenario.shipping_fee
     first = np.searchsorted(p.order, np.arange(len(order_value)))
     served = ~np.logical_and.reduceat(p.cancelled, first)
-    carrier_price = np.add.reduceat(np.where(p.cancelled, 0.0, p.shipping_eur), first)
-    out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price, fee)
-    return np.where(served, out, 0.0)
+    shipping = p.shipping_eur if billed is None else billed
+    carrier_price = np.add.reduceat(np.where(p.cancelled, 0.0, shipping), first)
+    vat = p.vat_rate[first]
+    out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price * (1 + vat), fee)
+    return np.where(served, ex_vat(out, vat), 0.0)
 
 
 def minimum_top_up(

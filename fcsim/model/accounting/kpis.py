@@ -37,6 +37,7 @@ from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction, react
 from fcsim.model.demand import Orders
+from fcsim.model.money import ex_vat
 from fcsim.model.network import StrategyRun
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
@@ -99,9 +100,11 @@ def order_outcomes(
     late = per_order(parcel_late, np.logical_or)
     days_late = per_order(np.nan_to_num(parcel_days_late).astype(np.int64), np.maximum)
 
-    line_margin = orders.line_units * (
-        catalogue.price_eur[orders.line_sku] - catalogue.cost_eur[orders.line_sku]
-    )
+    # margins without VAT: the price is VAT-inclusive, the VAT of the order's zone is not the
+    # merchant's money (every parcel of an order goes to its zone)
+    vat = p.vat_rate[first][orders.line_order]
+    net_price = ex_vat(catalogue.price_eur[orders.line_sku], vat)
+    line_margin = orders.line_units * (net_price - catalogue.cost_eur[orders.line_sku])
     margin = np.add.reduceat(line_margin, orders.line_start[:-1])
     line_value = orders.line_units * catalogue.price_eur[orders.line_sku]
     value = np.add.reduceat(line_value, orders.line_start[:-1])
@@ -276,17 +279,21 @@ def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> 
 
 
 def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray) -> float:
-    """Share of parcels collected on a later day than the first collection after their order."""
+    """Share of parcels collected on a later day than the first collection after their order
+    (a warehouse's) or after they were ready (a dropship supplier's, whose processing days are
+    its agreed lead time, not a missed cutoff)."""
     p = run.parcels
     if not shipped.any():
         return float("nan")
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    suppliers = [i for i, kind in enumerate(run.node_kinds) if kind == "dropship"]
+    since = np.where(np.isin(p.node, suppliers), p.ready_min, p.created_min)
     missed = 0
     for ci, c in enumerate(scenario.carriers):
         m = shipped & (p.carrier == ci)
         if not m.any():
             continue
-        earliest = bd.next_at(p.created_min[m], c.cutoff, c.collection_days)
+        earliest = bd.next_at(since[m], c.cutoff, c.collection_days)
         actual = np.floor(p.ship_min[m] / MIN_PER_DAY)
         missed += int((actual > earliest).sum())
     return missed / int(shipped.sum())

@@ -251,6 +251,10 @@ class Customs(Model):
     )
 
 
+DEFAULT_VAT_RATE = 0.20
+"""VAT rate of a zone inside the customs union when the scenario gives none (France)."""
+
+
 class Destination(Model):
     """A destination zone and its share of the orders (D7, D8)."""
 
@@ -262,6 +266,21 @@ class Destination(Model):
     promise_business_days: int | None = Field(
         default=None, ge=0, le=60, description="Promise for this zone, if different (D20)."
     )
+    vat_rate: Probability | None = Field(
+        default=None,
+        description="VAT rate of sales to this zone, a share (0.2 = 20 %). Catalogue prices "
+        "and shipping fees are VAT-inclusive; revenue, margins, lost sales and churn are "
+        "counted without the VAT. Default: 0.20 (the French standard rate) for a zone without "
+        "`customs`, 0 for a zone with `customs` (an export, zero-rated: import taxes are the "
+        "customs' `duties_rate`).",
+    )
+
+    @property
+    def vat(self) -> float:
+        """The VAT rate that applies to sales to this zone (the default resolved)."""
+        if self.vat_rate is not None:
+            return self.vat_rate
+        return DEFAULT_VAT_RATE if self.customs is None else 0.0
 
 
 def domestic_only() -> list[Destination]:

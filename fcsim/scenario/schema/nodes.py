@@ -1,8 +1,9 @@
 """Schema of fulfilment nodes and strategies (D1-D6, D14-D17).
 
 Place in the flow: `Scenario.strategies` maps a strategy name to a node (`self`, `3pl`,
-`dropship`) or to a `hybrid` of several nodes with a routing rule. A self-run centre and a 3PL
-centre share one warehouse model (`WarehouseNode`) and differ in their cost model.
+`marketplace`, `dropship` in `dropship.py`) or to a `hybrid` of several nodes with a routing
+rule. A self-run centre and a 3PL centre share one warehouse model (`WarehouseNode`) and differ
+in their cost model; every node kind states its carrier terms (`carrier_terms.py`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from fcsim.core.distributions import Distribution, Lognormal, Triangular
+from fcsim.core.distributions import Distribution, Lognormal
 from fcsim.core.timeofday import MIN_PER_DAY
 from fcsim.scenario.schema.base import (
     MON_FRI,
-    DaysDistribution,
     Model,
     Name,
     NonNegative,
@@ -27,6 +27,8 @@ from fcsim.scenario.schema.base import (
     minutes_of,
     registered_policy,
 )
+from fcsim.scenario.schema.carrier_terms import CarrierTerms, VolumeTier
+from fcsim.scenario.schema.dropship import DropshipNode, Imports
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
 from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
 from fcsim.scenario.schema.sizing import HybridSizing, StaffSizing
@@ -34,7 +36,6 @@ from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
 
 BatchingPolicy = registered_policy("batching")
 PackagingPolicy = registered_policy("packaging")
-CarrierPolicy = registered_policy("carrier")
 SlottingPolicy = registered_policy("slotting")
 PickPathPolicy = registered_policy("pickpath")
 
@@ -196,7 +197,7 @@ class Packing(Model):
     )
 
 
-class WarehouseNode(Model):
+class WarehouseNode(CarrierTerms):
     """A fulfilment centre; self-run and 3PL centres share this process model."""
 
     shifts: list[Shift] = Field(
@@ -248,15 +249,6 @@ class WarehouseNode(Model):
     replenishment: Replenishment = Field(
         default_factory=Replenishment, description="Replenishment (D3)."
     )
-    carriers: list[Name] = Field(min_length=1, description="Carriers this node can ship with.")
-    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
-        default="cheapest", description="Carrier choice per parcel."
-    )
-    carrier_discount: Probability = Field(
-        default=0.0,
-        description="Negotiated discount on the carriers' rate cards, a share of the price "
-        "(0.15 = 15 % off).",
-    )
     promise_business_days: int | None = Field(
         default=None, ge=0, le=60, description="Promise for parcels from this node, if different."
     )
@@ -305,44 +297,6 @@ class MarketplaceNode(WarehouseNode):
     )
 
 
-class DropshipNode(Model):
-    """A dropshipping supplier (D16): no stock held by the merchant; ships to the customer."""
-
-    kind: Literal["dropship"]
-    processing_days: DaysDistribution = Field(
-        default_factory=lambda: Triangular(dist="triangular", low=1, mode=2, high=3),
-        description="Supplier business days from order to parcel ready; rounded up.",
-    )
-    working_days: list[Weekday] = Field(
-        default_factory=lambda: list(MON_FRI), min_length=1, description="Supplier working days."
-    )
-    ready_time: TimeOfDay = Field(
-        default="15:00", description="Time of day at which the supplier's parcels are ready."
-    )
-    stock_availability: Probability = Field(
-        default=0.95, description="Probability that the supplier has an ordered line in stock."
-    )
-    defect_rate: Probability = Field(
-        default=0.03, description="Share of units that arrive defective (refunded, written off)."
-    )
-    price_markup: float = Field(
-        default=0.25, ge=0, le=10, description="Supplier price above the wholesale unit cost."
-    )
-    handling_eur_per_order: NonNegative = Field(
-        default=1.5, description="Supplier handling fee per parcel, EUR."
-    )
-    carriers: list[Name] = Field(min_length=1, description="Carriers the supplier ships with.")
-    carrier_policy: CarrierPolicy = Field(  # type: ignore[valid-type]
-        default="cheapest", description="Carrier choice per parcel."
-    )
-    carrier_discount: Probability = Field(
-        default=0.0, description="Discount on the rate cards, a share of the price (0.1 = 10 %)."
-    )
-    promise_business_days: int | None = Field(
-        default=None, ge=0, le=60, description="Promise for dropshipped parcels, if different."
-    )
-
-
 Node = Annotated[
     SelfNode | ThirdPartyNode | MarketplaceNode | DropshipNode, Field(discriminator="kind")
 ]
@@ -367,9 +321,11 @@ Strategy = Annotated[
 
 __all__ = [
     "AbcRouting",
+    "CarrierTerms",
     "CategoryRouting",
     "DropshipNode",
     "HybridStrategy",
+    "Imports",
     "MarketplaceFees",
     "MarketplaceNode",
     "Node",
@@ -383,5 +339,6 @@ __all__ = [
     "ThirdPartyNode",
     "ThreePLFees",
     "TimeOfDay",
+    "VolumeTier",
     "WarehouseNode",
 ]

@@ -273,6 +273,8 @@ class Scenario(Model):
             )
         if all(c in carrier_names for c in node.carriers):
             usable = [self.carrier(c) for c in node.carriers]
+            if isinstance(node, DropshipNode) and node.ready_time is not None:
+                out += _ready_time_problems(loc, node.ready_time, usable)
             for zone in self.zone_names:
                 if not any(c.serves_zone(zone) for c in usable):
                     out.append(
@@ -282,3 +284,21 @@ class Scenario(Model):
                         )
                     )
         return out
+
+
+def _ready_time_problems(
+    loc: Loc, ready_time: str, carriers: list[Carrier]
+) -> list[tuple[Loc, str]]:
+    """A supplier ready after a carrier's cutoff: every parcel given to it would wait a day."""
+    late = [c for c in carriers if minutes_of(ready_time) > minutes_of(c.cutoff)]
+    if not late:
+        return []
+    names = ", ".join(f"{c.name} at {c.cutoff}" for c in late)
+    return [
+        (
+            (*loc, "ready_time"),
+            f"parcels ready at {ready_time} miss the cutoff of {names}: each would wait a day. "
+            "Set ready_time at or before the earliest cutoff (or omit it: that is the default) "
+            "and count the extra day in processing_days",
+        )
+    ]
