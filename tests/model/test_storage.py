@@ -46,7 +46,9 @@ def test_zones_record_occupancy_overflow_and_cost(tmp_path, small_path) -> None:
     d = node.daily
     used, over = d["zone_positions"], d["zone_overflow_pallets"]
     assert (used <= 5 + 1e-9).all() and over.max() > 0
-    assert d["zone_cost_eur"] == pytest.approx(used * 0.5 + over * 2.0)
+    assert d["zone_running_eur"] == pytest.approx(used * 0.5)
+    assert d["zone_overflow_eur"] == pytest.approx(over * 2.0)
+    assert d["zone_pallets.racks"] == pytest.approx(used + over)
     assert used + over == pytest.approx(d["stock_pallets"])
     assert node.totals["zone_overflow_days"] > 0
     assert node.totals["zone_peak_share.racks"] > 1
