@@ -104,9 +104,10 @@ def facility_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     stock = r.daily["stock_pallets"]
     space = space_of(node, peak_pallets(r, v.scenario.horizon_days))
     led.add_daily("rent", space.rent_eur_per_month * month)
-    zone_over = r.daily.get("zone_overflow_pallets", np.zeros(len(stock)))
-    over = np.maximum(stock - space.capacity_pallets - zone_over, 0.0)
-    led.add_daily("overflow_storage", over * c.overflow_eur_per_pallet_day)
+    if c.buildings or c.capacity_pallets is not None:  # else the zones hold their overflow
+        zone_over = r.daily.get("zone_overflow_pallets", np.zeros(len(stock)))
+        over = np.maximum(stock - space.capacity_pallets - zone_over, 0.0)
+        led.add_daily("overflow_storage", over * c.overflow_eur_per_pallet_day)
     led.add_daily(
         "utilities",
         (c.utilities_eur_per_m2_month * space.area_m2 + c.utilities_eur_per_month) * month,
