@@ -133,7 +133,7 @@ def test_a_providers_zones_carry_no_running_cost(tmp_path, small_path) -> None:
     raw["strategies"]["out"]["zones"] = [zone | {"cost_eur_per_position_day": 0.4}]
     f = tmp_path / "s.yaml"
     f.write_text(yaml.safe_dump(raw))
-    with pytest.raises(ScenarioError, match="billed by its fees") as err:
+    with pytest.raises(ScenarioError, match="bills its storage in its fees") as err:
         load_scenario(f)
     assert "strategies.out.zones[0].cost_eur_per_position_day" in str(err.value)
     raw["strategies"]["out"]["zones"] = [zone, zone]

@@ -133,7 +133,7 @@ def storage_zone_problems(loc: Loc, node: WarehouseNode) -> Problems:
             out.append(
                 (
                     (*loc, "zones", i, "cost_eur_per_position_day"),
-                    "a provider's storage is billed by its fees (fees.storage_...): the "
+                    "a 3PL or marketplace bills its storage in its fees (fees.storage_*): the "
                     "running cost of positions applies to own warehouses only; set it to 0",
                 )
             )
