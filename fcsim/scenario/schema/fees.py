@@ -30,8 +30,8 @@ class Building(Model):
 class SelfCosts(Model):
     """Costs of running one's own warehouse (D14): mostly fixed.
 
-    Figures are modelling choices for a small French logistics site (~1,000 m², one shift);
-    DOMAIN D14 names the fixed costs (rent, wages, equipment) but gives no figures.
+    The default figures are modelling choices for a small French logistics site (~1,000 m²,
+    one shift): rent, wages and equipment are the fixed costs of D14, which gives no figures.
     """
 
     wage_eur_per_hour: NonNegative = Field(
