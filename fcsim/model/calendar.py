@@ -19,6 +19,9 @@ import numpy as np
 
 from fcsim.core.timeofday import MIN_PER_DAY, WEEKDAYS, minutes_of, weekmask
 
+DAYS_PER_MONTH = 365.25 / 12
+"""Mean length of a calendar month in days: months of amortisation are turned into days by it."""
+
 
 class WorkCalendar:
     """Working intervals of a staff pool and the mapping between clock and work time.

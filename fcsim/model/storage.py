@@ -4,6 +4,9 @@ Place in the flow: a warehouse node with `zones` creates one `StorageZones`; its
 calls `record(day, stock)` with the units on hand per SKU. A SKU is stored in the first zone of
 its category's storage class (ambient, secure, bulky, cold). Positions are counted in pallets
 (units / units per pallet). Overflow — pallets beyond a zone's capacity — is reported and costed.
+The daily series go into the node's result: `zone_pallets.ZONE` (pallets the zone's goods take,
+overflow included), `zone_positions` and `zone_overflow_pallets` (totals over zones) and the
+day's running and overflow cost in EUR, which `accounting` books into the ledger.
 """
 
 from __future__ import annotations
@@ -29,21 +32,34 @@ class StorageZones:
         self.cost = np.array([z.cost_eur_per_position_day for z in zones])
         self.overflow_rate = np.array([z.overflow_eur_per_pallet_day for z in zones])
         self.peak_share = np.zeros(len(zones))
+        self.by_zone = np.zeros((len(zones), n_days))
         self.daily = {
             key: np.zeros(n_days)
-            for key in ("zone_positions", "zone_overflow_pallets", "zone_cost_eur")
+            for key in (
+                "zone_positions",
+                "zone_overflow_pallets",
+                "zone_running_eur",
+                "zone_overflow_eur",
+            )
         }
 
     def record(self, day: int, stock: np.ndarray) -> None:
-        """Occupied positions, overflow and running cost on `day` for `stock` units per SKU."""
+        """Occupied positions, overflow and their costs on `day` for `stock` units per SKU."""
         pallets = stock / self.units_per_pallet
         occupied = np.bincount(self.zone_of_sku, weights=pallets, minlength=len(self.capacity))
         over = np.maximum(occupied - self.capacity, 0.0)
         used = occupied - over
+        self.by_zone[:, day] = occupied
         self.daily["zone_positions"][day] = used.sum()
         self.daily["zone_overflow_pallets"][day] = over.sum()
-        self.daily["zone_cost_eur"][day] = float(used @ self.cost + over @ self.overflow_rate)
+        self.daily["zone_running_eur"][day] = float(used @ self.cost)
+        self.daily["zone_overflow_eur"][day] = float(over @ self.overflow_rate)
         self.peak_share = np.maximum(self.peak_share, occupied / self.capacity)
+
+    def series(self) -> dict[str, np.ndarray]:
+        """The daily series: the totals and each zone's pallets (`zone_pallets.ZONE`)."""
+        per_zone = {f"zone_pallets.{z.name}": self.by_zone[i] for i, z in enumerate(self.zones)}
+        return self.daily | per_zone
 
     def totals(self) -> dict[str, float]:
         """Peak occupancy of each zone (share of capacity) and days with overflow."""
@@ -52,4 +68,5 @@ class StorageZones:
             for z, v in zip(self.zones, self.peak_share, strict=True)
         }
         out["zone_overflow_days"] = int((self.daily["zone_overflow_pallets"] > 0).sum())
+        out["zone_capacity_pallets"] = float(self.capacity.sum())
         return out

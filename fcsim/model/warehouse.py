@@ -331,7 +331,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         n = self.ctx.n_days
         inv, inb = self.inventory, self.inbound
         cfg = self.cfg
-        daily = dict(self.daily) | (self.zones.daily if self.zones else {})
+        daily = dict(self.daily) | (self.zones.series() if self.zones else {})
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)

@@ -27,9 +27,15 @@ STRATEGY_COLOURS = (
 
 CATEGORY_COLOURS = {
     "labour": "#1f4e79",
+    "supervision": "#41719c",
     "rent": "#2e75b6",
+    "utilities": "#5b9bd5",
     "equipment_it": "#9dc3e6",
+    "wms": "#bdd7ee",
+    "site_insurance": "#d6dce5",
+    "startup_capex": "#203864",
     "storage": "#00a3a3",
+    "overflow_storage": "#006666",
     "fulfilment_fees": "#7030a0",
     "packaging": "#a9845a",
     "shipping": "#ed7d31",

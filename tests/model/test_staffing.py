@@ -112,7 +112,11 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
         order_day=np.floor(orders.created_min / MIN_PER_DAY).astype(int),
         window=(0, run.n_days),
     )
-    people = sum(res.headcount_by_day.values()) + sc.strategies["own"].costs.supervisors
-    wage = sc.strategies["own"].costs.wage_eur_per_hour / 60
-    expected = ((minutes + 0.5 * ot) * people * wage).sum()
+    costs = sc.strategies["own"].costs
+    people = sum(res.headcount_by_day.values())
+    expected = ((minutes + 0.5 * ot) * people * costs.wage_eur_per_hour / 60).sum()
     assert led.by_category["labour"].sum() == pytest.approx(expected)
+    # the supervisors are paid for the overtime hours too, at their own wage
+    boss_wage = costs.supervisors * costs.supervisor_wage_eur_per_hour / 60
+    boss = ((minutes + 0.5 * ot) * boss_wage).sum()
+    assert led.by_category["supervision"].sum() == pytest.approx(boss)

@@ -46,7 +46,9 @@ def test_zones_record_occupancy_overflow_and_cost(tmp_path, small_path) -> None:
     d = node.daily
     used, over = d["zone_positions"], d["zone_overflow_pallets"]
     assert (used <= 5 + 1e-9).all() and over.max() > 0
-    assert d["zone_cost_eur"] == pytest.approx(used * 0.5 + over * 2.0)
+    assert d["zone_running_eur"] == pytest.approx(used * 0.5)
+    assert d["zone_overflow_eur"] == pytest.approx(over * 2.0)
+    assert d["zone_pallets.racks"] == pytest.approx(used + over)
     assert used + over == pytest.approx(d["stock_pallets"])
     assert node.totals["zone_overflow_days"] > 0
     assert node.totals["zone_peak_share.racks"] > 1
@@ -87,3 +89,54 @@ def test_eco_first_prefers_eco_materials() -> None:
     # without eco options it is the same as smallest_fitting
     plain = _table([False, False, False])
     assert eco_first(vol, soft, fragile, plain)[0].tolist() == [0, 1]
+
+
+def _evaluate(sc):
+    from fcsim.model.accounting.kpis import evaluate
+
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    run = run_strategy(sc, "own", orders, cat, streams)
+    return run, evaluate(sc, "own", run, orders, cat, streams)
+
+
+def test_zone_running_and_overflow_costs_are_ledger_lines(tmp_path, small_path) -> None:
+    zone = {"name": "racks", "storage_class": "ambient", "capacity_pallets": 5}
+    free = zone | {"cost_eur_per_position_day": 0.0, "overflow_eur_per_pallet_day": 0.0}
+    costed = zone | {"cost_eur_per_position_day": 0.5, "overflow_eur_per_pallet_day": 2.0}
+    _, ev0 = _evaluate(_scenario(tmp_path, small_path, {"zones": [free]}))
+    run1, ev1 = _evaluate(_scenario(tmp_path, small_path, {"zones": [costed]}))
+    sc = _scenario(tmp_path, small_path, {})
+    w = slice(sc.warmup_days, sc.horizon_days)
+    d = run1.nodes[0].daily
+    used, over = d["zone_positions"][w].sum(), d["zone_overflow_pallets"][w].sum()
+    assert used > 0 and over > 0
+    k0, k1 = ev0.kpis, ev1.kpis
+    assert k1["cost_storage_eur"] - k0["cost_storage_eur"] == pytest.approx(0.5 * used)
+    assert k1["cost_overflow_storage_eur"] - k0["cost_overflow_storage_eur"] == pytest.approx(
+        2.0 * over
+    )
+    # the building's capacity is the zones' total: their overflow is not charged twice
+    assert k0["cost_overflow_storage_eur"] == 0
+    assert k1["total_cost_eur"] - k0["total_cost_eur"] == pytest.approx(0.5 * used + 2.0 * over)
+    # each zone's pallets by day reach the run's daily table, and the peak is against 5 pallets
+    assert ev1.daily["zone_pallets.own.racks"] == pytest.approx(
+        d["zone_positions"] + d["zone_overflow_pallets"]
+    )
+    assert k1["peak_occupancy_share"] == pytest.approx(k1["peak_stock_pallets"] / 5)
+
+
+def test_a_providers_zones_carry_no_running_cost(tmp_path, small_path) -> None:
+    raw = yaml.safe_load(small_path.read_text())
+    zone = {"name": "racks", "storage_class": "ambient", "capacity_pallets": 5}
+    raw["strategies"]["out"]["zones"] = [zone | {"cost_eur_per_position_day": 0.4}]
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ScenarioError, match="bills its storage in its fees") as err:
+        load_scenario(f)
+    assert "strategies.out.zones[0].cost_eur_per_position_day" in str(err.value)
+    raw["strategies"]["out"]["zones"] = [zone, zone]
+    f.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ScenarioError, match="zone 'racks' is listed twice"):
+        load_scenario(f)

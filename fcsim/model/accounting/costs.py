@@ -2,8 +2,9 @@
 
 Place in the flow: `kpis.py` calls `ledger` after a strategy's run. Each node adds the lines of
 its operator's cost model (one warehouse model, several operators):
-- self-run centre: staff paid for every shift hour whatever the volume, rent, equipment and IT,
-  packaging materials, the capital cost of stock;
+- self-run centre: staff paid for every shift hour whatever the volume, packaging materials, the
+  capital cost of stock, and the space and fixed costs of `facility.py` (rent step, utilities,
+  equipment and IT, WMS, insurance, supervision and management, amortised start-up and capital);
 - 3PL centre: the provider's fee schedule (set-up spread over months, receiving per pallet,
   storage per pallet-month with a peak rate, pick & pack per first and extra unit, packaging
   fee, returns fee, monthly-minimum top-up) and the capital cost of stock;
@@ -11,6 +12,7 @@ its operator's cost model (one warehouse model, several operators):
   with a peak rate, returns fee, and the capital cost of stock;
 - dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
 handling fee per parcel, return labels to it and the goods written off;
+every warehouse node: its storage zones' running and overflow cost (`facility.zone_costs`);
 and every node: carrier shipping, compensation recovered (negative), claim handling, incidents
 (replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP, imports),
 return labels, and lost sales. Per order: customer-service contacts, shipping revenue
@@ -31,7 +33,8 @@ import numpy as np
 from fcsim.core.metrics import CASH, OPPORTUNITY
 from fcsim.model.accounting.carrier_terms import billed_shipping
 from fcsim.model.accounting.dropship import dropship_costs
-from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.accounting.facility import facility_costs, zone_costs
+from fcsim.model.calendar import DAYS_PER_MONTH, MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
 from fcsim.model.demand import Orders
@@ -47,10 +50,10 @@ from fcsim.scenario.schema.scenario import (
     Scenario,
     SelfNode,
     ThirdPartyNode,
+    WarehouseNode,
 )
 
 CATEGORIES = CASH + OPPORTUNITY
-DAYS_PER_MONTH = 365.25 / 12
 
 
 class Ledger:
@@ -145,20 +148,17 @@ def _stockholding(
 
 
 def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
-    """Own warehouse: paid shifts, rent, equipment, packaging materials."""
+    """Own warehouse: operatives paid for every shift hour, packaging materials, the stock's
+    capital cost; space and fixed costs in `facility.py`."""
     c = node.costs
     r = v.result
     if r.staff_minutes_by_day is None or r.overtime_minutes_by_day is None:
         raise ValueError(f"node {r.name!r}: a self-run centre's result has no staff minutes")
-    people = sum(r.headcount_by_day.values()) + c.supervisors
+    people = sum(r.headcount_by_day.values())
     wage_min = c.wage_eur_per_hour / 60
     overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
     led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
-    led.add_daily("rent", c.rent_eur_per_month * v.month_share)
-    led.add_daily(
-        "equipment_it",
-        (c.equipment_eur_per_month + c.it_eur_per_month) * v.month_share,
-    )
+    facility_costs(led, v, node)
     led.add_daily("packaging", v.by_parcel_day(v.parcels.packaging_eur[v.shipped]))
     _stockholding(led, v, node)
 
@@ -311,6 +311,8 @@ def ledger(
             billed_shipping_eur=billed,
         )
         COST_MODELS[type(node)](led, v, node)
+        if isinstance(node, WarehouseNode):
+            zone_costs(led, v)
         common_costs(led, v, node)
     led.add_on_days(
         "customer_service", order_day, reaction.contacted * scenario.customers.cost_per_contact_eur

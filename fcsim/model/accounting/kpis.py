@@ -33,6 +33,7 @@ from fcsim.core.metrics import (
 from fcsim.model.accounting.costs import Ledger, ledger
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
+from fcsim.model.accounting.stock import stock_kpis
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction, react
@@ -253,6 +254,7 @@ def evaluate(
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
+    k.update(stock_kpis(scenario, strategy, run, window))
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
     if not any(n.kind == "warehouse" for n in run.nodes):
@@ -327,8 +329,13 @@ def _daily(
         "late_deliveries": count_by_day(late_dlv),
         "cost_eur": sum(led.by_category[c] for c in CASH),
     }
-    for key in ("backlog_parcels", "stock_units", "waiting_for_stock"):
+    stock = ("stock_units", "waiting_for_stock", "stock_pallets", "stock_value_eur")
+    for key in ("backlog_parcels", *stock):
         out[key] = sum((nd.daily[key] for nd in run.nodes if key in nd.daily), np.zeros(n))
+    for name, nd in zip(run.node_names, run.nodes, strict=True):
+        # each storage zone's pallets, by node: `zone_pallets.NODE.ZONE`
+        for key in (k for k in nd.daily if k.startswith("zone_pallets.")):
+            out[f"zone_pallets.{name}.{key.split('.', 1)[1]}"] = nd.daily[key]
     for pool in STAFF_POOLS:
         key = UTILISATION.name(pool.name)
         arrays = [nd.daily[key] for nd in run.nodes if nd.daily]

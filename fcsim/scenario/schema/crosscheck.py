@@ -14,7 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from fcsim.core.timeofday import WEEKDAYS
-from fcsim.scenario.schema.nodes import DropshipNode, HybridStrategy, WarehouseNode
+from fcsim.scenario.schema.nodes import DropshipNode, HybridStrategy, SelfNode, WarehouseNode
 
 if TYPE_CHECKING:
     from fcsim.scenario.schema.scenario import Loc, Scenario
@@ -114,4 +114,27 @@ def calendar_problems(scenario: Scenario) -> Problems:
                         f"({period}): every collection day is a holiday, no order could ship",
                     )
                 )
+    return out
+
+
+def storage_zone_problems(loc: Loc, node: WarehouseNode) -> Problems:
+    """Storage zone names given twice; a running cost on zones of a provider's centre.
+
+    A 3PL or a marketplace bills its storage by its fee schedule: the running cost of its
+    positions is in those fees, so only the overflow rate of its zones (pallets beyond the
+    contracted space) is charged to the merchant.
+    """
+    out: Problems = []
+    names = [z.name for z in node.zones]
+    for i, z in enumerate(node.zones):
+        if names.index(z.name) != i:
+            out.append(((*loc, "zones", i, "name"), f"zone {z.name!r} is listed twice"))
+        if not isinstance(node, SelfNode) and z.cost_eur_per_position_day > 0:
+            out.append(
+                (
+                    (*loc, "zones", i, "cost_eur_per_position_day"),
+                    "a 3PL or marketplace bills its storage in its fees (fees.storage_*): the "
+                    "running cost of positions applies to own warehouses only; set it to 0",
+                )
+            )
     return out

@@ -9,25 +9,142 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from fcsim.scenario.schema.base import Model, Name, NonNegative
+from fcsim.scenario.schema.base import Model, Name, NonNegative, errors_at
 
 Month = Annotated[int, Field(ge=1, le=12)]
 
 
+class Building(Model):
+    """One building the merchant could lease: its space and its rent (a rent step, D14)."""
+
+    name: Name = Field(description="Building name (e.g. small, large).")
+    capacity_pallets: float = Field(
+        gt=0, description="Storage locations, in pallet positions (or equivalent shelf bins)."
+    )
+    rent_eur_per_month: NonNegative = Field(description="Rent of this building, EUR/month.")
+    area_m2: float = Field(gt=0, description="Floor area, square metres (utilities per m² use it).")
+
+
 class SelfCosts(Model):
-    """Costs of running one's own warehouse (D14): mostly fixed."""
+    """Costs of running one's own warehouse (D14): mostly fixed.
+
+    The default figures are modelling choices for a small French logistics site (~1,000 m²,
+    one shift): rent, wages and equipment are the fixed costs of D14, which gives no figures.
+    """
 
     wage_eur_per_hour: NonNegative = Field(
-        default=22.0, description="Loaded staff cost per paid hour, EUR."
+        default=22.0, description="Loaded staff cost per paid hour of an operative, EUR."
     )
-    rent_eur_per_month: NonNegative = Field(default=6000.0, description="Rent, EUR/month.")
+    rent_eur_per_month: NonNegative = Field(
+        default=6000.0,
+        description="Rent, EUR/month (ignored when `buildings` gives the rent steps).",
+    )
+    area_m2: float = Field(
+        default=1000.0,
+        gt=0,
+        description="Floor area of the building, square metres (ignored when `buildings` is "
+        "given).",
+    )
+    capacity_pallets: float | None = Field(
+        default=None,
+        gt=0,
+        description="Storage locations of the building, pallet positions; omitted: the "
+        "storage zones' total, or unlimited without zones (ignored when `buildings` is given).",
+    )
+    buildings: list[Building] = Field(
+        default_factory=list,
+        description="Rent steps: the rent paid is that of the smallest building whose capacity "
+        "holds the peak stock of the run (pallet positions over the horizon, warm-up included); "
+        "stock beyond the largest building pays `overflow_eur_per_pallet_day`.",
+    )
+    overflow_eur_per_pallet_day: NonNegative = Field(
+        default=1.0,
+        description="Storage outside the building for each pallet beyond its capacity, EUR per "
+        "pallet-day (~30 EUR/pallet-month, near a 3PL's storage rate; modelling choice).",
+    )
     equipment_eur_per_month: NonNegative = Field(
-        default=1500.0, description="Racking, carts, scanners amortised, EUR/month."
+        default=1500.0,
+        description="Equipment leased or maintained (forklift, carts, scanners), EUR/month.",
     )
-    it_eur_per_month: NonNegative = Field(default=400.0, description="WMS and IT, EUR/month.")
-    supervisors: int = Field(default=1, ge=0, description="Supervisors paid on every shift.")
+    it_eur_per_month: NonNegative = Field(
+        default=150.0,
+        description="IT hardware, network and support, EUR/month (the WMS apart).",
+    )
+    wms_eur_per_month: NonNegative = Field(
+        default=250.0,
+        description="Warehouse management system licence (SaaS), EUR/month (modelling choice: "
+        "200-500 EUR/month for a small site).",
+    )
+    utilities_eur_per_m2_month: NonNegative = Field(
+        default=1.2,
+        description="Energy, water, cleaning and waste per m² of the building, EUR/month "
+        "(modelling choice: 1.0-1.5 EUR/m²/month for an unheated-to-heated logistics hall).",
+    )
+    utilities_eur_per_month: NonNegative = Field(
+        default=0.0, description="Further utilities whatever the area, EUR/month."
+    )
+    insurance_eur_per_year: NonNegative = Field(
+        default=1500.0,
+        description="Building contents and liability insurance, EUR/year (modelling choice).",
+    )
+    insurance_share_of_stock_value: NonNegative = Field(
+        default=0.003,
+        le=1,
+        description="Insurance of the stock per year, as a share of its value (0.003 = 0.3 % "
+        "a year of the daily stock value; modelling choice: 0.1-0.5 %).",
+    )
+    supervisors: int = Field(
+        default=1,
+        ge=0,
+        description="Supervisors (team leaders) on every shift: paid for every shift hour, so "
+        "a second shift pays its own.",
+    )
+    supervisor_wage_eur_per_hour: NonNegative = Field(
+        default=27.0,
+        description="Loaded cost of a supervisor per paid hour, EUR (modelling choice: about "
+        "a fifth above an operative's).",
+    )
+    management_eur_per_month: NonNegative = Field(
+        default=0.0,
+        description="Site management (a warehouse manager's loaded salary, or its share), "
+        "EUR/month; 0 when the owner manages.",
+    )
+    startup_eur: NonNegative = Field(
+        default=0.0,
+        description="One-off start-up spend (fit-out, recruitment, training), EUR; amortised.",
+    )
+    capex_eur: NonNegative = Field(
+        default=0.0,
+        description="Capital spend bought outright (racking, equipment), EUR; amortised.",
+    )
+    amortisation_months: float = Field(
+        default=36,
+        gt=0,
+        le=600,
+        description="Months over which start-up and capital spend are spread from the start "
+        "of the run (nothing after them).",
+    )
+
+    @model_validator(mode="after")
+    def _one_space(self) -> SelfCosts:
+        """With rent steps, the single building's rent, area and capacity are not also given."""
+        if not self.buildings:
+            return self
+        given = {"rent_eur_per_month", "area_m2", "capacity_pallets"} & self.model_fields_set
+        found = [
+            ((k,), f"{k} is given by each of `buildings`: set one or the other", getattr(self, k))
+            for k in sorted(given)
+        ]
+        caps = [b.capacity_pallets for b in self.buildings]
+        if caps != sorted(caps) or len(set(caps)) != len(caps):
+            found.append(
+                (("buildings",), f"buildings must grow in capacity_pallets (got {caps})", caps)
+            )
+        if found:
+            raise errors_at("SelfCosts", found)
+        return self
 
 
 class ThreePLFees(Model):

@@ -28,7 +28,11 @@ from fcsim.scenario.schema.business import (
     default_packaging,
 )
 from fcsim.scenario.schema.content import NO_DATA, ScenarioData
-from fcsim.scenario.schema.crosscheck import calendar_problems, routing_problems
+from fcsim.scenario.schema.crosscheck import (
+    calendar_problems,
+    routing_problems,
+    storage_zone_problems,
+)
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
 from fcsim.scenario.schema.nodes import (
@@ -252,6 +256,7 @@ class Scenario(Model):
                     )
                 )
         if isinstance(node, WarehouseNode) and node.zones:
+            out += storage_zone_problems(loc, node)
             have = {z.storage_class for z in node.zones}
             need = {c.storage_class for c in self.catalogue.categories}
             for cls in sorted(need - have):
