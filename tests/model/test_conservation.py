@@ -28,7 +28,7 @@ from typing import Any
 from unittest import mock
 
 import numpy as np
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fcsim.model.accounting.costs import CASH, OPPORTUNITY
@@ -213,7 +213,9 @@ def scenarios(draw) -> Scenario:
         "strategies": {NAME: strategy},
     }
     sc = Scenario.model_validate(data)
-    assert not sc.problems(), sc.problems()
+    # holidays may leave a short run no day to work or collect on: the load refuses such a
+    # scenario (tested in tests/scenario), so it is no case for conservation
+    assume(not sc.problems())
     return sc
 
 

@@ -28,10 +28,10 @@ class ServiceTarget(Model):
 
 
 class Bounds(Model):
-    """The whole numbers a decision variable may take."""
+    """The headcounts a decision variable may take."""
 
-    min: int = Field(ge=1, le=10_000, description="Smallest value searched.")
-    max: int = Field(ge=1, le=10_000, description="Largest value searched.")
+    min: int = Field(ge=1, le=10_000, description="Smallest number of staff searched.")
+    max: int = Field(ge=1, le=10_000, description="Largest number of staff searched.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
