@@ -171,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.sweep import value_at
 
     path = args.scenario or default_scenario()
-    check_keys_apart([("--volumes", VOLUME_KEY)], args.overrides)
+    if args.volumes is not None:  # else --set may move the volume the default grid scales
+        check_keys_apart([("--volumes", VOLUME_KEY)], args.overrides)
     base = load_scenario(path, args.overrides)
     volume = value_at(base, VOLUME_KEY)
     if not isinstance(volume, int | float) or isinstance(volume, bool):

@@ -226,13 +226,23 @@ class Advisor:
         sizing.candidates.append(row)
         return t
 
-    def _screen(self, sizing: Sizing, start: Config, shares: list[Config] | None) -> Sized:
+    def evaluator(self, sizing: Sizing) -> Callable[[Sequence[Config]], list[Trial]]:
+        """The screening evaluator of a strategy at a volume: candidates run side by side."""
+
         def evaluate(configs: Sequence[Config]) -> list[Trial]:
             tables = self._run([(sizing, c, True) for c in configs])
             return [
                 self._record(sizing, c, "screen", r) for c, r in zip(configs, tables, strict=True)
             ]
 
+        return evaluate
+
+    def sizing(self, strategy: str, volume: float) -> Sizing:
+        """An empty sizing of a strategy at a volume (its variables from the scenario)."""
+        return Sizing(strategy, volume, decision_variables(self.base, strategy), Sized(None))
+
+    def _screen(self, sizing: Sizing, start: Config, shares: list[Config] | None) -> Sized:
+        evaluate = self.evaluator(sizing)
         return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, shares)
 
     def _step_up(self, sizing: Sizing) -> Config | None:
@@ -289,13 +299,13 @@ class Advisor:
         for volume in self.s.volumes:
             here = []
             for strategy in self.s.strategies:
-                variables = decision_variables(self.base, strategy)
+                sizing = self.sizing(strategy, volume)
+                variables = sizing.variables
                 prev = last.get(strategy)
                 if prev is not None and prev.config is not None:
                     start = scaled(variables, prev.config, volume / prev.volume)
                 else:
                     start = start_config(variables, self.base, volume / base_volume)
-                sizing = Sizing(strategy, volume, variables, Sized(None))
                 sizing.screen = self._screen(sizing, start, _shares(variables, prev))
                 sizing.config = sizing.screen.best
                 if sizing.config is None:

@@ -30,7 +30,7 @@ class ServiceTarget(Model):
 class Bounds(Model):
     """The headcounts a decision variable may take."""
 
-    min: int = Field(ge=1, le=10_000, description="Smallest number of staff searched.")
+    min: int = Field(default=1, ge=1, le=10_000, description="Smallest number of staff searched.")
     max: int = Field(ge=1, le=10_000, description="Largest number of staff searched.")
 
     @model_validator(mode="after")

@@ -1,0 +1,197 @@
+"""`fcsim advise`: every strategy sized to the same target, volume by volume.
+
+On the small test scenario (its carriers alone make ~7 % of deliveries late, so the target
+here is 10 %): the command writes its three outputs; a sized setting re-run alone with
+`fcsim run --set` meets the target, and one fewer picker or packer misses it or costs more; on
+a grid small enough for brute force, the search finds the brute-force optimum with the very
+runs the command makes; a strategy that cannot keep up is never named the cheapest; a resumed
+search simulates nothing again; bad input is refused before anything runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import SMALL, run_in_process
+
+TARGET = "late_rate<=10%"
+FAST = ("--set", "horizon_days=28", "--set", "warmup_days=7")
+SIMPLE = ("--strategy", "own", "--strategy", "out", "--strategy", "drop")
+
+
+@pytest.fixture(scope="module")
+def advised(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("advise") / "out"
+    res = run_in_process(
+        "advise", SMALL, "--volumes", "40,80", "--target", TARGET, "-r", "3", "-w", "1",
+        *SIMPLE, *FAST, "-o", out,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "orders/day" in res.stdout and "40 orders/day:" in res.stdout
+    return out, json.loads((out / "advice.json").read_text(encoding="utf-8"))
+
+
+def test_advise_writes_its_three_outputs(advised) -> None:
+    out, doc = advised
+    assert {"advice.json", "advice.parquet", "index.html"} <= {p.name for p in out.iterdir()}
+    table = pd.read_parquet(out / "advice.parquet")
+    assert set(table["volume"]) == {40.0, 80.0}
+    assert set(table["strategy"]) == {"own", "out", "drop"}
+    assert set(table["stage"]) == {"screen", "confirm"}
+    assert len(table) == doc["candidates"] > 2 * 3  # several candidates per strategy
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Cost per order against volume" in page and "The answer" in page
+    assert [s["volume"] for s in doc["sizings"]] == [40.0] * 3 + [80.0] * 3
+
+
+def test_every_feasible_sizing_meets_the_target_at_95_percent(advised) -> None:
+    _, doc = advised
+    for z in doc["sizings"]:
+        if z["feasible"]:
+            assert z["metrics"]["late_rate"]["ci_high"] <= 0.10
+            assert z["metrics"]["overloaded"]["mean"] == 0
+    for p in doc["answers"]["per_volume"]:
+        assert p["cheapest"] in p["feasible"]
+
+
+def _run(tmp: Path, name: str, sets: list[str]) -> dict:
+    out = tmp / name
+    args = ["run", SMALL, "-r", "3", "-w", "1", "--no-report", "-q", *FAST, "-o", out]
+    for s in sets:
+        args += ["--set", s]
+    res = run_in_process(*args)
+    assert res.returncode == 0, res.stderr
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))["strategies"]["own"]
+
+
+def test_a_sized_setting_rerun_alone_meets_the_target_and_one_fewer_does_not_pay(
+    advised, tmp_path: Path
+) -> None:
+    _, doc = advised
+    (z,) = [z for z in doc["sizings"] if z["strategy"] == "own" and z["volume"] == 80.0]
+    assert z["feasible"], z
+    volume = "demand.orders_per_day=80"
+    alone = _run(tmp_path, "alone", [volume, *z["set"]])
+    assert alone["late_rate"]["ci_high"] <= 0.10
+    assert alone["cost_per_order_eur"]["mean"] == pytest.approx(
+        z["metrics"]["cost_per_order_eur"]["mean"]
+    )
+    for pool in ("pickers", "packers"):
+        n = z["setting"][f"strategies.own.{pool}"]
+        if n == 1:
+            continue
+        fewer = [s for s in z["set"] if not s.startswith(f"strategies.own.{pool}=")]
+        less = _run(tmp_path, pool, [volume, *fewer, f"strategies.own.{pool}={n - 1}"])
+        misses = less["late_rate"]["ci_high"] > 0.10 or less["overloaded"]["mean"] > 0
+        dearer = less["cost_per_order_eur"]["mean"] > alone["cost_per_order_eur"]["mean"]
+        assert misses or dearer, (pool, less["late_rate"], less["cost_per_order_eur"])
+
+
+def test_the_search_finds_the_brute_force_optimum_on_the_simulator(tmp_path: Path) -> None:
+    """Pickers 1-4 x packers 1-3 (receivers fixed): 12 candidates, each simulated."""
+    from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.loading import load_scenario
+    from fcsim.experiment.pipeline import Execution, Pipeline
+    from fcsim.experiment.staffing import Target, brute_force, search
+
+    sets = [
+        "horizon_days=28",
+        "warmup_days=7",
+        "strategies.own.sizing.pickers.max=4",
+        "strategies.own.sizing.packers.max=3",
+        "strategies.own.sizing.receivers.max=1",
+    ]
+    base = load_scenario(SMALL, sets)
+    target = Target(0.10, 0.005)
+    settings = Settings((90.0,), target, 2, base.seed, ("own",), screen_replications=2)
+    with Pipeline(Execution(workers=1, out=tmp_path / "store")) as pipe:
+        advisor = Advisor(base, settings, pipe, lambda o: load_scenario(SMALL, [*sets, *o]))
+        sizing = advisor.sizing("own", 90.0)
+        assert [v.label for v in sizing.variables] == ["pickers", "packers", "receivers"]
+        ev = advisor.evaluator(sizing)
+        best = brute_force(sizing.variables, ev, target, settings.margin)
+        for start in ((0, 0, 0), (3, 2, 0), (1, 2, 0)):
+            assert search(sizing.variables, ev, target, start, settings.margin).best == best
+    assert best is not None
+
+
+def test_a_strategy_that_cannot_keep_up_is_never_the_cheapest(tmp_path: Path) -> None:
+    """At 400 orders a day the small scenario's warehouses cannot keep up with at most one
+    picker and packer: the dropship supplier is the only feasible answer, however cheap the
+    overloaded warehouses look."""
+    out = tmp_path / "out"
+    res = run_in_process(
+        "advise", SMALL, "--volumes", "400", "--target", TARGET, "-r", "2", "-w", "1",
+        *SIMPLE, *FAST, "--set", "strategies.own.sizing.pickers.max=1",
+        "--set", "strategies.own.sizing.packers.max=1",
+        "--set", "strategies.out.sizing.pickers.max=1",
+        "--set", "strategies.out.sizing.packers.max=1", "-o", out, "-q",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    doc = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    (answer,) = doc["answers"]["per_volume"]
+    assert answer["cheapest"] == "drop"
+    assert set(answer["infeasible"]) == {"own", "out"}
+    assert "misses the target: own, out" in res.stdout or "misses the target: out, own" in (
+        res.stdout
+    )
+
+
+def test_a_resumed_search_simulates_nothing_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["advise", SMALL, "--volumes", "60", "--target", "late_rate<=20%", "-r", "2", "-w", "1",
+            "--strategy", "own", *FAST, "-o", out]  # fmt: skip
+    first = run_in_process(*args)
+    assert first.returncode == 0, first.stderr
+    again = run_in_process(*args, "--resume")
+    assert again.returncode == 0, again.stderr
+    a = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    assert a["runs"] == 0
+    assert "0 runs simulated" in again.stdout
+
+
+def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume() -> None:
+    from fcsim.experiment.advise import Sizing, break_evens
+    from fcsim.experiment.staffing import Sized
+
+    def sized(strategy: str, volume: float, costs: list[float], feasible: bool = True) -> Sizing:
+        runs = pd.DataFrame({"replication": range(len(costs)), "cost_per_order_eur": costs})
+        return Sizing(strategy, volume, [], Sized(()), (), runs, feasible)
+
+    # a costs 10 throughout; b falls from 12 to 8: the means cross at 200 orders a day
+    vols = [100.0, 200.0, 300.0]
+    noise = [-0.1, 0.0, 0.1]
+    a = [sized("a", v, [10 + e for e in noise]) for v in vols]
+    b = [sized("b", v, [14 - 0.02 * v + 2 * e for e in noise]) for v in vols]
+    (be,) = break_evens(a + b, vols)
+    assert (be.below, be.above) == ("a", "b")
+    assert be.volume == pytest.approx(200.0)
+    assert be.low is not None and be.high is not None
+    assert be.low < 200 < be.high
+    assert "≈ 200 orders/day" in be.text()
+    # b cannot meet the target at 200: the leader changes, but no break-even is claimed
+    b[1] = sized("b", 200.0, [10.0, 10.0, 10.0], feasible=False)
+    assert break_evens(a + b, vols) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--volumes", "0:100:10"), "volumes must be positive"),
+        (("--volumes", "ten"), "expected LO:HI:STEP"),
+        (("--target", "late_rate>=5%"), "a target is late_rate<=SHARE"),
+        (("--target", "cost_per_order_eur<=5"), "a target is late_rate<=SHARE"),
+        (("--strategy", "nope"), "no such strategy"),
+        (("--set", "demand.orders_per_day=50", "--volumes", "50"), "is also set by --volumes"),
+        (("--margin", "1.5"), "--margin"),
+    ],
+)
+def test_bad_input_is_refused_before_anything_runs(tmp_path: Path, args, message) -> None:
+    res = run_in_process("advise", SMALL, *args, "-o", tmp_path / "out")
+    assert res.returncode == 2, res.stderr
+    assert message in res.stderr
+    assert not (tmp_path / "out").exists()
