@@ -112,7 +112,7 @@ def test_3pl_invoice_with_monthly_minimum(small_scenario) -> None:
     pick_pack = 60 * 2.5 + 40 * (2.5 + 2 * 0.5)  # 290.00
     returns = 10 * 4  # 40.00
     fees = receiving + storage + pick_pack + returns  # 880.00
-    top_up = 1000 - fees  # 120.00
+    # top-up: 1000 - 880.00 = 120.00
     t = led.totals(0, JAN_DAYS)
     assert round(t["storage"], 2) == 500.00
     assert round(t["receiving_fees"], 2) == 50.00

@@ -83,8 +83,8 @@ _RECEIVING_RATES: dict[str, tuple[str, ...]] = {
 class ThreePLFees(Model):
     """A 3PL fee schedule (D15); US-market 2023-24 figures in DOMAIN, in EUR here.
 
-    Storage and receiving are billed on one basis each; a rate of another basis is an error
-    rather than a figure silently unused.
+    Storage and receiving are billed on one basis each; a rate of another basis, given with a
+    value other than its default, is an error rather than a figure silently unused.
     """
 
     setup_eur: NonNegative = Field(default=500.0, description="One-off set-up fee, EUR.")
@@ -226,7 +226,11 @@ class ThreePLFees(Model):
             chosen = getattr(self, basis_key)
             for basis, keys in rates.items():
                 for key in keys:
-                    if basis != chosen and key in self.model_fields_set:
+                    # a figure given and other than the default: a dumped and re-read
+                    # schedule (every key set, at its default) is not refused
+                    given = key in self.model_fields_set
+                    default = type(self).model_fields[key].get_default(call_default_factory=True)
+                    if basis != chosen and given and getattr(self, key) != default:
                         why = (
                             f"{key} is a rate of {basis_key} {basis}, but {basis_key} is "
                             f"{chosen}: set {basis_key}: {basis} or remove {key}"
