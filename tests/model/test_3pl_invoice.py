@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from fcsim.model.accounting.costs import Ledger, NodeView, month_index, self_costs
-from fcsim.model.accounting.invoices import third_party_invoice
+from fcsim.model.accounting.invoices import pick_pack_rates, third_party_invoice
 from fcsim.model.billing import (
     StorageBilling,
     billed_receipts,
@@ -305,6 +305,13 @@ def test_pick_pack_volume_tier_by_the_months_orders() -> None:
     # 15 simulated days of January with 1,500 parcels: 1,500 x 31 / 15 = 3,100 a month
     # reach the tier: 1,500 x 2.40 = 3,600.00
     assert invoice(nd, units=[2] * 1500, n=15)["pick_pack"] == 3600.00
+    # days after the horizon (drain days, no new orders) do not dilute the month's volume:
+    # 1,500 parcels over the first 15 days of a 31-day simulated January reach the tier
+    jan = months()
+    first, _ = pick_pack_rates(nd.fees, np.arange(1500) % 15, jan, order_days=15)
+    assert (first == 2.0).all()
+    first, _ = pick_pack_rates(nd.fees, np.arange(1500) % 15, jan, order_days=31)
+    assert (first == 2.5).all()  # had orders been possible all month, 1,500 is below 3,000
 
 
 def test_branded_packaging_at_the_3pl_moves_its_cost_by_the_surcharge() -> None:

@@ -14,8 +14,8 @@ runs table shows the invoice itemised (`cost_receiving_fees_eur`, ...). The line
   per SKU, cubic metres or units in stock, times the month's rate (the peak rate in peak months),
   spread over the days of each month;
 - pick & pack per parcel: first-item and extra-item fees of the tier the month's volume reaches
-  (orders shipped by the node in the month, scaled to the whole month when the simulated days
-  cut it), the returns fee per returned unit;
+  (orders shipped by the node in the month, scaled to the whole month when the horizon cuts
+  it), the returns fee per returned unit;
 - packaging fee, branded-packaging surcharge (when the node's packing is branded), insert fee;
 - the top-up to the monthly minimum of the activity fees (everything above but the one-off
   costs and account management).
@@ -111,19 +111,21 @@ def storage_eur(
 
 
 def pick_pack_rates(
-    fees: ThreePLFees, parcel_day: np.ndarray, months: np.ndarray
+    fees: ThreePLFees, parcel_day: np.ndarray, months: np.ndarray, order_days: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(first-item fee, extra-item fee) of each parcel created on `parcel_day`: the tier that
-    its month's volume reaches, the month's parcels scaled to the whole month when the
-    simulated days (`months`, one per day) cover only part of it."""
+    its month's volume reaches, the month's parcels scaled to the whole month when the days
+    with orders (the first `order_days` of `months`, one per simulated day) cover only part
+    of it."""
     first = np.full(len(parcel_day), fees.pick_pack_first_item_eur)
     extra = np.full(len(parcel_day), fees.pick_pack_extra_item_eur)
     if not fees.pick_pack_tiers or len(parcel_day) == 0:
         return first, extra
     parcel_month = months[parcel_day]
     lows = np.array([t.from_orders_per_month for t in fees.pick_pack_tiers], dtype=float)
+    with_orders = months[:order_days]
     for m in np.unique(parcel_month):
-        simulated = int((months == m).sum())
+        simulated = max(1, int((with_orders == m).sum()))
         month_days = int(_days_in(int(m)))
         volume = np.count_nonzero(parcel_month == m) * month_days / simulated
         tier = int(np.searchsorted(lows, volume + 1e-9, side="right")) - 1
@@ -163,7 +165,7 @@ def third_party_invoice(
         w = np.broadcast_to(np.asarray(amounts, dtype=float), d.shape)
         return np.bincount(d, weights=w, minlength=n)
 
-    first, extra = pick_pack_rates(f, d, months)
+    first, extra = pick_pack_rates(f, d, months, order_days=window[1])
     lines = {
         "setup_exit": one_off_eur(f, n),
         "account_management": f.account_management_eur_per_month * month_share,
