@@ -8,6 +8,8 @@ and returns inspection):
 - a purchase-order line: count and check every unit (rejects written off), put the pallets
   away; only then is stock sellable (dock-to-stock time, from the truck's arrival);
 - a returned parcel: inspect each unit; restock a share, write off the rest.
+What a 3PL bills for receipts is counted by the day the work is done: whole pallets (a part
+pallet counts as one), cartons, units and the minutes of unloading, checking and put-away.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fcsim.model.billing import billed_receipts
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.context import RunContext
 from fcsim.model.inventory import Inventory
@@ -35,6 +38,8 @@ class Receipt:
     work_min: float
     rejects: int
     pallets: float
+    whole_pallets: int  # pallets billed: a part pallet counts as one
+    cartons: int
 
 
 @dataclass
@@ -67,11 +72,14 @@ class Inbound:
         calendar: WorkCalendar,
         cfg: Receiving,
         inventory: Inventory,
+        units_per_carton: int = 1,
     ) -> None:
         """The receiving staff (`workers`, a headcount or one per day) and dock doors of node
         `node_index` (`name`), working in `calendar`; receipts and restocks go to `inventory`.
+        Cartons of `units_per_carton` units are counted for receiving fees.
         """
         self.cfg = cfg
+        self.units_per_carton = units_per_carton
         self.returns = ctx.scenario.returns
         self.inventory = inventory
         self.catalogue = ctx.catalogue
@@ -102,6 +110,9 @@ class Inbound:
         self.trucks_arrived_by_day = np.zeros(n_days + 1)  # on the day they reach the dock
         self.pallets_arrived_by_day = np.zeros(n_days + 1)
         self.units_received_by_day = np.zeros(n_days + 1)
+        self.whole_pallets_by_day = np.zeros(n_days + 1)
+        self.cartons_by_day = np.zeros(n_days + 1)
+        self.receiving_min_by_day = np.zeros(n_days + 1)  # unloading and receipts, not returns
         self.returns_by_day = np.zeros(n_days + 1)
         self.written_off_eur_by_day = np.zeros(n_days + 1)
         self.refurbish_eur_by_day = np.zeros(n_days + 1)
@@ -144,6 +155,7 @@ class Inbound:
         rejects_before = np.floor(before_c * cfg.reject_rate + u[line])
         rejects = np.minimum(rejects_through - rejects_before, units_c).astype(np.int64)
         pallets = units_c / upp[line]
+        whole, cartons = billed_receipts(units_c, before_c, pallets, self.units_per_carton)
         work = pallets * putaway[line] + units_c * cfg.check_min_per_unit
         t = float(day * MIN_PER_DAY)
         receipts = [
@@ -155,14 +167,18 @@ class Inbound:
                 work_min=float(w),
                 rejects=int(r),
                 pallets=float(pl),
+                whole_pallets=int(wp),
+                cartons=int(c),
             )
-            for s, n, o, w, r, pl in zip(
+            for s, n, o, w, r, pl, wp, c in zip(
                 skus[line].tolist(),
                 units_c.tolist(),
                 ordered_c.tolist(),
                 work.tolist(),
                 rejects.tolist(),
                 pallets.tolist(),
+                whole.tolist(),
+                cartons.tolist(),
                 strict=True,
             )
         ]
@@ -212,7 +228,9 @@ class Inbound:
 
     # ---------------------------------------------------------------- staff pool hooks
     def _unloaded(self, trucks: Sequence[Truck], start: float, end: float) -> None:
+        day = min(int(end // MIN_PER_DAY), len(self.receiving_min_by_day) - 1)
         for truck in trucks:
+            self.receiving_min_by_day[day] += truck.unload_min
             for receipt in truck.receipts:
                 self.pool.put(receipt)
 
@@ -232,6 +250,9 @@ class Inbound:
                 self.inventory.received(task.sku, task.ordered)
                 self.inventory.add(task.sku, accepted)
                 self.pallets_by_day[day] += task.pallets
+                self.whole_pallets_by_day[day] += task.whole_pallets
+                self.cartons_by_day[day] += task.cartons
+                self.receiving_min_by_day[day] += task.work_min
                 self.units_received_by_day[day] += task.units
                 self.dock_to_stock_min.append(end - task.arrived_min)
             else:

@@ -3,7 +3,8 @@
 Place in the flow: `model/warehouse.py` calls `pack_work` once per run, vectorised: the
 packaging policy picks a material for each parcel (poly mailer for soft goods, box sizes by
 volume, protective packaging for fragile goods), which sets its material cost and the extra
-minutes it takes; pack time = per-parcel time + per-unit time + packaging extra.
+minutes it takes (plus the extra cost of branded packaging, when the node's packing is branded);
+pack time = per-parcel time + per-unit time + packaging extra.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
 from fcsim.policies.packaging import PackagingTable
 from fcsim.scenario.schema.business import PackagingOption
-from fcsim.scenario.schema.nodes import Packing
+from fcsim.scenario.schema.stations import Packing
 
 
 def packaging_table(options: list[PackagingOption]) -> PackagingTable:
@@ -46,6 +47,6 @@ def pack_work(
     minutes = (
         base + cfg.pack_min_per_unit * parcels.units[ids] + table.extra_pack_min[choice] * count
     )
-    cost = table.cost_eur[choice] * count + cfg.branded_extra_eur
+    cost = table.cost_eur[choice] * count + (cfg.branded_extra_eur if cfg.branded else 0.0)
     packed_l = np.maximum(table.max_volume_l[choice] * count, parcels.volume_l[ids])
     return minutes, cost, packed_l

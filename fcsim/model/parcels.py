@@ -54,6 +54,7 @@ class Parcels:
     carrier: np.ndarray = field(init=False)
     shipping_eur: np.ndarray = field(init=False)
     packaging_eur: np.ndarray = field(init=False)
+    inserts: np.ndarray = field(init=False)  # inserts (samples, flyers) added at packing
     compensation_eur: np.ndarray = field(init=False)
     claims: np.ndarray = field(init=False)
     carrier_days_late: np.ndarray = field(init=False)
@@ -108,6 +109,7 @@ class Parcels:
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int32))
         self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
+        self.inserts = np.zeros(n, dtype=np.int16)
 
     @property
     def n(self) -> int:

@@ -4,7 +4,7 @@ Place in the flow: `model/warehouse.py` computes every parcel's pick work up fro
 (a tour set-up share plus a time per line, drawn by inverse transform from noise keyed by the
 order line, so the same line takes the same quantile of time in every strategy), and gives the
 picker pool a `take` function from the batching policy. A tour of k parcels costs one set-up and
-the lines of all k.
+the lines of all k, plus the time to add inserts to the parcels drawn to get them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
 from fcsim.policies.layout import Layout
-from fcsim.scenario.schema.nodes import Picking
+from fcsim.scenario.schema.stations import Picking
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class PickWork:
 
     setup_min: np.ndarray
     lines_min: np.ndarray
+    inserts: np.ndarray  # inserts added to each parcel
     travel: Travel | None = None
 
     def tour(self, group: Sequence[int]) -> float:
@@ -96,7 +97,8 @@ def pick_work(
     lines, owner = parcels.lines_of_many(ids)
     line_min = cfg.pick_min_per_line.ppf(streams.keyed("pick", lines))
     per_parcel = np.bincount(owner, weights=line_min, minlength=len(ids)).astype(float)
-    per_parcel += cfg.insert_min_per_order
+    inserts = insert_counts(cfg, parcels, ids, streams)
+    per_parcel += np.where(inserts > 0, cfg.insert_min_per_order, 0.0)
     travel = None
     if cfg.layout is not None:
         layout, where = slot_skus(cfg, stocked, seed)
@@ -109,7 +111,16 @@ def pick_work(
             ptr,
             where[sku_of_line[lines]],
         )
-    return PickWork(setup_min=setup, lines_min=per_parcel, travel=travel)
+    return PickWork(setup_min=setup, lines_min=per_parcel, inserts=inserts, travel=travel)
+
+
+def insert_counts(cfg: Picking, parcels: Parcels, ids: np.ndarray, streams: Streams) -> np.ndarray:
+    """Inserts added to each of parcels `ids`: `inserts_per_order` for the `insert_share` of
+    orders drawn by order number, so the same orders get them in every strategy."""
+    if cfg.inserts_per_order == 0 or cfg.insert_share == 0:
+        return np.zeros(len(ids), dtype=np.int16)
+    chosen = streams.keyed("inserts", parcels.order[ids]) < cfg.insert_share
+    return np.where(chosen, cfg.inserts_per_order, 0).astype(np.int16)
 
 
 def take_policy(cfg: Picking):

@@ -9,7 +9,7 @@ SimPy: arrival -> stock reservation (or wait for stock) -> picker pool -> packer
 Once a day, one process per node: dispatches the parcels at the dock (`carriers.dispatch`,
 vectorised), plans their returns, queues today's returned parcels and truck receipts for the
 receiving staff, reviews stock (replenishment) and records the day's stock, backlog and
-utilisation.
+utilisation (at a 3PL, also the storage its fee schedule bills: `model/billing.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import datetime as dt
 import numpy as np
 
 from fcsim.core.timeofday import minutes_of
+from fcsim.model.billing import StorageBilling
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
@@ -31,7 +32,7 @@ from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
 from fcsim.model.storage import StorageZones
-from fcsim.scenario.schema.nodes import WarehouseNode
+from fcsim.scenario.schema.nodes import ThirdPartyNode, WarehouseNode
 
 ARRIVAL_CHUNK = 4096
 """Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
@@ -50,6 +51,13 @@ def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[st
             if value is not None:
                 h[first:] = value
     return out
+
+
+def units_per_carton(cfg: WarehouseNode) -> int:
+    """Units in an inbound carton: a 3PL's billing figure, else the purchase case pack."""
+    if isinstance(cfg, ThirdPartyNode) and cfg.fees.receiving_units_per_carton is not None:
+        return cfg.fees.receiving_units_per_carton
+    return cfg.replenishment.case_pack_units
 
 
 def roster(headcount: np.ndarray) -> int | np.ndarray:
@@ -126,6 +134,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             calendar=self.calendar,
             cfg=cfg.receiving,
             inventory=self.inventory,
+            units_per_carton=units_per_carton(cfg),
         )
         self.dock: list[int] = []
         self.trucks: dict[int, tuple[np.ndarray, ...]] = {}  # (skus, ordered, delivered)
@@ -144,6 +153,11 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             )
         }
         self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
+        self.billing = (
+            StorageBilling(cfg.fees, ctx.catalogue, n_days)
+            if isinstance(cfg, ThirdPartyNode)
+            else None
+        )
         # wave picking: parcels with their stock wait here for the next release time
         self.wave: list[int] | None = [] if cfg.picking.release_times else None
 
@@ -151,6 +165,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
         p, ids, env = self.ctx.parcels, self.ids, self.ctx.env
         p.packaging_eur[ids] = self.pack_cost
+        p.inserts[ids] = self.pick.inserts
         p.parcel_volume_l[ids] = self.packed_l
         self.pickers.start()
         self.packers.start()
@@ -258,6 +273,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             self.daily["stock_volume_l"][day] = float(stock @ cat.volume_l)
             if self.zones is not None:
                 self.zones.record(day, stock)
+            if self.billing is not None:
+                self.billing.record(day, stock)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
 
@@ -332,6 +349,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         inv, inb = self.inventory, self.inbound
         cfg = self.cfg
         daily = dict(self.daily) | (self.zones.series() if self.zones else {})
+        daily |= self.billing.daily if self.billing else {}
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
@@ -340,6 +358,9 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         daily["trucks_arrived"] = inb.trucks_arrived_by_day[:n]
         daily["pallets_arrived"] = inb.pallets_arrived_by_day[:n]
         daily["units_received"] = inb.units_received_by_day[:n]
+        daily["pallets_received_whole"] = inb.whole_pallets_by_day[:n]
+        daily["cartons_received"] = inb.cartons_by_day[:n]
+        daily["receiving_min"] = inb.receiving_min_by_day[:n]
         daily["returns_inspected"] = inb.returns_by_day[:n]
         daily["written_off_eur"] = inb.written_off_eur_by_day[:n]
         daily["refurbish_eur"] = inb.refurbish_eur_by_day[:n]

@@ -54,6 +54,9 @@ def _view(p: Parcels, daily: dict[str, np.ndarray], small_scenario, orders=None,
         "refurbish_eur",
         "trucks_arrived",
         "pallets_arrived",
+        "pallets_received_whole",
+        "stock_pallets_whole",
+        *(f"storage_locations_{t}" for t in ("bin", "shelf", "pallet")),
     )
     base = {k: np.zeros(n) for k in zero}
     base.update(daily)
@@ -82,7 +85,9 @@ def test_3pl_invoice_with_monthly_minimum(small_scenario) -> None:
             "holding_rate_per_year": 0.0,
             "fees": {
                 "setup_eur": 0,
+                "receiving_basis": "per_pallet",
                 "receiving_eur_per_pallet": 10,
+                "storage_basis": "per_pallet",
                 "storage_eur_per_pallet_month": 25,
                 "pick_pack_first_item_eur": 2.5,
                 "pick_pack_extra_item_eur": 0.5,
@@ -98,26 +103,31 @@ def test_3pl_invoice_with_monthly_minimum(small_scenario) -> None:
     returned = [0] * 95 + [2] * 5
     p = _parcels(units, days, ret_day, returned)
     pallets = np.zeros(JAN_DAYS)
-    pallets[2], pallets[16] = 3, 1.5  # 4.5 pallets received
-    daily = {"pallets_received": pallets, "stock_pallets": np.full(JAN_DAYS, 20.0)}
+    pallets[2], pallets[16] = 3, 2  # 5 whole pallets received (a part pallet counts as one)
+    daily = {"pallets_received_whole": pallets, "stock_pallets_whole": np.full(JAN_DAYS, 20.0)}
     led = Ledger(JAN_DAYS)
     third_party_costs(led, _view(p, daily, small_scenario), node)
-    receiving = 4.5 * 10  # 45.00
+    receiving = 5 * 10  # 50.00
     storage = 20 * 25  # 500.00: 20 pallets all month
     pick_pack = 60 * 2.5 + 40 * (2.5 + 2 * 0.5)  # 290.00
     returns = 10 * 4  # 40.00
-    fees = receiving + storage + pick_pack + returns  # 875.00
-    top_up = 1000 - fees  # 125.00
+    fees = receiving + storage + pick_pack + returns  # 880.00
+    # top-up: 1000 - 880.00 = 120.00
     t = led.totals(0, JAN_DAYS)
     assert round(t["storage"], 2) == 500.00
-    assert round(t["fulfilment_fees"], 2) == round(receiving + pick_pack + returns + top_up, 2)
-    assert round(t["storage"] + t["fulfilment_fees"], 2) == 1000.00
+    assert round(t["receiving_fees"], 2) == 50.00
+    assert round(t["fulfilment_fees"], 2) == round(pick_pack + returns, 2)
+    assert round(t["minimum_top_up"], 2) == 120.00
+    billed = t["storage"] + t["fulfilment_fees"] + t["receiving_fees"] + t["minimum_top_up"]
+    assert round(billed, 2) == 1000.00
     # above the minimum there is no top-up
     led2 = Ledger(JAN_DAYS)
-    daily["stock_pallets"] = np.full(JAN_DAYS, 40.0)  # storage 1,000.00
+    daily["stock_pallets_whole"] = np.full(JAN_DAYS, 40.0)  # storage 1,000.00
     third_party_costs(led2, _view(p, daily, small_scenario), node)
     t2 = led2.totals(0, JAN_DAYS)
-    assert round(t2["storage"] + t2["fulfilment_fees"], 2) == round(fees + 500, 2)
+    assert t2["minimum_top_up"] == 0
+    billed2 = t2["storage"] + t2["fulfilment_fees"] + t2["receiving_fees"]
+    assert round(billed2, 2) == round(fees + 500, 2)
 
 
 def test_marketplace_invoice_by_size_tier(small_scenario) -> None:
@@ -183,8 +193,6 @@ def test_inbound_freight_per_truck_and_pallet(small_scenario) -> None:
     daily = {
         "trucks_arrived": trucks,
         "pallets_arrived": pallets,
-        "pallets_received": np.zeros(JAN_DAYS),
-        "stock_pallets": np.zeros(JAN_DAYS),
     }
     led = Ledger(JAN_DAYS)
     third_party_costs(led, _view(p, daily, small_scenario), node)

@@ -2,12 +2,14 @@
 
 Place in the flow: `kpis.py` calls `ledger` after a strategy's run. Each node adds the lines of
 its operator's cost model (one warehouse model, several operators):
-- self-run centre: staff paid for every shift hour whatever the volume, packaging materials, the
-  capital cost of stock, and the space and fixed costs of `facility.py` (rent step, utilities,
-  equipment and IT, WMS, insurance, supervision and management, amortised start-up and capital);
-- 3PL centre: the provider's fee schedule (set-up spread over months, receiving per pallet,
-  storage per pallet-month with a peak rate, pick & pack per first and extra unit, packaging
-  fee, returns fee, monthly-minimum top-up) and the capital cost of stock;
+- self-run centre: staff paid for every shift hour whatever the volume, packaging materials
+  (branded packaging's extra), insert material, the capital cost of stock, and the space and
+  fixed costs of `facility.py` (rent step, utilities, equipment and IT, WMS, insurance,
+  supervision and management, amortised start-up and capital);
+- 3PL centre: the provider's invoice, itemised by `invoices.py` (one-off costs spread over the
+  contract, account management, receiving and storage on the schedule's basis, volume-tiered
+  pick & pack, packaging, branded-packaging and insert fees, returns fee, monthly-minimum
+  top-up), insert material and the capital cost of stock;
 - marketplace centre (FBA-like): fulfilment fee per unit by size tier, storage per litre-month
   with a peak rate, returns fee, and the capital cost of stock;
 - dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
@@ -34,7 +36,8 @@ from fcsim.core.metrics import CASH, OPPORTUNITY
 from fcsim.model.accounting.carrier_terms import billed_shipping
 from fcsim.model.accounting.dropship import dropship_costs
 from fcsim.model.accounting.facility import facility_costs, zone_costs
-from fcsim.model.calendar import DAYS_PER_MONTH, MIN_PER_DAY, BusinessDays
+from fcsim.model.accounting.invoices import LINE_CATEGORY, third_party_invoice
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
 from fcsim.model.demand import Orders
@@ -160,37 +163,38 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
     facility_costs(led, v, node)
     led.add_daily("packaging", v.by_parcel_day(v.parcels.packaging_eur[v.shipped]))
+    _insert_material(led, v, node)
     _stockholding(led, v, node)
 
 
 def third_party_costs(led: Ledger, v: NodeView, node: ThirdPartyNode) -> None:
-    """3PL invoice: set-up, receiving, storage, pick & pack, packaging, returns, minimum."""
-    f = node.fees
+    """3PL invoice (`invoices.py`), line by line into its categories; inserts' material."""
     p = v.parcels
-    setup = np.zeros(v.n)
-    spread = round(f.setup_amortisation_months * DAYS_PER_MONTH)
-    setup[: min(v.n, spread)] = f.setup_eur / spread
-    led.add_daily("fulfilment_fees", setup)
-    units = p.units[v.shipped]
-    fees = v.result.daily["pallets_received"] * f.receiving_eur_per_pallet
-    fees = fees + v.by_parcel_day(
-        f.pick_pack_first_item_eur + f.pick_pack_extra_item_eur * np.maximum(units - 1, 0)
+    lines = third_party_invoice(
+        node,
+        daily=v.result.daily,
+        months=v.months,
+        peak_days=v.peak(node.fees.peak_months),
+        month_share=v.month_share,
+        parcel_day=v.day[v.shipped],
+        parcel_units=p.units[v.shipped],
+        parcel_inserts=p.inserts[v.shipped],
+        returned_units_by_day=v.returned_on_day(1.0),
+        window=v.window,
     )
-    fees = fees + v.returned_on_day(f.returns_eur_each)
-    peak = f.storage_peak_eur_per_pallet_month
-    rate = np.where(
-        v.peak(f.peak_months) & (peak is not None), peak or 0.0, f.storage_eur_per_pallet_month
-    )
-    storage = v.result.daily["stock_pallets"] * rate * v.month_share
-    packaging = np.zeros(v.n)
-    if f.packaging_eur_per_order is not None:
-        packaging = v.by_parcel_day(np.full(len(units), f.packaging_eur_per_order))
-        led.add_daily("packaging", packaging)
-    led.add_daily("fulfilment_fees", fees)
-    led.add_daily("storage", storage)
-    top_up = minimum_top_up(fees + storage + packaging, v.months, f.monthly_minimum_eur, v.window)
-    led.add_daily("fulfilment_fees", top_up)
+    for line, amounts in lines.items():
+        led.add_daily(LINE_CATEGORY[line], amounts)
+    _insert_material(led, v, node)
     _stockholding(led, v, node)
+
+
+def _insert_material(
+    led: Ledger, v: NodeView, node: SelfNode | ThirdPartyNode | MarketplaceNode
+) -> None:
+    """The merchant's inserts (samples, flyers) added to the node's shipped parcels."""
+    material = node.picking.insert_material_eur
+    if material > 0:
+        led.add_daily("inserts", v.by_parcel_day(v.parcels.inserts[v.shipped] * material))
 
 
 def unit_tier_fee(node: MarketplaceNode, catalogue: CatalogueArrays) -> np.ndarray:
@@ -218,6 +222,7 @@ def marketplace_costs(led: Ledger, v: NodeView, node: MarketplaceNode) -> None:
     )
     led.add_daily("fulfilment_fees", fees)
     led.add_daily("storage", v.result.daily["stock_volume_l"] * rate * v.month_share)
+    _insert_material(led, v, node)
     _stockholding(led, v, node)
 
 
@@ -342,24 +347,3 @@ def shipping_revenue(
     vat = p.vat_rate[first]
     out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price * (1 + vat), fee)
     return np.where(served, ex_vat(out, vat), 0.0)
-
-
-def minimum_top_up(
-    fees: np.ndarray, months: np.ndarray, minimum: float, window: tuple[int, int]
-) -> np.ndarray:
-    """Top-up to a monthly minimum, pro rata for months cut by the window; on month ends."""
-    out = np.zeros(len(fees))
-    if minimum <= 0:
-        return out
-    start, stop = window
-    for m in np.unique(months[start:stop]):
-        days = np.flatnonzero(months == m)
-        inside = days[(days >= start) & (days < stop)]
-        first = np.datetime64(int(m), "M")
-        length = int(
-            ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
-        )
-        due = minimum * len(inside) / length - fees[inside].sum()
-        if due > 0:
-            out[inside[-1]] += due
-    return out

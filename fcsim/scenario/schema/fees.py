@@ -7,7 +7,7 @@ figures of docs/domain.md#d15 converted roughly.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -147,19 +147,136 @@ class SelfCosts(Model):
         return self
 
 
+StorageBasis = Literal["per_location", "per_pallet", "per_cubic_metre", "per_unit"]
+ReceivingBasis = Literal["per_pallet", "per_carton", "per_unit", "per_hour"]
+
+
+class LocationType(Model):
+    """A kind of storage location a 3PL rents out (bin, shelf, pallet) and its monthly rate."""
+
+    name: Name = Field(description="Location type (e.g. bin, shelf, pallet).")
+    capacity_l: float = Field(
+        gt=0, description="Goods volume one location holds, litres (usable, not gross)."
+    )
+    eur_per_month: NonNegative = Field(description="Rent of one location per month, EUR.")
+    peak_eur_per_month: NonNegative | None = Field(
+        default=None, description="Rent per month in the peak months, if different, EUR."
+    )
+
+
+def default_locations() -> list[LocationType]:
+    """Illustrative European rates: a bin 1.5-3, a shelf 5-8, a pallet 20-30 EUR a month."""
+    return [
+        LocationType(name="bin", capacity_l=20, eur_per_month=2.0),
+        LocationType(name="shelf", capacity_l=120, eur_per_month=6.0),
+        LocationType(name="pallet", capacity_l=1000, eur_per_month=25.0),
+    ]
+
+
+class PickPackTier(Model):
+    """A volume tier of pick & pack: from this many orders a month, every order pays this."""
+
+    from_orders_per_month: int = Field(
+        ge=1, description="Orders per month (at this 3PL) from which the tier applies."
+    )
+    first_item_eur: NonNegative = Field(description="Fee for the first unit of an order, EUR.")
+    extra_item_eur: NonNegative = Field(description="Fee per additional unit, EUR.")
+
+
+_STORAGE_RATES: dict[str, tuple[str, ...]] = {
+    "per_location": ("storage_locations",),
+    "per_pallet": ("storage_eur_per_pallet_month", "storage_peak_eur_per_pallet_month"),
+    "per_cubic_metre": ("storage_eur_per_m3_month", "storage_peak_eur_per_m3_month"),
+    "per_unit": ("storage_eur_per_unit_month", "storage_peak_eur_per_unit_month"),
+}
+_RECEIVING_RATES: dict[str, tuple[str, ...]] = {
+    "per_pallet": ("receiving_eur_per_pallet",),
+    "per_carton": ("receiving_eur_per_carton", "receiving_units_per_carton"),
+    "per_unit": ("receiving_eur_per_unit",),
+    "per_hour": ("receiving_eur_per_hour",),
+}
+
+
 class ThreePLFees(Model):
-    """A 3PL fee schedule (D15); US-market figures in docs/domain.md#d15, in EUR here."""
+    """A 3PL fee schedule (D15); US-market figures in docs/domain.md#d15, in EUR here.
+
+    Storage and receiving are billed on one basis each; a rate of another basis, given with a
+    value other than its default, is an error rather than a figure silently unused.
+    """
 
     setup_eur: NonNegative = Field(default=500.0, description="One-off set-up fee, EUR.")
-    setup_amortisation_months: float = Field(
-        default=12, gt=0, description="Months over which the set-up fee is spread."
+    integration_eur: NonNegative = Field(
+        default=0.0, description="One-off integration fee (shop and WMS connection), EUR."
     )
-    receiving_eur_per_pallet: NonNegative = Field(default=10.0, description="EUR per pallet.")
+    exit_eur: NonNegative = Field(
+        default=0.0,
+        description="Exit costs at the end of the contract (stock moved out, de-integration), "
+        "EUR; spread like the set-up fee.",
+    )
+    setup_amortisation_months: float = Field(
+        default=12,
+        gt=0,
+        description="Months over which the set-up, integration and exit costs are spread.",
+    )
+    contract_min_term_months: NonNegative = Field(
+        default=0.0,
+        description="Minimum contract term, months (0: none); the one-off costs are spread "
+        "over the longer of this and setup_amortisation_months.",
+    )
+    account_management_eur_per_month: NonNegative = Field(
+        default=0.0, description="Account management fee, EUR per month (outside the minimum)."
+    )
+    receiving_basis: ReceivingBasis = Field(
+        default="per_pallet",
+        description="How receipts are billed: per_pallet (whole pallets of each received "
+        "line), per_carton, per_unit, or per_hour (receiving staff minutes at the node).",
+    )
+    receiving_eur_per_pallet: NonNegative = Field(
+        default=10.0, description="EUR per received pallet, a part pallet counting as one."
+    )
+    receiving_eur_per_carton: NonNegative = Field(
+        default=6.0, description="EUR per received carton (per_carton)."
+    )
+    receiving_units_per_carton: int | None = Field(
+        default=None,
+        ge=1,
+        description="Units per inbound carton (per_carton); default: the node's "
+        "replenishment.case_pack_units.",
+    )
+    receiving_eur_per_unit: NonNegative = Field(
+        default=0.2, description="EUR per received unit (per_unit)."
+    )
+    receiving_eur_per_hour: NonNegative = Field(
+        default=35.0, description="EUR per hour of unloading, checking and put-away (per_hour)."
+    )
+    storage_basis: StorageBasis = Field(
+        default="per_location",
+        description="How storage is billed: per_location (each stocked SKU rents at least one "
+        "location of the smallest type its stock fits), per_pallet (whole pallets per SKU), "
+        "per_cubic_metre (stock volume) or per_unit.",
+    )
+    storage_locations: list[LocationType] = Field(
+        default_factory=default_locations,
+        min_length=1,
+        description="Location types by capacity, smallest first (per_location).",
+    )
     storage_eur_per_pallet_month: NonNegative = Field(
-        default=25.0, description="Storage, EUR per pallet per month."
+        default=25.0, description="Storage, EUR per pallet per month (per_pallet)."
     )
     storage_peak_eur_per_pallet_month: NonNegative | None = Field(
-        default=None, description="Storage rate in peak months, if different."
+        default=None, description="Storage rate in peak months, if different (per_pallet)."
+    )
+    storage_eur_per_m3_month: NonNegative = Field(
+        default=20.0, description="Storage, EUR per cubic metre of stock per month."
+    )
+    storage_peak_eur_per_m3_month: NonNegative | None = Field(
+        default=None, description="Storage per cubic metre in peak months, if different."
+    )
+    storage_eur_per_unit_month: NonNegative = Field(
+        default=0.05, description="Storage, EUR per unit in stock per month (per_unit)."
+    )
+    storage_peak_eur_per_unit_month: NonNegative | None = Field(
+        default=None, description="Storage per unit in peak months, if different."
     )
     peak_months: list[Month] = Field(
         default_factory=lambda: [10, 11, 12], description="Months (1-12) charged the peak rate."
@@ -170,14 +287,75 @@ class ThreePLFees(Model):
     pick_pack_extra_item_eur: NonNegative = Field(
         default=0.5, description="Pick & pack fee per additional unit, EUR."
     )
+    pick_pack_tiers: list[PickPackTier] = Field(
+        default_factory=list,
+        description="Volume tiers above the base fees, by orders a month (ascending): every "
+        "order of a month pays the tier its month's volume reaches.",
+    )
     packaging_eur_per_order: NonNegative | None = Field(
         default=None,
         description="Packaging fee per parcel, EUR; omit when packaging is included in the fee.",
     )
+    branded_packaging_eur: NonNegative = Field(
+        default=0.0,
+        description="Surcharge per parcel for the merchant's branded packaging, when the "
+        "node's packing is branded, EUR.",
+    )
+    insert_eur: NonNegative = Field(
+        default=0.0, description="Fee per insert (sample, flyer) added to a parcel, EUR."
+    )
     returns_eur_each: NonNegative = Field(default=4.0, description="Fee per returned unit, EUR.")
     monthly_minimum_eur: NonNegative = Field(
-        default=1000.0, description="Monthly minimum of fees; a top-up is billed below it."
+        default=1000.0,
+        description="Monthly minimum of the activity fees (receiving, storage, pick & pack, "
+        "packaging, inserts, returns); a top-up is billed below it.",
     )
+
+    @field_validator("storage_locations")
+    @classmethod
+    def _by_capacity(cls, types: list[LocationType]) -> list[LocationType]:
+        caps = [t.capacity_l for t in types]
+        if caps != sorted(caps) or len(set(caps)) != len(caps):
+            raise ValueError(f"location types must be ordered by rising capacity_l (got {caps})")
+        names = [t.name for t in types]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"location type names must be unique (repeated: {', '.join(dup)})")
+        return types
+
+    @field_validator("pick_pack_tiers")
+    @classmethod
+    def _tiers_ascending(cls, tiers: list[PickPackTier]) -> list[PickPackTier]:
+        lows = [t.from_orders_per_month for t in tiers]
+        if lows != sorted(set(lows)):
+            raise ValueError(
+                f"pick & pack tiers must be ordered by rising from_orders_per_month (got {lows})"
+            )
+        return tiers
+
+    @model_validator(mode="after")
+    def _rates_of_the_basis(self) -> ThreePLFees:
+        found = []
+        for basis_key, rates in (
+            ("storage_basis", _STORAGE_RATES),
+            ("receiving_basis", _RECEIVING_RATES),
+        ):
+            chosen = getattr(self, basis_key)
+            for basis, keys in rates.items():
+                for key in keys:
+                    # a figure given and other than the default: a dumped and re-read
+                    # schedule (every key set, at its default) is not refused
+                    given = key in self.model_fields_set
+                    default = type(self).model_fields[key].get_default(call_default_factory=True)
+                    if basis != chosen and given and getattr(self, key) != default:
+                        why = (
+                            f"{key} is a rate of {basis_key} {basis}, but {basis_key} is "
+                            f"{chosen}: set {basis_key}: {basis} or remove {key}"
+                        )
+                        found.append(((key,), why, getattr(self, key)))
+        if found:
+            raise errors_at("ThreePLFees", found)
+        return self
 
 
 class SizeTier(Model):

@@ -13,31 +13,24 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from fcsim.core.distributions import Distribution, Lognormal
 from fcsim.core.timeofday import MIN_PER_DAY
 from fcsim.scenario.schema.base import (
     MON_FRI,
     Model,
     Name,
-    NonNegative,
     Probability,
     TimeOfDay,
     Weekday,
     errors_at,
     minutes_of,
-    registered_policy,
 )
 from fcsim.scenario.schema.carrier_terms import CarrierTerms, VolumeTier
 from fcsim.scenario.schema.dropship import DropshipNode, Imports
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
 from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
 from fcsim.scenario.schema.sizing import HybridSizing, StaffSizing
+from fcsim.scenario.schema.stations import Packing, Picking
 from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
-
-BatchingPolicy = registered_policy("batching")
-PackagingPolicy = registered_policy("packaging")
-SlottingPolicy = registered_policy("slotting")
-PickPathPolicy = registered_policy("pickpath")
 
 
 class Break(Model):
@@ -110,91 +103,6 @@ class Shift(Model):
         if found:
             raise errors_at("Shift", found)
         return self
-
-
-class LayoutSpec(Model):
-    """A single-block layout of parallel aisles between front and back cross-aisles."""
-
-    aisles: int = Field(ge=1, le=1000, description="Number of parallel aisles.")
-    aisle_length_m: float = Field(gt=0, le=1000, description="Length of an aisle, metres.")
-    aisle_spacing_m: float = Field(
-        default=3.0, gt=0, le=50, description="Distance between aisle centre lines, metres."
-    )
-    locations_per_aisle: int = Field(
-        ge=1, le=100_000, description="Pick locations per aisle (both sides)."
-    )
-    depot_aisle: int = Field(
-        default=0, ge=0, description="Aisle at whose front end the depot (start and end) is."
-    )
-
-    @model_validator(mode="after")
-    def _depot_inside(self) -> LayoutSpec:
-        if self.depot_aisle >= self.aisles:
-            raise ValueError(
-                f"depot_aisle must be below aisles ({self.aisles}) (got {self.depot_aisle})"
-            )
-        return self
-
-
-class Picking(Model):
-    """Pick tours (D5): release policy and times."""
-
-    policy: BatchingPolicy = Field(  # type: ignore[valid-type]
-        default="discrete", description="How orders are released to pickers (discrete, batch)."
-    )
-    batch_size: int = Field(
-        default=8, ge=1, le=200, description="Orders per tour for the `batch` policy."
-    )
-    tour_setup_min: Distribution = Field(
-        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.3),
-        description="Minutes per tour for getting a cart and walking out and back.",
-    )
-    pick_min_per_line: Distribution = Field(
-        default_factory=lambda: Lognormal(dist="lognormal", mean=0.75, cv=0.4),
-        description="Minutes per order line (travel share + pick); 0.75 = 80 lines/h "
-        "(docs/domain.md#d5).",
-    )
-    insert_min_per_order: NonNegative = Field(
-        default=0.0, description="Minutes per order to add inserts (samples, flyers) (D5)."
-    )
-    release_times: list[TimeOfDay] = Field(
-        default_factory=list,
-        description="Wave picking: orders wait and are released to pickers at these times of "
-        "working days (e.g. before each carrier cutoff). Empty: released as they come.",
-    )
-    layout: LayoutSpec | None = Field(
-        default=None,
-        description="Storage layout for pick paths; with it, `pick_min_per_line` is the "
-        "handling time only and walking comes from the tour's route.",
-    )
-    slotting: SlottingPolicy = Field(  # type: ignore[valid-type]
-        default="abc", description="Placement of SKUs in the layout (random, abc)."
-    )
-    routing: PickPathPolicy = Field(  # type: ignore[valid-type]
-        default="s_shape",
-        description="Route of a tour (s_shape, largest_gap, nearest_neighbour, optimal).",
-    )
-    walk_speed_m_per_min: float = Field(
-        default=50.0, gt=0, le=500, description="Walking speed with a cart, metres per minute."
-    )
-
-
-class Packing(Model):
-    """Pack stations (D6): packaging choice and times."""
-
-    policy: PackagingPolicy = Field(  # type: ignore[valid-type]
-        default="smallest_fitting", description="How the packaging of a parcel is chosen."
-    )
-    pack_min_per_order: Distribution = Field(
-        default_factory=lambda: Lognormal(dist="lognormal", mean=1.6, cv=0.3),
-        description="Minutes per parcel at a pack station (25-30 orders/h with the extras).",
-    )
-    pack_min_per_unit: NonNegative = Field(
-        default=0.3, description="Extra minutes per unit in the parcel."
-    )
-    branded_extra_eur: NonNegative = Field(
-        default=0.0, description="Extra cost per parcel for branded packaging and notes, EUR."
-    )
 
 
 class WarehouseNode(CarrierTerms):
@@ -281,6 +189,36 @@ class ThirdPartyNode(WarehouseNode):
         description="Goods the provider does not accept (D15); categories carry `restrictions`.",
     )
 
+    @model_validator(mode="after")
+    def _fees_fit_the_node(self) -> ThirdPartyNode:
+        found = []
+        f = self.fees
+        if (
+            f.receiving_basis == "per_carton"
+            and f.receiving_units_per_carton is None
+            and self.replenishment.case_pack_units == 1
+        ):
+            found.append(
+                (
+                    ("fees", "receiving_basis"),
+                    "receiving per carton needs the units of a carton: set "
+                    "fees.receiving_units_per_carton or replenishment.case_pack_units above 1",
+                    f.receiving_basis,
+                )
+            )
+        if self.packing.branded_extra_eur > 0:
+            found.append(
+                (
+                    ("packing", "branded_extra_eur"),
+                    "a 3PL bills branded packaging as fees.branded_packaging_eur; "
+                    "branded_extra_eur is an own warehouse's material cost",
+                    self.packing.branded_extra_eur,
+                )
+            )
+        if found:
+            raise errors_at("ThirdPartyNode", found)
+        return self
+
 
 class MarketplaceNode(WarehouseNode):
     """Marketplace fulfilment (FBA-like, D15): the marketplace stores, picks, packs and ships.
@@ -295,6 +233,22 @@ class MarketplaceNode(WarehouseNode):
         default_factory=lambda: ["alcohol", "tobacco", "perishable", "hazardous"],
         description="Goods the marketplace does not accept.",
     )
+
+    @model_validator(mode="after")
+    def _no_branded_packaging(self) -> MarketplaceNode:
+        if self.packing.branded:
+            raise errors_at(
+                "MarketplaceNode",
+                [
+                    (
+                        ("packing", "branded"),
+                        "marketplace fulfilment ships in the marketplace's own packaging: "
+                        "branded packaging does not apply (remove packing.branded)",
+                        self.packing.branded,
+                    )
+                ],
+            )
+        return self
 
 
 Node = Annotated[
