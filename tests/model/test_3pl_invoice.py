@@ -355,7 +355,13 @@ def _parcels(n: int, inserts: list[int], packaging_eur: float) -> Parcels:
 
 
 def _self_view(p: Parcels, small_scenario) -> NodeView:
-    keys = ("stock_value_eur", "written_off_eur", "refurbish_eur", "trucks_arrived")
+    keys = (
+        "stock_value_eur",
+        "stock_pallets",
+        "written_off_eur",
+        "refurbish_eur",
+        "trucks_arrived",
+    )
     daily = {k: np.zeros(JAN) for k in (*keys, "pallets_arrived")}
     mine = np.ones(p.n, dtype=bool)
     return NodeView(
