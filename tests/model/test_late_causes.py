@@ -38,7 +38,7 @@ def evaluated(sc: Scenario, times: list[float], strategy: str = "own"):
 
 def stage_days(ev, parcel: int) -> dict[str, int]:
     """The non-zero days late per stage of one parcel."""
-    days = ev.causes.days[parcel]
+    (days,) = ev.causes.days_of(np.array([parcel]))
     return {c: int(d) for c, d in zip(CAUSES, days, strict=True) if d}
 
 
@@ -216,31 +216,32 @@ def check_causes(sc: Scenario) -> None:
     r = run_strategy(sc, NAME, orders, catalogue, streams)
     ev = evaluate(sc, NAME, r, orders, catalogue, streams)
     k, lc, p = ev.kpis, ev.causes, r.parcels
+    days_of = lc.days_of(np.arange(p.n))
     shares = [k[LATE_CAUSE.name(c)] for c in CAUSES]
     if np.isnan(k["late_rate"]):
         assert all(np.isnan(shares))
     else:
         assert abs(sum(shares) - k["late_rate"]) < 1e-12
-    days = np.array([k[LATE_DAYS.name(c)] for c in CAUSES])
+    means = np.array([k[LATE_DAYS.name(c)] for c in CAUSES])
     if np.isnan(k["days_late_mean_when_late"]):
-        assert np.isnan(days).all()
+        assert np.isnan(means).all()
     else:
-        assert abs(days.sum() - k["days_late_mean_when_late"]) < 1e-9
+        assert abs(means.sum() - k["days_late_mean_when_late"]) < 1e-9
     # per parcel: late ones have exactly one cause, the stage days are never negative and sum
     # to the days late of a delivered parcel; a dropship parcel has no warehouse stage
-    assert (lc.days >= 0).all()
+    assert (days_of >= 0).all()
     assert ((lc.cause >= 0) == lc.late).all()
     delivered = lc.late & ~(p.lost & ~p.reshipped)
     dday = np.floor(p.delivery_min[delivered] / 1440) - p.promised_day[delivered]
-    assert (lc.days[delivered].sum(axis=1) == dday).all()
+    assert (days_of[delivered].sum(axis=1) == dday).all()
     supplier = np.array([n.kind == "supplier" for n in r.nodes])[p.node]
     warehouse = [CAUSES.index(c) for c in ("stock", "cutoff", "backlog")]
-    assert (lc.days[supplier][:, warehouse] == 0).all()
-    assert (lc.days[~supplier][:, CAUSES.index("supplier")] == 0).all()
+    assert (days_of[supplier][:, warehouse] == 0).all()
+    assert (days_of[~supplier][:, CAUSES.index("supplier")] == 0).all()
     # incidents only where a parcel was lost or damaged; carrier days only with a delay
-    incident = lc.days[:, CAUSES.index("incident")] > 0
+    incident = days_of[:, CAUSES.index("incident")] > 0
     assert not (incident & ~(p.lost | p.damaged)).any()
-    assert not ((lc.days[:, CAUSES.index("carrier")] > 0) & (p.carrier_days_late == 0)).any()
+    assert not ((days_of[:, CAUSES.index("carrier")] > 0) & (p.carrier_days_late == 0)).any()
     # the carrier split adds up to the late parcels of each carrier
     b = run_breakdowns(sc, r, ev, orders)
     by = b[b["table"] == "late_by_carrier"].groupby("key")["value"].sum()

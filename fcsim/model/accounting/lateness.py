@@ -61,11 +61,22 @@ class LateCauses:
 
     considered: np.ndarray  # parcels collected and not cancelled (the others are never late)
     late: np.ndarray  # bool: delivered after the promised day, or lost
-    days: np.ndarray  # int32 (parcels, causes): days late each stage gave (0 when not considered)
+    rows: np.ndarray  # the late parcels (indices, ascending)
+    days: np.ndarray  # int16 (late parcels, causes): days late each stage gave (lost: 0)
     cause: np.ndarray  # int8: index into CAUSES, ON_TIME when not late
     late_at_handover: np.ndarray  # bool: nominal delivery on its collection day after the promise
-    order_parcel: np.ndarray  # per order: the parcel whose cause is the order's
+    order_parcel: np.ndarray  # per order: the parcel whose cause is the order's (-1: not late)
     order_cause: np.ndarray  # int8 per order: index into CAUSES, ON_TIME when not late
+
+    def days_of(self, parcels: np.ndarray) -> np.ndarray:
+        """Days late per stage (columns: CAUSES) of `parcels`; zeros for parcels not late."""
+        parcels = np.asarray(parcels, dtype=np.int64)
+        out = np.zeros((len(parcels), len(CAUSES)), dtype=np.int16)
+        if len(self.rows):
+            pos = np.minimum(np.searchsorted(self.rows, parcels), len(self.rows) - 1)
+            found = self.rows[pos] == parcels
+            out[found] = self.days[pos[found]]
+        return out
 
 
 def _chain(
@@ -128,41 +139,48 @@ def _stage_days(chain: np.ndarray, promised: np.ndarray, supplier: np.ndarray) -
 
 
 def late_causes(scenario: Scenario, run: StrategyRun, order_late: np.ndarray) -> LateCauses:
-    """Lateness stage by stage of every parcel collected by the end, and each late order's
-    cause (`order_late`: per order, late and finished, as `kpis.order_outcomes` says)."""
+    """Lateness stage by stage of every parcel late by the end of the run, and each late
+    order's cause (`order_late`: per order, late and finished, as `kpis.order_outcomes` says).
+
+    Only the late parcels are walked through (a few per cent of them, usually): the cost of a
+    run's causes is that of its late parcels.
+    """
     p = run.parcels
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     end = run.n_days * MIN_PER_DAY
     considered = (p.ship_min <= end) & ~p.cancelled & (p.carrier >= 0)
-    rows = np.flatnonzero(considered)
-    lost = p.lost[rows] & ~p.reshipped[rows]
+    lost_all = considered & p.lost & ~p.reshipped
+    with np.errstate(invalid="ignore"):  # NaN: lost, or never collected
+        late = lost_all | (considered & (np.floor(p.delivery_min / MIN_PER_DAY) > p.promised_day))
+    rows = np.flatnonzero(late)  # as `kpis.order_outcomes`
+    lost = lost_all[rows]
     chain, supplier = _chain(scenario, run, rows, bd)
     promised = p.promised_day[rows].astype(np.int64)
-    stage = _stage_days(chain, promised, supplier)
-    final = np.floor(p.delivery_min[rows] / MIN_PER_DAY)
-    late_row = lost | (final > promised)  # as `kpis.order_outcomes` (NaN: lost)
-    cause_row = np.where(late_row, np.argmax(stage, axis=1), ON_TIME)
-    cause_row = np.where(lost, C["incident"], cause_row)
-
-    n = p.n
-    days = np.zeros((n, len(CAUSES)), dtype=np.int32)
-    days[rows] = np.where(lost[:, None], 0, stage)
-    late = np.zeros(n, dtype=bool)
-    late[rows] = late_row
-    cause = np.full(n, ON_TIME, dtype=np.int8)
+    stage = np.where(lost[:, None], 0, _stage_days(chain, promised, supplier)).astype(np.int16)
+    cause_row = np.where(lost, C["incident"], np.argmax(stage, axis=1))
+    cause = np.full(p.n, ON_TIME, dtype=np.int8)
     cause[rows] = cause_row
-    handover = np.zeros(n, dtype=bool)
-    handover[rows] = late_row & (chain[:, 4] > promised)
+    handover = np.zeros(p.n, dtype=bool)
+    handover[rows] = chain[:, 4] > promised
 
     # the order's parcel: its latest late one (a lost one first), first by node on a tie
-    key = np.full(n, -1, dtype=np.int64)
-    key[rows] = np.where(late_row, np.where(lost, np.iinfo(np.int64).max, days[rows].sum(1)), -1)
-    n_orders = len(order_late)
-    first = np.searchsorted(p.order, np.arange(n_orders))
-    perm = np.lexsort((-key, p.order))
-    order_parcel = perm[first]
-    order_cause = np.where(order_late, cause[order_parcel], ON_TIME).astype(np.int8)
-    return LateCauses(considered, late, days, cause, handover, order_parcel, order_cause)
+    key = np.where(lost, np.iinfo(np.int64).max, stage.sum(axis=1, dtype=np.int64))
+    by_order = np.lexsort((-key, p.order[rows]))
+    orders, first = np.unique(p.order[rows][by_order], return_index=True)
+    order_parcel = np.full(len(order_late), -1, dtype=np.int64)
+    order_parcel[orders] = rows[by_order[first]]
+    order_parcel[~order_late] = -1
+    order_cause = np.where(order_parcel >= 0, cause[np.maximum(order_parcel, 0)], ON_TIME)
+    return LateCauses(
+        considered=considered,
+        late=late,
+        rows=rows,
+        days=stage,
+        cause=cause,
+        late_at_handover=handover,
+        order_parcel=order_parcel,
+        order_cause=order_cause.astype(np.int8),
+    )
 
 
 def cause_kpis(lc: LateCauses, finished: np.ndarray, delivered_late: np.ndarray) -> dict:
@@ -170,7 +188,7 @@ def cause_kpis(lc: LateCauses, finished: np.ndarray, delivered_late: np.ndarray)
     (over the `delivered_late` orders: late, finished, not lost)."""
     out: dict[str, float] = {}
     n_finished = int(finished.sum())
-    order_days = lc.days[lc.order_parcel].astype(float)
+    order_days = lc.days_of(np.maximum(lc.order_parcel, 0)).astype(float)
     for i, name in enumerate(CAUSES):
         out[LATE_CAUSE.name(name)] = _safe_div((finished & (lc.order_cause == i)).sum(), n_finished)
     for i, name in enumerate(CAUSES):

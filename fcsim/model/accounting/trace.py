@@ -100,8 +100,9 @@ def trace_table(scenario: Scenario, run: StrategyRun, ev: Evaluation) -> pd.Data
         "late_at_handover": lc.late_at_handover.copy(),
         "cause": _names(lc.cause, list(CAUSES)),
     }
+    days = lc.days_of(np.arange(p.n))
     for i, c in enumerate(CAUSES):
-        out[f"days_{c}"] = lc.days[:, i].astype(np.int16)
+        out[f"days_{c}"] = days[:, i]
     return pd.DataFrame(out, columns=list(COLUMNS))
 
 
