@@ -2,7 +2,8 @@
 
 Place in the flow: load the scenario (with `--set`), check the output folder, hand one
 `PointPlan` to the pipeline (`fcsim.experiment.pipeline`: plan, run, summarise) and its write
-step (`fcsim.experiment.outputs.write_run`), then the workbook `results.xlsx` beside
+step (`fcsim.experiment.outputs.write_run`; with `--trace`, each run also returns its
+per-parcel trace, written as `trace.parquet`), then the workbook `results.xlsx` beside
 `summary.json` and the report page (`fcsim.report`) unless `--no-report`, print the summary
 table, and name the failed runs (exit 3).
 """
@@ -32,6 +33,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_run_options(p, out="output folder (default: reports/<scenario>/)")
     p.add_argument("--no-report", action="store_true", help="do not write index.html")
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="also write trace.parquet: one row per parcel of every run (times, carrier, "
+        "lateness and its cause)",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(path, args.overrides)
     out = args.out or Path("reports") / scenario.slug
     check_out_folder(out, "run", scenario_inputs(path, scenario))
-    point = PointPlan.of(scenario, args.replications, args.seed)
+    point = PointPlan.of(scenario, args.replications, args.seed, trace=args.trace)
     check_memory([scenario], point.size, args)
     with RunMessages(progress=not args.quiet) as messages:
         outcome = run_points([point], execution(args, out), messages)

@@ -7,8 +7,9 @@ report and the regression gate read labels, units, better direction and default 
 here, so a metric is added in one place (docs/metrics.md says how).
 
 A metric is declared on its own (`METRICS`) or as a member of a family (`FAMILIES`): one metric
-per cost category (`cost_labour_eur`, `cost_per_order_labour_eur`, ...) and per staff pool
-(`picker_utilisation`, ...). `metric(name)` resolves both.
+per cost category (`cost_labour_eur`, `cost_per_order_labour_eur`, ...), per staff pool
+(`picker_utilisation`, ...) and per cause of late deliveries (`late_cause_stock_rate`,
+`late_days_stock_mean`, ...). `metric(name)` resolves both.
 """
 
 from __future__ import annotations
@@ -275,7 +276,32 @@ UTILISATION = Family(
     "operations",
 )
 """Mean daily busy share of paid time of each staff pool, over the nodes that have it."""
-FAMILIES: tuple[Family, ...] = (COST, COST_PER_ORDER, UTILISATION)
+LATE_CAUSES: tuple[tuple[str, str], ...] = (
+    ("promise", "Promise out of reach without any wait"),
+    ("stock", "Waiting for stock"),
+    ("supplier", "Supplier processing (dropship)"),
+    ("cutoff", "Pick and pack past the carrier cutoff"),
+    ("backlog", "Waiting for a picker or packer"),
+    ("collection", "Left by a full carrier collection"),
+    ("customs", "Customs clearance and holds"),
+    ("carrier", "Carrier delay"),
+    ("incident", "Lost or damaged parcel"),
+)
+"""The stages a late delivery is attributed to (`fcsim.model.accounting.lateness`), in the
+order a parcel goes through them; docs/lateness.md gives the rule."""
+LATE_CAUSE = Family("late_cause_{}_rate", "Late: {}", LATE_CAUSES, *_SHARE, "lower", "service")
+"""Share of finished orders late because of each stage; the shares sum to `late_rate`."""
+LATE_DAYS = Family(
+    "late_days_{}_mean",
+    "Days late when late, from: {}",
+    LATE_CAUSES,
+    *_DAYS,
+    "lower",
+    "service",
+)
+"""Days of lateness each stage added, mean over the late orders delivered; the means sum to
+`days_late_mean_when_late`."""
+FAMILIES: tuple[Family, ...] = (COST, COST_PER_ORDER, UTILISATION, LATE_CAUSE, LATE_DAYS)
 
 
 def _index() -> dict[str, Metric]:

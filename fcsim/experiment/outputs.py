@@ -33,6 +33,8 @@ from fcsim.scenario.schema.scenario import Scenario
 
 FAILURE_LOG = "failed_runs.log"
 """File in the output folder with the spec, message and traceback of every failed run."""
+TRACE_FILE = "trace.parquet"
+"""One row per parcel of every run (`fcsim run --trace`; `fcsim.model.accounting.trace`)."""
 
 RESULT_FILES: dict[str, tuple[str, ...]] = {
     "run": (
@@ -41,6 +43,7 @@ RESULT_FILES: dict[str, tuple[str, ...]] = {
         "runs.parquet",
         "daily.parquet",
         "breakdowns.parquet",
+        TRACE_FILE,
         "results.xlsx",
         "index.html",
         FAILURE_LOG,
@@ -91,7 +94,8 @@ def _final(written: Written, stage: Path, out: Path) -> Written:
 
 
 def write_run(out: Path, outcome: RunOutcome, pages: Pages | None = None) -> Written:
-    """The files of `fcsim run`: summary.json and .csv, runs, daily and breakdowns tables.
+    """The files of `fcsim run`: summary.json and .csv, runs, daily and breakdowns tables, and
+    the per-parcel trace when the runs were asked for it (`trace.parquet`).
 
     `summary.json` names the failed runs under `failed_runs`; with no run finished, only the
     failure log is written (and `pages` is not called).
@@ -103,6 +107,9 @@ def write_run(out: Path, outcome: RunOutcome, pages: Pages | None = None) -> Wri
     with staged(out, RESULT_FILES["run"]) as stage:
         if doc is not None:
             write_all(stage, doc, point.runs, point.daily, point.breakdowns)
+            trace = point.trace
+            if trace is not None:
+                atomic_write(stage / TRACE_FILE, lambda p: trace.to_parquet(p, index=False))
         written = Written(stage, doc, write_failure_log(stage, outcome.failures))
         if doc is not None and pages is not None:
             pages(written)

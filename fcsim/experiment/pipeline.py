@@ -88,6 +88,7 @@ class PointPlan:
     seed: int
     strategies: tuple[str, ...] | None = None  # None: every strategy of the scenario
     overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
+    trace: bool = False  # each run also returns its per-parcel trace (`fcsim run --trace`)
 
     @classmethod
     def of(
@@ -97,6 +98,7 @@ class PointPlan:
         seed: int | None = None,
         strategies: Iterable[str] | None = None,
         overrides: Sequence[str] = (),
+        trace: bool = False,
     ) -> PointPlan:
         """A plan with the scenario's replications and seed where none is given."""
         return cls(
@@ -105,12 +107,13 @@ class PointPlan:
             scenario.seed if seed is None else seed,
             None if strategies is None else tuple(strategies),
             tuple(overrides),
+            trace,
         )
 
     def specs(self) -> list[RunSpec]:
         """One spec per (replication, strategy), replications outermost."""
         sc = self.scenario
-        return plan(sc, self.replications, self.seed, self.strategies, self.overrides)
+        return plan(sc, self.replications, self.seed, self.strategies, self.overrides, self.trace)
 
     @property
     def size(self) -> int:
@@ -172,6 +175,17 @@ class PointResults:
     def breakdowns(self) -> pd.DataFrame:
         """The report's detail tables of every run."""
         return breakdowns_table(self.results)
+
+    @cached_property
+    def trace(self) -> pd.DataFrame | None:
+        """The per-parcel traces of the runs, stacked in plan order; None when not asked."""
+        frames = [r.trace for r in self.results if r.trace is not None]
+        if not frames:
+            return None
+        out = pd.concat(frames, ignore_index=True)
+        for col in ("strategy", "node", "carrier"):  # categories of differing runs: unified
+            out[col] = out[col].astype("category")
+        return out
 
 
 @dataclass

@@ -25,6 +25,7 @@ import pandas as pd
 
 from fcsim.model.accounting.breakdowns import run_breakdowns
 from fcsim.model.accounting.kpis import evaluate
+from fcsim.model.accounting.trace import trace_table
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
@@ -41,6 +42,7 @@ class RunSpec:
     replication: int
     seed: int
     overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
+    trace: bool = False  # also return the per-parcel trace (`fcsim run --trace`)
 
     @property
     def label(self) -> str:
@@ -63,6 +65,7 @@ class RunResult:
     overload: list[str] = field(default_factory=list)  # why the strategy could not keep up
     wall_s: float = 0.0
     breakdowns: pd.DataFrame | None = None  # report tables (fcsim.model.accounting.breakdowns)
+    trace: pd.DataFrame | None = None  # one row per parcel, when asked (accounting.trace)
 
 
 @dataclass(frozen=True)
@@ -96,18 +99,20 @@ def plan(
     seed: int | None = None,
     strategies: Iterable[str] | None = None,
     overrides: Sequence[str] = (),
+    trace: bool = False,
 ) -> list[RunSpec]:
     """One spec per (replication, strategy); replications are the outer loop.
 
     `strategies` keeps only those (in the scenario's order); `overrides` labels the specs of a
-    sweep or search point (`scenario` must already be resolved with them).
+    sweep or search point (`scenario` must already be resolved with them); `trace` asks each
+    run for its per-parcel trace.
     """
     reps = scenario.replications if replications is None else replications
     s = scenario.seed if seed is None else seed
     keep = None if strategies is None else set(strategies)
     names = [n for n in scenario.strategies if keep is None or n in keep]
     ov = tuple(overrides)
-    return [RunSpec(scenario, name, r, s, ov) for r in range(reps) for name in names]
+    return [RunSpec(scenario, name, r, s, ov, trace) for r in range(reps) for name in names]
 
 
 def kpi_names(scenario: Scenario, strategy: str) -> list[str]:
@@ -128,6 +133,11 @@ def simulate(spec: RunSpec) -> RunResult:
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
     ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
     w = ev.outcomes.in_window[run.parcels.order]
+    trace = None
+    if spec.trace:
+        trace = trace_table(sc, run, ev)
+        trace.insert(0, "replication", np.int16(spec.replication))
+        trace.insert(0, "strategy", pd.Categorical([spec.strategy] * len(trace)))
     node_parcels = {
         name: int((w & (run.parcels.node == i)).sum()) for i, name in enumerate(run.node_names)
     }
@@ -141,6 +151,7 @@ def simulate(spec: RunSpec) -> RunResult:
         node_kpis=ev.node_kpis,
         overload=ev.overload,
         breakdowns=run_breakdowns(sc, run, ev, orders),
+        trace=trace,
         wall_s=time.perf_counter() - t0,
     )
 

@@ -52,6 +52,8 @@ def spec_hash(spec: RunSpec, scenario_hash: str | None = None) -> str:
         "overrides": list(spec.overrides),
         "fcsim": __version__,
     }
+    if spec.trace:  # a run without its trace does not stand for one with it
+        key["trace"] = True
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
 
 

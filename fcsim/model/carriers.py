@@ -85,6 +85,20 @@ class Delivery:
     bd: BusinessDays
 
 
+def delivery_day(
+    c: Carrier, bd: BusinessDays, ship_day: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """Day of delivery of parcels collected by `c` on `ship_day` after `days` delivery days.
+
+    Same-day delivery (no days) comes after the collection, when the carrier still delivers
+    then; else on its next delivery day.
+    """
+    dday = bd.offset(ship_day, days, c.delivery_days)
+    if minutes_of(c.cutoff) >= minutes_of(c.delivery_until):
+        dday = np.where(dday == ship_day, bd.offset(dday + 1, 0, c.delivery_days), dday)
+    return dday
+
+
 def _days(dist, u: np.ndarray) -> np.ndarray:
     return np.maximum(0, np.ceil(dist.ppf(u))).astype(np.int64)
 
@@ -155,13 +169,10 @@ def dispatch(
         late = noise(_ON_TIME) >= p_on
         delay = np.where(late, np.maximum(1, _days(c.delay_days, noise(_DELAY))), 0)
         guaranteed = ztransit[m]
-        dday = bd.offset(sday[m], guaranteed + delay + customs_days[m], c.delivery_days)
+        parcels.transit_days[sub] = guaranteed
+        dday = delivery_day(c, bd, sday[m], guaranteed + delay + customs_days[m])
         lo, hi = minutes_of(c.delivery_from), minutes_of(c.delivery_until)
-        # same-day delivery (no transit days) comes after the collection, else the next day
         cut = minutes_of(c.cutoff)
-        dday = np.where(
-            (dday == sday[m]) & (cut >= hi), bd.offset(dday + 1, 0, c.delivery_days), dday
-        )
         lo = np.where(dday == sday[m], max(lo, cut), lo)
         tod = lo + (hi - lo) * noise(_TIME)
         lost = noise(_LOSS) < c.loss_probability

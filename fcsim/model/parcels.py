@@ -47,11 +47,13 @@ class Parcels:
     stock_ok_min: np.ndarray = field(init=False)
     pick_start_min: np.ndarray = field(init=False)
     picked_min: np.ndarray = field(init=False)
+    pack_wait_min: np.ndarray = field(init=False)  # float32: picked -> a packer starts on it
     ready_min: np.ndarray = field(init=False)
     ship_min: np.ndarray = field(init=False)
     delivery_min: np.ndarray = field(init=False)  # final delivery (a replacement's, if any)
     promised_day: np.ndarray = field(init=False)
     carrier: np.ndarray = field(init=False)
+    transit_days: np.ndarray = field(init=False)  # int8: the carrier's guaranteed transit
     shipping_eur: np.ndarray = field(init=False)
     packaging_eur: np.ndarray = field(init=False)
     inserts: np.ndarray = field(init=False)  # inserts (samples, flyers) added at packing
@@ -79,12 +81,14 @@ class Parcels:
         for name in ("stock_ok_min", "pick_start_min", "picked_min", "ready_min", "ship_min"):
             setattr(self, name, _nan(n))
         self.delivery_min = _nan(n)
+        self.pack_wait_min = np.zeros(n, dtype=np.float32)
         self.zone = np.zeros(n, dtype=np.int16)
         self.vat_rate = np.zeros(n)
         self.parcel_volume_l = self.volume_l.copy()
         self.customs_days = np.zeros(n, dtype=np.int16)
         self.promised_day = np.zeros(n, dtype=np.int32)  # day index
         self.carrier = np.full(n, -1, dtype=np.int16)
+        self.transit_days = np.zeros(n, dtype=np.int8)
         self.carrier_days_late = np.zeros(n, dtype=np.int16)
         for name in (
             "shipping_eur",

@@ -242,8 +242,11 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
+        p = self.ctx.parcels
         for local in group:
-            self.ctx.parcels.ready_min[self.ids[local]] = end
+            g = self.ids[local]
+            p.pack_wait_min[g] = start - p.picked_min[g]
+            p.ready_min[g] = end
             self.dock.append(local)
             self.in_process -= 1
 

@@ -115,8 +115,14 @@ def _err(df: pd.DataFrame, scale: float, top: float | None = 1.0) -> dict[str, A
 
 
 def late_rates(doc: dict[str, Any], b: pd.DataFrame, order: list[str]) -> go.Figure | None:
-    """Late deliveries by strategy (summary), by carrier and by month of order."""
+    """Late deliveries by strategy (summary), by carrier and by month of order.
+
+    A carrier's bar is split (`late_by_carrier_split`): the hatched part are the parcels already
+    late when it got them (a rescue carrier's), the solid part those it, or customs, made late.
+    """
     by_carrier = rate_intervals(b, "late_by_carrier", order)
+    split = b[(b["table"] == "late_by_carrier_split") & (b["group"] == "assigned_late")]
+    assigned = rate_intervals(split, "late_by_carrier_split", order)
     by_month = rate_intervals(b, "late_by_month", order)
     strategies = doc.get("strategies") or {}
     if not strategies and by_carrier.empty and by_month.empty:
@@ -147,19 +153,42 @@ def late_rates(doc: dict[str, Any], b: pd.DataFrame, order: list[str]) -> go.Fig
             )
         c = by_carrier[by_carrier["strategy"] == s]
         if not c.empty:
+            a = assigned[assigned["strategy"] == s].set_index("key")["mean"]
+            base = 100 * a.reindex(c["key"]).fillna(0.0).to_numpy()
+            keys = [text(k) for k in c["key"]]
             fig.add_trace(
                 go.Bar(
-                    x=[text(k) for k in c["key"]],
-                    y=100 * c["mean"],
+                    x=keys,
+                    y=base,
+                    marker={"color": colour, "opacity": 0.45, "pattern": {"shape": "/"}},
+                    offsetgroup=s,
+                    name=f"{text(s)}: late when handed over",
+                    legendgroup=text(s),
+                    showlegend=False,
+                    hovertemplate=(
+                        f"{text(s)} · %{{x}}: %{{y:.1f}} % already late when handed over"
+                        "<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=2,
+            )
+            fig.add_trace(
+                go.Bar(
+                    x=keys,
+                    y=100 * c["mean"] - base,
+                    base=base,
                     error_y=_err(c, 100),
                     marker_color=colour,
+                    offsetgroup=s,
                     name=text(s),
                     legendgroup=text(s),
                     showlegend=False,
-                    customdata=c["count"],
+                    customdata=c[["count", "mean"]].to_numpy() * [1, 100],
                     hovertemplate=(
-                        f"{text(s)} · %{{x}}: %{{y:.1f}} % of %{{customdata:,.0f}} parcels"
-                        "<extra></extra>"
+                        f"{text(s)} · %{{x}}: %{{customdata[1]:.1f}} % of "
+                        "%{customdata[0]:,.0f} parcels late; made late by the carrier or "
+                        "customs: %{y:.1f} %<extra></extra>"
                     ),
                 ),
                 row=1,

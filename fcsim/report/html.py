@@ -25,7 +25,7 @@ from markupsafe import Markup
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
-from fcsim.report import detail, figures, glance, monthly, ranking, series, sweep
+from fcsim.report import detail, figures, glance, lateness, monthly, ranking, series, sweep
 from fcsim.report.bundle import plotly_js
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
@@ -233,9 +233,18 @@ def run_sections(data: ReportData) -> list[Section]:
             "Late deliveries",
             detail.late_rates(doc, b, order),
             "Late: delivered after the promised date, or lost. By carrier: share of the "
-            "parcels each carrier took (a carrier chosen only when another would miss the "
-            "promise gets the parcels already behind). By month: orders by the month they "
-            "were placed. Whiskers: 95 % intervals.",
+            "parcels each carrier took; hatched, those already late when the carrier got them "
+            "(a carrier chosen only when another would miss the promise gets the parcels "
+            "already behind), solid, those the carrier (or customs) made late. By month: "
+            "orders by the month they were placed. Whiskers: 95 % intervals.",
+        ),
+        (
+            "late-causes",
+            "Why late",
+            lateness.late_causes(doc, b, order),
+            "Each late order counted once, under the stage that made it the most days late "
+            "against a path without any wait (docs/lateness.md): the stacks add up to the "
+            "late rate. By month: all replications together, per strategy.",
         ),
         (
             "daily",

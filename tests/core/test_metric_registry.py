@@ -13,6 +13,7 @@ from fcsim.core.metrics import (
     COST_CATEGORIES,
     COST_PER_ORDER,
     FAMILIES,
+    LATE_CAUSES,
     METRICS,
     NAMES,
     STAFF_POOLS,
@@ -41,8 +42,8 @@ def test_every_name_resolves_to_its_own_declaration() -> None:
 
 
 def test_families_have_one_metric_per_member() -> None:
-    n_cat, n_pool = len(COST_CATEGORIES), len(STAFF_POOLS)
-    assert len(NAMES) == len(METRICS) + 2 * n_cat + n_pool
+    n_cat, n_pool, n_cause = len(COST_CATEGORIES), len(STAFF_POOLS), len(LATE_CAUSES)
+    assert len(NAMES) == len(METRICS) + 2 * n_cat + n_pool + 2 * n_cause
     for c in COST_CATEGORIES:
         total, per_order = metric(f"cost_{c.name}_eur"), metric(f"cost_per_order_{c.name}_eur")
         for m in (total, per_order):
@@ -52,6 +53,9 @@ def test_families_have_one_metric_per_member() -> None:
     assert metric("picker_utilisation").label == "Picker utilisation"
     assert metric("dock_utilisation").is_rate
     assert metric("dock_utilisation").lower_is_better is None
+    assert metric("late_cause_stock_rate").label == "Late: Waiting for stock"
+    assert metric("late_cause_stock_rate").is_rate
+    assert metric("late_days_carrier_mean").unit == "days"
 
 
 def test_family_names_parse_back_to_their_member() -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
+from fcsim.core.metrics import LATE_CAUSES
 from fcsim.report import sweep
 from fcsim.report.bundle import BASIC_TRACES, basic_bundle, basic_version, plotly_js
 from fcsim.report.detail import ecdf_points
@@ -85,6 +86,43 @@ def test_late_by_carrier_matches_orders_when_one_parcel_per_order(one_run) -> No
     assert carriers == {"colissimo", "intl"}  # the hybrid's nodes use both
 
 
+def test_late_cause_by_month_adds_up_to_the_cause_shares(one_run) -> None:
+    for name, (_, ev, _, b) in one_run.items():
+        m = b[b["table"] == "late_cause_by_month"]
+        finished = b[b["table"] == "late_by_month"]["count"].sum()
+        for cause, g in m.groupby("group"):
+            share = g["value"].sum() / finished
+            assert share == pytest.approx(ev.kpis[f"late_cause_{cause}_rate"], abs=1e-12)
+        assert m["value"].sum() == b[b["table"] == "late_by_month"]["value"].sum(), name
+
+
+def test_why_late_stacks_add_up_to_the_late_rate_and_carriers_are_split(
+    small_results: ReportData,
+) -> None:
+    from fcsim.report.detail import late_rates
+    from fcsim.report.lateness import late_causes
+
+    doc, b = small_results.doc, small_results.breakdowns
+    order = list(doc["strategies"])
+    fig = late_causes(doc, b, order)
+    left = [t for t in fig.data if t.xaxis == "x"]
+    for i, s in enumerate(order):
+        total = sum(t.y[i] for t in left)
+        assert total == pytest.approx(100 * doc["strategies"][s]["late_rate"]["mean"])
+    assert {t.name for t in left} <= {label for _, label in LATE_CAUSES}
+    month = [t for t in fig.data if t.xaxis == "x2"]
+    assert month and all(len(t.x) == 2 for t in month)  # (month, strategy) categories
+    # by carrier: the hatched part (late when handed over) and the rest stack to the late rate
+    rates = late_rates(doc, b, order)
+    carrier = [t for t in rates.data if t.xaxis == "x2"]
+    hatched = [t for t in carrier if t.marker.pattern.shape == "/"]
+    solid = [t for t in carrier if t.marker.pattern.shape != "/"]
+    assert len(hatched) == len(solid) > 0
+    for h, top in zip(hatched, solid, strict=True):
+        assert list(top.base) == list(h.y)
+        assert all(v >= -1e-9 for v in top.y)
+
+
 def test_lead_time_histograms_count_every_measured_order(one_run) -> None:
     for name, (_, ev, orders, b) in one_run.items():
         oc = ev.outcomes
@@ -118,7 +156,14 @@ def test_run_writes_the_breakdowns_file_and_a_spreadsheet_summary(small_out: Pat
     b = pd.read_parquet(small_out / "breakdowns.parquet")
     assert set(b["strategy"]) == {"own", "out", "drop", "hyb"}
     assert set(b["replication"]) == {0, 1}
-    assert set(b["table"]) == {"lead_time", "late_by_carrier", "late_by_month", "utilisation"}
+    assert set(b["table"]) == {
+        "lead_time",
+        "late_by_carrier",
+        "late_by_carrier_split",
+        "late_by_month",
+        "late_cause_by_month",
+        "utilisation",
+    }
     csv = pd.read_csv(small_out / "summary.csv")
     doc = json.loads((small_out / "summary.json").read_text())
     assert list(csv.columns[:2]) == ["strategy", "metric"]
@@ -260,8 +305,8 @@ def test_page_has_no_external_reference_and_plotly_once(small_out: Path) -> None
         if s != bundle:
             assert not re.search(r"https?:|//cdn|import\(", s), s[:200]
     n_figures = page.count('class="plotly-graph-div"')
-    # KPIs, differences, costs, monthly cost, lead times, late, daily, utilisation
-    assert n_figures == 8
+    # KPIs, differences, costs, monthly cost, lead times, late, why late, daily, utilisation
+    assert n_figures == 9
 
 
 def test_user_strings_are_escaped(small_results: ReportData) -> None:
@@ -368,7 +413,7 @@ def test_one_strategy_one_replication_still_makes_a_sensible_page(
     assert not re.search(r"\bnan\b", text, re.I)
     assert "Every strategy scores the same" not in text  # nothing to compare with
     assert "Differences against" not in text  # no paired differences
-    assert page.count('class="plotly-graph-div"') == 7  # monthly cost too: one line
+    assert page.count('class="plotly-graph-div"') == 8  # all but the differences
 
 
 def test_pdf_and_screenshot_without_chromium_name_the_package(small_out: Path, capsys) -> None:

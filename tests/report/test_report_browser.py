@@ -73,9 +73,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BrowserRun]
 
 def test_small_report_draws_every_figure_offline(hostile: tuple[Path, BrowserRun]) -> None:
     page, run = hostile
-    # KPIs, differences, costs, monthly cost, lead times, late deliveries, daily flow,
-    # utilisation
-    assert _check_drawn(page, run) == 8
+    # KPIs, differences, costs, monthly cost, lead times, late deliveries, why late, daily
+    # flow, utilisation
+    assert _check_drawn(page, run) == 9
 
 
 def test_hostile_names_show_as_text(hostile: tuple[Path, BrowserRun]) -> None:

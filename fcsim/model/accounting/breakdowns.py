@@ -10,7 +10,14 @@ One row per (table, group, key[, bin]); columns `COLUMNS`:
 - `lead_time`: group `order_to_ship_h` or `order_to_delivery_h`; `low`, `high` = bin edges in
   hours; `count` = window orders in the bin.
 - `late_by_carrier`: key = carrier name; `count` = parcels delivered or lost; `value` = late.
+- `late_by_carrier_split`: the late parcels of `late_by_carrier` by who made them late (docs/
+  lateness.md); group = `assigned_late` (already late at hand-over: the carrier's nominal
+  delivery on the day it collected the parcel was after the promise), `carrier` (on time at
+  hand-over, late by the carrier's delay, a loss or damage) or `customs` (on time at hand-over,
+  late by customs); key = carrier name; `count` = parcels; `value` = late parcels of the group.
 - `late_by_month`: key = `YYYY-MM` of the order; `count` = finished orders; `value` = late.
+- `late_cause_by_month`: group = cause (`fcsim.core.metrics.LATE_CAUSES`); key = `YYYY-MM` of
+  the order; `count` = finished orders; `value` = late orders of that cause.
 - `utilisation`: group = staff pool (`picker`, `packer`, `receiver`, ...); key = node name;
   `count` = open days in the window; `value` = mean daily utilisation.
 
@@ -27,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
+from fcsim.model.accounting.lateness import CAUSES, LateCauses
 from fcsim.model.calendar import MIN_PER_DAY
 
 if TYPE_CHECKING:
@@ -87,7 +95,9 @@ def histogram(hours: np.ndarray, group: str) -> pd.DataFrame:
     )
 
 
-def _rates(table: str, keys: np.ndarray, late: np.ndarray, names: list[str]) -> pd.DataFrame:
+def _rates(
+    table: str, keys: np.ndarray, late: np.ndarray, names: list[str], group: str = ""
+) -> pd.DataFrame:
     """Counts and late counts per key index (`names[i]` is the label of key `i`)."""
     n = np.bincount(keys, minlength=len(names))
     k = np.bincount(keys, weights=late.astype(float), minlength=len(names))
@@ -96,7 +106,7 @@ def _rates(table: str, keys: np.ndarray, late: np.ndarray, names: list[str]) -> 
     return _frame(
         {
             "table": [table] * m,
-            "group": [""] * m,
+            "group": [group] * m,
             "key": [names[i] for i in nz],
             "low": np.full(m, np.nan),
             "high": np.full(m, np.nan),
@@ -121,19 +131,65 @@ def late_by_carrier(scenario: Scenario, run: StrategyRun, in_window: np.ndarray)
     return _rates("late_by_carrier", p.carrier[shipped].astype(np.int64), late, names)
 
 
+CARRIER_SPLIT = ("assigned_late", "carrier", "customs")
+"""Groups of `late_by_carrier_split`: late at hand-over, or made late by the carrier or customs."""
+
+
+def late_by_carrier_split(
+    scenario: Scenario, run: StrategyRun, in_window: np.ndarray, causes: LateCauses
+) -> pd.DataFrame:
+    """The late parcels of each carrier, split by who made them late (`CARRIER_SPLIT`)."""
+    p = run.parcels
+    shipped = in_window[p.order] & causes.considered
+    carrier = p.carrier[shipped].astype(np.int64)
+    late, cause = causes.late[shipped], causes.cause[shipped]
+    handover = causes.late_at_handover[shipped]
+    after = late & ~handover
+    groups = {
+        "assigned_late": late & handover,
+        "carrier": after & (cause != CAUSES.index("customs")),
+        "customs": after & (cause == CAUSES.index("customs")),
+    }
+    names = [c.name for c in scenario.carriers]
+    return pd.concat(
+        [_rates("late_by_carrier_split", carrier, m, names, g) for g, m in groups.items()],
+        ignore_index=True,
+    )
+
+
 def late_by_month(
     scenario: Scenario, orders: Orders, ev: Evaluation, finished: np.ndarray
 ) -> pd.DataFrame:
     """Finished window orders per month of creation, and how many were late."""
-    oc = ev.outcomes
+    idx, names = _months(scenario, orders, finished)
+    return _rates("late_by_month", idx, ev.outcomes.late[finished], names)
+
+
+def late_cause_by_month(
+    scenario: Scenario, orders: Orders, ev: Evaluation, finished: np.ndarray
+) -> pd.DataFrame:
+    """Finished window orders per month of creation, and how many were late of each cause."""
+    if ev.causes is None:
+        return _frame({})
+    idx, names = _months(scenario, orders, finished)
+    cause = ev.causes.order_cause[finished]
+    parts = [
+        _rates("late_cause_by_month", idx, cause == i, names, name) for i, name in enumerate(CAUSES)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _months(
+    scenario: Scenario, orders: Orders, finished: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Month index (from the start date's month) of the `finished` orders, and month names."""
     day = np.floor(orders.created_min[finished] / MIN_PER_DAY).astype(np.int64)
     start = np.datetime64(scenario.start_date, "D")
     month = (start + day.astype("timedelta64[D]")).astype("datetime64[M]")
     first = start.astype("datetime64[M]")
     idx = (month - first).astype(np.int64)
     n_months = int(idx.max()) + 1 if len(idx) else 0
-    names = [str(first + np.timedelta64(i, "M")) for i in range(n_months)]
-    return _rates("late_by_month", idx, oc.late[finished], names)
+    return idx, [str(first + np.timedelta64(i, "M")) for i in range(n_months)]
 
 
 def utilisation(run: StrategyRun, window: tuple[int, int]) -> pd.DataFrame:
@@ -169,7 +225,9 @@ def run_breakdowns(
         histogram((oc.shipped_min - created)[w] / 60, "order_to_ship_h"),
         histogram((oc.delivered_min - created)[w] / 60, "order_to_delivery_h"),
         late_by_carrier(scenario, run, w),
+        *([late_by_carrier_split(scenario, run, w, ev.causes)] if ev.causes is not None else []),
         late_by_month(scenario, orders, ev, finished),
+        late_cause_by_month(scenario, orders, ev, finished),
         utilisation(run, (scenario.warmup_days, scenario.horizon_days)),
     ]
     return pd.concat(parts, ignore_index=True)

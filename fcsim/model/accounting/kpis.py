@@ -31,6 +31,7 @@ from fcsim.core.metrics import (
     WAREHOUSE_METRICS,
 )
 from fcsim.model.accounting.costs import Ledger, ledger
+from fcsim.model.accounting.lateness import LateCauses, cause_kpis, late_causes
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
 from fcsim.model.accounting.stock import stock_kpis
@@ -157,6 +158,7 @@ class Evaluation:
     outcomes: OrderOutcomes
     node_kpis: dict[str, dict[str, float]] = field(default_factory=dict)  # node -> metric
     overload: list[str] = field(default_factory=list)  # why it could not keep up (if it could not)
+    causes: LateCauses | None = None  # why each late parcel and order is late
 
 
 def evaluate(
@@ -261,8 +263,16 @@ def evaluate(
         k.update(dict.fromkeys(WAREHOUSE_METRICS, float("nan")))
     overload = overload_reasons(run, daily, k, window)
     k["overloaded"] = float(bool(overload))
+    causes = late_causes(scenario, run, finished & oc.late)
+    k.update(cause_kpis(causes, finished, finished & oc.late & ~oc.lost))
     return Evaluation(
-        kpis=k, daily=daily, ledger=led, outcomes=oc, node_kpis=times.nodes, overload=overload
+        kpis=k,
+        daily=daily,
+        ledger=led,
+        outcomes=oc,
+        node_kpis=times.nodes,
+        overload=overload,
+        causes=causes,
     )
 
 
