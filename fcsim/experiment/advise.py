@@ -306,15 +306,21 @@ class Advisor:
                     start = scaled(variables, prev.config, volume / prev.volume)
                 else:
                     start = start_config(variables, self.base, volume / base_volume)
-                sizing.screen = self._screen(sizing, start, _shares(variables, prev))
-                sizing.config = sizing.screen.best
+                if variables:
+                    sizing.screen = self._screen(sizing, start, _shares(variables, prev))
+                    sizing.config = sizing.screen.best
+                else:  # nothing to size: the confirmation alone judges it
+                    sizing.config = ()
                 if sizing.config is None:
                     sizing.reason = f"cannot meet the target: {sizing.screen.reason}"
                 here.append(sizing)
-                self.progress(
-                    f"{volume:g} orders/day, {strategy}: {sizing.screen.evaluated} candidates "
-                    f"screened" + (f"; {sizing.reason}" if sizing.config is None else "")
+                done = (
+                    f"{sizing.screen.evaluated} candidates screened"
+                    if variables
+                    else "nothing to size, confirmed as written"
                 )
+                miss = f"; {sizing.reason}" if sizing.config is None else ""
+                self.progress(f"{volume:g} orders/day, {strategy}: {done}{miss}")
             self._confirm(here)
             for z in here:
                 last[z.strategy] = z

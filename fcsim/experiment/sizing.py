@@ -199,6 +199,15 @@ def break_even(
     ax = search.axis
     d0 = search.at(0).difference(a, b, metric)
     d1 = search.at(ax.last).difference(a, b, metric)
+    void = _cannot_keep_up([search.at(0), search.at(ax.last)], (a, b), ax)
+    if void:
+        return Answer(
+            False,
+            None,
+            f"no break-even claimed in [{ax.text(0)}, {ax.text(ax.last)}]: {void}; a strategy "
+            "that cannot keep up is not compared (size it first, e.g. with fcsim advise)",
+            {"overloaded": void},
+        )
     if math.isnan(d0["mean"]) or math.isnan(d1["mean"]) or (d0["mean"] > 0) == (d1["mean"] > 0):
         side = "dearer" if d0["mean"] > 0 else "cheaper"
         return Answer(
@@ -234,7 +243,7 @@ def break_even(
     high = None if k_hi is None else ax.value(k_hi)
     verb = "becomes dearer" if end_positive else "becomes cheaper"
     text = (
-        f"{a} {verb} than {b} on {metric} at {ax.key} ≈ {estimate:.4g} "
+        f"{a} {verb} than {b} on {metric} at {ax.key} ≈ {_figures(estimate, low, high, ax)} "
         f"(between {ax.text(k - 1)} and {ax.text(k)}); 95 % range: "
         f"{'?' if low is None else low} to {'beyond the range' if high is None else high}"
     )
@@ -256,7 +265,39 @@ def break_even(
         what = " and ".join(str(c) for c in conditions)
         text += f"; but {what} is not met there: {'; '.join(unmet)}"
         return Answer(False, estimate, text, details | {"unmet": unmet})
+    void = _cannot_keep_up([before, after], (a, b), ax)
+    if void:
+        text += f"; but no break-even is claimed across it: {void}"
+        return Answer(False, estimate, text, details | {"overloaded": void})
     return Answer(True, estimate, text, details)
+
+
+def _cannot_keep_up(points: Sequence[Point], strategies: Sequence[str], ax: Axis) -> str:
+    """Which of `strategies` could not keep up (summary `overloaded`) at which points."""
+    out = []
+    for p in points:
+        r = p.runs
+        if not len(r) or "overloaded" not in r.columns:
+            continue
+        for s in strategies:
+            share = r.loc[r["strategy"] == s, "overloaded"].mean()
+            if share == share and share > 0:
+                out.append(f"{s} could not keep up at {ax.text(p.k)} ({share:.0%} of its runs)")
+    return "; ".join(dict.fromkeys(out))
+
+
+def _figures(x: float, low: float | None, high: float | None, ax: Axis) -> str:
+    """An estimate with the digits its 95 % range carries: to two significant figures of the
+    range's half-width (three figures when the range is open), never finer than the grid."""
+    if low is not None and high is not None and high > low:
+        step = 10 ** math.floor(math.log10((float(high) - float(low)) / 2))
+    elif x:
+        step = 10 ** (math.floor(math.log10(abs(x))) - 2)
+    else:
+        return "0"
+    step = max(step, 10 ** math.floor(math.log10(ax.step)) if ax.step > 0 else step)
+    digits = max(0, -math.floor(math.log10(step)))
+    return f"{round(x / step) * step:,.{digits}f}"
 
 
 def minimise(

@@ -198,10 +198,13 @@ class _Search:
         return out
 
     def swaps(self, c: Config) -> list[Config]:
+        """One fewer in a pool, one more in another of the same warehouse, both merchant's."""
         out = []
-        for i in range(len(self.vars)):
+        for i, v in enumerate(self.vars):
             for j, w in enumerate(self.vars):
-                if i != j and c[i] > 0 and c[j] < len(w.values) - 1 and w.merchant_pays:
+                if i == j or v.group != w.group or not (v.merchant_pays and w.merchant_pays):
+                    continue
+                if c[i] > 0 and c[j] < len(w.values) - 1:
                     x = list(c)
                     x[i] -= 1
                     x[j] += 1

@@ -121,7 +121,8 @@ def crossings(x: np.ndarray, diff: np.ndarray) -> list[tuple[float, bool]]:
 
 
 def break_evens(runs: pd.DataFrame, keys: list[str], reference: str) -> list[BreakEven]:
-    """Break-even points of cost per order, each strategy against the reference."""
+    """Break-even points of cost per order, each strategy against the reference; never across
+    a point where either could not keep up."""
     key, others = keys[0], keys[1:]
     metric = "cost_per_order_eur"
     if not _numeric(runs[key]) or metric not in runs.columns:
@@ -137,9 +138,24 @@ def break_evens(runs: pd.DataFrame, keys: list[str], reference: str) -> list[Bre
             if s == reference:
                 continue
             d = (wide[s] - wide[reference]).groupby(level=0).mean().sort_index()
-            for x, down in crossings(d.index.to_numpy(float), d.to_numpy(float)):
+            void = _overloaded_at(g, key, (str(s), reference))
+            xs = d.index.to_numpy(float)
+            for x, down in crossings(xs, d.to_numpy(float)):
+                known = xs[np.isfinite(d.to_numpy(float))]
+                lo, hi = known[known <= x].max(), known[known >= x].min()
+                if any(lo <= float(v) <= hi for v in void):
+                    continue  # a cost of orders never shipped is no comparison
                 found.append(BreakEven(str(s), reference, key, x, down, label))
     return found
+
+
+def _overloaded_at(runs: pd.DataFrame, key: str, strategies: tuple[str, ...]) -> set:
+    """Values of `key` where one of `strategies` had a run that could not keep up."""
+    if "overloaded" not in runs.columns:
+        return set()
+    r = runs[runs["strategy"].isin(strategies)]
+    share = r.groupby(key)["overloaded"].max()
+    return set(share[share > 0].index)
 
 
 def _band(fig: go.Figure, x: list, iv: pd.DataFrame, colour: str, col: int, scale: float) -> None:

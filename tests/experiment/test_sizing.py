@@ -121,6 +121,27 @@ def test_break_even_of_a_fixed_cost_against_a_variable_cost() -> None:
     assert not none.found and "no break-even" in none.sentence
 
 
+def test_no_break_even_is_claimed_where_a_strategy_cannot_keep_up() -> None:
+    """The own warehouse's cost per order keeps falling with volume while it stops shipping:
+    above 900 orders a day it cannot keep up, and a cost of orders never shipped is no
+    comparison, so no break-even (nor "no break-even") is claimed there."""
+    ax = Axis("orders_per_day", 100, 2000, 10)
+    metrics = {
+        "self": {"cost_per_order_eur": lambda v: 4 + 3000 / v, "overloaded": lambda v: v > 900},
+        "3pl": {"cost_per_order_eur": lambda v: 9.0 + 0 * v, "overloaded": lambda v: 0.0},
+    }
+    ans = break_even(Search(ax, fake(ax, metrics, noise=0.0)), "self", "3pl", "cost_per_order_eur")
+    assert not ans.found
+    assert "self could not keep up at 2000" in ans.sentence
+    # kept up everywhere: the break-even is given with the digits its range carries
+    for fs in metrics.values():
+        del fs["overloaded"]  # (the fake's noise would reach it)
+    ok = break_even(Search(ax, fake(ax, metrics, noise=0.3)), "self", "3pl", "cost_per_order_eur")
+    assert ok.found
+    shown = ok.sentence.split("≈ ", 1)[1].split(" ", 1)[0]
+    assert len(shown.replace(",", "").replace(".", "").rstrip("0")) <= 3, ok.sentence
+
+
 def test_minimise_subject_to_a_condition_by_successive_halving() -> None:
     ax = Axis("a_share", 0.0, 0.6, 0.025)
     metrics = {

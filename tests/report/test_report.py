@@ -477,3 +477,13 @@ def test_charts_people_read(small_results: ReportData) -> None:
     runs = _sweep_runs({"own": [30, 20, 10], "3pl": [15, 15, 15]}, [2, 3, 4], key)
     curves = sweep.sweep_curves(runs, [key], ["own", "3pl"], "3pl")
     assert list(curves.layout.xaxis.tickvals) == [2, 3, 4]  # a headcount: whole numbers
+
+
+def test_no_sweep_break_even_across_a_point_where_a_strategy_could_not_keep_up() -> None:
+    key = "demand.orders_per_day"
+    runs = _sweep_runs({"own": [30, 20, 10], "3pl": [15, 15, 15]}, [100, 200, 300], key)
+    runs["overloaded"] = 0.0
+    assert len(sweep.break_evens(runs, [key], "3pl")) == 1
+    # the own warehouse looks cheap at 300 because it no longer ships what it is sent
+    runs.loc[(runs["strategy"] == "own") & (runs[key] == 300), "overloaded"] = 1.0
+    assert sweep.break_evens(runs, [key], "3pl") == []

@@ -66,7 +66,7 @@ class HybridSizing(Model):
     """What `fcsim advise` may choose for a hybrid besides its nodes' staff."""
 
     a_shares: list[Probability] = Field(
-        default_factory=lambda: [0.05, 0.1, 0.15, 0.2, 0.3, 0.4],
+        default_factory=lambda: [0.05, 0.1, 0.15, 0.25, 0.4],
         description="Shares of SKUs (by sales rank) kept in class A tried by an `abc` routing "
         "(the best-sellers, usually kept in-house); empty: the routing's own share only.",
     )
