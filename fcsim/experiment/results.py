@@ -92,6 +92,28 @@ def overloaded(runs: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
+def missed_target(
+    summary: dict[str, dict[str, dict[str, float]]], late: float, unfinished: float
+) -> dict[str, list[str]]:
+    """strategy -> why it misses the scenario's service target, judged on the 95 % upper bound
+    (the mean with a single replication): such a strategy is never named the best."""
+    out: dict[str, list[str]] = {}
+    for strategy, metrics in summary.items():
+        why = []
+        for key, bound, what in (
+            ("late_rate", late, "late deliveries"),
+            ("unfinished_rate", unfinished, "orders unfinished"),
+        ):
+            e = metrics.get(key) or {}
+            hi = e.get("ci_high")
+            hi = e.get("mean") if hi is None or hi != hi else hi
+            if hi is not None and hi == hi and hi > bound:
+                why.append(f"{what} up to {100 * hi:.1f} % (95 % bound) above {100 * bound:g} %")
+        if why:
+            out[str(strategy)] = why
+    return out
+
+
 def daily_table(results: list[RunResult], scenario: Scenario) -> pd.DataFrame:
     """Long table: one row per (strategy, replication, day) with the daily series as columns."""
     frames = []
@@ -139,6 +161,15 @@ def summary_document(
             "node_parcels_mean": volumes,
             "nodes": node_summary(runs),
             "overloaded": overloaded(runs),
+            "service_target": {
+                "late_rate": scenario.service_target.late_rate,
+                "unfinished_rate": scenario.service_target.unfinished_rate,
+            },
+            "missed_target": missed_target(
+                summary,
+                scenario.service_target.late_rate,
+                scenario.service_target.unfinished_rate,
+            ),
         }
     )
 

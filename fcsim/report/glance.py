@@ -26,6 +26,8 @@ from fcsim.report.ranking import (
     OVERLOADED,
     Pairs,
     condense,
+    infeasible,
+    missed_target,
     overloaded_strategies,
     rank,
 )
@@ -51,6 +53,7 @@ class Card:
     other: str | None = None  # BEST: the next best; NOT_SEPARABLE: one not separated from
     difference: str | None = None  # mean of (other − leader), with its unit
     interval: tuple[str, str] | None = None  # its 95 % interval, without unit
+    why: str = ""  # OVERLOADED: why the leader is not crowned (a tag of `ranking.infeasible`)
 
     @property
     def winner(self) -> str | None:
@@ -76,7 +79,8 @@ def card(question: str, m: Shown, doc: dict[str, Any], pairs: Pairs) -> Card | N
     entries = {s: e for s, e in entries.items() if e.known}
     if not entries:
         return None
-    overloaded = set(overloaded_strategies(doc))
+    excluded = infeasible(doc)
+    overloaded = set(excluded)
     r = rank({s: e.mean for s, e in entries.items()}, m.key, m.lower_is_better, pairs, overloaded)
 
     def headline(s: str) -> str:
@@ -87,7 +91,7 @@ def card(question: str, m: Shown, doc: dict[str, Any], pairs: Pairs) -> Card | N
         if len(entries) > 1:
             return Card(question, TIED, first, headline(first))
         status = OVERLOADED if first in overloaded else "only"
-        return Card(question, status, first, headline(first))
+        return Card(question, status, first, headline(first), why=excluded.get(first, ""))
     assert r.leader is not None
     if r.status == BEST:
         diff, iv = _difference(r.margin, m)
@@ -95,7 +99,8 @@ def card(question: str, m: Shown, doc: dict[str, Any], pairs: Pairs) -> Card | N
     if r.status == NOT_SEPARABLE and r.closest is not None:
         diff, iv = _difference(pairs.diff(r.closest, r.leader, m.key), m)
         return Card(question, NOT_SEPARABLE, r.leader, headline(r.leader), r.closest, diff, iv)
-    return Card(question, str(r.status), r.leader, headline(r.leader))
+    why = excluded.get(r.leader, "")
+    return Card(question, str(r.status), r.leader, headline(r.leader), why=why)
 
 
 def cards(doc: dict[str, Any], runs: pd.DataFrame) -> list[Card]:
@@ -119,6 +124,13 @@ def banner_html(doc: dict[str, Any]) -> Markup:
         share = float(verdict.get("share_of_runs") or 1.0)
         reasons = condense([str(r) for r in verdict.get("reasons") or []]) or ["it cannot keep up"]
         found.append({"name": name, "share": f"{100 * share:.0f} %", "reasons": reasons})
-    if not found:
+    listed = {f["name"] for f in found}
+    missed = [
+        {"name": name, "reasons": reasons}
+        for name, reasons in missed_target(doc).items()
+        if name not in listed
+    ]
+    if not found and not missed:
         return Markup("")
-    return part("overloaded.html.j2", strategies=found)
+    target = doc.get("service_target") or {}
+    return part("overloaded.html.j2", strategies=found, missed=missed, target=target)

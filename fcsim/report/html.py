@@ -57,14 +57,14 @@ def summary_table_html(
     strategies = doc.get("strategies") or {}
     names = list(strategies)
     pairs = ranking.Pairs.of(doc, runs)
-    overloaded = set(ranking.overloaded_strategies(doc))
+    overloaded = ranking.infeasible(doc)
     rows = []
     for m in shown:
         entries = {n: strategies[n].get(m.key) for n in names}
         if all(e is None for e in entries.values()):
             continue
         means = {n: (e or {}).get("mean") for n, e in entries.items()}
-        r = ranking.rank(means, m.key, m.lower_is_better, pairs, overloaded)
+        r = ranking.rank(means, m.key, m.lower_is_better, pairs, set(overloaded))
         marked = ranking.marks(r, overloaded)
         cells = [
             {
@@ -212,7 +212,7 @@ def run_sections(data: ReportData) -> list[Section]:
                 order,
                 doc.get("horizon_days"),
                 int(doc.get("warmup_days") or 0),
-                set(ranking.overloaded_strategies(doc)),
+                set(ranking.infeasible(doc)),
             ),
             f"Cost of the month's orders and of the month's staff, rent and fees, per order "
             f"placed in the month (months with fewer than {monthly.MIN_DAYS} measured days left "

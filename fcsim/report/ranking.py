@@ -5,10 +5,12 @@ Place in the flow: the summary table (`report/html.py`), the sweep's point table
 mark. A strategy is the best on a metric when the 95 % interval of its paired difference
 against EVERY other strategy excludes zero in the better direction, and it is feasible: not
 listed as overloaded (summary.json `overloaded`, a strategy that could not keep up with the
-demand). Differences against the reference come from summary.json `paired`; the others are
-computed from the runs table, paired by replication (the same seed, so the same orders and
-customers: common random numbers). Otherwise no cell is marked, and the leader (best mean) is
-named with the reason: "not separable" or "could not keep up". Metrics whose better direction
+demand) nor as missing the scenario's service target (summary.json `missed_target`, judged on
+the 95 % upper bound of late deliveries and unfinished orders). Differences against the
+reference come from summary.json `paired`; the others are computed from the runs table, paired
+by replication (the same seed, so the same orders and customers: common random numbers).
+Otherwise no cell is marked, and the leader (best mean) is named with the reason: "not
+separable", "could not keep up" or "misses the target". Metrics whose better direction
 is "neither" are never ranked.
 """
 
@@ -28,6 +30,7 @@ from fcsim.experiment.stats import interval
 BEST = "best"
 NOT_SEPARABLE = "not separable"
 OVERLOADED = "could not keep up"
+MISSES = "misses the target"
 PAIRED_BEST = "best, paired"
 """The tag of a marked cell: better than every other strategy, paired by replication."""
 
@@ -156,6 +159,21 @@ def overloaded_strategies(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(s): dict(v or {}) for s, v in raw.items() if not shown or s in shown}
 
 
+def missed_target(doc: Mapping[str, Any]) -> dict[str, list[str]]:
+    """summary.json `missed_target`: strategy -> reasons, for strategies shown."""
+    shown = doc.get("strategies") or {}
+    raw = doc.get("missed_target") or {}
+    return {str(s): list(v or []) for s, v in raw.items() if not shown or s in shown}
+
+
+def infeasible(doc: Mapping[str, Any]) -> dict[str, str]:
+    """Strategies never named the best, with the tag saying why: could not keep up with the
+    orders (`overloaded`), or misses the scenario's service target (`missed_target`)."""
+    out = dict.fromkeys(missed_target(doc), MISSES)
+    out.update(dict.fromkeys(overloaded_strategies(doc), OVERLOADED))
+    return out
+
+
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -189,7 +207,7 @@ def overloaded_in(runs: pd.DataFrame) -> set[str]:
 
 
 def marks(
-    r: Ranking, overloaded: set[str] | frozenset[str] = frozenset()
+    r: Ranking, overloaded: Mapping[str, str] | set[str] | frozenset[str] = frozenset()
 ) -> dict[str, tuple[str, str]]:
     """Strategy -> (cell class, short tag) of a table row: the winner is "best" (tagged "best,
     paired": its paired interval against every other strategy excludes zero); without one,
@@ -198,5 +216,8 @@ def marks(
     if r.status == BEST and r.leader is not None:
         return {r.leader: ("best", PAIRED_BEST)}
     if r.status in (NOT_SEPARABLE, OVERLOADED):
-        return {s: ("open", OVERLOADED if s in overloaded else NOT_SEPARABLE) for s in r.leaders}
+        tags = (
+            overloaded if isinstance(overloaded, Mapping) else dict.fromkeys(overloaded, OVERLOADED)
+        )
+        return {s: ("open", tags.get(s, NOT_SEPARABLE)) for s in r.leaders}
     return {}

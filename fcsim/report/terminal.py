@@ -53,6 +53,12 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
                 "size it (more staff, shifts) before comparing its cost"
             )
     listed = set(doc.get("overloaded") or {})
+    for name, reasons in (doc.get("missed_target") or {}).items():
+        if name in doc["strategies"] and name not in listed:
+            out.append(
+                f"warning: {name} misses the service target ({'; '.join(reasons)}): it is not "
+                "named the best; fcsim advise sizes every strategy to the same target"
+            )
     for name, metrics in doc["strategies"].items():
         if name in listed:
             continue

@@ -163,3 +163,24 @@ def test_a_feasible_strategy_tied_with_an_overloaded_leader_is_tagged_not_separa
     row = summary_table_html(doc, runs, (COST,)).split("<tbody>")[1]
     assert "10.00 ± 0<small>could not keep up</small>" in row  # a
     assert "10.00 ± 0<small>not separable</small>" in row  # b, tied with it
+
+
+def test_a_strategy_missing_the_service_target_is_never_crowned() -> None:
+    """b is clearly the cheapest, but its late deliveries run above the scenario's target: the
+    cost cell is not marked, the card names no winner and says why, the banner names it."""
+    from fcsim.experiment.results import missed_target
+
+    runs = _runs({"a": [15.0, 15.4, 15.1], "b": [12.0, 12.5, 12.1], "c": [20.0, 21.0, 20.5]})
+    runs.loc[runs["strategy"] == "b", "late_rate"] = [0.09, 0.10, 0.11]
+    doc = _doc(runs)
+    doc["service_target"] = {"late_rate": 0.08, "unfinished_rate": 0.005}
+    doc["missed_target"] = missed_target(doc["strategies"], 0.08, 0.005)
+    assert list(doc["missed_target"]) == ["b"]
+    assert "late deliveries up to" in doc["missed_target"]["b"][0]
+    assert _cost_row(doc, runs) == ["", "open", ""]
+    assert "misses the target</small>" in summary_table_html(doc, runs, (COST,))
+    card = _card(doc, runs)
+    assert card.winner is None and card.why == "misses the target"
+    page = render(ReportData(doc, runs, pd.DataFrame()))
+    assert "misses the service target" in page
+    assert "<td class=best>" not in page.split('id="summary"')[1].split("Cost per order")[1][:300]
