@@ -108,20 +108,24 @@ def parse_volumes(text: str | None, base: float) -> tuple[float, ...]:
     """`LO:HI:STEP` or a comma list; default: `MULTIPLES` of the scenario's volume."""
     if text is None:
         return tuple(sorted({_two_figures(base * m) for m in MULTIPLES}))
+    form = "expected LO:HI:STEP (e.g. 100:2000:100) or a list (100,200,400)"
     try:
-        if ":" in text:
-            lo, hi, step = (float(x) for x in text.split(":"))
-            if step <= 0 or hi < lo:
-                raise ValueError
-            n = math.floor((hi - lo) / step + 1e-9) + 1
-            values = [lo + i * step for i in range(n)]
-        else:
-            values = [float(x) for x in text.split(",")]
+        parts = [float(x) for x in text.split(":" if ":" in text else ",")]
     except ValueError:
-        raise UsageError(
-            f"--volumes {text}: expected LO:HI:STEP (e.g. 100:2000:100) or a list (100,200,400)"
-        ) from None
-    values = sorted(set(values))
+        raise UsageError(f"--volumes {text}: {form}") from None
+    if not all(math.isfinite(x) for x in parts):
+        raise UsageError(f"--volumes {text}: volumes must be finite numbers")
+    if ":" in text:
+        if len(parts) != 3:
+            raise UsageError(f"--volumes {text}: {form}")
+        lo, hi, step = parts
+        if step <= 0 or hi < lo:
+            raise UsageError(f"--volumes {text}: {form}, with LO <= HI and STEP > 0")
+        n = math.floor((hi - lo) / step + 1e-9) + 1
+        if n > MAX_VOLUMES:
+            raise UsageError(f"--volumes {text}: {n:,} volumes; at most {MAX_VOLUMES}")
+        parts = [lo + i * step for i in range(n)]
+    values = sorted(set(parts))
     if not values or values[0] <= 0:
         raise UsageError(f"--volumes {text}: volumes must be positive orders a day")
     if len(values) > MAX_VOLUMES:
@@ -155,6 +159,24 @@ def _target(args: argparse.Namespace, scenario: Any) -> Any:
     return Target(late, unfinished)
 
 
+def _refuse_dated_staffing(scenario: Any, strategies: tuple[str, ...]) -> None:
+    """A node sized by the search must not change its headcount by date: a dated change would
+    replace the searched headcount from its date on."""
+    from fcsim.scenario.schema.scenario import HybridStrategy
+
+    for s in strategies:
+        st = scenario.strategies[s]
+        nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
+        for name, node in nodes:
+            sizing = getattr(node, "sizing", None)
+            if sizing is not None and sizing.searched and getattr(node, "staffing", None):
+                where = f"strategies.{s}" + (f".nodes.{name}" if name else "")
+                raise UsageError(
+                    f"{where}.staffing: dated headcount changes would replace the headcounts "
+                    f"fcsim advise sizes; remove them, or set {where}.sizing.searched: false"
+                )
+
+
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import json_safe
@@ -165,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
         answers,
         decision_variables,
         sizing_doc,
+        volume_text,
     )
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.outputs import Written, write_advice
@@ -183,22 +206,34 @@ def run(args: argparse.Namespace) -> int:
     volumes = parse_volumes(args.volumes, float(volume))
     if not 0 <= args.margin < 1:
         raise UsageError(f"--margin {args.margin}: a share from 0 to below 1")
-    strategies = tuple(args.strategy) or tuple(base.strategies)
+    reps = args.replications or base.replications
+    if reps < 2:
+        raise UsageError(
+            f"-r {reps}: the confirmation needs at least 2 runs per strategy (its 95 % bound "
+            "and the paired intervals need them)"
+        )
+    strategies = tuple(dict.fromkeys(args.strategy)) or tuple(base.strategies)
     for s in strategies:
         if s not in base.strategies:
             have = ", ".join(base.strategies)
             raise UsageError(f"--strategy {s}: no such strategy (have {have})")
     target = _target(args, base)
+    searched = [(f"sizing of {s}", v.key) for s in strategies for v in decision_variables(base, s)]
+    check_keys_apart(searched, args.overrides)  # a --set the search would silently replace
+    _refuse_dated_staffing(base, strategies)
     # every volume's scenario loads (and every setting the bounds allow is a valid value)
-    ends = [load_scenario(path, [*args.overrides, f"{VOLUME_KEY}={v:g}"]) for v in volumes]
+    at = [[*args.overrides, f"{VOLUME_KEY}={volume_text(v)}"] for v in volumes]
+    ends = [load_scenario(path, o) for o in at]
+    if args.screen_days is not None:
+        load_scenario(path, [*args.overrides, f"horizon_days={args.screen_days}"])
     for s in strategies:
         for v in decision_variables(base, s):
-            for value in (v.values[0], v.values[-1]):
-                load_scenario(path, [*args.overrides, f"{v.key}={v.value(v.values.index(value))}"])
+            for i in (0, len(v.values) - 1):
+                load_scenario(path, [*args.overrides, f"{v.key}={v.value(i)}"])
     settings = Settings(
         volumes=volumes,
         target=target,
-        replications=args.replications or base.replications,
+        replications=reps,
         seed=base.seed if args.seed is None else args.seed,
         strategies=strategies,
         screen_replications=args.screen_replications,
@@ -218,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
 
     with (
         RunMessages(progress=False) as messages,
-        Pipeline(execution(args, out), settings.replications * len(strategies), messages) as pipe,
+        Pipeline(execution(args, out), None, messages) as pipe,
     ):
         advisor = Advisor(
             base, settings, pipe, lambda o: load_scenario(path, [*args.overrides, *o]), say

@@ -45,7 +45,7 @@ from fcsim.experiment.staffing import (
     staff_range,
     swamped,
 )
-from fcsim.experiment.stats import interval, paired_difference
+from fcsim.experiment.stats import figures, interval, paired_difference
 from fcsim.experiment.sweep import value_at
 from fcsim.scenario.schema.scenario import (
     DropshipNode,
@@ -103,7 +103,7 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
         shares = tuple(float(s) for s in st.sizing.a_shares if s <= room + 1e-12)
         if shares:
             label = "share of SKUs in class A"
-            out.append(Variable(f"{base}.routing.a_share", shares, True, label))
+            out.append(Variable(f"{base}.routing.a_share", shares, True, label, headcount=False))
     return out
 
 
@@ -190,7 +190,7 @@ class Advisor:
 
     # --------------------------------------------------------------------------- running
     def _overrides(self, sizing: Sizing, config: Config, screen: bool) -> list[str]:
-        out = [f"{VOLUME_KEY}={sizing.volume:g}"]
+        out = [f"{VOLUME_KEY}={volume_text(sizing.volume)}"]
         out += [f"{k}={v}" for k, v in sizing.setting(config).items()]
         if screen and self.s.screen_days is not None:
             out.append(f"horizon_days={self.s.screen_days}")
@@ -203,7 +203,8 @@ class Advisor:
             overrides = self._overrides(sizing, config, screen)
             sc = self.load(overrides)
             reps = self.s.screen_replications if screen else self.s.replications
-            plans.append(PointPlan(sc, reps, self.s.seed, (sizing.strategy,), tuple(overrides)))
+            seed = screen_seed(self.s.seed) if screen else self.s.seed
+            plans.append(PointPlan(sc, reps, seed, (sizing.strategy,), tuple(overrides)))
         outcome = self.pipeline.run(plans)
         self.failures.extend(outcome.failures)
         self.runs_done += outcome.ran
@@ -246,7 +247,8 @@ class Advisor:
         return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, shares)
 
     def _step_up(self, sizing: Sizing) -> Config | None:
-        """One person more where the screening says it helps most (lowest late rate)."""
+        """One person more where the screening says it helps most (the smallest miss of the
+        target: late deliveries, unfinished orders, overload), when it helps at all."""
         c = sizing.config
         assert c is not None
         ups = []
@@ -260,14 +262,13 @@ class Advisor:
             tables = self._run([(sizing, u, True) for u in todo])
             for u, r in zip(todo, tables, strict=True):
                 sizing.screen.trials[u] = self._record(sizing, u, "screen", r)
-        t = sizing.screen.trials
-        best = min(ups, key=lambda u: (t[u].late_rate, t[u].sort_cost, u))
-        now = t[c].late_rate if c in t else math.inf
-        if not t[best].late_rate < now - CLOSER * self.s.target.late_rate and not swamped(
-            t[best], self.s.target
-        ):
-            return None  # one more person does not move the late deliveries: no use
-        return best
+        t, target = sizing.screen.trials, self.s.target
+        best = min(ups, key=lambda u: (target.violation(t[u]), t[u].sort_cost, u))
+        if c not in t or swamped(t[c], target):
+            return best
+        if target.violation(t[best]) < target.violation(t[c]) - CLOSER:
+            return best
+        return None  # one more person changes neither lateness nor overload: no use
 
     def _confirm(self, sizings: list[Sizing]) -> None:
         """Confirm every sized strategy of a volume side by side; step up those that miss."""
@@ -309,6 +310,8 @@ class Advisor:
                 if variables:
                     sizing.screen = self._screen(sizing, start, _shares(variables, prev))
                     sizing.config = sizing.screen.best
+                    if sizing.config is None:  # the margin may be what it misses: try as is
+                        sizing.config = _without_margin(sizing.screen, self.s.target)
                 else:  # nothing to size: the confirmation alone judges it
                     sizing.config = ()
                 if sizing.config is None:
@@ -320,14 +323,37 @@ class Advisor:
                     else "nothing to size, confirmed as written"
                 )
                 miss = f"; {sizing.reason}" if sizing.config is None else ""
-                self.progress(f"{volume:g} orders/day, {strategy}: {done}{miss}")
+                self.progress(f"{fmt_volume(volume)} orders/day, {strategy}: {done}{miss}")
             self._confirm(here)
             for z in here:
                 last[z.strategy] = z
                 verdict = "meets the target" if z.feasible else f"infeasible ({z.reason})"
-                self.progress(f"{volume:g} orders/day, {z.strategy}: {verdict}")
+                self.progress(f"{fmt_volume(volume)} orders/day, {z.strategy}: {verdict}")
             out.extend(here)
         return out
+
+
+SCREEN_SEED_OFFSET = 1_000_003
+"""The screening runs use the seed plus this (modulo 2^63): other draws than the confirmation's,
+so that a candidate is not confirmed on the very runs it was chosen on (the same for every
+strategy and candidate, so the screening keeps common random numbers)."""
+
+
+def screen_seed(seed: int) -> int:
+    """The seed of the screening runs."""
+    return (seed + SCREEN_SEED_OFFSET) % 2**63
+
+
+def volume_text(v: float) -> str:
+    """A volume as a `--set` value: a whole number as such, else every digit."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _without_margin(screen: Sized, target: Target) -> Config | None:
+    """The cheapest candidate screened that meets the target without the search's margin (the
+    confirmation at 95 % then judges it), or None."""
+    ok = [c for c, t in screen.trials.items() if target.met(t)]
+    return min(ok, key=lambda c: (screen.trials[c].sort_cost, c), default=None)
 
 
 def _shares(variables: Sequence[Variable], prev: Sizing | None) -> list[Config] | None:
@@ -385,46 +411,89 @@ class BreakEven:
     above: str
     volume: float  # where the mean paired difference crosses zero (linear between volumes)
     low: float | None  # the interval, from the curves of the difference's bounds
-    high: float | None  # (None: beyond the volumes studied)
+    high: float | None  # (None: not reached within the volumes studied)
     between: tuple[float, float]  # the two volumes studied around it
+    finest: float = 1.0  # no digits finer than this (orders a day)
 
     def text(self) -> str:
-        lo = "below the volumes studied" if self.low is None else f"{_round(self.low)}"
-        hi = "above the volumes studied" if self.high is None else f"{_round(self.high)}"
+        half = None if self.low is None or self.high is None else (self.high - self.low) / 2
+        lo = "below the volumes studied" if self.low is None else fmt_volume(self.low, half)
+        hi = "above the volumes studied" if self.high is None else fmt_volume(self.high, half)
         return (
-            f"{self.below} → {self.above} at ≈ {_round(self.volume)} orders/day "
+            f"{self.below} → {self.above} at ≈ {fmt_volume(self.volume, half)} orders/day "
             f"(95 %: {lo} to {hi})"
         )
 
 
-def _round(v: float) -> str:
-    """A volume to two significant figures (no more precision than the curves carry)."""
-    if v <= 0 or not math.isfinite(v):
-        return f"{v:g}"
-    r = round(v, 1 - math.floor(math.log10(v)))
-    return f"{r:,.0f}" if r >= 10 else f"{r:g}"
+def fmt_volume(v: float, half: float | None = None) -> str:
+    """A volume (orders a day) with the digits its interval carries: two significant figures
+    of the interval's half-width, three of the volume without one, never below 1 order a day
+    for volumes of 10 or more."""
+    return figures(v, half, 1.0 if abs(v) >= 10 else None)
 
 
-def _crossing(x: list[float], y: list[float], near: float) -> float | None:
-    """The zero crossing of a piecewise-linear curve nearest `near` (None: no crossing)."""
-    found = []
+def _crossings(x: Sequence[float], y: Sequence[float], rising: bool) -> list[float]:
+    """Where a piecewise-linear curve crosses zero going up (`rising`) or down."""
+    out = []
     for i in range(len(x) - 1):
         a, b = y[i], y[i + 1]
-        if any(math.isnan(v) for v in (a, b)):
+        if math.isnan(a) or math.isnan(b):
             continue
-        if a == 0:
-            found.append(x[i])
-        if (a < 0 < b) or (b < 0 < a):
-            found.append(x[i] + (x[i + 1] - x[i]) * a / (a - b))
-    if len(x) and not math.isnan(y[-1]) and y[-1] == 0:
-        found.append(x[-1])
-    return min(found, key=lambda v: abs(v - near)) if found else None
+        if (a < 0 <= b) if rising else (a > 0 >= b):
+            out.append(x[i] + (x[i + 1] - x[i]) * a / (a - b))
+    return out
 
 
 def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[BreakEven]:
-    """Where the cheapest feasible strategy changes between two volumes studied, both
-    strategies feasible at both: the paired difference's mean and bounds, as curves over the
-    contiguous volumes where both are feasible, cross zero there."""
+    """Where the cheapest feasible strategy changes from A to B between two volumes studied,
+    both feasible at both. The paired difference A − B (negative below, positive above) is read
+    as three curves over the volumes where both are feasible and it keeps its side (up to the
+    neighbouring break-evens): its mean crosses zero at the break-even; the interval runs from
+    where its upper bound rises through zero (below that, A is surely cheaper) to where its
+    lower bound does (above that, B is)."""
+    by = {(z.strategy, z.volume): z for z in sizings}
+    leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
+    out = []
+
+    def ok(s: str, v: float) -> bool:
+        z = by.get((s, v))
+        return z is not None and z.feasible and z.confirmed is not None
+
+    for k in range(len(volumes) - 1):
+        a, b = leaders[k], leaders[k + 1]
+        if a is None or b is None or a == b:
+            continue
+        if not all(ok(s, v) for s in (a, b) for v in volumes[k : k + 2]):
+            continue  # the leader changed because one could no longer keep the target
+
+        def diff(v: float, a: str = a, b: str = b) -> dict[str, float]:
+            return paired_difference(by[(a, v)].confirmed, by[(b, v)].confirmed, COST)  # type: ignore[arg-type]
+
+        lo_k, hi_k = k, k + 1
+        while lo_k > 0 and all(ok(s, volumes[lo_k - 1]) for s in (a, b)):
+            if not diff(volumes[lo_k - 1])["mean"] < 0:
+                break  # another break-even below: this one's curves stop there
+            lo_k -= 1
+        while hi_k < len(volumes) - 1 and all(ok(s, volumes[hi_k + 1]) for s in (a, b)):
+            if not diff(volumes[hi_k + 1])["mean"] > 0:
+                break
+            hi_k += 1
+        xs = list(volumes[lo_k : hi_k + 1])
+        ds = [diff(v) for v in xs]
+        y0, y1 = ds[k - lo_k]["mean"], ds[k + 1 - lo_k]["mean"]
+        x0, x1 = volumes[k], volumes[k + 1]
+        mean = x0 + (x1 - x0) * y0 / (y0 - y1) if y0 != y1 else (x0 + x1) / 2
+        ups = [c for c in _crossings(xs, [d["ci_high"] for d in ds], True) if c <= mean]
+        downs = [c for c in _crossings(xs, [d["ci_low"] for d in ds], True) if c >= mean]
+        low = max(ups) if ups and ds[0]["ci_high"] < 0 else None
+        high = min(downs) if downs and ds[-1]["ci_low"] > 0 else None
+        out.append(BreakEven(a, b, mean, low, high, (x0, x1)))
+    return out
+
+
+def feasibility_changes(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[str]:
+    """Where the cheapest changes because the previous one stops (or starts) meeting the
+    target: no break-even, and said so."""
     by = {(z.strategy, z.volume): z for z in sizings}
     leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
     out = []
@@ -432,31 +501,15 @@ def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[Bre
         a, b = leaders[k], leaders[k + 1]
         if a is None or b is None or a == b:
             continue
-        pair = volumes[k : k + 2]
-        both = [by[(s, v)].feasible if (s, v) in by else False for s in (a, b) for v in pair]
-        if not all(both):
-            continue  # the leader changed because one could no longer keep the target
-        lo_k, hi_k = k, k + 1
-        while lo_k > 0 and all(by[(s, volumes[lo_k - 1])].feasible for s in (a, b)):
-            lo_k -= 1
-        while hi_k < len(volumes) - 1 and all(by[(s, volumes[hi_k + 1])].feasible for s in (a, b)):
-            hi_k += 1
-        xs = list(volumes[lo_k : hi_k + 1])
-        diffs = [
-            paired_difference(by[(a, v)].confirmed, by[(b, v)].confirmed, COST)  # type: ignore[arg-type]
-            for v in xs
-        ]
-        mean = _crossing(xs, [d["mean"] for d in diffs], (volumes[k] + volumes[k + 1]) / 2)
-        if mean is None:
-            continue
-        ends = [_crossing(xs, [d[key] for d in diffs], mean) for key in ("ci_low", "ci_high")]
-        found = sorted(e for e in ends if e is not None)
-        low = found[0] if found and found[0] <= mean else None
-        high = found[-1] if found and found[-1] >= mean else None
-        if low is not None and high is not None and low == high and len(found) == 1:
-            low = low if low < mean else None
-            high = high if high > mean else None
-        out.append(BreakEven(a, b, mean, low, high, (volumes[k], volumes[k + 1])))
+        lost = [s for s in (a, b) for v in volumes[k : k + 2] if not by[(s, v)].feasible]
+        if lost:
+            s = lost[0]
+            v = next(v for v in volumes[k : k + 2] if not by[(s, v)].feasible)
+            out.append(
+                f"between {fmt_volume(volumes[k])} and {fmt_volume(volumes[k + 1])} orders/day "
+                f"the cheapest changes from {a} to {b} because {s} misses the target at "
+                f"{fmt_volume(v)}: no break-even is claimed there"
+            )
     return out
 
 
@@ -483,6 +536,7 @@ def answers(sizings: Sequence[Sizing], volumes: Sequence[float]) -> dict[str, An
             }
             for b in bes
         ],
+        "feasibility_changes": feasibility_changes(sizings, volumes),
         "hybrid_a_share": shares,
     }
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from fcsim.core.errors import UsageError
 from fcsim.experiment.search_space import Axis, Condition, Linked
-from fcsim.experiment.stats import interval, paired_difference
+from fcsim.experiment.stats import figures, interval, paired_difference
 
 __all__ = [
     "Answer",
@@ -199,16 +199,17 @@ def break_even(
     ax = search.axis
     d0 = search.at(0).difference(a, b, metric)
     d1 = search.at(ax.last).difference(a, b, metric)
-    void = _cannot_keep_up([search.at(0), search.at(ax.last)], (a, b), ax)
-    if void:
-        return Answer(
-            False,
-            None,
-            f"no break-even claimed in [{ax.text(0)}, {ax.text(ax.last)}]: {void}; a strategy "
-            "that cannot keep up is not compared (size it first, e.g. with fcsim advise)",
-            {"overloaded": void},
-        )
     if math.isnan(d0["mean"]) or math.isnan(d1["mean"]) or (d0["mean"] > 0) == (d1["mean"] > 0):
+        void = _cannot_keep_up([search.at(0), search.at(ax.last)], (a, b), ax)
+        if void:  # "no break-even" would compare the cost of orders never shipped
+            return Answer(
+                False,
+                None,
+                f"no break-even claimed in [{ax.text(0)}, {ax.text(ax.last)}]: {void}; a "
+                "strategy that cannot keep up is not compared (size it first, e.g. with "
+                "fcsim advise)",
+                {"overloaded": void},
+            )
         side = "dearer" if d0["mean"] > 0 else "cheaper"
         return Answer(
             False,
@@ -287,17 +288,10 @@ def _cannot_keep_up(points: Sequence[Point], strategies: Sequence[str], ax: Axis
 
 
 def _figures(x: float, low: float | None, high: float | None, ax: Axis) -> str:
-    """An estimate with the digits its 95 % range carries: to two significant figures of the
-    range's half-width (three figures when the range is open), never finer than the grid."""
-    if low is not None and high is not None and high > low:
-        step = 10 ** math.floor(math.log10((float(high) - float(low)) / 2))
-    elif x:
-        step = 10 ** (math.floor(math.log10(abs(x))) - 2)
-    else:
-        return "0"
-    step = max(step, 10 ** math.floor(math.log10(ax.step)) if ax.step > 0 else step)
-    digits = max(0, -math.floor(math.log10(step)))
-    return f"{round(x / step) * step:,.{digits}f}"
+    """An estimate with the digits its 95 % range carries (`stats.figures`), never finer than
+    the grid."""
+    half = None if low is None or high is None else (float(high) - float(low)) / 2
+    return figures(x, half, ax.step)
 
 
 def minimise(

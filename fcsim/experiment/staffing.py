@@ -14,9 +14,13 @@ numbers, or a list of shares):
    when no single step gets closer (two pools saturated together), every pair of headcounts
    one step up, and all of them; nothing getting closer means the target cannot be met within
    the bounds;
-2. **descend**: evaluate every one-step move down (one person fewer, a smaller share) and take
-   the cheapest that still meets the target and costs less; when none does, **polish**: moves
-   up the merchant pays for and swaps (one fewer here, one more there); stop when no move helps.
+2. **descend**: evaluate every one-step move down (one person fewer) and take the cheapest
+   that still meets the target and costs less; when none does, **polish**: one more person in
+   a pool the merchant pays for, swaps within a warehouse (one fewer here, one more there) and
+   two pools one step down together; stop when no move helps;
+3. **kick**: from that local minimum, one more person in each of the merchant's pools in turn,
+   then descend again with that pool held (the extra person may let another pool shrink by
+   several); a cheaper end point is kept and kicked again.
 
 Who pays decides what "better" means. A variable the merchant pays for (its own warehouse's
 staff, a routing share) is chosen for the lowest cost. A provider's staff (a 3PL or a
@@ -65,6 +69,7 @@ class Variable:
     values: tuple[float, ...]
     merchant_pays: bool = True  # False: a provider's staff, sized to the fewest meeting the target
     label: str = ""
+    headcount: bool = True  # False: a share (of SKUs in-house), tried setting by setting
 
     def value(self, i: int) -> float | int:
         """The value of index `i` (a whole number when it is one)."""
@@ -78,8 +83,8 @@ class Variable:
 
     @property
     def whole(self) -> bool:
-        """Whether the variable takes whole numbers (a headcount)."""
-        return all(float(v).is_integer() for v in self.values)
+        """Whether the variable is a headcount (whole numbers, one step at a time)."""
+        return self.headcount
 
     def index_of(self, value: float) -> int:
         """The index of the value nearest `value` (a larger one on a tie)."""
@@ -241,13 +246,17 @@ class _Search:
                     step = best
                     break
             if step is None:
+                if not t.ok:
+                    self.out.reason = "every run of the candidate failed"
+                    return None
                 if not swamped(t, self.target):
                     # late deliveries the staff do not change: carrier transit and cutoffs,
                     # stock-outs or the supplier set a floor above the target
+                    aim = self.target.late_rate * (1 - self.margin)
                     self.out.reason = (
-                        f"late deliveries stay at {t.late_rate:.1%} whatever the staff (one "
-                        "more person changes them by less than "
-                        f"{CLOSER * self.target.late_rate:.2%})"
+                        f"late deliveries stay at {t.late_rate:.1%} whatever the staff, above "
+                        f"{aim:.1%} (the target less the search's margin); one more person "
+                        f"changes them by less than {CLOSER * aim:.2%}"
                     )
                     return None
                 # a plateau (as far off whatever one step changes: every order late): every
@@ -270,6 +279,19 @@ class _Search:
         """Every headcount one step up (None when none has room)."""
         room = [i for i, v in enumerate(self.vars) if c[i] < len(v.values) - 1 and v.whole]
         return tuple(c[i] + (i in room) for i in range(len(c))) if room else None
+
+    def downs_together(self, c: Config) -> list[Config]:
+        """Every pair of headcounts one step down (lateness couples every pool: two may shrink
+        together where neither can alone)."""
+        room = [i for i, v in enumerate(self.vars) if c[i] > 0 and v.whole]
+        out = []
+        for a, i in enumerate(room):
+            for j in room[a + 1 :]:
+                x = list(c)
+                x[i] -= 1
+                x[j] -= 1
+                out.append(tuple(x))
+        return out
 
     def ups_together(self, c: Config) -> list[Config]:
         """Every pair of headcounts of one warehouse one step up, and all of them."""
@@ -294,12 +316,17 @@ class _Search:
         """A move down that is not a headcount (a routing share): it may help lateness."""
         return any(m[i] != c[i] and not v.whole for i, v in enumerate(self.vars))
 
-    def descend(self, c: Config) -> Config:
+    def descend(self, c: Config, frozen: int | None = None) -> Config:
+        """Moves down, then polish moves, while one is better; `frozen`: a variable held."""
         while True:
             for moves in (
                 self.moves(c, up=False, down=True),
-                self.moves(c, up=True, down=False, merchant_up_only=True) + self.swaps(c),
+                self.moves(c, up=True, down=False, merchant_up_only=True)
+                + self.swaps(c)
+                + self.downs_together(c),
             ):
+                if frozen is not None:
+                    moves = [m for m in moves if m[frozen] == c[frozen]]
                 self.trials(moves)
                 better = [m for m in moves if self.better(m, c)]
                 if better:
@@ -307,6 +334,23 @@ class _Search:
                     break
             else:
                 return c
+
+    def kick(self, c: Config) -> Config:
+        """From a local minimum `c`: one more person in a merchant's pool, then descend again
+        with that pool held (the extra person may let another pool shrink by several); kept
+        when cheaper, and repeated from there."""
+        while True:
+            ups = self.moves(c, up=True, down=False, merchant_up_only=True)
+            self.trials(ups)
+            lows = [
+                self.descend(up, frozen=next(i for i in range(len(c)) if up[i] != c[i]))
+                for up in ups
+                if self.met(up)
+            ]
+            best = min(lows, key=lambda x: (self.out.trials[x].sort_cost, x), default=None)
+            if best is None or not self.out.trials[best].sort_cost < self.out.trials[c].sort_cost:
+                return c
+            c = best
 
 
 def _coordinate(
@@ -321,7 +365,7 @@ def _coordinate(
         return s.out
     c = s.reach(tuple(start))
     if c is not None:
-        s.out.best = s.descend(c)
+        s.out.best = s.kick(s.descend(c))
     return s.out
 
 

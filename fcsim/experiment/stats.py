@@ -116,3 +116,22 @@ def paired_difference(
 def half_width(entry: dict[str, float]) -> float:
     """Half-width of an interval entry (nan when undefined)."""
     return (entry["ci_high"] - entry["ci_low"]) / 2
+
+
+def figures(x: float, half: float | None = None, finest: float | None = None) -> str:
+    """`x` written with the digits its interval carries: to two significant figures of the
+    interval's half-width (three of `x` itself without an interval), never finer than `finest`
+    (a grid step), rounded half away from zero, with thousands separators."""
+    if not math.isfinite(x):
+        return f"{x}"
+    if half is not None and math.isfinite(half) and half > 0:
+        step = 10.0 ** (math.floor(math.log10(half)) - 1)
+    elif x != 0:
+        step = 10.0 ** (math.floor(math.log10(abs(x))) - 2)
+    else:
+        return "0"
+    if finest is not None and finest > 0:
+        step = max(step, 10.0 ** math.floor(math.log10(finest)))
+    digits = max(0, -round(math.log10(step)))
+    value = math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+    return f"{value:,.{digits}f}"

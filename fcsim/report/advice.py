@@ -32,12 +32,27 @@ def _entry(z: dict[str, Any], metric: str) -> SummaryEntry:
 
 
 def _setting(z: dict[str, Any]) -> str:
+    if not z.get("setting") and z.get("candidates_screened"):
+        return "not sized (" + str(z.get("reason") or "it misses the target") + ")"
     parts = []
     for key, value in (z.get("setting") or {}).items():
         short = key.split(".", 2)[-1] if key.startswith("strategies.") else key
         short = short.removeprefix("nodes.")
         parts.append(f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}")
     return ", ".join(parts) or "nothing to size"
+
+
+def _segments(sizings: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Runs of consecutive feasible volumes."""
+    out: list[list[dict[str, Any]]] = []
+    run: list[dict[str, Any]] = []
+    for z in sizings:
+        if z.get("feasible"):
+            run.append(z)
+        elif run:
+            out.append(run)
+            run = []
+    return [*out, run] if run else out
 
 
 def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
@@ -49,35 +64,39 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
     for i, s in enumerate(doc.get("strategies") or []):
         mine = [z for z in sizings if z["strategy"] == s]
         colour = strategy_colour(i)
-        ok = [z for z in mine if z.get("feasible")]
-        xs = [z["volume"] for z in ok]
-        es = [_entry(z, "cost_per_order_eur") for z in ok]
-        lo = [e.ci_low for e in es]
-        hi = [e.ci_high for e in es]
-        if xs and all(v is not None for v in lo + hi):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs + xs[::-1],
-                    y=hi + lo[::-1],
-                    fill="toself",
-                    fillcolor=rgba(colour, 0.15),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=s,
+        for seg in _segments(mine):  # feasible volumes in a row: a band each, never joined
+            xs = [z["volume"] for z in seg]
+            es = [_entry(z, "cost_per_order_eur") for z in seg]
+            lo = [e.ci_low for e in es]
+            hi = [e.ci_high for e in es]
+            if all(v is not None for v in lo + hi):
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs + xs[::-1],
+                        y=hi + lo[::-1],
+                        fill="toself",
+                        fillcolor=rgba(colour, 0.15),
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                        legendgroup=s,
+                    )
                 )
-            )
+        ok = [z for z in mine if z.get("feasible")]
+        gapped = [z if z.get("feasible") else None for z in mine]
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=[e.mean for e in es],
+                x=[z["volume"] for z in mine],
+                y=[_entry(z, "cost_per_order_eur").mean if z else None for z in gapped],
                 mode="lines+markers",
                 name=text(s),
                 legendgroup=s,
                 line={"color": colour, "width": 2},
-                customdata=[_setting(z) for z in ok],
+                connectgaps=False,
+                customdata=[_setting(z) if z else "" for z in gapped],
                 hovertemplate=f"{text(s)}: %{{y:,.2f}} EUR/order at %{{x:,}} orders/day"
                 "<br>%{customdata}<extra></extra>",
+                showlegend=bool(ok),
             )
         )
         bad = [z for z in mine if not z.get("feasible") and _entry(z, "cost_per_order_eur").known]
@@ -163,7 +182,7 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
     a = doc.get("answers") or {}
     lines = []
     for p in a.get("per_volume") or []:
-        v = f"{p['volume']:,.0f} orders/day"
+        v = f"{_volume(p['volume'])} orders/day"
         if not p.get("cheapest"):
             lines.append(f"{v}: no strategy meets the target")
             continue
@@ -178,12 +197,19 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
         lines.append(line)
     for b in a.get("break_evens") or []:
         lines.append(f"Break-even: {b['text']}")
+    for change in a.get("feasibility_changes") or []:
+        lines.append(change[0].upper() + change[1:] + ".")
     if not a.get("break_evens"):
         lines.append("No break-even between feasible strategies over these volumes.")
     for s, shares in (a.get("hybrid_a_share") or {}).items():
-        by = ", ".join(f"{float(k):,.0f}: {100 * v:g} %" for k, v in shares.items())
-        lines.append(f"{s}: best share of SKUs in class A (in-house) by volume: {by}")
+        by = ", ".join(f"{_volume(float(k))}: {100 * v:g} %" for k, v in shares.items())
+        lines.append(f"{s}: best share of SKUs in routing class A, by volume: {by}")
     return lines
+
+
+def _volume(v: float) -> str:
+    """A volume studied, as given (whole numbers without decimals)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}"
 
 
 def settings_table(doc: dict[str, Any]) -> Markup:
@@ -191,25 +217,40 @@ def settings_table(doc: dict[str, Any]) -> Markup:
     rows = []
     for z in doc.get("sizings") or []:
         verdict = "meets the target" if z.get("feasible") else f"misses it: {z.get('reason', '')}"
-        rows.append(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-                escape(f"{z['volume']:,.0f}"),
-                escape(z["strategy"]),
-                escape(_setting(z)),
-                escape(fmt_interval((z.get("metrics") or {}).get("cost_per_order_eur"), "eur")),
-                escape(fmt_interval((z.get("metrics") or {}).get("late_rate"), "rate")),
-                escape(verdict),
-            )
-        )
-    head = (
-        "<tr><th>orders/day</th><th>strategy</th><th>sized setting</th>"
-        "<th>cost per order (EUR)</th><th>late (%)</th><th>verdict</th></tr>"
-    )
+        cells = [_volume(z["volume"]), z["strategy"], _setting(z), *_figures(z), verdict]
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in HEADERS) + "</tr>"
     return Markup(
         f'<div class="scroll"><table class="summary"><thead>{head}</thead><tbody>'
         + "".join(rows)
         + "</tbody></table></div>"
     )
+
+
+HEADERS = (
+    "orders/day",
+    "strategy",
+    "sized setting",
+    "cost per order (EUR)",
+    "late (%)",
+    "unfinished (%)",
+    "order → ship (days)",
+    "order → delivery (days)",
+    "verdict",
+)
+"""Columns of the sized settings table (the terminal's and the page's)."""
+
+
+def _figures(z: dict[str, Any]) -> list[str]:
+    """Cost, late and unfinished shares, lead times in days: mean ± half-width."""
+    m = z.get("metrics") or {}
+    return [
+        fmt_interval(m.get("cost_per_order_eur"), "eur"),
+        fmt_interval(m.get("late_rate"), "rate"),
+        fmt_interval(m.get("unfinished_rate"), "rate"),
+        fmt_interval(m.get("order_to_ship_h_mean"), "hours"),
+        fmt_interval(m.get("order_to_delivery_h_mean"), "hours"),
+    ]
 
 
 def _list(lines: list[str]) -> Markup:
@@ -287,19 +328,10 @@ def write_advice_page(out: Path, doc: dict[str, Any]) -> Path:
 
 def terminal_text(doc: dict[str, Any]) -> str:
     """The table of sized settings per volume, then the answer."""
-    rows = [("orders/day", "strategy", "sized setting", "EUR/order", "late %", "verdict")]
+    rows = [HEADERS]
     for z in doc.get("sizings") or []:
-        m = z.get("metrics") or {}
-        rows.append(
-            (
-                f"{z['volume']:,.0f}",
-                z["strategy"],
-                _setting(z),
-                fmt_interval(m.get("cost_per_order_eur"), "eur"),
-                fmt_interval(m.get("late_rate"), "rate"),
-                "ok" if z.get("feasible") else "misses the target",
-            )
-        )
+        verdict = "meets the target" if z.get("feasible") else "misses the target"
+        rows.append((_volume(z["volume"]), z["strategy"], _setting(z), *_figures(z), verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "-" * len(lines[0]))

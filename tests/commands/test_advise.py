@@ -143,7 +143,7 @@ def test_a_strategy_that_cannot_keep_up_is_never_the_cheapest(tmp_path: Path) ->
 
 def test_a_resumed_search_simulates_nothing_again(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["advise", SMALL, "--volumes", "60", "--target", "late_rate<=20%", "-r", "2", "-w", "1",
+    args = ["advise", SMALL, "--volumes", "60", "--target", "late_rate<=30%", "-r", "3", "-w", "1",
             "--strategy", "own", *FAST, "-o", out]  # fmt: skip
     first = run_in_process(*args)
     assert first.returncode == 0, first.stderr
@@ -188,6 +188,15 @@ def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume()
         (("--strategy", "nope"), "no such strategy"),
         (("--set", "demand.orders_per_day=50", "--volumes", "50"), "is also set by --volumes"),
         (("--margin", "1.5"), "--margin"),
+        (("-r", "1"), "at least 2 runs"),
+        (("--volumes", "1:inf:1"), "finite numbers"),
+        (("--volumes", "1:1e7:0.0001"), "at most 50"),
+        (("--set", "strategies.own.pickers=5"), "is also set by sizing of own"),
+        (("--screen-days", "2"), "horizon_days"),
+        (
+            ("--set", "strategies.own.staffing=[{from_date: 2026-01-20, pickers: 3}]"),
+            "strategies.own.staffing: dated headcount changes",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(tmp_path: Path, args, message) -> None:
@@ -195,3 +204,33 @@ def test_bad_input_is_refused_before_anything_runs(tmp_path: Path, args, message
     assert res.returncode == 2, res.stderr
     assert message in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_break_even_intervals_take_each_end_from_its_own_side() -> None:
+    """a − b: −0.3 (sure), −0.3 (wide), +0.05 (sure), −0.2, −2 over 100..500 orders a day: two
+    break-evens, a → b near 286 and b → a near 320; the first one's interval runs from where the
+    upper bound rises through zero (just above 100) to where the lower bound does (just below
+    300), never into the second's."""
+    from fcsim.experiment.advise import Sizing, break_evens
+    from fcsim.experiment.staffing import Sized
+
+    vols = [100.0, 200.0, 300.0, 400.0, 500.0]
+    means, spreads = [-0.3, -0.3, 0.05, -0.2, -2.0], [0.1, 1.0, 0.01, 0.01, 0.1]
+
+    def sized(s: str, v: float, costs: list[float]) -> Sizing:
+        runs = pd.DataFrame({"replication": range(3), "cost_per_order_eur": costs})
+        return Sizing(s, v, [], Sized(()), (), runs, True)
+
+    a = [sized("a", v, [10.0] * 3) for v in vols]
+    b = [
+        sized("b", v, [10.0 - m + s * e for e in (-1, 0, 1)])
+        for v, m, s in zip(vols, means, spreads, strict=True)
+    ]
+    first, second = break_evens(a + b, vols)
+    assert (first.below, first.above, second.below, second.above) == ("a", "b", "b", "a")
+    assert first.volume == pytest.approx(200 + 100 * 0.3 / 0.35)
+    assert first.low == pytest.approx(102.3, abs=0.1) and first.high == pytest.approx(
+        299.1, abs=0.1
+    )
+    assert 300 < second.low < second.volume < second.high < 400
+    assert first.text() == "a → b at ≈ 286 orders/day (95 %: 102 to 299)"

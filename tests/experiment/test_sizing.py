@@ -123,16 +123,24 @@ def test_break_even_of_a_fixed_cost_against_a_variable_cost() -> None:
 
 def test_no_break_even_is_claimed_where_a_strategy_cannot_keep_up() -> None:
     """The own warehouse's cost per order keeps falling with volume while it stops shipping:
-    above 900 orders a day it cannot keep up, and a cost of orders never shipped is no
-    comparison, so no break-even (nor "no break-even") is claimed there."""
+    above 550 orders a day it cannot keep up, and a cost of orders never shipped is no
+    comparison, so the break-even near 600 is not claimed; nor is "no break-even" when an end
+    of the range is overloaded."""
     ax = Axis("orders_per_day", 100, 2000, 10)
     metrics = {
-        "self": {"cost_per_order_eur": lambda v: 4 + 3000 / v, "overloaded": lambda v: v > 900},
+        "self": {"cost_per_order_eur": lambda v: 4 + 3000 / v, "overloaded": lambda v: v > 550},
         "3pl": {"cost_per_order_eur": lambda v: 9.0 + 0 * v, "overloaded": lambda v: 0.0},
     }
     ans = break_even(Search(ax, fake(ax, metrics, noise=0.0)), "self", "3pl", "cost_per_order_eur")
     assert not ans.found
-    assert "self could not keep up at 2000" in ans.sentence
+    assert "no break-even is claimed across it: self could not keep up at 590" in ans.sentence
+    flat = {
+        "self": {"c": lambda v: 10.0, "overloaded": lambda v: v > 1500},
+        "3pl": {"c": lambda v: 9.0, "overloaded": lambda v: 0.0},
+    }
+    none = break_even(Search(ax, fake(ax, flat, 0.0)), "self", "3pl", "c")
+    assert not none.found and "no break-even claimed" in none.sentence
+    assert "self could not keep up at 2000" in none.sentence
     # kept up everywhere: the break-even is given with the digits its range carries
     for fs in metrics.values():
         del fs["overloaded"]  # (the fake's noise would reach it)

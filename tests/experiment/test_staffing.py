@@ -165,7 +165,7 @@ def test_nothing_to_size_is_judged_as_it_is() -> None:
 def test_a_share_variable_is_searched_both_ways() -> None:
     """A routing share is no headcount: more in-house can be cheaper or dearer; the search
     finds the best share as brute force does."""
-    shares = Variable("routing.a_share", (0.05, 0.1, 0.15, 0.2, 0.3, 0.4))
+    shares = Variable("routing.a_share", (0.05, 0.1, 0.15, 0.2, 0.3, 0.4), headcount=False)
     staff = staff_range("own.pickers", 1, 8, True)
 
     def ev(configs):
@@ -182,3 +182,45 @@ def test_a_share_variable_is_searched_both_ways() -> None:
     best = brute_force([shares, staff], ev, TARGET)
     for start in itertools.product((0, 3, 5), (0, 4, 7)):
         assert search([shares, staff], ev, TARGET, start).best == best
+
+
+def test_random_staffing_problems_from_low_and_high_starts_reach_the_brute_force_optimum() -> None:
+    """200 made-up problems of two or three pools (in one or two warehouses) with a late rate
+    that rises with every pool's load, and a price of lateness from nothing to high: from the
+    lowest and the highest start, the search ends where brute force does."""
+    import random
+
+    rng = random.Random(1)
+    misses = []
+    for _ in range(100):
+        k = rng.choice([2, 3])
+        demand = rng.uniform(100, 1000)
+        rates = [rng.uniform(30, 150) for _ in range(k)]
+        wage = [rng.uniform(100, 250) for _ in range(k)]
+        his = [max(6, math.ceil(2.2 * demand / r)) for r in rates]
+        groups = [rng.choice(["w.a", "w.b"]) for _ in range(k)]
+        penalty = rng.choice([0.0, 3.0, 30.0])
+        pools = enumerate(zip(groups, his, strict=True))
+        variables = [staff_range(f"{g}.pool{i}", 1, h, True) for i, (g, h) in pools]
+
+        def ev(configs, demand=demand, rates=rates, wage=wage, penalty=penalty):
+            out = []
+            for c in configs:
+                n = [i + 1 for i in c]
+                rhos = [demand / (m * r) for m, r in zip(n, rates, strict=True)]
+                rho = max(rhos)
+                late = (
+                    1.0
+                    if rho >= 1
+                    else min(1.0, 0.02 + 0.5 * rho**8 + 0.2 * sum(x**12 for x in rhos))
+                )
+                cost = sum(m * w for m, w in zip(n, wage, strict=True)) / demand + penalty * late
+                out.append(Trial(c, cost, late, max(0.0, rho - 1), overloaded=float(rho >= 1)))
+            return out
+
+        best = brute_force(variables, ev, TARGET)
+        for start in (tuple(0 for _ in his), tuple(h - 1 for h in his)):
+            found = search(variables, ev, TARGET, start).best
+            if found != best:
+                misses.append((start, best, found))
+    assert misses == []
