@@ -114,8 +114,10 @@ def summary_document(
     summary: dict[str, Any],
     paired: dict[str, Any],
     runs: pd.DataFrame,
+    cost_basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md)."""
+    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md);
+    `cost_basis`: strategy -> category -> terms (`fcsim.model.accounting.basis.summary_of`)."""
     node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
     volumes = {
         str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}
@@ -139,6 +141,7 @@ def summary_document(
             "node_parcels_mean": volumes,
             "nodes": node_summary(runs),
             "overloaded": overloaded(runs),
+            "cost_basis": cost_basis or {},
         }
     )
 
