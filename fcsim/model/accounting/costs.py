@@ -219,7 +219,7 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     packaging = v.by_parcel_day(v.parcels.packaging_eur[v.shipped])
     led.add_daily("packaging", packaging)
     led.basis_mean(
-        "packaging", v.name, "packaging (by box and material)", "EUR/parcel",
+        "packaging", v.name, "packaging", "EUR/parcel",
         v.by_parcel_day(1.0), "parcels packed", packaging,
     )  # fmt: skip
     insert_material(led, v, node)
@@ -327,7 +327,7 @@ def ledger(
     )  # fmt: skip
     churned = reaction.churned.astype(float)
     led.basis_mean(
-        "churn", "", "customers (churn)", "EUR/customer lost", led.per_day(order_day, churned),
+        "churn", "", "customers.retention_years", "EUR/customer lost", led.per_day(order_day, churned),
         "customers lost (their future margin)", led.per_day(order_day, reaction.churn_cost_eur),
     )  # fmt: skip
     charged = (revenue > 0).astype(float)

@@ -67,7 +67,7 @@ def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
         c, name = f"carriers[{ci}]", carrier.name
         led.basis_mean(
             "shipping", v.name, f"{c}.rate_card", "EUR/parcel", on(mine),
-            f"parcels by {name} (rate card by weight and zone, mean price)", on(mine, billed),
+            f"parcels by {name}", on(mine, billed),
         )  # fmt: skip
         paid = mine & (p.compensation_eur > 0)
         led.basis_mean(
