@@ -325,9 +325,9 @@ def ledger(
         "customer_service", "", "customers.cost_per_contact_eur", cu.cost_per_contact_eur,
         "EUR/contact", contacts, "contacts",
     )  # fmt: skip
-    churned = reaction.churned.astype(float)
+    churned = led.per_day(order_day, reaction.churned.astype(float))
     led.basis_mean(
-        "churn", "", "customers.retention_years", "EUR/customer lost", led.per_day(order_day, churned),
+        "churn", "", "customers.retention_years", "EUR/customer lost", churned,
         "customers lost (their future margin)", led.per_day(order_day, reaction.churn_cost_eur),
     )  # fmt: skip
     charged = (revenue > 0).astype(float)
