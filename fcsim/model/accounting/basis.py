@@ -1,8 +1,9 @@
 """Where every euro comes from: the basis of each cost line, as terms rate x quantity.
 
-Place in the flow: each cost function of `costs.py`, `facility.py`, `third_party.py`,
-`dropship.py` and `parcel_costs.py` records, next to the amounts it adds to the `Ledger`, the
-terms of the line (`Ledger.basis`, `Ledger.basis_mean`): the rate's scenario key (a dotted
+Place in the flow: each cost function of `costs.py`, `facility.py`, `holding.py`,
+`invoice_basis.py` (a 3PL's invoice), `marketplace.py`, `dropship.py` and `parcel_costs.py`
+records, next to the amounts it adds to the `Ledger`, the terms of the line (`Ledger.basis`,
+`Ledger.basis_mean`): the rate's scenario key (a dotted
 path, `strategies.own_warehouse.costs.wage_eur_per_hour`), its value and unit, and the quantity
 it multiplies, summed over the measurement window (`scenario.warmup_days` .. `horizon_days`,
 the window of the KPI totals). `kpis.evaluate` hands the ledger's `CostBasis` records on,

@@ -15,7 +15,9 @@ its operator's cost model (one warehouse model, several operators):
 - dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
 handling fee per parcel, return labels to it and the goods written off;
 every warehouse node: its storage zones' running and overflow cost (`facility.zone_costs`);
-and every node: carrier shipping, compensation recovered (negative), claim handling, incidents
+the stock-holding lines and insert material of a stocking node are in `holding.py`, the
+marketplace's lines in `marketplace.py`; and every node (`parcel_costs.py`): carrier
+shipping, compensation recovered (negative), claim handling, incidents
 (replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP, imports),
 return labels, and lost sales. Per order: customer-service contacts, shipping revenue
 (negative) and churn. Shipping is billed at the node's carrier volume tier
@@ -23,6 +25,8 @@ return labels, and lost sales. Per order: customer-service contacts, shipping re
 shipping revenue, refunds, lost sales and churn.
 
 Per-parcel costs are dated on the order's creation day; time-based costs on their own day.
+Each line records its basis next to its amounts (`Ledger.basis`, `basis.py`): the terms rate x
+quantity over the measurement window, so that a consultant can say where every euro comes from.
 The wholesale cost of goods sold is the same for every strategy and is left out.
 """
 
