@@ -38,6 +38,7 @@ from fcsim.experiment.results import daily_table, runs_table, summary_document
 from fcsim.experiment.runs import RunFailure, RunResult, RunsFailed, RunSpec, plan
 from fcsim.experiment.stats import paired, summarise
 from fcsim.experiment.store import RunStore, spec_hash
+from fcsim.model.accounting.basis import summary_of as cost_basis_summary
 from fcsim.model.accounting.breakdowns import breakdowns_table
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -164,6 +165,7 @@ class PointResults:
             summarise(runs),
             paired(runs, sc.reference),
             runs,
+            cost_basis_summary(self.breakdowns, runs),
         )
 
     @cached_property

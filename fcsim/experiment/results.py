@@ -136,8 +136,10 @@ def summary_document(
     summary: dict[str, Any],
     paired: dict[str, Any],
     runs: pd.DataFrame,
+    cost_basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md)."""
+    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md);
+    `cost_basis`: strategy -> category -> terms (`fcsim.model.accounting.basis.summary_of`)."""
     node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
     volumes = {
         str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}
@@ -170,6 +172,7 @@ def summary_document(
                 scenario.service_target.late_rate,
                 scenario.service_target.unfinished_rate,
             ),
+            "cost_basis": cost_basis or {},
         }
     )
 

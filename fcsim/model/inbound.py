@@ -116,6 +116,8 @@ class Inbound:
         self.returns_by_day = np.zeros(n_days + 1)
         self.written_off_eur_by_day = np.zeros(n_days + 1)
         self.refurbish_eur_by_day = np.zeros(n_days + 1)
+        self.refurbished_units_by_day = np.zeros(n_days + 1)  # the basis of the two above
+        self.written_off_units_by_day = np.zeros(n_days + 1)
         self.dock_to_stock_min: list[float] = []
         self.rejected_units = 0
         self.return_written_off_units = 0
@@ -244,6 +246,7 @@ class Inbound:
             if isinstance(task, Receipt):
                 accepted = task.units - task.rejects
                 self.rejected_units += task.rejects
+                self.written_off_units_by_day[day] += task.rejects
                 self.written_off_eur_by_day[day] += task.rejects * float(
                     self.catalogue.cost_eur[task.sku]
                 )
@@ -269,11 +272,13 @@ class Inbound:
                 self.inventory.add(s, u, restock=True)
             elif o < refurbish:
                 self.refurbish_eur_by_day[day] += u * self.returns.refurbish_cost_eur_per_unit
+                self.refurbished_units_by_day[day] += u
                 self.inventory.add(s, u, restock=True)
             else:
                 self.return_written_off_units += u
                 self.return_written_off_eur += u * float(cost[s])
                 self.written_off_eur_by_day[day] += u * float(cost[s])
+                self.written_off_units_by_day[day] += u
 
 
 def pallet_chunks(

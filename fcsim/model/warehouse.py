@@ -367,6 +367,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         daily["returns_inspected"] = inb.returns_by_day[:n]
         daily["written_off_eur"] = inb.written_off_eur_by_day[:n]
         daily["refurbish_eur"] = inb.refurbish_eur_by_day[:n]
+        daily["refurbished_units"] = inb.refurbished_units_by_day[:n]
+        daily["written_off_units"] = inb.written_off_units_by_day[:n]
         totals = {
             "initial_units": inv.initial_units,
             "put_away_units": inv.put_away_units,

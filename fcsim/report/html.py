@@ -27,6 +27,7 @@ from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
 from fcsim.report import detail, figures, glance, lateness, monthly, ranking, series, sweep
 from fcsim.report.bundle import plotly_js
+from fcsim.report.cost_basis import cost_basis_html
 from fcsim.report.files import ReportData
 from fcsim.report.metrics import DETAIL, HEADLINE, Shown, fmt, fmt_interval
 from fcsim.report.page import part, templates
@@ -266,9 +267,12 @@ def run_sections(data: ReportData) -> list[Section]:
             "measured days. Near 100 %: a bottleneck.",
         ),
     ]
+    basis = cost_basis_html(doc)
     for n, (anchor, title, fig, note) in enumerate(figs, start=1):
         if fig is not None:
             out.append(Section(anchor, title, figure_html(fig, n, note), trace_types(fig)))
+        if anchor == "costs" and basis is not None:
+            out.append(Section("cost-basis", "Where every euro comes from", basis))
     return out
 
 

@@ -2,14 +2,16 @@
 
 Place in the flow: a report-layer product, built from the result tables alone (the summary
 document, the runs and daily tables), like the HTML page: `fcsim run` writes it beside
-`summary.json` and `fcsim report OUT` rebuilds it. Four sheets, each with a frozen, filterable
+`summary.json` and `fcsim report OUT` rebuilds it. Five sheets, each with a frozen, filterable
 header and fitted column widths:
 
 - Summary: one row per metric x strategy: label, unit, mean and 95 % interval, replications;
 - Runs: `runs.parquet` as it is, one row per strategy x replication;
 - Monthly: the daily series per strategy by calendar month (flows summed over the month, levels
   such as backlog and stock averaged over its days), mean over replications;
-- Costs: cost per order by cost category (rows) and strategy (columns), with the totals.
+- Costs: cost per order by cost category (rows) and strategy (columns), with the totals;
+- Cost basis: every cost line's terms, rate x quantity over the measured days, per strategy
+  (`summary.json`'s `cost_basis`, see `report/cost_basis.py`), largest first.
 
 Values keep the units of the result files (lead times in hours, shares as fractions shown in
 percent by the cell format), so every number matches `summary.json`. The file is written
@@ -31,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fcsim.core import metrics as registry
 from fcsim.core.files import atomic_write
 from fcsim.experiment.records import SummaryEntry
+from fcsim.report import cost_basis
 
 WORKBOOK = "results.xlsx"
 NUMBER_FORMATS = {
@@ -225,6 +228,33 @@ def costs_sheet(wb: Workbook, doc: dict[str, Any]) -> None:
                 cell.font = Font(bold=True)
 
 
+BASIS_HEADER = (
+    "Strategy", "Cost line", "Node", "Rate key", "Rate", "Rate unit", "Quantity",
+    "Quantity unit", "Amount (EUR)", "EUR per order", "Basis", "How",
+)  # fmt: skip
+BASIS_FORMATS = {5: "#,##0.0000", 7: "#,##0.00", 9: "#,##0.00", 10: "#,##0.00"}
+"""Cost basis sheet: number format of a column (1-based)."""
+
+
+def cost_basis_sheet(wb: Workbook, doc: dict[str, Any]) -> None:
+    """Cost basis: one row per term of every strategy's cost lines (see `cost_basis.rows`)."""
+    table = [
+        [
+            strategy, r["label"], r["node"], t["key"], t["rate"], t["rate_unit"], t["quantity"],
+            t["quantity_unit"], t["amount_eur"], t["per_order_eur"],
+            "rate x quantity" if t.get("product", True) else "mean rate", r["how"],
+        ]
+        for strategy in doc.get("cost_basis") or {}
+        for r in cost_basis.rows(doc, strategy)
+        for t in (r["term"],)
+    ]  # fmt: skip
+    if not table:
+        return
+    ws = _sheet(wb, "Cost basis", BASIS_HEADER, table)
+    for j, fmt in BASIS_FORMATS.items():
+        _format(ws, j, [fmt] * len(table))
+
+
 def workbook(doc: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame) -> Workbook:
     """The workbook of one `fcsim run` output folder."""
     wb = Workbook()
@@ -233,6 +263,7 @@ def workbook(doc: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame) -> Wo
     runs_sheet(wb, runs)
     monthly_sheet(wb, doc, daily)
     costs_sheet(wb, doc)
+    cost_basis_sheet(wb, doc)
     wb.properties.title = f"fcsim results — {doc.get('scenario', '')}"
     wb.properties.creator = f"fcsim {doc.get('fcsim_version') or ''}".strip()
     return wb

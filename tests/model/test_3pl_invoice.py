@@ -360,6 +360,8 @@ def _self_view(p: Parcels, small_scenario) -> NodeView:
         "stock_pallets",
         "written_off_eur",
         "refurbish_eur",
+        "refurbished_units",
+        "written_off_units",
         "trucks_arrived",
     )
     daily = {k: np.zeros(JAN) for k in (*keys, "pallets_arrived")}

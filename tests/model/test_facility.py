@@ -60,6 +60,7 @@ def _totals(
 ) -> dict[str, float]:
     """One January of a self-run centre with no parcels: the ledger's totals by category."""
     zero = ("written_off_eur", "refurbish_eur", "trucks_arrived", "pallets_arrived")
+    zero += ("written_off_units", "refurbished_units")
     daily = {k: np.zeros(JAN) for k in zero}
     daily["stock_pallets"] = np.broadcast_to(np.asarray(stock_pallets, float), (JAN,)).copy()
     daily["stock_value_eur"] = np.full(JAN, stock_value)

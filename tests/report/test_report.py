@@ -163,6 +163,7 @@ def test_run_writes_the_breakdowns_file_and_a_spreadsheet_summary(small_out: Pat
         "late_by_month",
         "late_cause_by_month",
         "utilisation",
+        "cost_basis",
     }
     csv = pd.read_csv(small_out / "summary.csv")
     doc = json.loads((small_out / "summary.json").read_text())

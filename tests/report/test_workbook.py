@@ -26,7 +26,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_summary_sheet_matches_summary_json(out: Path) -> None:
     doc = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     sheets = pd.read_excel(out / "results.xlsx", sheet_name=None)
-    assert list(sheets) == ["Summary", "Runs", "Monthly", "Costs"]
+    assert list(sheets) == ["Summary", "Runs", "Monthly", "Costs", "Cost basis"]
     summary = sheets["Summary"]
     expected = sum(
         1 for m in doc["strategies"].values() for e in m.values() if e["mean"] is not None
@@ -81,3 +81,19 @@ def test_the_workbook_is_formatted_and_rebuilt_by_fcsim_report(out: Path) -> Non
     assert res.returncode == 0, res.stderr
     assert (out / "results.xlsx").is_file()
     assert not list(out.glob(".results.xlsx*"))  # no temporary file left
+
+
+def test_the_cost_basis_sheet_holds_every_term_of_summary_json(out: Path) -> None:
+    doc = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    sheet = pd.read_excel(out / "results.xlsx", sheet_name="Cost basis")
+    terms = [
+        (s, t) for s, cats in doc["cost_basis"].items() for c in cats.values() for t in c["terms"]
+    ]
+    assert len(sheet) == len(terms) > 0
+    for s, cats in doc["cost_basis"].items():
+        rows = sheet[sheet["Strategy"] == s]
+        amount = sum(c["amount_eur"] for c in cats.values())
+        assert rows["Amount (EUR)"].sum() == pytest.approx(amount, rel=1e-9)
+        labour = rows[rows["Rate key"].str.endswith("costs.wage_eur_per_hour")]
+        for _, row in labour.iterrows():  # rate x quantity is the amount
+            assert row["Rate"] * row["Quantity"] == pytest.approx(row["Amount (EUR)"])

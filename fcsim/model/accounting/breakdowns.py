@@ -20,6 +20,9 @@ One row per (table, group, key[, bin]); columns `COLUMNS`:
   the order; `count` = finished orders; `value` = late orders of that cause.
 - `utilisation`: group = staff pool (`picker`, `packer`, `receiver`, ...); key = node name;
   `count` = open days in the window; `value` = mean daily utilisation.
+- `cost_basis`: group = cost category; key = `node | rate key | rate unit | quantity unit |
+  product` (or `mean`: the rate is amount / quantity); `low` = rate, `count` = quantity over
+  the window, `value` = amount (EUR) over the window (`fcsim.model.accounting.basis`).
 
 Lead-time bins are fixed (`LEAD_TIME_EDGES_H`) so histograms add up across replications
 and give an exact empirical CDF at every bin edge; the last bin is open-ended (`high` = inf).
@@ -34,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
+from fcsim.model.accounting.basis import cost_basis_rows
 from fcsim.model.accounting.lateness import CAUSES, LateCauses
 from fcsim.model.calendar import MIN_PER_DAY
 
@@ -229,6 +233,7 @@ def run_breakdowns(
         late_by_month(scenario, orders, ev, finished),
         late_cause_by_month(scenario, orders, ev, finished),
         utilisation(run, (scenario.warmup_days, scenario.horizon_days)),
+        cost_basis_rows(ev.ledger.bases),
     ]
     return pd.concat(parts, ignore_index=True)
 

@@ -15,7 +15,9 @@ its operator's cost model (one warehouse model, several operators):
 - dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
 handling fee per parcel, return labels to it and the goods written off;
 every warehouse node: its storage zones' running and overflow cost (`facility.zone_costs`);
-and every node: carrier shipping, compensation recovered (negative), claim handling, incidents
+the stock-holding lines and insert material of a stocking node are in `holding.py`, the
+marketplace's lines in `marketplace.py`; and every node (`parcel_costs.py`): carrier
+shipping, compensation recovered (negative), claim handling, incidents
 (replacements or refunds for lost and damaged parcels), insurance, duties paid (DDP, imports),
 return labels, and lost sales. Per order: customer-service contacts, shipping revenue
 (negative) and churn. Shipping is billed at the node's carrier volume tier
@@ -23,6 +25,8 @@ return labels, and lost sales. Per order: customer-service contacts, shipping re
 shipping revenue, refunds, lost sales and churn.
 
 Per-parcel costs are dated on the order's creation day; time-based costs on their own day.
+Each line records its basis next to its amounts (`Ledger.basis`, `basis.py`): the terms rate x
+quantity over the measurement window, so that a consultant can say where every euro comes from.
 The wholesale cost of goods sold is the same for every strategy and is left out.
 """
 
@@ -33,10 +37,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcsim.core.metrics import CASH, OPPORTUNITY
+from fcsim.model.accounting.basis import CostBasis
 from fcsim.model.accounting.carrier_terms import billed_shipping
 from fcsim.model.accounting.dropship import dropship_costs
 from fcsim.model.accounting.facility import facility_costs, zone_costs
+from fcsim.model.accounting.holding import insert_material, stockholding_costs
+from fcsim.model.accounting.invoice_basis import invoice_basis
 from fcsim.model.accounting.invoices import LINE_CATEGORY, third_party_invoice
+from fcsim.model.accounting.marketplace import marketplace_costs
+from fcsim.model.accounting.parcel_costs import common_costs
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
@@ -49,7 +58,6 @@ from fcsim.policies import get_policy
 from fcsim.scenario.schema.scenario import (
     DropshipNode,
     MarketplaceNode,
-    Node,
     Scenario,
     SelfNode,
     ThirdPartyNode,
@@ -60,11 +68,14 @@ CATEGORIES = CASH + OPPORTUNITY
 
 
 class Ledger:
-    """Daily amounts (EUR) per category over the simulated days."""
+    """Daily amounts (EUR) per category over the simulated days, and the basis of each line
+    (`basis.CostBasis` terms over the measurement `window`, days [start, stop))."""
 
-    def __init__(self, n_days: int) -> None:
+    def __init__(self, n_days: int, window: tuple[int, int] | None = None) -> None:
         self.n_days = n_days
+        self.window = (0, n_days) if window is None else window
         self.by_category = {c: np.zeros(n_days) for c in CATEGORIES}
+        self.bases: list[CostBasis] = []
 
     def add_daily(self, category: str, amounts: np.ndarray) -> None:
         self.by_category[category] += amounts[: self.n_days]
@@ -73,9 +84,58 @@ class Ledger:
         """Add `amounts` on day indices `days` (clipped to the simulated days)."""
         if len(days) == 0:
             return
+        self.by_category[category] += self.per_day(days, amounts)
+
+    def per_day(self, days: np.ndarray, amounts: np.ndarray | float) -> np.ndarray:
+        """`amounts` summed by day index `days` (clipped to the simulated days)."""
         d = np.clip(np.asarray(days, dtype=np.int64), 0, self.n_days - 1)
-        amounts = np.broadcast_to(np.asarray(amounts, dtype=float), d.shape)
-        self.by_category[category] += np.bincount(d, weights=amounts, minlength=self.n_days)
+        w = np.broadcast_to(np.asarray(amounts, dtype=float), d.shape)
+        return np.bincount(d, weights=w, minlength=self.n_days)
+
+    def in_window(self, daily: np.ndarray | float) -> float:
+        """Sum of a daily series (or a constant per day) over the measurement window."""
+        start, stop = self.window
+        a = np.broadcast_to(np.asarray(daily, dtype=float), (self.n_days,))
+        return float(a[start:stop].sum())
+
+    def basis(
+        self,
+        category: str,
+        node: str,
+        key: str,
+        rate: float,
+        rate_unit: str,
+        quantity: np.ndarray | float,
+        quantity_unit: str,
+    ) -> None:
+        """Record a term `rate` x `quantity` of `category`: `quantity` per simulated day (or
+        the same every day), summed over the window. Terms of no amount are left out."""
+        q = self.in_window(quantity)
+        if q == 0 or rate == 0:
+            return
+        self.bases.append(
+            CostBasis(category, node, key, float(rate), rate_unit, q, quantity_unit, rate * q)
+        )
+
+    def basis_mean(
+        self,
+        category: str,
+        node: str,
+        key: str,
+        rate_unit: str,
+        quantity: np.ndarray,
+        quantity_unit: str,
+        amounts: np.ndarray,
+    ) -> None:
+        """Record a line that is no simple product: its `quantity` and `amounts` per day; the
+        rate is their mean over the window (amount / quantity)."""
+        q, a = self.in_window(quantity), self.in_window(amounts)
+        if q == 0 and a == 0:
+            return
+        rate = a / q if q else 0.0
+        self.bases.append(
+            CostBasis(category, node, key, rate, rate_unit, q, quantity_unit, a, product=False)
+        )
 
     def totals(self, start: int, stop: int) -> dict[str, float]:
         """Total per category over days [start, stop)."""
@@ -97,6 +157,12 @@ class NodeView:
     months: np.ndarray  # month number (since 1970) of every simulated day
     window: tuple[int, int]
     billed_shipping_eur: np.ndarray | None = None  # per parcel, volume tier applied
+    name: str = ""  # the node's name, for the basis of its lines
+    path: str = ""  # the node's scenario key (`strategies.hybrid.nodes.fc`)
+
+    def key(self, field: str) -> str:
+        """The scenario key of one of the node's fields (`costs.wage_eur_per_hour`)."""
+        return f"{self.path}.{field}" if self.path else field
 
     @property
     def n(self) -> int:
@@ -125,29 +191,12 @@ class NodeView:
             p.return_day[m], weights=p.units_returned[m] * fee_each, minlength=self.n
         )
 
-    def by_parcel_day(self, amounts: np.ndarray) -> np.ndarray:
-        """Per-parcel amounts (for shipped parcels) summed by creation day."""
+    def by_parcel_day(self, amounts: np.ndarray | float) -> np.ndarray:
+        """Per-parcel amounts (for shipped parcels; or the same for each) summed by creation
+        day."""
         d = np.clip(self.day[self.shipped], 0, self.n - 1)
-        return np.bincount(d, weights=amounts, minlength=self.n)
-
-
-def _stockholding(
-    led: Ledger, v: NodeView, node: SelfNode | ThirdPartyNode | MarketplaceNode
-) -> None:
-    """Capital cost of the stock the merchant owns, goods written off at the node, and the
-    inbound transport of its purchase orders (on the day the trucks reach the dock)."""
-    daily = v.result.daily
-    led.add_daily(
-        "inventory_holding", daily["stock_value_eur"] * node.holding_rate_per_year / 365.25
-    )
-    led.add_daily("write_offs", daily["written_off_eur"])
-    led.add_daily("returns", daily["refurbish_eur"])
-    rp = node.replenishment
-    led.add_daily(
-        "inbound_freight",
-        daily["trucks_arrived"] * rp.freight_eur_per_truck
-        + daily["pallets_arrived"] * rp.freight_eur_per_pallet,
-    )
+        w = np.broadcast_to(np.asarray(amounts, dtype=float), d.shape)
+        return np.bincount(d, weights=w, minlength=self.n)
 
 
 def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
@@ -161,10 +210,24 @@ def self_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     wage_min = c.wage_eur_per_hour / 60
     overtime = r.overtime_minutes_by_day * node.overtime.premium if node.overtime else 0.0
     led.add_daily("labour", (r.staff_minutes_by_day + overtime) * people * wage_min)
+    wage = v.key("costs.wage_eur_per_hour")
+    hours = r.staff_minutes_by_day * people / 60
+    led.basis("labour", v.name, wage, c.wage_eur_per_hour, "EUR/h", hours, "paid staff-hours")
+    if node.overtime:
+        led.basis(
+            "labour", v.name, f"{wage} x {v.key('overtime.premium')}",
+            c.wage_eur_per_hour * node.overtime.premium, "EUR/h",
+            r.overtime_minutes_by_day * people / 60, "overtime staff-hours (premium)",
+        )  # fmt: skip
     facility_costs(led, v, node)
-    led.add_daily("packaging", v.by_parcel_day(v.parcels.packaging_eur[v.shipped]))
-    _insert_material(led, v, node)
-    _stockholding(led, v, node)
+    packaging = v.by_parcel_day(v.parcels.packaging_eur[v.shipped])
+    led.add_daily("packaging", packaging)
+    led.basis_mean(
+        "packaging", v.name, "packaging", "EUR/parcel",
+        v.by_parcel_day(1.0), "parcels packed", packaging,
+    )  # fmt: skip
+    insert_material(led, v, node)
+    stockholding_costs(led, v, node)
 
 
 def third_party_costs(led: Ledger, v: NodeView, node: ThirdPartyNode) -> None:
@@ -184,46 +247,9 @@ def third_party_costs(led: Ledger, v: NodeView, node: ThirdPartyNode) -> None:
     )
     for line, amounts in lines.items():
         led.add_daily(LINE_CATEGORY[line], amounts)
-    _insert_material(led, v, node)
-    _stockholding(led, v, node)
-
-
-def _insert_material(
-    led: Ledger, v: NodeView, node: SelfNode | ThirdPartyNode | MarketplaceNode
-) -> None:
-    """The merchant's inserts (samples, flyers) added to the node's shipped parcels."""
-    material = node.picking.insert_material_eur
-    if material > 0:
-        led.add_daily("inserts", v.by_parcel_day(v.parcels.inserts[v.shipped] * material))
-
-
-def unit_tier_fee(node: MarketplaceNode, catalogue: CatalogueArrays) -> np.ndarray:
-    """Fulfilment fee per unit of each SKU: the smallest size tier that fits it (else the last)."""
-    tiers = node.fees.size_tiers
-    fee = np.full(catalogue.n, tiers[-1].fee_per_unit_eur)
-    for t in reversed(tiers):
-        fits = (catalogue.weight_kg <= t.max_weight_kg) & (catalogue.volume_l <= t.max_volume_l)
-        fee[fits] = t.fee_per_unit_eur
-    return fee
-
-
-def marketplace_costs(led: Ledger, v: NodeView, node: MarketplaceNode) -> None:
-    """Marketplace fulfilment: fee per unit by size tier, storage by volume, returns."""
-    f = node.fees
-    p = v.parcels
-    ids = np.flatnonzero(v.shipped)
-    lines, owner = p.lines_of_many(ids)
-    o = v.orders
-    per_line = o.line_units[lines] * unit_tier_fee(node, v.catalogue)[o.line_sku[lines]]
-    per_parcel = np.bincount(owner, weights=per_line, minlength=len(ids))
-    fees = v.by_parcel_day(per_parcel) + v.returned_on_day(f.returns_eur_each)
-    rate = np.where(
-        v.peak(f.peak_months), f.storage_peak_eur_per_l_month, f.storage_eur_per_l_month
-    )
-    led.add_daily("fulfilment_fees", fees)
-    led.add_daily("storage", v.result.daily["stock_volume_l"] * rate * v.month_share)
-    _insert_material(led, v, node)
-    _stockholding(led, v, node)
+    invoice_basis(led, v, node, lines)
+    insert_material(led, v, node)
+    stockholding_costs(led, v, node)
 
 
 COST_MODELS = {
@@ -232,36 +258,6 @@ COST_MODELS = {
     MarketplaceNode: marketplace_costs,
     DropshipNode: dropship_costs,
 }
-
-
-def common_costs(led: Ledger, v: NodeView, node: Node) -> None:
-    """Lines every node has: shipping, compensation, incidents, insurance, duties, returns."""
-    p, sp, sc = v.parcels, v.shipped, v.scenario
-    d = v.day
-    billed = v.shipping_eur
-    led.add_on_days("shipping", d[sp], billed[sp])
-    # compensation is a share of the price billed: scaled with it by the volume tier
-    tier = np.divide(billed, p.shipping_eur, out=np.zeros(p.n), where=p.shipping_eur > 0)
-    led.add_on_days("compensation_recovered", d[sp], -(p.compensation_eur * tier)[sp])
-    claim_cost = np.zeros(p.n)
-    for ci, carrier in enumerate(sc.carriers):
-        if carrier.compensation is not None:
-            claim_cost[p.carrier == ci] = carrier.compensation.claim_cost_eur
-    claimed = sp & p.claims
-    led.add_on_days("claims_handling", d[claimed], claim_cost[claimed])
-    hit = sp & (p.lost | p.damaged)
-    markup = node.price_markup if isinstance(node, DropshipNode) else 0.0
-    replace = p.goods_cost_eur * (1 + markup) + billed
-    # replaced: new goods and a second shipment; refunded: the price paid back, which also
-    # cancels the sale's VAT, so the merchant is out of the price without VAT
-    refund = p.value_ex_vat_eur
-    led.add_on_days("incidents", d[hit], np.where(p.reshipped, replace, refund)[hit])
-    led.add_on_days("insurance", d[sp], p.insurance_eur[sp] - p.insurance_paid_eur[sp])
-    led.add_on_days("duties", d[sp], p.duties_eur[sp])
-    if sc.returns.label_paid_by == "merchant" and not isinstance(node, DropshipNode):
-        ret = sp & (p.units_returned > 0)  # a dropship node pays its own labels
-        led.add_on_days("returns", d[ret], sc.returns.label_cost_eur)
-    led.add_on_days("lost_sales", d[v.mine], p.short_margin_eur[v.mine])
 
 
 def days_in_month(months: np.ndarray) -> np.ndarray:
@@ -292,15 +288,17 @@ def ledger(
     """The cost ledger of one run: `reaction`, `order_value` and `order_day` are per order,
     `window` the measurement days [start, stop)."""
     n = run.n_days
-    led = Ledger(n)
+    led = Ledger(n, window)
     p = run.parcels
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     day = np.floor(p.created_min / MIN_PER_DAY).astype(np.int64)
     shipped = p.ship_min <= n * MIN_PER_DAY
     months = month_index(bd, n)
-    nodes = list(scenario.nodes_of(strategy).values())
+    named = scenario.nodes_of(strategy)
+    nodes = list(named.values())
+    hybrid = len(named) > 1 or strategy not in named
     billed = billed_shipping(nodes, p, n_days=n, months=months, month_days=days_in_month(months))
-    for i, node in enumerate(nodes):
+    for i, (name, node) in enumerate(named.items()):
         mine = p.node == i
         v = NodeView(
             scenario=scenario,
@@ -314,17 +312,34 @@ def ledger(
             months=months,
             window=window,
             billed_shipping_eur=billed,
+            name=name,
+            path=f"strategies.{strategy}" + (f".nodes.{name}" if hybrid else ""),
         )
         COST_MODELS[type(node)](led, v, node)
         if isinstance(node, WarehouseNode):
-            zone_costs(led, v)
+            zone_costs(led, v, node)
         common_costs(led, v, node)
-    led.add_on_days(
-        "customer_service", order_day, reaction.contacted * scenario.customers.cost_per_contact_eur
-    )
+    cu = scenario.customers
+    led.add_on_days("customer_service", order_day, reaction.contacted * cu.cost_per_contact_eur)
     led.add_on_days("churn", order_day, reaction.churn_cost_eur)
     revenue = shipping_revenue(scenario, p, order_value, billed)
     led.add_on_days("shipping_revenue", order_day, -revenue)
+    contacts = led.per_day(order_day, reaction.contacted.astype(float))
+    led.basis(
+        "customer_service", "", "customers.cost_per_contact_eur", cu.cost_per_contact_eur,
+        "EUR/contact", contacts, "contacts",
+    )  # fmt: skip
+    churned = led.per_day(order_day, reaction.churned.astype(float))
+    led.basis_mean(
+        "churn", "", "customers.retention_years", "EUR/customer lost", churned,
+        "customers lost (their future margin)", led.per_day(order_day, reaction.churn_cost_eur),
+    )  # fmt: skip
+    charged = (revenue > 0).astype(float)
+    led.basis_mean(
+        "shipping_revenue", "", "shipping_fee", "EUR/order charged",
+        led.per_day(order_day, charged), "orders charged for shipping",
+        led.per_day(order_day, -revenue),
+    )  # fmt: skip
     return led
 
 

@@ -32,14 +32,34 @@ def dropship_costs(led: Ledger, v: NodeView, node: DropshipNode) -> None:
     supplied = np.maximum(p.units - p.units_short, 0) / np.maximum(p.units, 1)
     premium = p.goods_cost_eur * node.price_markup * supplied
     led.add_daily("supplier", v.by_parcel_day(premium[sp] + node.handling_eur_per_order))
+    wholesale = v.by_parcel_day((p.goods_cost_eur * supplied)[sp])
+    led.basis(
+        "supplier", v.name, v.key("price_markup"), node.price_markup, "of wholesale",
+        wholesale, "EUR of goods supplied at wholesale",
+    )  # fmt: skip
+    led.basis(
+        "supplier", v.name, v.key("handling_eur_per_order"), node.handling_eur_per_order,
+        "EUR/parcel", v.by_parcel_day(1.0), "parcels",
+    )  # fmt: skip
     credit = node.return_credit_share
     credit = sc.returns.restock_share if credit is None else credit
     unit_price = p.goods_cost_eur * (1 + node.price_markup) / np.maximum(p.units, 1)
     sent_back = p.units_defective + (p.units_returned - p.units_defective) * (1 - credit)
     written = np.where(p.refunded_without_return, p.units_returned, sent_back) * unit_price
     led.add_daily("write_offs", v.by_parcel_day(written[sp]))
+    units = np.where(p.refunded_without_return, p.units_returned, sent_back)
+    led.basis_mean(
+        "write_offs", v.name, v.key("return_credit_share"), "EUR/unit",
+        v.by_parcel_day(units[sp]), "units written off at the supplier's price",
+        v.by_parcel_day(written[sp]),
+    )  # fmt: skip
     if sc.returns.label_paid_by == "merchant":
         label = node.return_label_cost_eur
         label = sc.returns.label_cost_eur if label is None else label
         back = sp & (p.units_returned > 0) & ~p.refunded_without_return
         led.add_on_days("returns", v.day[back], label)
+        key = "return_label_cost_eur" if node.return_label_cost_eur is not None else None
+        led.basis(
+            "returns", v.name, v.key(key) if key else "returns.label_cost_eur", label,
+            "EUR/label", led.per_day(v.day[back], 1.0), "return labels to the supplier",
+        )  # fmt: skip

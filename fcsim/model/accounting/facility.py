@@ -88,12 +88,28 @@ def amortised(total_eur: float, months: float, n_days: int) -> np.ndarray:
     return out
 
 
-def zone_costs(led: Ledger, v: NodeView) -> None:
+def zone_costs(led: Ledger, v: NodeView, node: WarehouseNode) -> None:
     """Storage zones: running cost of occupied positions and overflow beyond each zone."""
     d = v.result.daily
     if "zone_running_eur" in d:
         led.add_daily("storage", d["zone_running_eur"])
         led.add_daily("overflow_storage", d["zone_overflow_eur"])
+        for i, z in enumerate(node.zones):
+            occupied = d.get(f"zone_pallets.{z.name}")
+            if occupied is None:
+                continue
+            over = np.maximum(occupied - z.capacity_pallets, 0.0)
+            zone = v.key(f"zones[{i}]")
+            led.basis(
+                "storage", v.name, f"{zone}.cost_eur_per_position_day",
+                z.cost_eur_per_position_day, "EUR/position-day", occupied - over,
+                f"position-days occupied ({z.name})",
+            )  # fmt: skip
+            led.basis(
+                "overflow_storage", v.name, f"{zone}.overflow_eur_per_pallet_day",
+                z.overflow_eur_per_pallet_day, "EUR/pallet-day", over,
+                f"pallet-days beyond the zone ({z.name})",
+            )  # fmt: skip
 
 
 def facility_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
@@ -104,23 +120,59 @@ def facility_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
     stock = r.daily["stock_pallets"]
     space = space_of(node, peak_pallets(r, v.scenario.horizon_days))
     led.add_daily("rent", space.rent_eur_per_month * month)
+    names = [b.name for b in c.buildings]
+    building = f"costs.buildings[{names.index(space.name)}]." if space.name in names else "costs."
+    led.basis(
+        "rent", v.name, v.key(f"{building}rent_eur_per_month"), space.rent_eur_per_month,
+        "EUR/month", month, "months" + (f" ({space.name})" if space.name else ""),
+    )  # fmt: skip
     if c.buildings or c.capacity_pallets is not None:  # else the zones hold their overflow
         zone_over = r.daily.get("zone_overflow_pallets", np.zeros(len(stock)))
         over = np.maximum(stock - space.capacity_pallets - zone_over, 0.0)
         led.add_daily("overflow_storage", over * c.overflow_eur_per_pallet_day)
+        led.basis(
+            "overflow_storage", v.name, v.key("costs.overflow_eur_per_pallet_day"),
+            c.overflow_eur_per_pallet_day, "EUR/pallet-day", over,
+            "pallet-days beyond the building",
+        )  # fmt: skip
     led.add_daily(
         "utilities",
         (c.utilities_eur_per_m2_month * space.area_m2 + c.utilities_eur_per_month) * month,
     )
     led.add_daily("equipment_it", (c.equipment_eur_per_month + c.it_eur_per_month) * month)
     led.add_daily("wms", c.wms_eur_per_month * month)
+    for cat, field, rate, q, unit in (
+        ("utilities", "utilities_eur_per_m2_month", c.utilities_eur_per_m2_month,
+         month * space.area_m2, "m²-months"),
+        ("utilities", "utilities_eur_per_month", c.utilities_eur_per_month, month, "months"),
+        ("equipment_it", "equipment_eur_per_month", c.equipment_eur_per_month, month, "months"),
+        ("equipment_it", "it_eur_per_month", c.it_eur_per_month, month, "months"),
+        ("wms", "wms_eur_per_month", c.wms_eur_per_month, month, "months"),
+    ):  # fmt: skip
+        rate_unit = "EUR/m²-month" if unit == "m²-months" else "EUR/month"
+        led.basis(cat, v.name, v.key(f"costs.{field}"), rate, rate_unit, q, unit)
     led.add_daily(
         "site_insurance",
         (c.insurance_eur_per_year + r.daily["stock_value_eur"] * c.insurance_share_of_stock_value)
         / DAYS_PER_YEAR,
     )
+    led.basis(
+        "site_insurance", v.name, v.key("costs.insurance_eur_per_year"),
+        c.insurance_eur_per_year, "EUR/year", 1 / DAYS_PER_YEAR, "years",
+    )  # fmt: skip
+    led.basis(
+        "site_insurance", v.name, v.key("costs.insurance_share_of_stock_value"),
+        c.insurance_share_of_stock_value, "per year", r.daily["stock_value_eur"] / DAYS_PER_YEAR,
+        "EUR-years of stock at cost",
+    )  # fmt: skip
     spend = c.startup_eur + c.capex_eur
     led.add_daily("startup_capex", amortised(spend, c.amortisation_months, v.n))
+    share = amortised(1.0, c.amortisation_months, v.n)
+    for field, rate in (("startup_eur", c.startup_eur), ("capex_eur", c.capex_eur)):
+        led.basis(
+            "startup_capex", v.name, v.key(f"costs.{field}"), rate, "EUR", share,
+            f"share of {c.amortisation_months:g} months' amortisation",
+        )  # fmt: skip
     if r.staff_minutes_by_day is None or r.overtime_minutes_by_day is None:
         raise ValueError(f"node {r.name!r}: a self-run centre's result has no staff minutes")
     premium = node.overtime.premium if node.overtime else 0.0
@@ -130,3 +182,12 @@ def facility_costs(led: Ledger, v: NodeView, node: SelfNode) -> None:
         paid_min * c.supervisors * c.supervisor_wage_eur_per_hour / 60
         + c.management_eur_per_month * month,
     )
+    led.basis(
+        "supervision", v.name, v.key("costs.supervisor_wage_eur_per_hour"),
+        c.supervisor_wage_eur_per_hour, "EUR/h", paid_min * c.supervisors / 60,
+        "paid supervisor-hours (overtime at its premium)",
+    )  # fmt: skip
+    led.basis(
+        "supervision", v.name, v.key("costs.management_eur_per_month"),
+        c.management_eur_per_month, "EUR/month", month, "months",
+    )  # fmt: skip

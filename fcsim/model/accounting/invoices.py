@@ -114,13 +114,26 @@ def pick_pack_rates(
     fees: ThreePLFees, parcel_day: np.ndarray, months: np.ndarray, order_days: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(first-item fee, extra-item fee) of each parcel created on `parcel_day`: the tier that
-    its month's volume reaches, the month's parcels scaled to the whole month when the days
-    with orders (the first `order_days` of `months`, one per simulated day) cover only part
-    of it."""
+    its month's volume reaches (`pick_pack_tier`)."""
     first = np.full(len(parcel_day), fees.pick_pack_first_item_eur)
     extra = np.full(len(parcel_day), fees.pick_pack_extra_item_eur)
+    tier = pick_pack_tier(fees, parcel_day, months, order_days)
+    for i, t in enumerate(fees.pick_pack_tiers):
+        first[tier == i] = t.first_item_eur
+        extra[tier == i] = t.extra_item_eur
+    return first, extra
+
+
+def pick_pack_tier(
+    fees: ThreePLFees, parcel_day: np.ndarray, months: np.ndarray, order_days: int
+) -> np.ndarray:
+    """Pick & pack tier (index; -1: the base fees) of each parcel created on `parcel_day`: the
+    tier that its month's volume reaches, the month's parcels scaled to the whole month when
+    the days with orders (the first `order_days` of `months`, one per simulated day) cover only
+    part of it."""
+    out = np.full(len(parcel_day), -1)
     if not fees.pick_pack_tiers or len(parcel_day) == 0:
-        return first, extra
+        return out
     parcel_month = months[parcel_day]
     lows = np.array([t.from_orders_per_month for t in fees.pick_pack_tiers], dtype=float)
     with_orders = months[:order_days]
@@ -130,10 +143,8 @@ def pick_pack_rates(
         volume = np.count_nonzero(parcel_month == m) * month_days / simulated
         tier = int(np.searchsorted(lows, volume + 1e-9, side="right")) - 1
         if tier >= 0:
-            sel = parcel_month == m
-            first[sel] = fees.pick_pack_tiers[tier].first_item_eur
-            extra[sel] = fees.pick_pack_tiers[tier].extra_item_eur
-    return first, extra
+            out[parcel_month == m] = tier
+    return out
 
 
 def _days_in(month: int) -> int:
