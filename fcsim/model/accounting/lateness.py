@@ -10,27 +10,27 @@ The rule (docs/lateness.md). A parcel's timeline is walked against a no-wait cou
 its delivery day is recomputed, with its own carrier's cutoff, collection days, guaranteed
 transit and delivery days, as if each stage in turn had taken no longer than it must:
 
-    D0  collected at the first cutoff after the order (nothing waited)
-    D1  ... after its stock was there                           stock      = D1 - D0
-    D2  ... after the pick and pack work alone (no queue)       cutoff     = D2 - D1
-    D3  ... after it was actually packed                        backlog    = D3 - D2
-    D4  on its actual collection day (nominal transit)          collection = D4 - D3
-    D5  ... plus its customs days                               customs    = D5 - D4
-    D6  ... plus the carrier's delay: its first delivery        carrier    = D6 - D5
-    D7  its final delivery (a replacement's, if any)            incident   = D7 - D6
+    T0  collected at the first cutoff after the order (nothing waited)
+    T1  ... after its stock was there                           stock      = T1 - T0
+    T2  ... after the pick and pack work alone (no queue)       cutoff     = T2 - T1
+    T3  ... after it was actually packed                        backlog    = T3 - T2
+    T4  on its actual collection day (nominal transit)          collection = T4 - T3
+    T5  ... plus its customs days                               customs    = T5 - T4
+    T6  ... plus the carrier's delay: its first delivery        carrier    = T6 - T5
+    T7  its final delivery (a replacement's, if any)            incident   = T7 - T6
 
-A dropship parcel has no stock, pick or pack stage of the merchant's: its whole slip from D0 to
-D3 is `supplier`. `promise` is D0 against the promised day P: a parcel whose no-wait path
+A dropship parcel has no stock, pick or pack stage of the merchant's: its whole slip from T0 to
+T3 is `supplier`. `promise` is T0 against the promised day P: a parcel whose no-wait path
 already misses the promise (a carrier cutoff earlier than the promise's, a transit longer than
-it) is late by `D0 - P` days before anything waited. Walking the chain from D0, each stage is
+it) is late by `T0 - P` days before anything waited. Walking the chain from T0, each stage is
 given the days it pushed the delivery past P (`max(D_i - P, 0) - max(D_{i-1} - P, 0)`; the
-`promise` stage `max(D0 - P, 0)`), so a parcel's stage days sum to its days late. A late parcel
+`promise` stage `max(T0 - P, 0)`), so a parcel's stage days sum to its days late. A late parcel
 has one cause: the stage that gave it the most days late (the earliest stage on a tie, the one
 that first pushed it past the promise); a parcel lost and not replaced is late because of
 `incident`. A late order's cause is that of its latest parcel (a lost one first), so the cause
 shares of the finished orders sum to the late rate.
 
-A parcel is late at hand-over when its nominal delivery on its actual collection day (D4) is
+A parcel is late at hand-over when its nominal delivery on its actual collection day (T4) is
 already after P: the carrier that took it (a fast one chosen as a rescue, say) could not have
 made the promise, and is not to blame for it.
 """
@@ -82,7 +82,7 @@ class LateCauses:
 def _chain(
     sc: Scenario, run: StrategyRun, rows: np.ndarray, bd: BusinessDays
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Delivery days D0..D7 (columns) of parcels `rows`, per the module's rule, and which of
+    """Delivery days T0..T7 (columns) of parcels `rows`, per the module's rule, and which of
     them come from a dropship supplier."""
     p = run.parcels
     out = np.zeros((len(rows), 8), dtype=np.int64)
