@@ -1,5 +1,5 @@
 """`fcsim report OUT`: rebuild `OUT/index.html` (and `results.xlsx` of `fcsim run`) from the
-result files, without re-running.
+result files, without re-running (`fcsim run`, `sweep` or `advise` folders).
 
 `--screenshot FILE.png` also saves a picture of the top of the page, `--pdf FILE.pdf` the page
 printed on A4 landscape pages (both with headless Chromium; exit 2 naming the package when it is
@@ -44,8 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fcsim.core.errors import UsageError
-    from fcsim.report.files import read_results
+    from fcsim.report.files import read_advice, read_results
 
+    if args.out.is_dir() and (advice := read_advice(args.out)) is not None:
+        return _advice(args, advice)
     data = read_results(args.out)  # first: a wrong folder is told at once
     check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
     check_out_file(args.pdf, "--pdf", report_inputs(args.out))
@@ -77,6 +79,37 @@ def run(args: argparse.Namespace) -> int:
         print(sweep_table(data.doc))
     elif not args.quiet and data.doc.get("strategies"):
         print(summary_table(data.doc))
+    print(f"Report written to {path}")
+    if args.screenshot is not None:
+        from fcsim.report.browser import screenshot
+
+        screenshot(path, args.screenshot, height=args.height)
+        print(f"Screenshot written to {args.screenshot}")
+    if args.pdf is not None:
+        from fcsim.report.browser import print_pdf
+
+        print_pdf(path, args.pdf)
+        print(f"PDF written to {args.pdf}")
+    return EXIT_OK
+
+
+def _advice(args: argparse.Namespace, doc: dict) -> int:
+    """The page of an `fcsim advise` folder, rebuilt from its advice.json."""
+    from fcsim.core.errors import UsageError, visible
+    from fcsim.report.advice import terminal_text, write_advice_page
+
+    check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
+    check_out_file(args.pdf, "--pdf", report_inputs(args.out))
+    if args.screenshot is not None or args.pdf is not None:
+        from fcsim.report.browser import require_browser
+
+        require_browser()
+    try:
+        path = write_advice_page(args.out, doc)
+    except OSError as exc:
+        raise UsageError(f"{args.out / 'index.html'}: cannot be written ({exc})") from None
+    if not args.quiet:
+        print(visible(terminal_text(doc), keep="\n"))
     print(f"Report written to {path}")
     if args.screenshot is not None:
         from fcsim.report.browser import screenshot

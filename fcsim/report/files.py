@@ -66,6 +66,17 @@ def _json(path: Path) -> dict[str, Any]:
     return doc
 
 
+def read_advice(out: Path) -> dict[str, Any] | None:
+    """The `advice.json` of an output folder of `fcsim advise`, or None when there is none."""
+    path = out / "advice.json"
+    if not path.is_file():
+        return None
+    doc = _json(path)
+    if not isinstance(doc.get("sizings"), list) or not isinstance(doc.get("answers"), dict):
+        raise UsageError(f"{path}: not an fcsim advice (no `sizings` and `answers`)")
+    return doc
+
+
 def read_results(out: Path) -> ReportData:
     """The tables of an output folder of `fcsim run` or `fcsim sweep`."""
     if not out.is_dir():

@@ -234,3 +234,14 @@ def test_break_even_intervals_take_each_end_from_its_own_side() -> None:
     )
     assert 300 < second.low < second.volume < second.high < 400
     assert first.text() == "a → b at ≈ 286 orders/day (95 %: 102 to 299)"
+
+
+def test_fcsim_report_rebuilds_the_advice_page(advised) -> None:
+    out, _ = advised
+    page = out / "index.html"
+    before = page.read_text(encoding="utf-8")
+    page.unlink()
+    res = run_in_process("report", out)
+    assert res.returncode == 0, res.stderr
+    assert "40 orders/day:" in res.stdout
+    assert page.read_text(encoding="utf-8") == before
