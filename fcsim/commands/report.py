@@ -9,6 +9,7 @@ missing).
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from fcsim.commands.common import EXIT_OK, path_arg, positive_int
 from fcsim.commands.execution import check_out_file, report_inputs
@@ -80,17 +81,7 @@ def run(args: argparse.Namespace) -> int:
     elif not args.quiet and data.doc.get("strategies"):
         print(summary_table(data.doc))
     print(f"Report written to {path}")
-    if args.screenshot is not None:
-        from fcsim.report.browser import screenshot
-
-        screenshot(path, args.screenshot, height=args.height)
-        print(f"Screenshot written to {args.screenshot}")
-    if args.pdf is not None:
-        from fcsim.report.browser import print_pdf
-
-        print_pdf(path, args.pdf)
-        print(f"PDF written to {args.pdf}")
-    return EXIT_OK
+    return _pictures(args, path)
 
 
 def _advice(args: argparse.Namespace, doc: dict) -> int:
@@ -111,6 +102,11 @@ def _advice(args: argparse.Namespace, doc: dict) -> int:
     if not args.quiet:
         print(visible(terminal_text(doc), keep="\n"))
     print(f"Report written to {path}")
+    return _pictures(args, path)
+
+
+def _pictures(args: argparse.Namespace, path: Any) -> int:
+    """The screenshot and the PDF of the page asked for (Chromium checked before)."""
     if args.screenshot is not None:
         from fcsim.report.browser import screenshot
 

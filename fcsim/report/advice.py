@@ -24,7 +24,14 @@ from fcsim.report.bundle import plotly_js
 from fcsim.report.html import Section, figure_html, page_title, trace_types
 from fcsim.report.metrics import fmt, fmt_interval
 from fcsim.report.page import templates
-from fcsim.report.style import PRINT_HEIGHT_PX, PRINT_WIDTH_PX, finish, rgba, strategy_colour, text
+from fcsim.report.style import (
+    PRINT_HEIGHT_PX,
+    PRINT_WIDTH_PX,
+    band,
+    finish,
+    strategy_colour,
+    text,
+)
 
 
 def _entry(z: dict[str, Any], metric: str) -> SummaryEntry:
@@ -67,21 +74,7 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
         for seg in _segments(mine):  # feasible volumes in a row: a band each, never joined
             xs = [z["volume"] for z in seg]
             es = [_entry(z, "cost_per_order_eur") for z in seg]
-            lo = [e.ci_low for e in es]
-            hi = [e.ci_high for e in es]
-            if all(v is not None for v in lo + hi):
-                fig.add_trace(
-                    go.Scatter(
-                        x=xs + xs[::-1],
-                        y=hi + lo[::-1],
-                        fill="toself",
-                        fillcolor=rgba(colour, 0.15),
-                        line={"width": 0},
-                        hoverinfo="skip",
-                        showlegend=False,
-                        legendgroup=s,
-                    )
-                )
+            band(fig, xs, [e.ci_low for e in es], [e.ci_high for e in es], colour, s)
         ok = [z for z in mine if z.get("feasible")]
         gapped = [z if z.get("feasible") else None for z in mine]
         fig.add_trace(

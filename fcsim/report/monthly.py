@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fcsim.experiment.stats import interval
-from fcsim.report.style import finish, rgba, strategy_colour, text
+from fcsim.report.style import band, finish, strategy_colour, text
 
 MIN_DAYS = 7
 """Fewest measured days a month needs to be drawn."""
@@ -119,19 +119,7 @@ def monthly_cost_per_order(
         hi = [r[1]["ci_high"] for r in rows]
         colour = strategy_colour(i)
         name = text(s) + (" (could not keep up)" if s in overloaded else "")
-        if all(not math.isnan(v) for v in lo + hi):
-            fig.add_trace(
-                go.Scatter(
-                    x=months + months[::-1],
-                    y=hi + lo[::-1],
-                    fill="toself",
-                    fillcolor=rgba(colour, 0.15),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=name,
-                )
-            )
+        band(fig, months, lo, hi, colour, name)
         fig.add_trace(
             go.Scatter(
                 x=months,

@@ -96,6 +96,28 @@ def rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def band(
+    fig: go.Figure, x: list, low: list, high: list, colour: str, group: str | None = None
+) -> None:
+    """A 95 % interval band between `low` and `high` along `x` (nothing when a bound is
+    unknown: None or nan)."""
+    bounds = [*low, *high]
+    if not bounds or any(v is None or v != v for v in bounds):
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=list(x) + list(x)[::-1],
+            y=list(high) + list(low)[::-1],
+            fill="toself",
+            fillcolor=rgba(colour, 0.15),
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=group,
+        )
+    )
+
+
 def finish(fig: go.Figure, height: int, legend_below: bool = False) -> go.Figure:
     """Common layout: white background, light grid, compact margins."""
     fig.update_layout(
