@@ -246,17 +246,29 @@ class Advisor:
         evaluate = self.evaluator(sizing)
         return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, shares)
 
-    def _step_up(self, sizing: Sizing) -> Config | None:
-        """One person more where the screening says it helps most (the smallest miss of the
-        target: late deliveries, unfinished orders, overload), when it helps at all."""
+    def _step_up(self, sizing: Sizing, missed: Trial, runs: pd.DataFrame) -> Config | None:
+        """One person more after a confirmation that `missed` the target (its `runs`).
+
+        Runs that could not keep up: in the busiest pool of those runs (its utilisation),
+        whatever the screening saw (a single screening run may not have hit the peak that
+        overloaded them). Late deliveries or unfinished orders above the target: where the
+        screening says the miss shrinks most, when it shrinks at all."""
         c = sizing.config
         assert c is not None
-        ups = []
+        ups = {}
         for i, v in enumerate(sizing.variables):
             if v.whole and c[i] < len(v.values) - 1:
-                ups.append((*c[:i], c[i] + 1, *c[i + 1 :]))
+                ups[(*c[:i], c[i] + 1, *c[i + 1 :])] = v
         if not ups:
             return None
+        if missed.overloaded > 0:
+
+            def busy(u: Config) -> float:
+                column = f"{ups[u].key.rsplit('.', 1)[1].removesuffix('s')}_utilisation"
+                value = runs[column].mean() if column in runs else math.nan
+                return -1.0 if value != value else float(value)
+
+            return max(ups, key=lambda u: (busy(u), u))
         todo = [u for u in ups if u not in sizing.screen.trials]
         if todo:
             tables = self._run([(sizing, u, True) for u in todo])
@@ -264,9 +276,9 @@ class Advisor:
                 sizing.screen.trials[u] = self._record(sizing, u, "screen", r)
         t, target = sizing.screen.trials, self.s.target
         best = min(ups, key=lambda u: (target.violation(t[u]), t[u].sort_cost, u))
-        if c not in t or swamped(t[c], target):
-            return best
-        if target.violation(t[best]) < target.violation(t[c]) - CLOSER:
+        if target.violation(t[best]) < max(target.violation(missed), CLOSER) - CLOSER / 2 or (
+            c in t and swamped(t[c], target)
+        ):
             return best
         return None  # one more person changes neither lateness nor overload: no use
 
@@ -283,7 +295,8 @@ class Advisor:
                 if self.s.target.sure(t):
                     z.feasible = True
                     continue
-                nxt = self._step_up(z) if z.steps_up < self.s.max_steps_up else None
+                up = z.steps_up < self.s.max_steps_up
+                nxt = self._step_up(z, t, runs) if up else None
                 if nxt is None:
                     z.reason = _miss(t, self.s.target)
                     continue

@@ -245,3 +245,23 @@ def test_fcsim_report_rebuilds_the_advice_page(advised) -> None:
     assert res.returncode == 0, res.stderr
     assert "40 orders/day:" in res.stdout
     assert page.read_text(encoding="utf-8") == before
+
+
+def test_a_confirmation_that_could_not_keep_up_steps_up_its_busiest_pool() -> None:
+    """Runs overloaded at the peak though the screening's single run was not: one more person
+    goes to the pool those runs kept busiest, whatever the screening said."""
+    from fcsim.experiment.advise import Advisor, Settings, Sizing
+    from fcsim.experiment.staffing import Sized, Target, Trial, staff_range
+
+    variables = [
+        staff_range(f"strategies.own.{p}", 1, 10, True) for p in ("pickers", "packers", "receivers")
+    ]
+    settings = Settings((100.0,), Target(0.05, 0.005), 3, 1, ("own",))
+    advisor = Advisor(None, settings, None, lambda o: None)  # type: ignore[arg-type]
+    sizing = Sizing("own", 100.0, variables, Sized((2, 2, 1)), config=(2, 2, 1))
+    runs = pd.DataFrame(
+        {"picker_utilisation": [0.80, 0.82], "packer_utilisation": [0.99, 0.98],
+         "receiver_utilisation": [0.4, 0.5]}
+    )  # fmt: skip
+    missed = Trial((2, 2, 1), 12.0, 0.03, 0.0, overloaded=0.5)
+    assert advisor._step_up(sizing, missed, runs) == (2, 3, 1)
