@@ -159,6 +159,33 @@ def _target(args: argparse.Namespace, scenario: Any) -> Any:
     return Target(late, unfinished)
 
 
+class _Frozen:
+    """The scenario's files as they were when the search began: a search reloads the scenario
+    for every candidate, and an edit in between would mix two scenarios in one answer."""
+
+    def __init__(self, path: Path, base: Any) -> None:
+        from fcsim.scenario.load import input_files
+
+        self.files = [p for _, p in input_files(path, base)]
+        self.stamps = [self._stamp(p) for p in self.files]
+
+    @staticmethod
+    def _stamp(p: Path) -> tuple[int, int] | None:
+        try:
+            st = p.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def check(self) -> None:
+        for p, before in zip(self.files, self.stamps, strict=True):
+            if self._stamp(p) != before:
+                raise UsageError(
+                    f"{p}: changed while fcsim advise was running; its answer would mix two "
+                    "scenarios: run it again (with --resume, the runs already done are kept)"
+                )
+
+
 def _refuse_dated_staffing(scenario: Any, strategies: tuple[str, ...]) -> None:
     """A node sized by the search must not change its headcount by date: a dated change would
     replace the searched headcount from its date on."""
@@ -251,13 +278,17 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     from fcsim.experiment.pipeline import Pipeline
 
+    frozen = _Frozen(path, base)
+
+    def load(o: list[str]) -> Any:
+        frozen.check()  # every candidate is the same scenario file, with its own overrides
+        return load_scenario(path, [*args.overrides, *o])
+
     with (
         RunMessages(progress=False) as messages,
         Pipeline(execution(args, out), None, messages) as pipe,
     ):
-        advisor = Advisor(
-            base, settings, pipe, lambda o: load_scenario(path, [*args.overrides, *o]), say
-        )
+        advisor = Advisor(base, settings, pipe, load, say)
         sizings = advisor.run()
     wall = time.perf_counter() - t0
     import pandas as pd

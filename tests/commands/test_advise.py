@@ -265,3 +265,21 @@ def test_a_confirmation_that_could_not_keep_up_steps_up_its_busiest_pool() -> No
     )  # fmt: skip
     missed = Trial((2, 2, 1), 12.0, 0.03, 0.0, overloaded=0.5)
     assert advisor._step_up(sizing, missed, runs) == (2, 3, 1)
+
+
+def test_a_scenario_edited_during_the_search_stops_it(tmp_path: Path) -> None:
+    """Every candidate reloads the scenario: an edit in between would mix two scenarios."""
+    import os
+
+    from fcsim.commands.advise import _Frozen
+    from fcsim.core.errors import UsageError
+    from fcsim.experiment.loading import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    frozen = _Frozen(path, load_scenario(path))
+    frozen.check()
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a different stamp even within the clock's resolution
+    with pytest.raises(UsageError, match="changed while fcsim advise was running"):
+        frozen.check()
