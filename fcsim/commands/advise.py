@@ -207,13 +207,12 @@ def _refuse_dated_staffing(scenario: Any, strategies: tuple[str, ...]) -> None:
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import json_safe
+    from fcsim.experiment.advice import answers, sizing_doc
     from fcsim.experiment.advise import (
         VOLUME_KEY,
         Advisor,
         Settings,
-        answers,
         decision_variables,
-        sizing_doc,
         volume_text,
     )
     from fcsim.experiment.loading import load_scenario

@@ -155,7 +155,7 @@ def test_a_resumed_search_simulates_nothing_again(tmp_path: Path) -> None:
 
 
 def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume() -> None:
-    from fcsim.experiment.advise import Sizing, break_evens
+    from fcsim.experiment.advice import Sizing, break_evens
     from fcsim.experiment.staffing import Sized
 
     def sized(strategy: str, volume: float, costs: list[float], feasible: bool = True) -> Sizing:
@@ -211,7 +211,7 @@ def test_break_even_intervals_take_each_end_from_its_own_side() -> None:
     break-evens, a → b near 286 and b → a near 320; the first one's interval runs from where the
     upper bound rises through zero (just above 100) to where the lower bound does (just below
     300), never into the second's."""
-    from fcsim.experiment.advise import Sizing, break_evens
+    from fcsim.experiment.advice import Sizing, break_evens
     from fcsim.experiment.staffing import Sized
 
     vols = [100.0, 200.0, 300.0, 400.0, 500.0]
@@ -250,7 +250,8 @@ def test_fcsim_report_rebuilds_the_advice_page(advised) -> None:
 def test_a_confirmation_that_could_not_keep_up_steps_up_its_busiest_pool() -> None:
     """Runs overloaded at the peak though the screening's single run was not: one more person
     goes to the pool those runs kept busiest, whatever the screening said."""
-    from fcsim.experiment.advise import Advisor, Settings, Sizing
+    from fcsim.experiment.advice import Sizing
+    from fcsim.experiment.advise import Advisor, Settings
     from fcsim.experiment.staffing import Sized, Target, Trial, staff_range
 
     variables = [

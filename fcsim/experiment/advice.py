@@ -1,0 +1,255 @@
+"""The records and the answers of `fcsim advise`: each strategy sized at each volume, the
+cheapest feasible strategy per volume, the break-even volumes.
+
+Place in the flow: `fcsim.experiment.advise` (the `Advisor`) fills one `Sizing` per strategy and
+volume; `answers` turns them into the answers of `advice.json` (`sizing_doc` each sizing):
+
+- per volume, the cheapest strategy among those whose confirmation meets the target, with the
+  paired interval of its difference with the runner-up (the confirmations of a volume run on the
+  same orders, replication by replication);
+- the **break-even volumes** where the cheapest changes from A to B, both feasible on both
+  sides: the paired difference A − B is read as three curves over volume (its mean and 95 %
+  bounds), and the break-even is where the mean crosses zero, its interval where the bounds do
+  (`break_evens`); where the cheapest changes because a strategy stops meeting the target, no
+  break-even is claimed and `feasibility_changes` says so;
+- for hybrids, the best share of SKUs in routing class A per volume.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from fcsim.experiment.staffing import Config, Sized, Variable
+from fcsim.experiment.stats import figures, interval, paired_difference
+
+COST = "cost_per_order_eur"
+SHOWN = (
+    COST,
+    "late_rate",
+    "unfinished_rate",
+    "overloaded",
+    "order_to_ship_h_mean",
+    "order_to_delivery_h_mean",
+)
+"""The metrics kept for every candidate (means, and intervals when confirmed)."""
+
+
+@dataclass
+class Sizing:
+    """One strategy at one volume: the screening search, the confirmation, the verdict."""
+
+    strategy: str
+    volume: float
+    variables: list[Variable]
+    screen: Sized
+    config: Config | None = None  # the setting confirmed (or last tried)
+    confirmed: pd.DataFrame | None = None  # its confirmation runs (strategy x replication)
+    feasible: bool = False  # the confirmation meets the target at 95 %
+    steps_up: int = 0
+    reason: str = ""
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # advice.parquet rows
+
+    def setting(self, config: Config | None = None) -> dict[str, float | int]:
+        c = self.config if config is None else config
+        if c is None:
+            return {}
+        return {v.key: v.value(i) for v, i in zip(self.variables, c, strict=True)}
+
+
+def entry(runs: pd.DataFrame | None, metric: str) -> dict[str, float]:
+    return interval([] if runs is None or metric not in runs else runs[metric])
+
+
+def cheapest(sizings: Sequence[Sizing], volume: float) -> dict[str, Any]:
+    """The cheapest feasible strategy at a volume, with its paired interval to the runner-up."""
+    ok = [z for z in sizings if z.volume == volume and z.feasible and z.confirmed is not None]
+    ok.sort(key=lambda z: (float(z.confirmed[COST].mean()), z.strategy))  # type: ignore[index]
+    out: dict[str, Any] = {"volume": volume, "feasible": [z.strategy for z in ok]}
+    out["infeasible"] = [z.strategy for z in sizings if z.volume == volume and not z.feasible]
+    if not ok:
+        out.update(cheapest=None, text="no strategy meets the target")
+        return out
+    best = ok[0]
+    out["cheapest"] = best.strategy
+    out["cost_per_order_eur"] = entry(best.confirmed, COST)
+    if len(ok) > 1:
+        d = paired_difference(ok[1].confirmed, best.confirmed, COST)  # type: ignore[arg-type]
+        out["runner_up"] = ok[1].strategy
+        out["difference_eur"] = d
+        out["separable"] = bool(d["ci_low"] > 0)
+    return out
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The volume where the cheapest feasible strategy changes from `below` to `above`."""
+
+    below: str  # cheapest at the lower volume
+    above: str
+    volume: float  # where the mean paired difference crosses zero (linear between volumes)
+    low: float | None  # the interval, from the curves of the difference's bounds
+    high: float | None  # (None: not reached within the volumes studied)
+    between: tuple[float, float]  # the two volumes studied around it
+    finest: float = 1.0  # no digits finer than this (orders a day)
+
+    def text(self) -> str:
+        half = None if self.low is None or self.high is None else (self.high - self.low) / 2
+        lo = "below the volumes studied" if self.low is None else fmt_volume(self.low, half)
+        hi = "above the volumes studied" if self.high is None else fmt_volume(self.high, half)
+        return (
+            f"{self.below} → {self.above} at ≈ {fmt_volume(self.volume, half)} orders/day "
+            f"(95 %: {lo} to {hi})"
+        )
+
+
+def fmt_volume(v: float, half: float | None = None) -> str:
+    """A volume (orders a day) with the digits its interval carries: two significant figures
+    of the interval's half-width, three of the volume without one, never below 1 order a day
+    for volumes of 10 or more."""
+    return figures(v, half, 1.0 if abs(v) >= 10 else None)
+
+
+def _crossings(x: Sequence[float], y: Sequence[float], rising: bool) -> list[float]:
+    """Where a piecewise-linear curve crosses zero going up (`rising`) or down."""
+    out = []
+    for i in range(len(x) - 1):
+        a, b = y[i], y[i + 1]
+        if math.isnan(a) or math.isnan(b):
+            continue
+        if (a < 0 <= b) if rising else (a > 0 >= b):
+            out.append(x[i] + (x[i + 1] - x[i]) * a / (a - b))
+    return out
+
+
+def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[BreakEven]:
+    """Where the cheapest feasible strategy changes from A to B between two volumes studied,
+    both feasible at both. The paired difference A − B (negative below, positive above) is read
+    as three curves over the volumes where both are feasible and it keeps its side (up to the
+    neighbouring break-evens): its mean crosses zero at the break-even; the interval runs from
+    where its upper bound rises through zero (below that, A is surely cheaper) to where its
+    lower bound does (above that, B is)."""
+    by = {(z.strategy, z.volume): z for z in sizings}
+    leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
+    out = []
+
+    def ok(s: str, v: float) -> bool:
+        z = by.get((s, v))
+        return z is not None and z.feasible and z.confirmed is not None
+
+    for k in range(len(volumes) - 1):
+        a, b = leaders[k], leaders[k + 1]
+        if a is None or b is None or a == b:
+            continue
+        if not all(ok(s, v) for s in (a, b) for v in volumes[k : k + 2]):
+            continue  # the leader changed because one could no longer keep the target
+
+        def diff(v: float, a: str = a, b: str = b) -> dict[str, float]:
+            return paired_difference(by[(a, v)].confirmed, by[(b, v)].confirmed, COST)  # type: ignore[arg-type]
+
+        lo_k, hi_k = k, k + 1
+        while lo_k > 0 and all(ok(s, volumes[lo_k - 1]) for s in (a, b)):
+            if not diff(volumes[lo_k - 1])["mean"] < 0:
+                break  # another break-even below: this one's curves stop there
+            lo_k -= 1
+        while hi_k < len(volumes) - 1 and all(ok(s, volumes[hi_k + 1]) for s in (a, b)):
+            if not diff(volumes[hi_k + 1])["mean"] > 0:
+                break
+            hi_k += 1
+        xs = list(volumes[lo_k : hi_k + 1])
+        ds = [diff(v) for v in xs]
+        y0, y1 = ds[k - lo_k]["mean"], ds[k + 1 - lo_k]["mean"]
+        x0, x1 = volumes[k], volumes[k + 1]
+        mean = x0 + (x1 - x0) * y0 / (y0 - y1) if y0 != y1 else (x0 + x1) / 2
+        ups = [c for c in _crossings(xs, [d["ci_high"] for d in ds], True) if c <= mean]
+        downs = [c for c in _crossings(xs, [d["ci_low"] for d in ds], True) if c >= mean]
+        low = max(ups) if ups and ds[0]["ci_high"] < 0 else None
+        high = min(downs) if downs and ds[-1]["ci_low"] > 0 else None
+        out.append(BreakEven(a, b, mean, low, high, (x0, x1)))
+    return out
+
+
+def feasibility_changes(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[str]:
+    """Where the cheapest changes because the previous one stops (or starts) meeting the
+    target: no break-even, and said so."""
+    by = {(z.strategy, z.volume): z for z in sizings}
+    leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
+    out = []
+    for k in range(len(volumes) - 1):
+        a, b = leaders[k], leaders[k + 1]
+        if a is None or b is None or a == b:
+            continue
+        lost = [s for s in (a, b) for v in volumes[k : k + 2] if not by[(s, v)].feasible]
+        if lost:
+            s = lost[0]
+            v = next(v for v in volumes[k : k + 2] if not by[(s, v)].feasible)
+            out.append(
+                f"between {fmt_volume(volumes[k])} and {fmt_volume(volumes[k + 1])} orders/day "
+                f"the cheapest changes from {a} to {b} because {s} misses the target at "
+                f"{fmt_volume(v)}: no break-even is claimed there"
+            )
+    return out
+
+
+def answers(sizings: Sequence[Sizing], volumes: Sequence[float]) -> dict[str, Any]:
+    """Per volume the cheapest feasible strategy, the break-evens, the hybrids' best shares."""
+    per = [cheapest(sizings, v) for v in volumes]
+    bes = break_evens(sizings, volumes)
+    shares: dict[str, dict[str, float]] = {}
+    for z in sizings:
+        for k, v in z.setting().items():
+            if k.endswith(".routing.a_share") and z.feasible:
+                shares.setdefault(z.strategy, {})[f"{z.volume:g}"] = float(v)
+    return {
+        "per_volume": per,
+        "break_evens": [
+            {
+                "below": b.below,
+                "above": b.above,
+                "volume": b.volume,
+                "ci_low": b.low,
+                "ci_high": b.high,
+                "between": list(b.between),
+                "text": b.text(),
+            }
+            for b in bes
+        ],
+        "feasibility_changes": feasibility_changes(sizings, volumes),
+        "hybrid_a_share": shares,
+    }
+
+
+def sizing_doc(z: Sizing) -> dict[str, Any]:
+    """One strategy at one volume, for advice.json."""
+    doc: dict[str, Any] = {
+        "volume": z.volume,
+        "strategy": z.strategy,
+        "feasible": z.feasible,
+        "setting": z.setting(),
+        "set": [f"{k}={v}" for k, v in z.setting().items()],
+        "candidates_screened": z.screen.evaluated,
+        "steps_up": z.steps_up,
+    }
+    if z.reason:
+        doc["reason"] = z.reason
+    if z.confirmed is not None:
+        doc["metrics"] = {m: entry(z.confirmed, m) for m in SHOWN}
+    return doc
+
+
+__all__ = [
+    "COST",
+    "SHOWN",
+    "BreakEven",
+    "Sizing",
+    "answers",
+    "break_evens",
+    "cheapest",
+    "feasibility_changes",
+    "fmt_volume",
+    "sizing_doc",
+]
