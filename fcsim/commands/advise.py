@@ -140,8 +140,8 @@ def _two_figures(v: float) -> float:
 
 
 def _target(args: argparse.Namespace, scenario: Any) -> Any:
+    from fcsim.experiment.candidates import Target
     from fcsim.experiment.search_space import Condition
-    from fcsim.experiment.staffing import Target
 
     late, unfinished = scenario.service_target.late_rate, scenario.service_target.unfinished_rate
     for text in args.target:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from fcsim.experiment.staffing import Config, Sized, Variable
+from fcsim.experiment.candidates import Config, Sized, Variable
 from fcsim.experiment.stats import figures, interval, paired_difference
 
 COST = "cost_per_order_eur"

@@ -31,19 +31,19 @@ from typing import Any
 import pandas as pd
 
 from fcsim.experiment.advice import COST, SHOWN, Sizing, fmt_volume
-from fcsim.experiment.pipeline import Pipeline, PointPlan
-from fcsim.experiment.runs import RunFailure
-from fcsim.experiment.staffing import (
+from fcsim.experiment.candidates import (
     CLOSER,
     Config,
     Sized,
     Target,
     Trial,
     Variable,
-    search,
     staff_range,
     swamped,
 )
+from fcsim.experiment.pipeline import Pipeline, PointPlan
+from fcsim.experiment.runs import RunFailure
+from fcsim.experiment.staffing import search
 from fcsim.experiment.stats import interval
 from fcsim.experiment.sweep import value_at
 from fcsim.scenario.schema.scenario import (

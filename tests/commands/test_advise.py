@@ -94,9 +94,10 @@ def test_a_sized_setting_rerun_alone_meets_the_target_and_one_fewer_does_not_pay
 def test_the_search_finds_the_brute_force_optimum_on_the_simulator(tmp_path: Path) -> None:
     """Pickers 1-4 x packers 1-3 (receivers fixed): 12 candidates, each simulated."""
     from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.candidates import Target
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import Execution, Pipeline
-    from fcsim.experiment.staffing import Target, brute_force, search
+    from fcsim.experiment.staffing import brute_force, search
 
     sets = [
         "horizon_days=28",
@@ -156,7 +157,7 @@ def test_a_resumed_search_simulates_nothing_again(tmp_path: Path) -> None:
 
 def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume() -> None:
     from fcsim.experiment.advice import Sizing, break_evens
-    from fcsim.experiment.staffing import Sized
+    from fcsim.experiment.candidates import Sized
 
     def sized(strategy: str, volume: float, costs: list[float], feasible: bool = True) -> Sizing:
         runs = pd.DataFrame({"replication": range(len(costs)), "cost_per_order_eur": costs})
@@ -212,7 +213,7 @@ def test_break_even_intervals_take_each_end_from_its_own_side() -> None:
     upper bound rises through zero (just above 100) to where the lower bound does (just below
     300), never into the second's."""
     from fcsim.experiment.advice import Sizing, break_evens
-    from fcsim.experiment.staffing import Sized
+    from fcsim.experiment.candidates import Sized
 
     vols = [100.0, 200.0, 300.0, 400.0, 500.0]
     means, spreads = [-0.3, -0.3, 0.05, -0.2, -2.0], [0.1, 1.0, 0.01, 0.01, 0.1]
@@ -252,7 +253,7 @@ def test_a_confirmation_that_could_not_keep_up_steps_up_its_busiest_pool() -> No
     goes to the pool those runs kept busiest, whatever the screening said."""
     from fcsim.experiment.advice import Sizing
     from fcsim.experiment.advise import Advisor, Settings
-    from fcsim.experiment.staffing import Sized, Target, Trial, staff_range
+    from fcsim.experiment.candidates import Sized, Target, Trial, staff_range
 
     variables = [
         staff_range(f"strategies.own.{p}", 1, 10, True) for p in ("pickers", "packers", "receivers")

@@ -13,14 +13,8 @@ import math
 
 import pytest
 
-from fcsim.experiment.staffing import (
-    Target,
-    Trial,
-    Variable,
-    brute_force,
-    search,
-    staff_range,
-)
+from fcsim.experiment.candidates import Target, Trial, Variable, staff_range
+from fcsim.experiment.staffing import brute_force, search
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)
 

@@ -1,0 +1,142 @@
+"""The records of a sizing search: decision variables, the service target, evaluated candidates.
+
+Place in the flow: `fcsim.experiment.advise` builds `Variable`s from the scenario's `sizing`
+bounds and a `Target` from its service target; its evaluator returns one `Trial` per candidate
+(means and 95 % upper bounds over the screening runs); `fcsim.experiment.staffing.search`
+walks the candidates and returns a `Sized`. Plain frozen records and the rules that judge a
+trial against the target: no search and no simulation here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+Config = tuple[int, ...]
+"""A candidate: the index of each variable's value, in the order of the variables."""
+
+CLOSER = 0.02
+"""A step gets closer to the target when it cuts the miss by this share of the target at least
+(0.1 point of late deliveries for a 5 % target): smaller gains are noise, or a floor."""
+SWAMPED_LATE = 0.5
+"""Half the orders late or more: the staff cannot keep up (a plateau where one more person
+changes nothing yet), unlike a floor set by carriers."""
+
+
+def swamped(t: Trial, target: Target) -> bool:
+    """Whether a candidate is capacity-bound: overloaded, unfinished orders, or most late."""
+    return (
+        t.overloaded > 0
+        or t.unfinished_rate > target.unfinished_rate
+        or (t.late_rate >= SWAMPED_LATE)
+    )
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A decision variable: a dotted scenario key and the values it may take (ascending)."""
+
+    key: str
+    values: tuple[float, ...]
+    merchant_pays: bool = True  # False: a provider's staff, sized to the fewest meeting the target
+    label: str = ""
+    headcount: bool = True  # False: a share (of SKUs in-house), tried setting by setting
+
+    def value(self, i: int) -> float | int:
+        """The value of index `i` (a whole number when it is one)."""
+        v = self.values[i]
+        return int(v) if float(v).is_integer() and self.whole else v
+
+    @property
+    def group(self) -> str:
+        """The node a variable belongs to (its key less the last part)."""
+        return self.key.rpartition(".")[0]
+
+    @property
+    def whole(self) -> bool:
+        """Whether the variable is a headcount (whole numbers, one step at a time)."""
+        return self.headcount
+
+    def index_of(self, value: float) -> int:
+        """The index of the value nearest `value` (a larger one on a tie)."""
+        return min(range(len(self.values)), key=lambda i: (abs(self.values[i] - value), -i))
+
+
+def staff_range(key: str, lo: int, hi: int, merchant_pays: bool, label: str = "") -> Variable:
+    """A headcount from `lo` to `hi`."""
+    return Variable(key, tuple(float(v) for v in range(lo, hi + 1)), merchant_pays, label)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The service target: most late deliveries and unfinished orders (shares)."""
+
+    late_rate: float
+    unfinished_rate: float
+
+    def violation(self, t: Trial, margin: float = 0.0) -> float:
+        """How far a trial's means miss the target (0 when met), in shares of the target."""
+        k = 1.0 - margin
+        late = _excess(t.late_rate, self.late_rate * k)
+        unfinished = _excess(t.unfinished_rate, self.unfinished_rate * k)
+        return late + unfinished + t.overloaded
+
+    def met(self, t: Trial, margin: float = 0.0) -> bool:
+        """Whether the trial's means meet the target, `margin` below it."""
+        return t.ok and self.violation(t, margin) == 0.0
+
+    def sure(self, t: Trial) -> bool:
+        """Whether the 95 % upper bounds meet the target and no run could not keep up."""
+        if not t.ok or t.overloaded > 0:
+            return False
+        return _upper(t.late_rate, t.late_high) <= self.late_rate and (
+            _upper(t.unfinished_rate, t.unfinished_high) <= self.unfinished_rate
+        )
+
+
+def _excess(value: float, bound: float) -> float:
+    if math.isnan(value):
+        return math.inf
+    scale = bound if bound > 0 else 1.0
+    return max(value - bound, 0.0) / scale
+
+
+def _upper(mean: float, high: float) -> float:
+    return mean if math.isnan(high) else high
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A candidate evaluated: means (and 95 % upper bounds) over its replications."""
+
+    config: Config
+    cost: float  # cost per order, EUR (mean)
+    late_rate: float
+    unfinished_rate: float
+    overloaded: float = 0.0  # share of runs that could not keep up
+    late_high: float = math.nan  # 95 % upper bounds (nan with one replication)
+    unfinished_high: float = math.nan
+    ok: bool = True  # False: every run failed
+
+    @property
+    def sort_cost(self) -> float:
+        return self.cost if self.ok and not math.isnan(self.cost) else math.inf
+
+
+Evaluate = Callable[[Sequence[Config]], Sequence[Trial]]
+"""Evaluates candidates (all at once, so they run side by side), one trial each, in order."""
+
+
+@dataclass
+class Sized:
+    """The outcome of a search: the chosen candidate (None: the target cannot be met)."""
+
+    best: Config | None
+    trials: dict[Config, Trial] = field(default_factory=dict)  # every candidate evaluated
+    order: list[Config] = field(default_factory=list)  # in the order evaluated
+    reason: str = ""  # why there is no best
+
+    @property
+    def evaluated(self) -> int:
+        return len(self.trials)
