@@ -7,7 +7,8 @@ per-parcel trace, written as `trace.parquet`; with `-r auto`,
 `fcsim.experiment.precision.run_to_precision` adds replications until the `--precision` asked
 is met), then the workbook `results.xlsx` beside
 `summary.json` and the report page (`fcsim.report`) unless `--no-report`, print the summary
-table, and name the failed runs (exit 3).
+table with what the selection of the best, the precision and the warm-up detection say
+(`fcsim.report.selection.result_notes`), and name the failed runs (exit 3).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.pipeline import PointPlan, run_points
     from fcsim.experiment.precision import run_to_precision
     from fcsim.report.html import write_report
+    from fcsim.report.selection import result_notes
     from fcsim.report.terminal import summary_table
     from fcsim.report.workbook import write_workbook
 
@@ -100,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.core.errors import visible  # the scenario's name is the user's text
 
     print(visible(summary_table(written.doc), keep="\n"))
+    for line in result_notes(written.doc):
+        print(visible(line))
     orders = int(results.runs["orders"].sum())
     reused = f" ({outcome.reused} reused from before)" if outcome.reused else ""
     rate = "" if outcome.reused else f" ({orders / outcome.wall_s:,.0f} orders/s)"
