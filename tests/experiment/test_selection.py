@@ -140,9 +140,10 @@ def test_a_strategy_cheaper_by_more_than_delta_is_selected_in_95_percent_of_seed
     """On the small scenario `out` costs about 0.7 EUR/order less than `drop` and far less than
     `own` (δ = 0.10): over 20 master seeds, with 3 replications each, it is selected alone in at
     least 19."""
-    from conftest import SMALL
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import Execution, PointPlan, run_points
+
+    from conftest import SMALL
 
     sc = load_scenario(SMALL, ["horizon_days=28", "service_target.late_rate=0.2"])
     points = [PointPlan.of(sc, 3, 1000 + i, strategies=("own", "out", "drop")) for i in range(20)]
