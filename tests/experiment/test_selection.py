@@ -136,10 +136,10 @@ def test_bonferroni_quantile_grows_with_the_strategies() -> None:
 
 
 @pytest.mark.slow
-def test_a_strategy_cheaper_by_more_than_delta_is_selected_in_95_percent_of_seeds() -> None:
+def test_a_strategy_cheaper_by_more_than_delta_is_selected_95_percent_of_the_time() -> None:
     """On the small scenario `out` costs about 0.7 EUR/order less than `drop` and far less than
-    `own` (δ = 0.10): over 20 master seeds, with 3 replications each, it is selected alone in at
-    least 19."""
+    `own` (δ = 0.10): for 20 values of the master seed, with 3 replications each, it is
+    selected alone in at least 19."""
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import Execution, PointPlan, run_points
 

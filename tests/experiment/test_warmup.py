@@ -32,9 +32,9 @@ def test_flat_and_short_series() -> None:
 
 def test_known_transient_is_found() -> None:
     """An exponential start (60 above the level, time constant 10 days) on noise of sd 1: the
-    bias falls under the noise at about 41 days. Over 30 seeds MSER-5 never cuts before 35 days
-    (the bias still 1.8 sd), its median cut is 40–60 days; with no transient, nothing is cut in
-    most seeds."""
+    bias falls under the noise at about 41 days. Over 30 random series MSER-5 never cuts before
+    35 days (the bias still 1.8 sd), its median cut is 40–60 days; with no transient, nothing
+    is cut in most series."""
     t = np.arange(365)
     cuts, flat = [], []
     for seed in range(30):
