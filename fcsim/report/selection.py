@@ -47,6 +47,10 @@ def percent(p: float) -> str:
     return f"{100 * p:g} %"
 
 
+def _replications(n: int) -> str:
+    return f"{n} replication" if n == 1 else f"{n} replications"
+
+
 def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -72,11 +76,11 @@ def statement(key: str, entry: Mapping[str, Any]) -> str:
     if selected is not None:
         return (
             f"{selected} is the {word} with probability ≥ {conf} for an indifference zone of "
-            f"{delta_text(entry)} ({n} replications){left}"
+            f"{delta_text(entry)} ({_replications(n)}){left}"
         )
     return (
         f"{_names(chosen)} cannot be separated as the {word} at {conf} for an indifference zone "
-        f"of {delta_text(entry)} ({n} replications){left}"
+        f"of {delta_text(entry)} ({_replications(n)}){left}"
     )
 
 
