@@ -4,9 +4,11 @@ Place in the flow: `run`, `sweep`, `size`, `baseline` and `check` add the block 
 says what to run and where (`add_run_options`: `-o`, `-r`, `-w`, `--seed`, `--set`, `--dask`,
 `--resume`, `-q`), each with its own wording of `-o`, `-r` and `--seed` where the meaning
 differs; `execution` turns the parsed options into the `Execution` of the pipeline
-(`fcsim.experiment.pipeline`). `validate` shares `--set` alone. `check_keys_apart` refuses a
-`--set` that a sweep's `--vary` or a search's `--key`/`--with` would replace at every point,
-and a key given to two of those.
+(`fcsim.experiment.pipeline`). `fcsim run` adds `add_selection_options` (`--indifference`,
+`--confidence`, and `-r auto`'s `--precision`, `--max-replications`), read by
+`selection_settings` and `precision_targets`. `validate` shares `--set` alone.
+`check_keys_apart` refuses a `--set` that a sweep's `--vary` or a search's `--key`/`--with`
+would replace at every point, and a key given to two of those.
 """
 
 from __future__ import annotations
@@ -21,9 +23,25 @@ from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
     from fcsim.experiment.pipeline import Execution
+    from fcsim.experiment.precision import Target
+    from fcsim.experiment.selection import Settings
 
 REPLICATIONS_HELP = "replications per strategy"
 SEED_HELP = "master random seed (default: the scenario's)"
+
+
+AUTO = "auto"
+"""`-r auto`: replications by precision (`fcsim run`)."""
+
+
+def replications_arg(text: str) -> int | str:
+    """A replication count, or `auto` (replications by precision)."""
+    if text.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError as err:
+        raise argparse.ArgumentTypeError(f"{err} or `auto`") from None
 
 
 def add_set_option(p: argparse.ArgumentParser) -> None:
@@ -79,12 +97,14 @@ def add_run_options(
     replications: str = REPLICATIONS_HELP,
     seed: str = SEED_HELP,
     folder: bool = True,
+    auto: bool = False,
 ) -> None:
     """`-o`, `-r`, `-w`, `--seed`, `--set`, (`--dask`, `--resume`), `-q`.
 
     `out` is the help of `-o` (None: the command has no `-o`); `replications` and `seed` the
     help of `-r` and `--seed`. `folder` False (a command without an output folder and its run
-    store) leaves out `--dask` and `--resume`.
+    store) leaves out `--dask` and `--resume`. `auto` lets `-r` be `auto` (replications by
+    precision, `fcsim run`).
     """
     if out is not None:
         p.add_argument(
@@ -95,7 +115,12 @@ def add_run_options(
             metavar=out_metavar,
             help=out,
         )
-    p.add_argument("-r", "--replications", type=positive_int, help=replications)
+    p.add_argument(
+        "-r",
+        "--replications",
+        type=replications_arg if auto else positive_int,
+        help=replications,
+    )
     p.add_argument("-w", "--workers", type=positive_int, help="worker processes (default: CPUs)")
     p.add_argument("--seed", type=seed_int, help=seed)
     add_set_option(p)
@@ -125,3 +150,88 @@ def execution(args: argparse.Namespace, out: Path | None = None) -> Execution:
         out=out,
         resume=getattr(args, "resume", False),
     )
+
+
+def add_selection_options(p: argparse.ArgumentParser) -> None:
+    """`--indifference` and `--confidence`: the selection of the best (`summary.json`
+    `selection`), and `-r auto`'s `--precision` and `--max-replications`."""
+    p.add_argument(
+        "--indifference",
+        type=text_arg,
+        metavar="DELTA|METRIC=DELTA,...",
+        help="indifference zone of the selection of the best, in the metric's unit: a number "
+        "for cost per order (EUR; default 0.10), or METRIC=DELTA items, e.g. "
+        "cost_per_order_eur=0.2,late_rate=1pp (defaults: order_to_delivery_h_mean=1, "
+        "late_rate=0.5pp)",
+    )
+    p.add_argument(
+        "--confidence",
+        type=confidence_arg,
+        help="probability of a correct selection of the best (default 0.95)",
+    )
+    p.add_argument(
+        "--precision",
+        type=text_arg,
+        metavar="METRIC=HALF,...",
+        help="with -r auto: the 95 %% half-width to reach for every strategy, absolute in the "
+        "metric's unit, relative (0.5%%) or in percentage points of a rate (0.2pp); default "
+        "cost_per_order_eur=0.5%%",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=positive_int,
+        metavar="N",
+        help="with -r auto: stop at N replications even if the precision is not met (default 50)",
+    )
+
+
+def confidence_arg(text: str) -> float:
+    """A probability strictly between 0.5 and 1 (0.95), or a percentage (95%)."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a probability, e.g. 0.95 (got {text!r})"
+        ) from None
+    if not 0.5 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be from 0.5 to below 1, e.g. 0.95 (got {text!r})")
+    return value
+
+
+def selection_settings(args: argparse.Namespace) -> Settings:
+    """The selection's δ per metric and confidence of the parsed options (UsageError: exit 2)."""
+    from fcsim.experiment.precision import parse_targets
+    from fcsim.experiment.selection import CONFIDENCE, DEFAULT_INDIFFERENCE, Settings
+
+    deltas = dict(DEFAULT_INDIFFERENCE)
+    text = getattr(args, "indifference", None)
+    if text is not None:
+        raw = text.strip()
+        if "=" not in raw:
+            raw = f"cost_per_order_eur={raw}"
+        for t in parse_targets(raw, "--indifference", relative=False):
+            deltas[t.metric] = t.value
+    confidence = getattr(args, "confidence", None)
+    return Settings(deltas, CONFIDENCE if confidence is None else confidence)
+
+
+def precision_targets(args: argparse.Namespace) -> tuple[list[Target], int] | None:
+    """`-r auto`: the targets and the maximum replications; None with a replication count.
+
+    `--precision` or `--max-replications` without `-r auto` is refused (exit 2).
+    """
+    from fcsim.experiment.precision import DEFAULT_PRECISION, MAX_REPLICATIONS, parse_targets
+
+    if args.replications != AUTO:
+        for option, value in (
+            ("--precision", args.precision),
+            ("--max-replications", args.max_replications),
+        ):
+            if value is not None:
+                raise UsageError(f"{option} needs -r auto (replications by precision)")
+        return None
+    maximum = MAX_REPLICATIONS if args.max_replications is None else args.max_replications
+    if maximum < 2:
+        raise UsageError("--max-replications: -r auto needs at least 2 replications")
+    return parse_targets(args.precision or DEFAULT_PRECISION, "--precision"), maximum

@@ -36,6 +36,7 @@ import pandas as pd
 from fcsim.experiment.executors import Pool, batch_size, open_pool, run_batch
 from fcsim.experiment.results import daily_table, runs_table, summary_document
 from fcsim.experiment.runs import RunFailure, RunResult, RunsFailed, RunSpec, plan
+from fcsim.experiment.selection import Settings
 from fcsim.experiment.stats import paired, summarise
 from fcsim.experiment.store import RunStore, spec_hash
 from fcsim.model.accounting.basis import summary_of as cost_basis_summary
@@ -90,6 +91,7 @@ class PointPlan:
     strategies: tuple[str, ...] | None = None  # None: every strategy of the scenario
     overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
     trace: bool = False  # each run also returns its per-parcel trace (`fcsim run --trace`)
+    selection: Settings | None = None  # δ and confidence of the summary's `selection` block
 
     @classmethod
     def of(
@@ -100,6 +102,7 @@ class PointPlan:
         strategies: Iterable[str] | None = None,
         overrides: Sequence[str] = (),
         trace: bool = False,
+        selection: Settings | None = None,
     ) -> PointPlan:
         """A plan with the scenario's replications and seed where none is given."""
         return cls(
@@ -109,6 +112,7 @@ class PointPlan:
             None if strategies is None else tuple(strategies),
             tuple(overrides),
             trace,
+            selection,
         )
 
     def specs(self) -> list[RunSpec]:
@@ -138,14 +142,20 @@ class PointResults:
     """One point's runs and their summary: what the files of `fcsim run` hold.
 
     The tables are computed when first asked for (a sizing search needs only `runs`).
+    `extra` adds blocks to the summary document (`precision` of `-r auto`).
     """
 
     def __init__(
-        self, point_plan: PointPlan, results: list[RunResult], failures: list[RunFailure]
+        self,
+        point_plan: PointPlan,
+        results: list[RunResult],
+        failures: list[RunFailure],
+        extra: dict[str, Any] | None = None,
     ) -> None:
         self.plan = point_plan
         self.results = results  # successful runs, in plan order
         self.failures = failures  # failed runs of this point
+        self.extra = extra or {}
 
     @cached_property
     def runs(self) -> pd.DataFrame:
@@ -158,7 +168,7 @@ class PointResults:
         if not self.results:
             return None
         sc, runs = self.plan.scenario, self.runs
-        return summary_document(
+        doc = summary_document(
             sc,
             self.plan.seed,
             self.plan.replications,
@@ -166,7 +176,10 @@ class PointResults:
             paired(runs, sc.reference),
             runs,
             cost_basis_summary(self.breakdowns, runs),
+            self.plan.selection,
+            self.daily,
         )
+        return doc | self.extra if self.extra else doc
 
     @cached_property
     def daily(self) -> pd.DataFrame:

@@ -21,7 +21,9 @@ import pandas as pd
 from fcsim import __version__
 from fcsim.core.files import atomic_write, json_safe, write_text
 from fcsim.experiment.records import kpi_columns
+from fcsim.experiment.selection import Settings, excluded_strategies, selection_block
 from fcsim.experiment.stats import interval
+from fcsim.experiment.warmup import warmup_block
 from fcsim.scenario.schema.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -137,14 +139,26 @@ def summary_document(
     paired: dict[str, Any],
     runs: pd.DataFrame,
     cost_basis: dict[str, Any] | None = None,
+    selection: Settings | None = None,
+    daily: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The `summary.json` document (its keys: docs/experiments.md and docs/metrics.md);
-    `cost_basis`: strategy -> category -> terms (`fcsim.model.accounting.basis.summary_of`)."""
+    """The `summary.json` document (its keys: docs/experiments.md, docs/metrics.md and
+    docs/results.md); `cost_basis`: strategy -> category -> terms
+    (`fcsim.model.accounting.basis.summary_of`); `selection`: the options of the `selection`
+    block (`fcsim.experiment.selection`); `daily`: the daily table, for the `warmup` block
+    (`fcsim.experiment.warmup`; without it, only the measured window is judged)."""
     node_cols = [c for c in runs.columns if c.startswith("node_parcels.")]
     volumes = {
         str(s): {c.split(".", 1)[1]: float(g[c].mean()) for c in node_cols if g[c].notna().any()}
         for s, g in runs.groupby("strategy", sort=False)
     }
+    over = overloaded(runs)
+    missed = missed_target(
+        summary, scenario.service_target.late_rate, scenario.service_target.unfinished_rate
+    )
+    warm = warmup_block(
+        pd.DataFrame() if daily is None else daily, scenario.horizon_days, scenario.warmup_days
+    )
     return json_safe(
         {
             "scenario": scenario.name,
@@ -162,17 +176,15 @@ def summary_document(
             "paired": {"reference": scenario.reference, "differences": paired},
             "node_parcels_mean": volumes,
             "nodes": node_summary(runs),
-            "overloaded": overloaded(runs),
+            "overloaded": over,
             "service_target": {
                 "late_rate": scenario.service_target.late_rate,
                 "unfinished_rate": scenario.service_target.unfinished_rate,
             },
-            "missed_target": missed_target(
-                summary,
-                scenario.service_target.late_rate,
-                scenario.service_target.unfinished_rate,
-            ),
+            "missed_target": missed,
             "cost_basis": cost_basis or {},
+            "selection": selection_block(runs, excluded_strategies(over, missed), selection),
+            "warmup": warm,
         }
     )
 

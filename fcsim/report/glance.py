@@ -6,12 +6,14 @@ when `report/ranking.py` finds it better than every other strategy at 95 % (pair
 replication: common random numbers make these differences much tighter than two separate
 intervals) and it could keep up with the demand; otherwise the card says "No clear winner" and
 why: the best mean is not separable from another strategy, or it belongs to a strategy that could
-not keep up (the page's banner names those, with the reasons).
+not keep up (the page's banner names those, with the reasons). Each card also says what the
+selection of the best (summary.json `selection`, `report/selection.py`) finds, and why when it
+names another answer than the card.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -31,6 +33,7 @@ from fcsim.report.ranking import (
     overloaded_strategies,
     rank,
 )
+from fcsim.report.selection import DIFFERENT, agrees, entries, statement
 
 QUESTIONS = (
     ("Cheapest", shown("cost_per_order_eur", "cost per order")),
@@ -54,6 +57,8 @@ class Card:
     difference: str | None = None  # mean of (other − leader), with its unit
     interval: tuple[str, str] | None = None  # its 95 % interval, without unit
     why: str = ""  # OVERLOADED: why the leader is not crowned (a tag of `ranking.infeasible`)
+    selection: str | None = None  # what the selection of the best says (`report/selection.py`)
+    differs: bool = False  # the selection names another answer than the card's verdict
 
     @property
     def winner(self) -> str | None:
@@ -106,15 +111,24 @@ def card(question: str, m: Shown, doc: dict[str, Any], pairs: Pairs) -> Card | N
 def cards(doc: dict[str, Any], runs: pd.DataFrame) -> list[Card]:
     """One card per question, among the strategies that have the metric."""
     pairs = Pairs.of(doc, runs)
-    found = (card(q, m, doc, pairs) for q, m in QUESTIONS)
-    return [c for c in found if c is not None]
+    selected = entries(doc)
+    out = []
+    for q, m in QUESTIONS:
+        c = card(q, m, doc, pairs)
+        if c is None:
+            continue
+        entry = selected.get(m.key)
+        if entry is not None:
+            c = replace(c, selection=statement(m.key, entry), differs=not agrees(c.winner, entry))
+        out.append(c)
+    return out
 
 
 def glance_html(items: list[Card], replications: int) -> Markup:
     """One card per question: the winner and its margin, or why there is no clear winner."""
     if not items:
         return Markup("")
-    return part("glance.html.j2", cards=items, replications=replications)
+    return part("glance.html.j2", cards=items, replications=replications, different=DIFFERENT)
 
 
 def banner_html(doc: dict[str, Any]) -> Markup:

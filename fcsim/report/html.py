@@ -25,7 +25,17 @@ from markupsafe import Markup
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.core.metrics import BREAKDOWN_COLUMNS
-from fcsim.report import detail, figures, glance, lateness, monthly, ranking, series, sweep
+from fcsim.report import (
+    detail,
+    figures,
+    glance,
+    lateness,
+    monthly,
+    ranking,
+    selection,
+    series,
+    sweep,
+)
 from fcsim.report.bundle import plotly_js
 from fcsim.report.cost_basis import cost_basis_html
 from fcsim.report.files import ReportData
@@ -114,6 +124,21 @@ def brief_html(data: ReportData, keys: list[str]) -> Markup:
         )
         facts.append(("Sweep", f"{len(points)} points: {values}"))
     return part("brief.html.j2", facts=facts)
+
+
+def daily_note(doc: dict[str, Any]) -> str:
+    """The daily-flow figure's note: the warm-up detected, and its warnings."""
+    note = "Mean over replications."
+    w = doc.get("warmup") or {}
+    if w:
+        note += (
+            f" Dashed: the warm-up {w.get('method', 'MSER-5')} detects in the backlog and stock "
+            f"series, {w.get('detected_days', 0)} days (warmup_days: {w.get('warmup_days', 0)})."
+        )
+    warnings = selection.warmup_warnings(doc)
+    if warnings:
+        note += " Warning: " + " Warning: ".join(f"{x}." for x in warnings)
+    return note
 
 
 def figure_html(fig: go.Figure | None, n: int, note: str = "") -> Markup:
@@ -256,8 +281,9 @@ def run_sections(data: ReportData) -> list[Section]:
                 doc.get("start_date"),
                 doc.get("horizon_days"),
                 int(doc.get("warmup_days") or 0),
+                int((doc.get("warmup") or {}).get("detected_days") or 0),
             ),
-            "Mean over replications.",
+            daily_note(doc),
         ),
         (
             "utilisation",

@@ -3,8 +3,9 @@
 Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
 replication x day); each point is a week (Monday to Sunday): the mean of its days over the
 replications, so weekday swings do not hide the trend (and the page stays small). The warm-up,
-excluded from every statistic, is shaded; the drain days after the horizon (no new orders) are
-not drawn.
+excluded from every statistic, is shaded, and the warm-up MSER-5 detects in the backlog and
+stock series (`fcsim.experiment.warmup`, summary.json `warmup`) is a dashed line; the drain
+days after the horizon (no new orders) are not drawn.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ def daily_series(
     start_date: str | None = None,
     horizon_days: int | None = None,
     warmup_days: int = 0,
+    detected_days: int = 0,
 ) -> go.Figure | None:
-    """One panel per daily column, one line per strategy (mean over replications)."""
+    """One panel per daily column, one line per strategy (mean over replications); a dashed
+    line at `detected_days`, the warm-up MSER-5 detects (summary.json `warmup`), when > 0."""
     if daily.empty or "strategy" not in daily.columns:
         return None
     d = daily
@@ -91,5 +94,21 @@ def daily_series(
             text="warm-up (not counted)",
             showarrow=False,
             font={"size": 10, "color": "#666"},
+        )
+    if detected_days > 0 and x_col == "date":
+        x0 = pd.Timestamp(start_date) if start_date else pd.Timestamp(d[x_col].min())
+        cut = (x0 + pd.Timedelta(days=detected_days)).strftime("%Y-%m-%d")
+        for r in range(1, len(cols) + 1):
+            fig.add_vline(x=cut, line_dash="dash", line_color="#b05000", line_width=1, row=r, col=1)
+        fig.add_annotation(
+            x=cut,
+            y=0.80,
+            xref="x",
+            yref="y domain",
+            xanchor="left",
+            yanchor="top",
+            text=f"MSER-5 warm-up: {detected_days} days",
+            showarrow=False,
+            font={"size": 10, "color": "#b05000"},
         )
     return finish(fig, 170 * len(cols) + 120, legend_below=True)
