@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_hand_cases import at, det, orders_at, run, scenario
+from test_hand_cases import at, det, run, scenario
 
 from fcsim.model.accounting.kpis import evaluate
 from fcsim.model.catalogue import build_catalogue
