@@ -242,7 +242,7 @@ def evaluate(
         ),
         "return_cycle_days_mean": _return_cycle_days(scenario, run, pw),
         "compensation_claims": int((shipped_p & p.claims).sum()),
-        **_accuracy(oc, finished & ~oc.lost, w, p, pw),
+        **_accuracy(oc, finished & ~oc.lost, w, p, shipped_p),
         **_stock_losses(run, window),
         "returned_units": int(oc.units_returned[w].sum()),
         "return_rate_units": _safe_div(oc.units_returned[w].sum(), oc.units[w].sum()),
@@ -284,17 +284,17 @@ def evaluate(
 
 
 def _accuracy(
-    oc: OrderOutcomes, delivered: np.ndarray, w: np.ndarray, p, pw: np.ndarray
+    oc: OrderOutcomes, delivered: np.ndarray, w: np.ndarray, p, shipped: np.ndarray
 ) -> dict[str, float]:
     """Orders right first time (no wrong or missing item, no damaged parcel) among those
-    delivered, and the picking errors of the window's parcels."""
+    delivered, and the picking errors of the window's shipped parcels."""
     right = delivered & ~oc.wrong_item & ~oc.damaged
-    mispicked = int(p.mispicked[pw].sum())
+    mispicked = int(p.mispicked[shipped].sum())
     return {
         "order_accuracy_rate": _safe_div(right.sum(), delivered.sum()),
         "wrong_item_orders": int((w & oc.wrong_item).sum()),
         "mispicked_lines": mispicked,
-        "repicked_lines": mispicked - int(p.wrong_lines[pw].sum()),
+        "repicked_lines": mispicked - int(p.wrong_lines[shipped].sum()),
     }
 
 
