@@ -19,60 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from fcsim.core.cost_categories import (  # noqa: F401 (re-exported)
+    CASH,
+    COST_CATEGORIES,
+    OPPORTUNITY,
+    CostCategory,
+)
+
 Better = Literal["lower", "higher", "neither"]
 Kind = Literal["eur", "hours", "rate", "count", "number"]
 """How a value is formatted for people: money, hours, a share (shown in %), a count, a number."""
-
-
-@dataclass(frozen=True)
-class CostCategory:
-    """A line of the cost ledger: cash out, or margin lost (an opportunity cost)."""
-
-    name: str
-    label: str
-    opportunity: bool = False
-
-
-COST_CATEGORIES: tuple[CostCategory, ...] = (
-    CostCategory("labour", "Labour"),
-    CostCategory("supervision", "Management and supervision"),
-    CostCategory("rent", "Rent"),
-    CostCategory("utilities", "Utilities"),
-    CostCategory("equipment_it", "Equipment and IT"),
-    CostCategory("wms", "WMS licence"),
-    CostCategory("site_insurance", "Warehouse insurance"),
-    CostCategory("startup_capex", "Start-up and capital (amortised)"),
-    CostCategory("storage", "Storage"),
-    CostCategory("overflow_storage", "Overflow storage"),
-    CostCategory("fulfilment_fees", "Fulfilment fees"),
-    CostCategory("receiving_fees", "Receiving fees"),
-    CostCategory("account_management", "Account management"),
-    CostCategory("setup_exit", "Set-up, integration and exit"),
-    CostCategory("minimum_top_up", "Monthly-minimum top-up"),
-    CostCategory("packaging", "Packaging"),
-    CostCategory("inserts", "Inserts"),
-    CostCategory("shipping", "Shipping"),
-    CostCategory("shipping_revenue", "Shipping revenue"),
-    CostCategory("compensation_recovered", "Compensation recovered"),
-    CostCategory("claims_handling", "Claims handling"),
-    CostCategory("incidents", "Incidents"),
-    CostCategory("insurance", "Insurance"),
-    CostCategory("duties", "Duties"),
-    CostCategory("returns", "Returns"),
-    CostCategory("write_offs", "Write-offs"),
-    CostCategory("inventory_holding", "Inventory holding"),
-    CostCategory("inbound_freight", "Inbound freight"),
-    CostCategory("supplier", "Supplier (dropship)"),
-    CostCategory("customer_service", "Customer service"),
-    CostCategory("lost_sales", "Lost sales", opportunity=True),
-    CostCategory("churn", "Churn", opportunity=True),
-)
-"""Every cost category, in ledger order; cash categories sum to the total cost."""
-
-CASH: tuple[str, ...] = tuple(c.name for c in COST_CATEGORIES if not c.opportunity)
-"""Cash cost categories; their sum is the total cost."""
-OPPORTUNITY: tuple[str, ...] = tuple(c.name for c in COST_CATEGORIES if c.opportunity)
-"""Margin lost (not cash out): lost sales and churned customers' future orders."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +80,7 @@ _SHARE: _Measure = ("share", "rate")
 _ORDERS: _Measure = ("orders", "count")
 _PARCELS: _Measure = ("parcels", "count")
 _UNITS: _Measure = ("units", "count")
+_LINES: _Measure = ("lines", "count")
 
 
 def _group(group: str, *rows: tuple[str, str, _Measure, Better]) -> tuple[Metric, ...]:
@@ -158,6 +115,8 @@ METRICS: tuple[Metric, ...] = (
         ("reshipped_parcels", "Reshipped parcels", _PARCELS, "lower"),
         ("customs_days_mean", "Days in customs, mean", _DAYS, "lower"),
         ("compensation_claims", "Compensation claims", ("claims", "count"), "neither"),
+        ("order_accuracy_rate", "Orders right first time", _SHARE, "higher"),
+        ("wrong_item_orders", "Orders with a wrong or missing item", _ORDERS, "lower"),
     ),
     *_group(
         "stock",
@@ -169,6 +128,8 @@ METRICS: tuple[Metric, ...] = (
         ("days_of_cover", "Days of cover", _DAYS, "neither"),
         ("peak_stock_pallets", "Peak stock (pallet positions)", ("pallets", "number"), "neither"),
         ("peak_occupancy_share", "Peak occupancy of the space", _SHARE, "neither"),
+        ("expired_units", "Units past shelf life (written off)", _UNITS, "lower"),
+        ("shrinkage_units", "Units lost to shrinkage", _UNITS, "lower"),
     ),
     *_group(
         "operations",
@@ -181,6 +142,8 @@ METRICS: tuple[Metric, ...] = (
         ("backlog_parcels_max", "Backlog, max (parcels)", _PARCELS, "lower"),
         ("picker_wait_h_mean", "Wait for a picker, mean (h)", _HOURS, "lower"),
         ("picker_wait_h_p95", "Wait for a picker, p95 (h)", _HOURS, "lower"),
+        ("mispicked_lines", "Mis-picked lines", _LINES, "lower"),
+        ("repicked_lines", "Lines picked again after the packer's check", _LINES, "lower"),
     ),
     *_group(
         "customers",

@@ -34,6 +34,7 @@ import yaml
 
 from fcsim.core.errors import Problem, ScenarioError, UsageError, relabel
 from fcsim.experiment.loading import load_scenario
+from fcsim.scenario.schema.base import EVERY_KEY
 from fcsim.scenario.schema.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def resolve(
 
 def value_at(scenario: Scenario, key: str, default: Any = None) -> Any:
     """The value at dotted `key` in the validated scenario (list items by index), or `default`."""
-    node: Any = scenario.model_dump(mode="python", by_alias=True)
+    node: Any = scenario.model_dump(mode="python", by_alias=True, context={EVERY_KEY: True})
     for part in key.split("."):
         if isinstance(node, dict) and part in node:
             node = node[part]

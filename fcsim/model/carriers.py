@@ -6,8 +6,10 @@ A node calls `dispatch` with a batch of parcels that are ready at its dock
 price every allowed carrier for the parcel's destination zone and chargeable weight, find its
 collection day (the first collection day whose cutoff the parcel makes) and nominal delivery day,
 let the carrier policy choose, then draw lateness, customs delays, loss and damage from
-counter-based noise keyed by the order (common random numbers across strategies). Lost and
-damaged parcels are replaced (or refunded) per the scenario's incident policy.
+counter-based noise keyed by the order (common random numbers across strategies). A parcel's
+damage probability is its carrier's, times the scenario's damage factor for the most fragile
+class of its goods and the protection of its packaging (`damage_factors`; 1 when none is
+declared). Lost and damaged parcels are replaced (or refunded) per the scenario's incident policy.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
-from fcsim.scenario.schema.business import Incidents, Promise
+from fcsim.scenario.schema.business import FRAGILITY, Incidents, PackagingOption, Promise
 from fcsim.scenario.schema.delivery import Carrier, Destination, RateBand
+from fcsim.scenario.schema.quality import Damage
 
 # fields of the "transit" noise, per (order, slot)
 _ON_TIME, _DELAY, _LOSS, _TIME, _CLAIM, _DAMAGE, _CLEAR, _HOLD, _HOLD_DAYS = range(9)
@@ -83,6 +86,32 @@ class Delivery:
     destinations: list[Destination]
     incidents: Incidents
     bd: BusinessDays
+    damage: np.ndarray | None = None  # factor by (fragility class, packaging option); None: 1
+
+
+def damage_factors(damage: Damage, packaging: list[PackagingOption]) -> np.ndarray | None:
+    """The damage factor of every (fragility class, packaging option), from the declared cells
+    (1 where none is given); None when none is declared (damage is the carrier's alone)."""
+    if not damage.factors:
+        return None
+    cell = {(f.fragility, f.protection): f.factor for f in damage.factors}
+    return np.array(
+        [[cell.get((fr, o.protection_level), 1.0) for o in packaging] for fr in FRAGILITY]
+    )
+
+
+def damage_probability(
+    c: Carrier, parcels: Parcels, sub: np.ndarray, factors: np.ndarray | None
+) -> float | np.ndarray:
+    """Probability that each of parcels `sub`, carried by `c`, arrives damaged.
+
+    A parcel not packed by the merchant's node (a dropship supplier's) keeps the carrier's rate.
+    """
+    if factors is None:
+        return c.damage_probability
+    pk = parcels.packaging[sub]
+    f = np.where(pk >= 0, factors[parcels.fragility[sub], np.maximum(pk, 0)], 1.0)
+    return c.damage_probability * f
 
 
 def delivery_day(
@@ -176,7 +205,7 @@ def dispatch(
         lo = np.where(dday == sday[m], max(lo, cut), lo)
         tod = lo + (hi - lo) * noise(_TIME)
         lost = noise(_LOSS) < c.loss_probability
-        damaged = ~lost & (noise(_DAMAGE) < c.damage_probability)
+        damaged = ~lost & (noise(_DAMAGE) < damage_probability(c, parcels, sub, dl.damage))
         parcels.lost[sub] = lost
         parcels.damaged[sub] = damaged
         parcels.carrier_days_late[sub] = np.where(lost, 0, delay)

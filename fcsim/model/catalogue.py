@@ -21,7 +21,7 @@ import numpy as np
 
 from fcsim.history.products import Products
 from fcsim.model.streams import Streams
-from fcsim.scenario.schema.business import Catalogue, Demand
+from fcsim.scenario.schema.business import FRAGILITY, Catalogue, Demand
 from fcsim.scenario.schema.content import NO_DATA, ScenarioData
 from fcsim.scenario.schema.history import CatalogueFile, HistoryDemand
 
@@ -43,6 +43,8 @@ class CatalogueArrays:
     soft: np.ndarray
     fragile: np.ndarray
     daily_units: np.ndarray  # expected units sold per average day
+    fragility: np.ndarray  # int8: index into schema.business.FRAGILITY
+    shelf_life_days: np.ndarray  # int32: days a unit may stay in stock; 0 = no limit
     sku_code: np.ndarray | None = None  # SKU codes by index, when imported (a product file)
 
     @property
@@ -127,6 +129,12 @@ def _arrays(
         soft=col("soft_goods", bool),
         fragile=col("fragile", bool),
         daily_units=daily,
+        fragility=np.array(
+            [FRAGILITY.index(c.fragility_class) for c in cat.categories], dtype=np.int8
+        )[category],
+        shelf_life_days=np.array([c.shelf_life_days or 0 for c in cat.categories], dtype=np.int32)[
+            category
+        ],
         sku_code=sku_code,
     )
 

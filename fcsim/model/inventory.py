@@ -6,18 +6,26 @@ the shop never oversells), `add` when units are put away or restocked from retur
 position = on hand + on order - backordered. Parcels short of stock wait for it (backorders) or
 lose the missing units (lost sales), per the scenario.
 
-Conservation, checked by tests: initial + put away + restocked = on hand + reserved.
+Perishable SKUs keep their stock as FIFO lots (`lots`, set by `model/stock_losses.py`): every
+unit taken or put is recorded there too.
+
+Conservation, checked by tests: initial + put away + restocked = on hand + reserved + expired +
+shrunk (the units `StockLosses` wrote off).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fcsim.policies import get_policy
 from fcsim.scenario.schema.stock import Replenishment
+
+if TYPE_CHECKING:
+    from fcsim.model.stock_losses import Lots
 
 
 class Inventory:
@@ -58,6 +66,7 @@ class Inventory:
         self.put_away_units = 0
         self.restocked_units = 0
         self.short_units = 0
+        self.lots: Lots | None = None  # FIFO lots of perishable SKUs (model/stock_losses.py)
 
     def reserve(self, parcel: int, skus: list[int], units: list[int]) -> tuple[bool, int]:
         """Reserve a parcel's lines. Returns (complete now, units lost for lack of stock).
@@ -73,6 +82,8 @@ class Inventory:
             take = have if have < qty else qty
             on_hand[sku] = have - take
             self.reserved_units += take
+            if self.lots is not None and take:
+                self.lots.take(sku, take)
             rest = qty - take
             if rest:
                 if self.cfg.backorders:
@@ -109,6 +120,8 @@ class Inventory:
                     del self._missing[parcel]
                     self._on_available(parcel)
         self.on_hand[sku] += units
+        if self.lots is not None and units:
+            self.lots.put(sku, units)
 
     @property
     def waiting_parcels(self) -> int:

@@ -18,7 +18,7 @@ import numpy as np
 import simpy
 
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
-from fcsim.model.carriers import Delivery, promised_days
+from fcsim.model.carriers import Delivery, damage_factors, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
@@ -146,7 +146,13 @@ def run_context(
         parcels=parcels,
         streams=streams,
         bd=bd,
-        delivery=Delivery(scenario.carriers, scenario.destinations, scenario.incidents, bd),
+        delivery=Delivery(
+            scenario.carriers,
+            scenario.destinations,
+            scenario.incidents,
+            bd,
+            damage_factors(scenario.damage, scenario.packaging),
+        ),
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
     )

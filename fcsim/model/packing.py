@@ -37,8 +37,9 @@ def pack_work(
     parcels: Parcels,
     ids: np.ndarray,
     streams: Streams,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(pack minutes, packaging cost EUR, packed volume in litres) for parcels `ids`."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(pack minutes, packaging cost EUR, packed volume in litres, packaging option index)
+    for parcels `ids`."""
     table = packaging_table(options)
     choice, count = get_policy("packaging", cfg.policy)(
         parcels.volume_l[ids], parcels.all_soft[ids], parcels.any_fragile[ids], table
@@ -49,4 +50,4 @@ def pack_work(
     )
     cost = table.cost_eur[choice] * count + (cfg.branded_extra_eur if cfg.branded else 0.0)
     packed_l = np.maximum(table.max_volume_l[choice] * count, parcels.volume_l[ids])
-    return minutes, cost, packed_l
+    return minutes, cost, packed_l, choice

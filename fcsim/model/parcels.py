@@ -40,6 +40,8 @@ class Parcels:
     goods_cost_eur: np.ndarray
     all_soft: np.ndarray
     any_fragile: np.ndarray
+    # int8: the most fragile class of its goods (index into schema FRAGILITY); None: standard
+    fragility: np.ndarray = None  # type: ignore[assignment]
     zone: np.ndarray = field(init=False)  # destination zone index (set by the network)
     vat_rate: np.ndarray = field(init=False)  # VAT rate of the zone (set by the network)
     parcel_volume_l: np.ndarray = field(init=False)  # packed volume (content until packed)
@@ -57,6 +59,9 @@ class Parcels:
     shipping_eur: np.ndarray = field(init=False)
     packaging_eur: np.ndarray = field(init=False)
     inserts: np.ndarray = field(init=False)  # inserts (samples, flyers) added at packing
+    packaging: np.ndarray = field(init=False)  # int16: packaging option index, -1: not packed
+    mispicked: np.ndarray = field(init=False)  # int16: lines mis-picked (found or not)
+    wrong_lines: np.ndarray = field(init=False)  # int16: mis-picked lines the customer got
     compensation_eur: np.ndarray = field(init=False)
     claims: np.ndarray = field(init=False)
     carrier_days_late: np.ndarray = field(init=False)
@@ -78,6 +83,8 @@ class Parcels:
 
     def __post_init__(self) -> None:
         n = len(self.order)
+        if self.fragility is None:
+            self.fragility = np.ones(n, dtype=np.int8)
         for name in ("stock_ok_min", "pick_start_min", "picked_min", "ready_min", "ship_min"):
             setattr(self, name, _nan(n))
         self.delivery_min = _nan(n)
@@ -114,6 +121,9 @@ class Parcels:
             setattr(self, name, np.zeros(n, dtype=np.int32))
         self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
         self.inserts = np.zeros(n, dtype=np.int16)
+        self.packaging = np.full(n, -1, dtype=np.int16)
+        self.mispicked = np.zeros(n, dtype=np.int16)
+        self.wrong_lines = np.zeros(n, dtype=np.int16)
 
     @property
     def n(self) -> int:
@@ -171,4 +181,9 @@ def split_orders(orders: Orders, catalogue: CatalogueArrays, line_node: np.ndarr
         goods_cost_eur=per_parcel(u * catalogue.cost_eur[sku]),
         all_soft=per_parcel((~catalogue.soft[sku]).astype(np.int64)) == 0,
         any_fragile=per_parcel(catalogue.fragile[sku].astype(np.int64)) > 0,
+        fragility=(
+            np.maximum.reduceat(catalogue.fragility[sku], starts)
+            if len(starts)
+            else np.zeros(0, dtype=np.int8)
+        ),
     )

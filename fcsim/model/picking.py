@@ -4,7 +4,14 @@ Place in the flow: `model/warehouse.py` computes every parcel's pick work up fro
 (a tour set-up share plus a time per line, drawn by inverse transform from noise keyed by the
 order line, so the same line takes the same quantile of time in every strategy), and gives the
 picker pool a `take` function from the batching policy. A tour of k parcels costs one set-up and
-the lines of all k, plus the time to add inserts to the parcels drawn to get them.
+the lines of all k, plus the time to add inserts to the parcels drawn to get them, plus a
+storage zone's extra minutes per line of its goods (a secure zone's access and sign-out).
+
+Picking errors (`error_rate`, D5): each line is mis-picked with that probability, and the
+packer finds it with `error_found_at_packing` (noise keyed by the order line, the same lines in
+every strategy whose nodes have the same rates). A found line is picked again: the parcel goes
+back to the picker pool as a re-pick task (`PickWork.repick_task`) of `repick_min_per_line`
+per found line before it is packed. The other mis-picked lines reach the customer.
 """
 
 from __future__ import annotations
@@ -45,9 +52,26 @@ class PickWork:
     lines_min: np.ndarray
     inserts: np.ndarray  # inserts added to each parcel
     travel: Travel | None = None
+    mispicked: np.ndarray | None = None  # lines mis-picked per parcel (None: no errors)
+    wrong_lines: np.ndarray | None = None  # mis-picked lines not found at packing
+    repick_min: np.ndarray | None = None  # re-pick minutes of the lines found at packing
+
+    def repick_task(self, i: int) -> int | None:
+        """The picker task that re-picks parcel `i`'s lines found wrong, or None (no such line).
+
+        Re-pick tasks are numbered after the parcels: `n + i` for parcel `i` of `n`.
+        """
+        if self.repick_min is None or self.repick_min[i] <= 0:
+            return None
+        return len(self.setup_min) + i
 
     def tour(self, group: Sequence[int]) -> float:
-        """Minutes for one tour picking `group` (local parcel positions) together."""
+        """Minutes for one tour picking `group` (local parcel positions, or re-pick tasks)."""
+        n = len(self.setup_min)
+        if self.repick_min is not None and max(group) >= n:
+            rework = sum(float(self.repick_min[i - n]) for i in group if i >= n)
+            rest = [i for i in group if i < n]
+            return rework + (self.tour(rest) if rest else 0.0)
         if len(group) == 1:
             i = group[0]
             work = float(self.setup_min[i] + self.lines_min[i])
@@ -86,16 +110,20 @@ def pick_work(
     sku_of_line: np.ndarray,
     stocked: np.ndarray,
     seed: int,
+    extra_min_of_sku: np.ndarray | None = None,
 ) -> PickWork:
     """Set-up, line and walking minutes for parcels `ids` (global indices, node's local order).
 
-    `stocked` marks the SKUs this node holds (slotted into its layout, if it has one).
+    `stocked` marks the SKUs this node holds (slotted into its layout, if it has one);
+    `extra_min_of_sku` the extra minutes per line of each SKU (its storage zone's).
     """
     setup = cfg.tour_setup_min.ppf(
         streams.keyed("pick_setup", parcels.order[ids], parcels.slot[ids])
     )
     lines, owner = parcels.lines_of_many(ids)
     line_min = cfg.pick_min_per_line.ppf(streams.keyed("pick", lines))
+    if extra_min_of_sku is not None:
+        line_min = line_min + extra_min_of_sku[sku_of_line[lines]]
     per_parcel = np.bincount(owner, weights=line_min, minlength=len(ids)).astype(float)
     inserts = insert_counts(cfg, parcels, ids, streams)
     per_parcel += np.where(inserts > 0, cfg.insert_min_per_order, 0.0)
@@ -111,7 +139,30 @@ def pick_work(
             ptr,
             where[sku_of_line[lines]],
         )
-    return PickWork(setup_min=setup, lines_min=per_parcel, inserts=inserts, travel=travel)
+    work = PickWork(setup_min=setup, lines_min=per_parcel, inserts=inserts, travel=travel)
+    if cfg.error_rate > 0:
+        work = _with_errors(cfg, work, lines, owner, len(ids), streams)
+    return work
+
+
+def _with_errors(
+    cfg: Picking, work: PickWork, lines: np.ndarray, owner: np.ndarray, n: int, streams: Streams
+) -> PickWork:
+    """`work` with its picking errors drawn: mis-picked lines, found or not, re-pick minutes."""
+    wrong = streams.keyed("pick_error", lines) < cfg.error_rate
+    found = wrong & (streams.keyed("pick_error_found", lines) < cfg.error_found_at_packing)
+    repick = np.where(found, cfg.repick_min_per_line.ppf(streams.keyed("repick", lines)), 0.0)
+    return PickWork(
+        setup_min=work.setup_min,
+        lines_min=work.lines_min,
+        inserts=work.inserts,
+        travel=work.travel,
+        mispicked=np.bincount(owner, weights=wrong.astype(float), minlength=n).astype(np.int16),
+        wrong_lines=np.bincount(owner, weights=(wrong & ~found).astype(float), minlength=n).astype(
+            np.int16
+        ),
+        repick_min=np.bincount(owner, weights=repick, minlength=n),
+    )
 
 
 def insert_counts(cfg: Picking, parcels: Parcels, ids: np.ndarray, streams: Streams) -> np.ndarray:
@@ -128,3 +179,8 @@ def take_policy(cfg: Picking):
     policy = get_policy("batching", cfg.policy)
     size = cfg.batch_size
     return lambda queued: policy(queued, size)
+
+
+def _count(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
+    """Flagged lines per parcel (int16)."""
+    return np.bincount(owner, weights=flags.astype(float), minlength=n).astype(np.int16)

@@ -14,8 +14,6 @@ utilisation (at a 3PL, also the storage its fee schedule bills: `model/billing.p
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from fcsim.core.timeofday import minutes_of
@@ -24,6 +22,7 @@ from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
+from fcsim.model.headcount import headcount_by_day, roster, units_per_carton
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
 from fcsim.model.node import NodeModel, NodeResult
@@ -31,38 +30,12 @@ from fcsim.model.packing import pack_work
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
+from fcsim.model.stock_losses import node_stock_losses
 from fcsim.model.storage import StorageZones
 from fcsim.scenario.schema.nodes import ThirdPartyNode, WarehouseNode
 
 ARRIVAL_CHUNK = 4096
 """Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
-
-
-def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[str, np.ndarray]:
-    """Pickers, packers and receivers per day, after the node's staffing changes."""
-    out = {
-        role: np.full(n_days, getattr(cfg, role), dtype=np.int64)
-        for role in ("pickers", "packers", "receivers")
-    }
-    for change in sorted(cfg.staffing, key=lambda c: c.from_date):
-        first = max(0, (change.from_date - start).days)
-        for role, h in out.items():
-            value = getattr(change, role)
-            if value is not None:
-                h[first:] = value
-    return out
-
-
-def units_per_carton(cfg: WarehouseNode) -> int:
-    """Units in an inbound carton: a 3PL's billing figure, else the purchase case pack."""
-    if isinstance(cfg, ThirdPartyNode) and cfg.fees.receiving_units_per_carton is not None:
-        return cfg.fees.receiving_units_per_carton
-    return cfg.replenishment.case_pack_units
-
-
-def roster(headcount: np.ndarray) -> int | np.ndarray:
-    """A staff pool's headcount: a number when it never changes, else the per-day array."""
-    return int(headcount[0]) if (headcount == headcount[0]).all() else headcount
 
 
 class WarehouseModel(NodeModel[WarehouseNode]):
@@ -81,6 +54,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         p = ctx.parcels
         share = demand_share(ctx, ids)
+        n_days = ctx.n_days
+        self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
         self.pick = pick_work(
             cfg.picking,
             p,
@@ -89,21 +64,24 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             sku_of_line=ctx.orders.line_sku,
             stocked=share > 0,
             seed=sc.seed,
+            extra_min_of_sku=self.zones.extra_pick_min() if self.zones else None,
         )
         # packaging cost and packed volume are written into the parcel columns at `start`
-        self.pack_min, self.pack_cost, self.packed_l = pack_work(
+        self.pack_min, self.pack_cost, self.packed_l, self.packaging = pack_work(
             cfg.packing, sc.packaging, p, ids, ctx.streams
         )
         self.choice = CarrierChoice(
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
         self.collections = Collections()
-        n_days = ctx.n_days
         self.inventory = Inventory(
             ctx.catalogue.daily_units * share,
             cfg.replenishment,
             self._stock_ok,
             demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
+        )
+        self.losses = node_stock_losses(
+            self.inventory, ctx, self.zones, stocked=share > 0, node_index=index
         )
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
@@ -152,7 +130,6 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 "po_units",
             )
         }
-        self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
         self.billing = (
             StorageBilling(cfg.fees, ctx.catalogue, n_days)
             if isinstance(cfg, ThirdPartyNode)
@@ -167,6 +144,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         p.packaging_eur[ids] = self.pack_cost
         p.inserts[ids] = self.pick.inserts
         p.parcel_volume_l[ids] = self.packed_l
+        p.packaging[ids] = self.packaging
+        if self.pick.mispicked is not None:
+            p.mispicked[ids] = self.pick.mispicked
+            p.wrong_lines[ids] = self.pick.wrong_lines
         self.pickers.start()
         self.packers.start()
         self.inbound.start()
@@ -229,12 +210,19 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.pickers.put(local)
 
     def _picked(self, group: list[int], start: float, end: float) -> None:
-        p, ids = self.ctx.parcels, self.ids
+        p, ids, n = self.ctx.parcels, self.ids, len(self.ids)
         for local in group:
+            if local >= n:  # a re-pick of lines found wrong at packing: now it is packed
+                self.packers.put(local - n)
+                continue
             g = ids[local]
             p.pick_start_min[g] = start
             p.picked_min[g] = end
-            self.packers.put(local)
+            again = self.pick.repick_task(local)
+            if again is None:
+                self.packers.put(local)
+            else:
+                self.pickers.put(again)
 
     def _pack_duration(self, group: list[int]) -> float:
         if len(group) == 1:  # packers take one parcel at a time
@@ -266,6 +254,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             truck = self.trucks.pop(day, None)
             if truck is not None:
                 self.inbound.truck(day, *truck)
+            if self.losses is not None:
+                self.losses.day(day)
             skus, units = inv.review(day)
             if len(skus):
                 self._purchase(day, skus, units)
@@ -353,6 +343,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         cfg = self.cfg
         daily = dict(self.daily) | (self.zones.series() if self.zones else {})
         daily |= self.billing.daily if self.billing else {}
+        daily |= self.losses.daily if self.losses else {}
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
@@ -385,6 +376,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
             "overtime_days": int((self.overtime_min > 0).sum()),
             **(self.zones.totals() if self.zones else {}),
+            **(self.losses.totals() if self.losses else {}),
         }
         return NodeResult(
             name=self.name,

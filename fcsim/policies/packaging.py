@@ -77,4 +77,20 @@ def eco_first(
     return np.where(fits, eco_choice, choice), np.where(fits, eco_count, count)
 
 
-POLICIES = {"smallest_fitting": smallest_fitting, "eco_first": eco_first}
+def cheapest_fitting(
+    volume_l: np.ndarray, all_soft: np.ndarray, any_fragile: np.ndarray, options: PackagingTable
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cheapest option that holds the content, fragile or not: no protective packaging.
+
+    Soft-goods-only options (poly mailers) still take only parcels whose goods are all soft.
+    It saves the protective material and its packing minutes; what it costs in damaged parcels
+    depends on the scenario's `damage.factors` (docs/model.md, "Damage in transit").
+    """
+    return smallest_fitting(volume_l, all_soft, np.zeros_like(any_fragile), options)
+
+
+POLICIES = {
+    "smallest_fitting": smallest_fitting,
+    "eco_first": eco_first,
+    "cheapest_fitting": cheapest_fitting,
+}

@@ -32,6 +32,7 @@ def _catalogue(n: int) -> CatalogueArrays:
         category_storage_class=["ambient"],
         price_eur=ones, cost_eur=ones, weight_kg=ones, volume_l=ones, units_per_pallet=ones,
         return_rate=0 * ones, soft=ones > 0, fragile=ones < 0, daily_units=ones,
+        fragility=np.ones(n, dtype=np.int8), shelf_life_days=np.zeros(n, dtype=np.int32),
         sku_code=np.array([f"S{i}" for i in range(n)], dtype=object),
     )  # fmt: skip
 

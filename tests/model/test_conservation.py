@@ -5,7 +5,9 @@ random shifts, holidays, carriers, stock-outs with or without backorders, return
 it through the ordinary model and checks what must hold in every run:
 
 - orders: created = delivered + lost + cancelled + in progress (each order in exactly one);
-- units at each warehouse: initial + put away + restocked = on hand + reserved; reserved =
+- units at each warehouse: initial + put away + restocked = on hand + reserved + written off
+  past their shelf life + lost to shrinkage (picking errors, shelf lives, shrinkage, damage by
+  packaging drawn on or off); a perishable SKU's FIFO lots hold its stock on hand; reserved =
   what parcels took from stock; received = put away + rejected; ordered = received + on order;
   inspected returns = restocked + written off; nothing returned that was not shipped;
 - money: the ledger's categories sum to the totals, cost per order x orders = total, shipping
@@ -89,7 +91,20 @@ def warehouse(draw, kind: str, carriers: list[str]) -> dict[str, Any]:
             "batch_size": draw(st.integers(1, 4)),
             "tour_setup_min": dist(draw, 0.0, 3.0),
             "pick_min_per_line": dist(draw, 0.2, 3.0),
+            "error_rate": draw(st.sampled_from([0.0, 0.05, 0.5])),
+            "error_found_at_packing": draw(st.floats(0, 1)),
+            "repick_min_per_line": dist(draw, 0.0, 3.0),
         },
+        "zones": [
+            {
+                "name": "main",
+                "storage_class": "ambient",
+                "capacity_pallets": 1000.0,
+                "shrinkage_share_per_month": draw(st.sampled_from([0.0, 0.02, 0.5])),
+                "extra_pick_min_per_line": draw(st.sampled_from([0.0, 1.5])),
+                "cold_eur_per_unit_day": draw(st.sampled_from([0.0, 0.01])),
+            }
+        ],
         "packing": {
             "pack_min_per_order": dist(draw, 0.0, 3.0),
             "pack_min_per_unit": draw(st.floats(0, 0.5)),
@@ -182,6 +197,7 @@ def scenarios(draw) -> Scenario:
                 "return_rate": draw(st.floats(0, 0.5)),
                 "soft_goods": draw(st.booleans()),
                 "fragile": draw(st.booleans()),
+                "shelf_life_days": draw(st.sampled_from([None, 1, 3, 10])),
             }
         )
     holidays = draw(st.lists(st.integers(0, horizon + 5), max_size=2, unique=True))
@@ -209,6 +225,12 @@ def scenarios(draw) -> Scenario:
             "transit_business_days": draw(st.integers(0, 3)),
         },
         "incidents": {"reship": draw(st.booleans())},
+        "damage": {
+            "factors": [
+                {"fragility": "fragile", "protection": "none", "factor": draw(st.floats(0, 20))},
+                {"fragility": "fragile", "protection": "standard", "factor": 3.0},
+            ]
+        },
         "carriers": carriers,
         "strategies": {NAME: strategy},
     }
@@ -339,8 +361,16 @@ def check_units(sc: Scenario, run, orders, inventories: list[Inventory]) -> None
         t, daily = run.nodes[i].totals, run.nodes[i].daily
         mine = (p.node == i) & ~p.cancelled
         assert t["initial_units"] + t["put_away_units"] + t["restocked_units"] == (
-            t["on_hand_units"] + t["reserved_units"]
+            t["on_hand_units"]
+            + t["reserved_units"]
+            + t.get("expired_units", 0)
+            + t.get("shrunk_units", 0)
         )
+        if inv.lots is not None:  # a perishable SKU's lots hold exactly its stock on hand
+            for sku, lots in inv.lots.queues.items():
+                assert sum(u for _, u in lots) == inv.on_hand[sku]
+                assert all(u > 0 for _, u in lots)
+        assert (p.wrong_lines[mine] <= p.mispicked[mine]).all()
         # what the parcels took from stock: their units, less those lost or still owed
         taken = int(shipped_units[mine].sum()) - int(sum(inv.backordered))
         assert t["reserved_units"] == taken

@@ -14,7 +14,9 @@ its operator's cost model (one warehouse model, several operators):
   with a peak rate, returns fee, and the capital cost of stock;
 - dropship supplier (`accounting/dropship.py`): the supplier's price above wholesale, its
 handling fee per parcel, return labels to it and the goods written off;
-every warehouse node: its storage zones' running and overflow cost (`facility.zone_costs`);
+every warehouse node: its storage zones' running and overflow cost (`facility.zone_costs`),
+picking errors that reached customers, stock past its shelf life, shrinkage and the cold chain
+(`quality.quality_costs`);
 the stock-holding lines and insert material of a stocking node are in `holding.py`, the
 marketplace's lines in `marketplace.py`; and every node (`parcel_costs.py`): carrier
 shipping, compensation recovered (negative), claim handling, incidents
@@ -46,6 +48,7 @@ from fcsim.model.accounting.invoice_basis import invoice_basis
 from fcsim.model.accounting.invoices import LINE_CATEGORY, third_party_invoice
 from fcsim.model.accounting.marketplace import marketplace_costs
 from fcsim.model.accounting.parcel_costs import common_costs
+from fcsim.model.accounting.quality import quality_costs
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customers import Reaction
@@ -318,6 +321,7 @@ def ledger(
         COST_MODELS[type(node)](led, v, node)
         if isinstance(node, WarehouseNode):
             zone_costs(led, v, node)
+            quality_costs(led, v, node)
         common_costs(led, v, node)
     cu = scenario.customers
     led.add_on_days("customer_service", order_day, reaction.contacted * cu.cost_per_contact_eur)

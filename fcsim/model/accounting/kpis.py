@@ -60,6 +60,8 @@ class OrderOutcomes:
     units: np.ndarray
     units_short: np.ndarray
     units_returned: np.ndarray
+    damaged: np.ndarray  # a parcel arrived damaged
+    wrong_item: np.ndarray  # a mis-picked line reached the customer (wrong or missing item)
     parcels: np.ndarray
     margin_eur: np.ndarray
     value_eur: np.ndarray
@@ -114,6 +116,7 @@ def order_outcomes(
     short = per_order(p.units_short.astype(np.int64), np.add)
     defective = per_order(p.units_defective.astype(np.int64), np.add)
     damaged = per_order(shipped & p.damaged, np.logical_or)
+    wrong_item = per_order(shipped & (p.wrong_lines > 0), np.logical_or)
     created = orders.created_min
     in_window = (created >= scenario.warmup_days * MIN_PER_DAY) & (
         created < scenario.horizon_days * MIN_PER_DAY
@@ -125,7 +128,7 @@ def order_outcomes(
         late=late & ~in_progress,
         days_late=days_late,
         lost=o_lost,
-        incomplete=(short > 0) | (defective > 0) | damaged,
+        incomplete=(short > 0) | (defective > 0) | damaged | wrong_item,
         margin_eur=margin,
         streams=streams,
     )
@@ -141,6 +144,8 @@ def order_outcomes(
         units=units,
         units_short=short,
         units_returned=per_order(p.units_returned.astype(np.int64), np.add),
+        damaged=damaged,
+        wrong_item=wrong_item,
         parcels=np.diff(np.append(first, p.n)),
         margin_eur=margin,
         value_eur=value,
@@ -237,6 +242,8 @@ def evaluate(
         ),
         "return_cycle_days_mean": _return_cycle_days(scenario, run, pw),
         "compensation_claims": int((shipped_p & p.claims).sum()),
+        **_accuracy(oc, finished & ~oc.lost, w, p, shipped_p),
+        **_stock_losses(run, window),
         "returned_units": int(oc.units_returned[w].sum()),
         "return_rate_units": _safe_div(oc.units_returned[w].sum(), oc.units[w].sum()),
         "wismo_contacts": int(oc.reaction.contacted[w].sum()),
@@ -274,6 +281,30 @@ def evaluate(
         overload=overload,
         causes=causes,
     )
+
+
+def _accuracy(
+    oc: OrderOutcomes, delivered: np.ndarray, w: np.ndarray, p, shipped: np.ndarray
+) -> dict[str, float]:
+    """Orders right first time (no wrong or missing item, no damaged parcel) among those
+    delivered, and the picking errors of the window's shipped parcels."""
+    right = delivered & ~oc.wrong_item & ~oc.damaged
+    mispicked = int(p.mispicked[shipped].sum())
+    return {
+        "order_accuracy_rate": _safe_div(right.sum(), delivered.sum()),
+        "wrong_item_orders": int((w & oc.wrong_item).sum()),
+        "mispicked_lines": mispicked,
+        "repicked_lines": mispicked - int(p.wrong_lines[shipped].sum()),
+    }
+
+
+def _stock_losses(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
+    """Units written off past their shelf life and lost to shrinkage, over the window."""
+    a, b = window
+    return {
+        key: float(sum(n.daily[key][a:b].sum() for n in run.nodes if key in n.daily))
+        for key in ("expired_units", "shrinkage_units")
+    }
 
 
 def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:

@@ -11,7 +11,16 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fcsim.core.distributions import Distribution
@@ -116,6 +125,24 @@ def registered_policy(kind: str) -> object:
     return Annotated[str, AfterValidator(check), Field(json_schema_extra={"enum": names})]
 
 
+class _LeftOutAtDefault:
+    """Marker of a key that a scenario's content leaves out while it holds its default."""
+
+    def __repr__(self) -> str:
+        return "LEFT_OUT_AT_DEFAULT"
+
+
+LEFT_OUT_AT_DEFAULT = _LeftOutAtDefault()
+"""Put in a key's `Annotated[...]`: while the key holds its default, `model_dump` (hence the
+scenario's content hash and a baseline's recorded content) leaves it out, so a mechanism that
+is off by default does not make every baseline recorded before it a different scenario."""
+
+EVERY_KEY = "every_key"
+"""`model_dump(context={EVERY_KEY: True})` keeps the keys marked `LEFT_OUT_AT_DEFAULT`."""
+
+_left_out: dict[type, tuple[str, ...]] = {}
+
+
 class Model(BaseModel):
     """Base of every scenario model: unknown keys are errors, values are frozen, types strict.
 
@@ -123,6 +150,26 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+
+    @model_serializer(mode="wrap")
+    def _leave_out_defaults(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if info.context and info.context.get(EVERY_KEY):
+            return data
+        cls = type(self)
+        names = _left_out.get(cls)
+        if names is None:
+            fields = cls.model_fields.items()
+            names = _left_out[cls] = tuple(
+                n for n, f in fields if LEFT_OUT_AT_DEFAULT in f.metadata
+            )
+        for name in names:
+            f = cls.model_fields[name]
+            if name in data and getattr(self, name) == f.get_default(call_default_factory=True):
+                del data[name]
+        return data
 
 
 __all__ = ["WEEKDAYS", "minutes_of", "weekmask"]  # re-exported for the schema modules

@@ -7,12 +7,13 @@ in its name or description; docs/domain.md gives the defaults' sources (D4, D9, 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Empirical
 from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
     MON_FRI,
     DaysDistribution,
     LinesPerOrder,
@@ -38,6 +39,12 @@ class Calendar(Model):
 
 
 StorageClass = Literal["ambient", "secure", "bulky", "cold"]
+Fragility = Literal["robust", "standard", "fragile"]
+"""How easily goods break in transit, least to most (D6, D11)."""
+FRAGILITY: tuple[Fragility, ...] = ("robust", "standard", "fragile")
+Protection = Literal["none", "standard", "protective"]
+"""How well a packaging protects its content, least to most (D6, D11)."""
+PROTECTION: tuple[Protection, ...] = ("none", "standard", "protective")
 
 
 class Category(Model):
@@ -74,6 +81,25 @@ class Category(Model):
         description="What some providers refuse (D15): alcohol, tobacco, perishable (fresh "
         "goods; long-life groceries are fine), bulky (furniture, large appliances), hazardous.",
     )
+    fragility: Annotated[Fragility | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Damage class in transit: robust, standard or fragile (damage.factors); "
+        "default fragile when `fragile: true`, else standard.",
+    )
+    shelf_life_days: Annotated[int | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="Perishable goods: days a unit may stay in stock from the day it is put "
+        "away; older units are written off (first in, first out). None: no limit.",
+    )
+
+    @property
+    def fragility_class(self) -> Fragility:
+        """The damage class: `fragility`, else fragile when `fragile`, else standard."""
+        if self.fragility is not None:
+            return self.fragility
+        return "fragile" if self.fragile else "standard"
 
     @model_validator(mode="after")
     def _price_above_cost(self) -> Category:
@@ -320,6 +346,21 @@ class PackagingOption(Model):
         description="Eco-friendly material (kraft paper, compostable fill) for the `eco_first` "
         "packaging policy (D6).",
     )
+    protection: Annotated[Protection | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Protection of the content in transit: none, standard or protective "
+        "(damage.factors); default protective when `protective: true`, none for a "
+        "soft-goods-only mailer, else standard.",
+    )
+
+    @property
+    def protection_level(self) -> Protection:
+        """The protection: `protection`, else from `protective` and `soft_goods_only`."""
+        if self.protection is not None:
+            return self.protection
+        if self.protective:
+            return "protective"
+        return "none" if self.soft_goods_only else "standard"
 
 
 def default_packaging() -> list[PackagingOption]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 POLICY_NAMES: dict[str, tuple[str, ...]] = {
     "batching": ("discrete", "batch"),
     "carrier": ("cheapest", "fastest", "cheapest_meeting_promise"),
-    "packaging": ("smallest_fitting", "eco_first"),
+    "packaging": ("smallest_fitting", "eco_first", "cheapest_fitting"),
     "pickpath": ("s_shape", "largest_gap", "nearest_neighbour", "optimal"),
     "slotting": ("random", "abc"),
     "replenishment": ("s_S", "R_S", "min_max"),

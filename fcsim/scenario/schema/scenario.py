@@ -12,11 +12,11 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr
 
-from fcsim.scenario.schema.base import Model, Name, minutes_of
+from fcsim.scenario.schema.base import LEFT_OUT_AT_DEFAULT, Model, Name, minutes_of
 from fcsim.scenario.schema.business import (
     Calendar,
     Customers,
@@ -45,6 +45,7 @@ from fcsim.scenario.schema.nodes import (
     ThirdPartyNode,
     WarehouseNode,
 )
+from fcsim.scenario.schema.quality import Damage
 from fcsim.scenario.schema.sizing import ServiceTarget
 
 Loc = tuple[str | int, ...]
@@ -113,6 +114,11 @@ class Scenario(Model):
     carriers: list[Carrier] = Field(min_length=1, description="Carrier services available.")
     packaging: list[PackagingOption] = Field(
         default_factory=default_packaging, min_length=1, description="Packaging materials (D6)."
+    )
+    damage: Annotated[Damage, LEFT_OUT_AT_DEFAULT] = Field(
+        default_factory=Damage,
+        description="Damage in transit by the goods' fragility and the packaging's protection "
+        "(D6, D11).",
     )
     returns: Returns = Field(default_factory=Returns, description="Return policy (D12).")
     incidents: Incidents = Field(

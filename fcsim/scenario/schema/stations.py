@@ -6,10 +6,13 @@ Place in the flow: parts of a warehouse node (`fcsim.scenario.schema.nodes.Wareh
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Distribution, Lognormal
 from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
     Model,
     NonNegative,
     Probability,
@@ -101,6 +104,21 @@ class Picking(Model):
     )
     walk_speed_m_per_min: float = Field(
         default=50.0, gt=0, le=500, description="Walking speed with a cart, metres per minute."
+    )
+    error_rate: Annotated[Probability, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.0,
+        description="Share of order lines mis-picked (wrong or missing item); 0 = none. "
+        "About 0.005 for paper pick lists, 0.001 with barcode scanning (docs/domain.md#d5).",
+    )
+    error_found_at_packing: Annotated[Probability, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.5,
+        description="Share of mis-picked lines the packer finds (the line is picked again by "
+        "the picker pool); the rest reach the customer (docs/domain.md#d5).",
+    )
+    repick_min_per_line: Annotated[Distribution, LEFT_OUT_AT_DEFAULT] = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.4),
+        description="Picker minutes to pick a line found wrong at packing again (walk to the "
+        "location and back, pick, scan).",
     )
 
 

@@ -6,11 +6,14 @@ Place in the flow: part of every stocking node (`fcsim.scenario.schema.nodes.War
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Triangular
 from fcsim.core.limits import MAX_UNITS_PER_LINE
 from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
     DaysDistribution,
     Model,
     Name,
@@ -148,4 +151,20 @@ class StorageZone(Model):
     )
     overflow_eur_per_pallet_day: NonNegative = Field(
         default=1.0, description="Cost of each pallet above capacity per day (overflow storage)."
+    )
+    extra_pick_min_per_line: Annotated[NonNegative, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.0,
+        description="Extra picker minutes per order line of the zone's goods (a secure zone's "
+        "access control, sign-out and sealing), on top of pick_min_per_line.",
+    )
+    shrinkage_share_per_month: Annotated[NonNegative, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.0,
+        le=1,
+        description="Share of the zone's units in stock lost per month (theft, loss, "
+        "unrecorded damage), written off at cost as shrinkage.",
+    )
+    cold_eur_per_unit_day: Annotated[NonNegative, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.0,
+        description="Cold-chain cost per unit stored in the zone per day, EUR (refrigeration, "
+        "monitoring), booked as cold_chain.",
     )
