@@ -18,6 +18,7 @@ import numpy as np
 
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.disruptions import Blocked
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
@@ -111,8 +112,15 @@ def dispatch(
     streams: Streams,
     *,
     collected: Collections | None = None,
+    blocked: Blocked | None = None,
 ) -> None:
     """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns.
+
+    `blocked` (disruptions) holds the days each carrier collects nothing from this node (its
+    outages, the carrier's strikes): a parcel's collection day moves to the carrier's next
+    collection day after them, and the carrier policy sees the later delivery; on the strike
+    days of a rerouting strike, the struck carrier is not offered at all when another carrier of
+    the node serves the parcel.
 
     `collected` counts the parcels each carrier has already taken from this node per day, for
     carriers with a `collection_capacity_parcels`; the node keeps it between batches, which
@@ -129,6 +137,7 @@ def dispatch(
     ship_day = np.empty((len(idx), k), dtype=np.int64)
     nominal = np.empty((len(idx), k), dtype=np.int64)
     transit = np.zeros((len(idx), k), dtype=np.int64)
+    reroute = np.zeros((len(idx), k), dtype=bool)
     for j, ci in enumerate(choice.carriers):
         c = dl.carriers[ci]
         kg = chargeable_kg(c, parcels.weight_kg[idx], parcels.parcel_volume_l[idx])
@@ -140,7 +149,16 @@ def dispatch(
             price[m, j] = rate(card, c.price_per_extra_kg_eur, kg[m]) * (1.0 - choice.discount)
             transit[m, j] = c.transit_for(dest.zone)
         ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
+        if blocked is not None:
+            first = ship_day[:, j]
+            ship_day[:, j] = blocked.roll(ci, first, c.collection_days, bd)
+            struck = blocked.reroute.get(ci)
+            if struck is not None:
+                reroute[:, j] = np.isin(first, struck)
         nominal[:, j] = bd.offset(ship_day[:, j], transit[:, j], c.delivery_days)
+    if reroute.any():
+        others = np.isfinite(np.where(reroute, np.inf, price)).any(axis=1)
+        price[reroute & others[:, None]] = np.inf
     promised = parcels.promised_day[idx]
     col = get_policy("carrier", choice.policy)(price, nominal, promised)
     rows = np.arange(len(idx))

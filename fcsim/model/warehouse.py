@@ -73,12 +73,24 @@ class WarehouseModel(NodeModel[WarehouseNode]):
     ) -> None:
         super().__init__(ctx, index=index, name=name, cfg=cfg, ids=ids)
         sc = ctx.scenario
+        shifts = [
+            (s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts
+        ]
         self.calendar = WorkCalendar.from_shifts(
-            [(s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts],
-            sc.start_date,
-            ctx.calendar_days,
-            sc.calendar.holidays,
+            shifts, sc.start_date, ctx.calendar_days, sc.calendar.holidays
         )
+        # an outage: no work on its days (staff idle, still paid), and no collection
+        self.outage = ctx.disruptions.node_days(name, cfg.kind)
+        self.idle_paid_min = np.zeros(ctx.n_days)
+        if len(self.outage):
+            paid = self.calendar.minutes_per_day(ctx.n_days)
+            self.calendar = WorkCalendar.from_shifts(
+                shifts,
+                sc.start_date,
+                ctx.calendar_days,
+                [*sc.calendar.holidays, *ctx.disruptions.node_dates(name, cfg.kind)],
+            )
+            self.idle_paid_min = paid - self.calendar.minutes_per_day(ctx.n_days)
         p = ctx.parcels
         share = demand_share(ctx, ids)
         self.pick = pick_work(
@@ -98,6 +110,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
         self.collections = Collections()
+        self.blocked = ctx.disruptions.blocked(self.choice.carriers, self.outage)
         n_days = ctx.n_days
         self.inventory = Inventory(
             ctx.catalogue.daily_units * share,
@@ -314,7 +327,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         delivered = units
         if u[3] < rep.supplier_short_probability:
             delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
-        arrive = day + max(1, int(np.ceil(lead)))
+        if self.ctx.disruptions.active:
+            arrive = self.ctx.disruptions.delayed_arrival(rep.supplier, day, lead)
+        else:
+            arrive = day + max(1, int(np.ceil(lead)))
         truck = (skus, units, delivered)
         prev = self.trucks.get(arrive)
         if prev is not None:  # same arrival day: one consolidated truck
@@ -329,7 +345,15 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
-        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, collected=self.collections)
+        dispatch(
+            ctx.parcels,
+            g,
+            self.choice,
+            ctx.delivery,
+            ctx.streams,
+            collected=self.collections,
+            blocked=self.blocked,
+        )
         plan_returns(
             ctx.parcels,
             g,
@@ -391,7 +415,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             kind="warehouse",
             daily=daily,
             totals=totals,
-            staff_minutes_by_day=self.calendar.minutes_per_day(n),
+            staff_minutes_by_day=self.calendar.minutes_per_day(n) + self.idle_paid_min,
             headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
             overtime_minutes_by_day=self.overtime_min,
         )

@@ -34,6 +34,7 @@ from fcsim.scenario.schema.crosscheck import (
     storage_zone_problems,
 )
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
+from fcsim.scenario.schema.disruptions import Disruption, disruption_problems
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
 from fcsim.scenario.schema.nodes import (
     DropshipNode,
@@ -127,6 +128,11 @@ class Scenario(Model):
     strategies: dict[Name, Strategy] = Field(
         min_length=1, description="Strategies to compare, by name."
     )
+    disruptions: list[Disruption] = Field(
+        default_factory=list,
+        description="Operations going wrong: node outages, carrier strikes, supplier failures "
+        "(docs/model.md, Disruptions). Empty: none.",
+    )
     service_target: ServiceTarget = Field(
         default_factory=ServiceTarget,
         description="The service every strategy is sized to before `fcsim advise` compares them.",
@@ -172,7 +178,8 @@ class Scenario(Model):
         It covers the bytes of the data files the scenario names (order history, product
         file), not only their paths: an edited file is a different scenario.
         """
-        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        content = _without_unset_disruptions(self.model_dump(mode="json", by_alias=True))
+        text = json.dumps(content, sort_keys=True)
         if self.data.digest:
             text += self.data.digest
         return hashlib.sha256(text.encode()).hexdigest()
@@ -206,6 +213,7 @@ class Scenario(Model):
                 )
             )
         out += self._zone_problems()
+        out += disruption_problems(self)
         out += calendar_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
@@ -289,6 +297,22 @@ class Scenario(Model):
                         )
                     )
         return out
+
+
+def _without_unset_disruptions(content: Any) -> Any:
+    """The dumped scenario without the disruption keys left at their defaults (no
+    `disruptions`, no inbound `supplier` name), sorted: a scenario written before them keeps
+    its content hash (run store, regression baselines)."""
+    if isinstance(content, dict):
+        out = {}
+        for k, v in content.items():
+            if (k == "disruptions" and v == []) or (k == "supplier" and v is None):
+                continue
+            out[k] = _without_unset_disruptions(v)
+        return dict(sorted(out.items()))
+    if isinstance(content, list):
+        return [_without_unset_disruptions(v) for v in content]
+    return content
 
 
 def _ready_time_problems(
