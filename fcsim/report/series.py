@@ -3,8 +3,10 @@
 Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
 replication x day); each point is a week (Monday to Sunday): the mean of its days over the
 replications, so weekday swings do not hide the trend (and the page stays small). The warm-up,
-excluded from every statistic, is shaded; the drain days after the horizon (no new orders) are
-not drawn.
+excluded from every statistic, is shaded grey; the days a disruption is in force (the daily
+column `disruptions_active`, written when the scenario declares disruptions) are shaded red, a
+band per run of consecutive days on which a disruption hits some strategy in some replication;
+the drain days after the horizon (no new orders) are not drawn.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def daily_series(
     """One panel per daily column, one line per strategy (mean over replications)."""
     if daily.empty or "strategy" not in daily.columns:
         return None
+    bands = disruption_bands(daily, horizon_days)
     d = daily
     if horizon_days is not None and "day" in d.columns:
         d = d[d["day"] < horizon_days]
@@ -92,4 +95,39 @@ def daily_series(
             showarrow=False,
             font={"size": 10, "color": "#666"},
         )
+    if bands and x_col == "date":
+        x0 = pd.Timestamp(start_date) if start_date else pd.Timestamp(d[x_col].min())
+        for first, last in bands:
+            a, b = x0 + pd.Timedelta(days=first), x0 + pd.Timedelta(days=last + 1)
+            for r in range(1, len(cols) + 1):
+                fig.add_vrect(
+                    x0=a, x1=b, fillcolor="#d62728", opacity=0.15, line_width=0, row=r, col=1
+                )
+        fig.add_annotation(
+            x=x0 + pd.Timedelta(days=bands[0][0]),
+            y=0.02,
+            xref="x",
+            yref="y domain",
+            xanchor="left",
+            yanchor="bottom",
+            text="disruption (red bands)",
+            showarrow=False,
+            font={"size": 10, "color": "#a11"},
+        )
     return finish(fig, 170 * len(cols) + 120, legend_below=True)
+
+
+def disruption_bands(daily: pd.DataFrame, horizon_days: int | None = None) -> list[tuple[int, int]]:
+    """(first day, last day) of each run of consecutive days on which some run of the table has
+    a disruption in force (`disruptions_active` > 0); none without that column."""
+    if "disruptions_active" not in daily.columns or "day" not in daily.columns:
+        return []
+    hit = daily.loc[daily["disruptions_active"].fillna(0) > 0, "day"]
+    days = sorted({int(x) for x in hit if horizon_days is None or x < horizon_days})
+    bands: list[tuple[int, int]] = []
+    for day in days:
+        if bands and day == bands[-1][1] + 1:
+            bands[-1] = (bands[-1][0], day)
+        else:
+            bands.append((day, day))
+    return bands
