@@ -150,7 +150,7 @@ def dispatch(
             transit[m, j] = c.transit_for(dest.zone)
         ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
         if blocked is not None:
-            first = ship_day[:, j]
+            first = ship_day[:, j].copy()
             ship_day[:, j] = blocked.roll(ci, first, c.collection_days, bd)
             struck = blocked.reroute.get(ci)
             if struck is not None:
@@ -167,7 +167,7 @@ def dispatch(
     parcels.shipping_eur[idx] = price[rows, col]
     sday = ship_day[rows, col]
     if collected is not None:
-        parcels.deferred[idx] = _collection_capacity(sday, chosen, ready, dl, collected)
+        parcels.deferred[idx] = _collection_capacity(sday, chosen, ready, dl, collected, blocked)
     ztransit = transit[rows, col]
     customs_days = _customs(parcels, idx, zone, dl, streams)
 
@@ -238,11 +238,13 @@ def _collection_capacity(
     ready: np.ndarray,
     dl: Delivery,
     collected: Collections,
+    blocked: Blocked | None = None,
 ) -> np.ndarray:
     """Move parcels beyond a carrier's daily collection capacity to its next collection days.
 
     First ready, first collected: each parcel takes the first collection day, from its own,
-    that is not full. `sday` is changed in place; returns which parcels were moved.
+    that is not full (nor `blocked`). `sday` is changed in place; returns which parcels were
+    moved.
     """
     moved = np.zeros(len(sday), dtype=bool)
     for ci in np.unique(chosen).tolist():
@@ -252,8 +254,13 @@ def _collection_capacity(
             continue
         rows = np.flatnonzero(chosen == ci)
         rows = rows[np.lexsort((ready[rows], sday[rows]))]
+        skip = (
+            frozenset()
+            if blocked is None
+            else frozenset(blocked.days.get(ci, np.zeros(0, int)).tolist())
+        )
         for r in rows.tolist():
-            d = collected.assign(ci, int(sday[r]), cap, c.collection_days, dl.bd)
+            d = collected.assign(ci, int(sday[r]), cap, c.collection_days, dl.bd, skip)
             if d != sday[r]:
                 sday[r] = d
                 moved[r] = True
@@ -272,11 +279,18 @@ class Collections:
     last_day: dict[int, int] = field(default_factory=dict)
 
     def assign(
-        self, carrier: int, day: int, capacity: int, days: list[str], bd: BusinessDays
+        self,
+        carrier: int,
+        day: int,
+        capacity: int,
+        days: list[str],
+        bd: BusinessDays,
+        skip: frozenset[int] = frozenset(),
     ) -> int:
-        """The collection day of a parcel whose own collection day is `day`."""
+        """The collection day of a parcel whose own collection day is `day` (never one of the
+        `skip` days: a strike, an outage)."""
         d = max(day, self.last_day.get(carrier, day))
-        while self.counts.get((carrier, d), 0) >= capacity:
+        while self.counts.get((carrier, d), 0) >= capacity or d in skip:
             d = int(bd.offset(np.array([d]), 1, days)[0])
         self.counts[(carrier, d)] = self.counts.get((carrier, d), 0) + 1
         self.last_day[carrier] = d
