@@ -63,7 +63,7 @@ class StrategyRun:
     nodes: list[NodeResult]
     n_days: int
     events: int
-    disruptions: DisruptionPlan
+    disruptions: DisruptionPlan | None = None  # None: built by hand, without disruptions
 
 
 def line_facts(

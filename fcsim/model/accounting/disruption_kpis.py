@@ -46,12 +46,16 @@ class Outcomes(Protocol):
     late: np.ndarray
 
 
-def disrupted_orders(scenario: Scenario, strategy: str, run: StrategyRun, n_orders: int):
+def disrupted_orders(
+    scenario: Scenario, strategy: str, run: StrategyRun, n_orders: int
+) -> np.ndarray:
     """Per order: whether a disruption of one of its parcels' node, carriers or supplier was in
     force between its creation day and its parcel's delivery day (condition (a))."""
     p = run.parcels
     plan = run.disruptions
     hit = np.zeros(p.n, dtype=bool)
+    if plan is None:
+        return np.zeros(n_orders, dtype=bool)
     created = np.floor(p.created_min / MIN_PER_DAY).astype(np.int64)
     end = np.where(np.isnan(p.delivery_min), run.n_days * MIN_PER_DAY, p.delivery_min)
     end = np.floor(np.minimum(end, run.n_days * MIN_PER_DAY) / MIN_PER_DAY).astype(np.int64)
@@ -80,9 +84,10 @@ def disruption_kpis(
     """The `disruption_*` KPIs (`base`: the counterfactual's roll-up and cash cost)."""
     w = oc.in_window
     n = int(w.sum())
-    active = run.disruptions.strategy_days(strategy)
+    plan = run.disruptions
+    active = np.zeros(run.n_days) if plan is None else plan.strategy_days(strategy)
     days = int((active[scenario.warmup_days : scenario.horizon_days] > 0).sum())
-    if base is None:
+    if base is None or plan is None:
         return {
             "disruption_days": days,
             "disruption_orders_affected": 0,

@@ -277,7 +277,7 @@ def evaluate(
             None if base is None else (base.outcomes, base.kpis["total_cost_eur"]),
         )
     )
-    if run.disruptions.active:
+    if run.disruptions is not None and run.disruptions.active:
         daily["disruptions_active"] = run.disruptions.strategy_days(strategy)
     causes = late_causes(scenario, run, finished & oc.late)
     k.update(cause_kpis(causes, finished, finished & oc.late & ~oc.lost))
