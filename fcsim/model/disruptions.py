@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fcsim.model.calendar import BusinessDays
+from fcsim.model.calendar import BusinessDays, WorkCalendar
 from fcsim.model.streams import Streams, purpose_key
 from fcsim.scenario.schema.disruptions import WAREHOUSE_KINDS, Disruption
 from fcsim.scenario.schema.scenario import Node, Scenario, WarehouseNode
@@ -131,6 +131,24 @@ class DisruptionPlan:
         """Outage days of a node as dates (for its staff calendar and business days)."""
         start = self.scenario.start_date
         return [start + dt.timedelta(days=int(d)) for d in self.node_days(name, kind)]
+
+    def staff_calendar(
+        self, shifts: list, name: str, kind: str, calendar_days: int
+    ) -> tuple[WorkCalendar, np.ndarray]:
+        """A node's staff calendar without its outage days (taken out like holidays), and the
+        paid minutes per person those days would have had (the staff are paid, idle)."""
+        sc = self.scenario
+        calendar = WorkCalendar.from_shifts(
+            shifts, sc.start_date, calendar_days, sc.calendar.holidays
+        )
+        idle = np.zeros(self.n_days)
+        dates = self.node_dates(name, kind)
+        if dates:
+            paid = calendar.minutes_per_day(self.n_days)
+            holidays = [*sc.calendar.holidays, *dates]
+            calendar = WorkCalendar.from_shifts(shifts, sc.start_date, calendar_days, holidays)
+            idle = paid - calendar.minutes_per_day(self.n_days)
+        return calendar, idle
 
     def strike_days(self, carrier: str, reroute: bool | None = None) -> np.ndarray:
         """Strike days of carrier `carrier` (only those that reroute, or do not, if given)."""

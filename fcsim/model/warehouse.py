@@ -20,7 +20,7 @@ import numpy as np
 
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.billing import StorageBilling
-from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
@@ -76,21 +76,11 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         shifts = [
             (s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts
         ]
-        self.calendar = WorkCalendar.from_shifts(
-            shifts, sc.start_date, ctx.calendar_days, sc.calendar.holidays
-        )
         # an outage: no work on its days (staff idle, still paid), and no collection
         self.outage = ctx.disruptions.node_days(name, cfg.kind)
-        self.idle_paid_min = np.zeros(ctx.n_days)
-        if len(self.outage):
-            paid = self.calendar.minutes_per_day(ctx.n_days)
-            self.calendar = WorkCalendar.from_shifts(
-                shifts,
-                sc.start_date,
-                ctx.calendar_days,
-                [*sc.calendar.holidays, *ctx.disruptions.node_dates(name, cfg.kind)],
-            )
-            self.idle_paid_min = paid - self.calendar.minutes_per_day(ctx.n_days)
+        self.calendar, self.idle_paid_min = ctx.disruptions.staff_calendar(
+            shifts, name, cfg.kind, ctx.calendar_days
+        )
         p = ctx.parcels
         share = demand_share(ctx, ids)
         self.pick = pick_work(
@@ -327,10 +317,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         delivered = units
         if u[3] < rep.supplier_short_probability:
             delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
-        if self.ctx.disruptions.active:
-            arrive = self.ctx.disruptions.delayed_arrival(rep.supplier, day, lead)
-        else:
-            arrive = day + max(1, int(np.ceil(lead)))
+        arrive = self.ctx.disruptions.delayed_arrival(rep.supplier, day, lead)
         truck = (skus, units, delivered)
         prev = self.trucks.get(arrive)
         if prev is not None:  # same arrival day: one consolidated truck
@@ -345,14 +332,9 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
+        col, blocked = self.collections, self.blocked
         dispatch(
-            ctx.parcels,
-            g,
-            self.choice,
-            ctx.delivery,
-            ctx.streams,
-            collected=self.collections,
-            blocked=self.blocked,
+            ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, collected=col, blocked=blocked
         )
         plan_returns(
             ctx.parcels,
