@@ -167,6 +167,21 @@ METRICS: tuple[Metric, ...] = (
         ("economic_cost_per_order_eur", "Cost per order incl. lost margin (EUR)", _EUR, "lower"),
     ),
     *_group(
+        "disruptions",
+        ("disruption_days", "Days disrupted in window", _DAYS, "neither"),
+        ("disruption_orders_affected", "Orders affected by disruptions", _ORDERS, "lower"),
+        ("disruption_affected_rate", "Orders affected by disruptions (share)", _SHARE, "lower"),
+        ("disruption_extra_days_mean", "Extra days, affected orders, mean", _DAYS, "lower"),
+        ("disruption_extra_late_rate", "Late deliveries added by disruptions", _SHARE, "lower"),
+        ("disruption_extra_cost_eur", "Extra cost of disruptions (EUR)", _EUR, "lower"),
+        (
+            "disruption_extra_cost_per_order_eur",
+            "Extra cost of disruptions per order",
+            _EUR,
+            "lower",
+        ),
+    ),
+    *_group(
         "model", ("events_per_order", "Simulation events per order", ("", "number"), "neither")
     ),
 )

@@ -131,7 +131,13 @@ def simulate(spec: RunSpec) -> RunResult:
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
-    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
+    calm = None
+    if sc.disruptions:
+        # the counterfactual: the same run without its disruptions (docs/model.md, Disruptions)
+        undisrupted = sc.model_copy(update={"disruptions": []})
+        base = run_strategy(undisrupted, spec.strategy, orders, catalogue, streams)
+        calm = evaluate(undisrupted, spec.strategy, base, orders, catalogue, streams)
+    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams, counterfactual=calm)
     w = ev.outcomes.in_window[run.parcels.order]
     trace = None
     if spec.trace:

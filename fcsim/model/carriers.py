@@ -20,6 +20,7 @@ import numpy as np
 
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
+from fcsim.model.disruptions import Blocked
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
@@ -140,8 +141,15 @@ def dispatch(
     streams: Streams,
     *,
     collected: Collections | None = None,
+    blocked: Blocked | None = None,
 ) -> None:
     """Choose a carrier for parcels `idx` (ready at the dock) and fill their delivery columns.
+
+    `blocked` (disruptions) holds the days each carrier collects nothing from this node (its
+    outages, the carrier's strikes): a parcel's collection day moves to the carrier's next
+    collection day after them, and the carrier policy sees the later delivery; on the strike
+    days of a rerouting strike, the struck carrier is not offered at all when another carrier of
+    the node serves the parcel.
 
     `collected` counts the parcels each carrier has already taken from this node per day, for
     carriers with a `collection_capacity_parcels`; the node keeps it between batches, which
@@ -158,6 +166,7 @@ def dispatch(
     ship_day = np.empty((len(idx), k), dtype=np.int64)
     nominal = np.empty((len(idx), k), dtype=np.int64)
     transit = np.zeros((len(idx), k), dtype=np.int64)
+    reroute = np.zeros((len(idx), k), dtype=bool)
     for j, ci in enumerate(choice.carriers):
         c = dl.carriers[ci]
         kg = chargeable_kg(c, parcels.weight_kg[idx], parcels.parcel_volume_l[idx])
@@ -169,7 +178,16 @@ def dispatch(
             price[m, j] = rate(card, c.price_per_extra_kg_eur, kg[m]) * (1.0 - choice.discount)
             transit[m, j] = c.transit_for(dest.zone)
         ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
+        if blocked is not None:
+            first = ship_day[:, j].copy()
+            ship_day[:, j] = blocked.roll(ci, first, c.collection_days, bd)
+            struck = blocked.reroute.get(ci)
+            if struck is not None:
+                reroute[:, j] = np.isin(first, struck)
         nominal[:, j] = bd.offset(ship_day[:, j], transit[:, j], c.delivery_days)
+    if reroute.any():
+        others = np.isfinite(np.where(reroute, np.inf, price)).any(axis=1)
+        price[reroute & others[:, None]] = np.inf
     promised = parcels.promised_day[idx]
     col = get_policy("carrier", choice.policy)(price, nominal, promised)
     rows = np.arange(len(idx))
@@ -178,7 +196,7 @@ def dispatch(
     parcels.shipping_eur[idx] = price[rows, col]
     sday = ship_day[rows, col]
     if collected is not None:
-        parcels.deferred[idx] = _collection_capacity(sday, chosen, ready, dl, collected)
+        parcels.deferred[idx] = _collection_capacity(sday, chosen, ready, dl, collected, blocked)
     ztransit = transit[rows, col]
     customs_days = _customs(parcels, idx, zone, dl, streams)
 
@@ -249,11 +267,13 @@ def _collection_capacity(
     ready: np.ndarray,
     dl: Delivery,
     collected: Collections,
+    blocked: Blocked | None = None,
 ) -> np.ndarray:
     """Move parcels beyond a carrier's daily collection capacity to its next collection days.
 
     First ready, first collected: each parcel takes the first collection day, from its own,
-    that is not full. `sday` is changed in place; returns which parcels were moved.
+    that is not full (nor `blocked`). `sday` is changed in place; returns which parcels were
+    moved.
     """
     moved = np.zeros(len(sday), dtype=bool)
     for ci in np.unique(chosen).tolist():
@@ -263,8 +283,13 @@ def _collection_capacity(
             continue
         rows = np.flatnonzero(chosen == ci)
         rows = rows[np.lexsort((ready[rows], sday[rows]))]
+        skip = (
+            frozenset()
+            if blocked is None
+            else frozenset(blocked.days.get(ci, np.zeros(0, int)).tolist())
+        )
         for r in rows.tolist():
-            d = collected.assign(ci, int(sday[r]), cap, c.collection_days, dl.bd)
+            d = collected.assign(ci, int(sday[r]), cap, c.collection_days, dl.bd, skip)
             if d != sday[r]:
                 sday[r] = d
                 moved[r] = True
@@ -283,11 +308,18 @@ class Collections:
     last_day: dict[int, int] = field(default_factory=dict)
 
     def assign(
-        self, carrier: int, day: int, capacity: int, days: list[str], bd: BusinessDays
+        self,
+        carrier: int,
+        day: int,
+        capacity: int,
+        days: list[str],
+        bd: BusinessDays,
+        skip: frozenset[int] = frozenset(),
     ) -> int:
-        """The collection day of a parcel whose own collection day is `day`."""
+        """The collection day of a parcel whose own collection day is `day` (never one of the
+        `skip` days: a strike, an outage)."""
         d = max(day, self.last_day.get(carrier, day))
-        while self.counts.get((carrier, d), 0) >= capacity:
+        while self.counts.get((carrier, d), 0) >= capacity or d in skip:
             d = int(bd.offset(np.array([d]), 1, days)[0])
         self.counts[(carrier, d)] = self.counts.get((carrier, d), 0) + 1
         self.last_day[carrier] = d

@@ -22,6 +22,7 @@ from fcsim.model.carriers import Delivery, damage_factors, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
+from fcsim.model.disruptions import DisruptionPlan
 from fcsim.model.money import vat_rates
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
@@ -62,6 +63,7 @@ class StrategyRun:
     nodes: list[NodeResult]
     n_days: int
     events: int
+    disruptions: DisruptionPlan | None = None  # None: built by hand, without disruptions
 
 
 def line_facts(
@@ -155,6 +157,7 @@ def run_context(
         ),
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
+        disruptions=DisruptionPlan(scenario, streams, n_days),
     )
 
 
@@ -191,4 +194,5 @@ def run_strategy(
         nodes=[model.collect() for model in models],
         n_days=ctx.n_days,
         events=env.processed,
+        disruptions=ctx.disruptions,
     )

@@ -20,7 +20,7 @@ import numpy as np
 
 from fcsim.core.distributions import Distribution
 from fcsim.core.timeofday import minutes_of
-from fcsim.model.calendar import MIN_PER_DAY
+from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.imports import import_charges
 from fcsim.model.node import NodeModel, NodeResult
@@ -83,15 +83,22 @@ class SupplierModel(NodeModel[DropshipNode]):
         )
         carrier_idx = ctx.carrier_indices(cfg.carriers)
         ready_time = ready_time_of(cfg, [ctx.scenario.carriers[i] for i in carrier_idx])
-        start = ctx.bd.next_at(created, ready_time, cfg.working_days)
-        ready_day = ctx.bd.offset(start, days, cfg.working_days)
+        outage = ctx.disruptions.node_dates(self.name, cfg.kind)
+        bd = BusinessDays(ctx.scenario.start_date, [*ctx.scenario.calendar.holidays, *outage])
+        if not outage:
+            bd = ctx.bd  # no outage: the run's business days
+        start = bd.next_at(created, ready_time, cfg.working_days)
+        ready_day = bd.offset(start, days, cfg.working_days)
         ready = ready_day * MIN_PER_DAY + minutes_of(ready_time)
         p.stock_ok_min[live] = created
         p.pick_start_min[live] = ready
         p.picked_min[live] = ready
         p.ready_min[live] = ready
         choice = CarrierChoice(carrier_idx, cfg.carrier_policy, cfg.carrier_discount)
-        dispatch(p, live, choice, ctx.delivery, st, collected=Collections())
+        blocked = ctx.disruptions.blocked(
+            carrier_idx, ctx.disruptions.node_days(self.name, cfg.kind)
+        )
+        dispatch(p, live, choice, ctx.delivery, st, collected=Collections(), blocked=blocked)
         if cfg.imports is not None:
             inside = np.array([d.customs is None for d in ctx.scenario.destinations])[p.zone[live]]
             imported = live[inside]

@@ -18,7 +18,7 @@ import numpy as np
 
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.billing import StorageBilling
-from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
@@ -46,11 +46,13 @@ class WarehouseModel(NodeModel[WarehouseNode]):
     ) -> None:
         super().__init__(ctx, index=index, name=name, cfg=cfg, ids=ids)
         sc = ctx.scenario
-        self.calendar = WorkCalendar.from_shifts(
-            [(s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts],
-            sc.start_date,
-            ctx.calendar_days,
-            sc.calendar.holidays,
+        shifts = [
+            (s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts
+        ]
+        # an outage: no work on its days (staff idle, still paid), and no collection
+        self.outage = ctx.disruptions.node_days(name, cfg.kind)
+        self.calendar, self.idle_paid_min = ctx.disruptions.staff_calendar(
+            shifts, name, cfg.kind, ctx.calendar_days
         )
         p = ctx.parcels
         share = demand_share(ctx, ids)
@@ -74,6 +76,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             ctx.carrier_indices(cfg.carriers), cfg.carrier_policy, cfg.carrier_discount
         )
         self.collections = Collections()
+        self.blocked = ctx.disruptions.blocked(self.choice.carriers, self.outage)
         self.inventory = Inventory(
             ctx.catalogue.daily_units * share,
             cfg.replenishment,
@@ -304,7 +307,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         delivered = units
         if u[3] < rep.supplier_short_probability:
             delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
-        arrive = day + max(1, int(np.ceil(lead)))
+        arrive = self.ctx.disruptions.delayed_arrival(rep.supplier, day, lead)
         truck = (skus, units, delivered)
         prev = self.trucks.get(arrive)
         if prev is not None:  # same arrival day: one consolidated truck
@@ -319,7 +322,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         ctx = self.ctx
         g = self.ids[np.asarray(self.dock, dtype=np.int64)]
         self.dock = []
-        dispatch(ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, collected=self.collections)
+        col, blocked = self.collections, self.blocked
+        dispatch(
+            ctx.parcels, g, self.choice, ctx.delivery, ctx.streams, collected=col, blocked=blocked
+        )
         plan_returns(
             ctx.parcels,
             g,
@@ -383,7 +389,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             kind="warehouse",
             daily=daily,
             totals=totals,
-            staff_minutes_by_day=self.calendar.minutes_per_day(n),
+            staff_minutes_by_day=self.calendar.minutes_per_day(n) + self.idle_paid_min,
             headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
             overtime_minutes_by_day=self.overtime_min,
         )

@@ -3,9 +3,12 @@
 Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
 replication x day); each point is a week (Monday to Sunday): the mean of its days over the
 replications, so weekday swings do not hide the trend (and the page stays small). The warm-up,
-excluded from every statistic, is shaded, and the warm-up MSER-5 detects in the backlog and
-stock series (`fcsim.experiment.warmup`, summary.json `warmup`) is a dashed line; the drain
-days after the horizon (no new orders) are not drawn.
+excluded from every statistic, is shaded grey, and the warm-up MSER-5 detects in the backlog
+and stock series (`fcsim.experiment.warmup`, summary.json `warmup`) is a dashed line; the days
+a disruption is in force (the daily column `disruptions_active`, written when the scenario
+declares disruptions) are shaded red, a band per run of consecutive days on which a disruption
+hits some strategy in some replication; the drain days after the horizon (no new orders) are
+not drawn.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def daily_series(
     line at `detected_days`, the warm-up MSER-5 detects (summary.json `warmup`), when > 0."""
     if daily.empty or "strategy" not in daily.columns:
         return None
+    bands = disruption_bands(daily, horizon_days)
     d = daily
     if horizon_days is not None and "day" in d.columns:
         d = d[d["day"] < horizon_days]
@@ -111,4 +115,39 @@ def daily_series(
             showarrow=False,
             font={"size": 10, "color": "#b05000"},
         )
+    if bands and x_col == "date":
+        x0 = pd.Timestamp(start_date) if start_date else pd.Timestamp(d[x_col].min())
+        for first, last in bands:
+            a, b = x0 + pd.Timedelta(days=first), x0 + pd.Timedelta(days=last + 1)
+            for r in range(1, len(cols) + 1):
+                fig.add_vrect(
+                    x0=a, x1=b, fillcolor="#d62728", opacity=0.15, line_width=0, row=r, col=1
+                )
+        fig.add_annotation(
+            x=x0 + pd.Timedelta(days=bands[0][0]),
+            y=0.02,
+            xref="x",
+            yref="y domain",
+            xanchor="left",
+            yanchor="bottom",
+            text="disruption (red bands)",
+            showarrow=False,
+            font={"size": 10, "color": "#a11"},
+        )
     return finish(fig, 170 * len(cols) + 120, legend_below=True)
+
+
+def disruption_bands(daily: pd.DataFrame, horizon_days: int | None = None) -> list[tuple[int, int]]:
+    """(first day, last day) of each run of consecutive days on which some run of the table has
+    a disruption in force (`disruptions_active` > 0); none without that column."""
+    if "disruptions_active" not in daily.columns or "day" not in daily.columns:
+        return []
+    hit = daily.loc[daily["disruptions_active"].fillna(0) > 0, "day"]
+    days = sorted({int(x) for x in hit if horizon_days is None or x < horizon_days})
+    bands: list[tuple[int, int]] = []
+    for day in days:
+        if bands and day == bands[-1][1] + 1:
+            bands[-1] = (bands[-1][0], day)
+        else:
+            bands.append((day, day))
+    return bands

@@ -31,6 +31,7 @@ from fcsim.core.metrics import (
     WAREHOUSE_METRICS,
 )
 from fcsim.model.accounting.costs import Ledger, ledger
+from fcsim.model.accounting.disruption_kpis import disruption_kpis
 from fcsim.model.accounting.lateness import LateCauses, cause_kpis, late_causes
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
@@ -173,8 +174,10 @@ def evaluate(
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
+    counterfactual: Evaluation | None = None,
 ) -> Evaluation:
-    """KPIs of one strategy run over the measurement window."""
+    """KPIs of one strategy run over the measurement window (`counterfactual`: the same run
+    without its disruptions, for the `disruption_*` KPIs)."""
     oc = order_outcomes(scenario, run, orders, catalogue, streams)
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
@@ -270,6 +273,19 @@ def evaluate(
         k.update(dict.fromkeys(WAREHOUSE_METRICS, float("nan")))
     overload = overload_reasons(run, daily, k, window)
     k["overloaded"] = float(bool(overload))
+    base = counterfactual
+    k.update(
+        disruption_kpis(
+            scenario,
+            strategy,
+            run,
+            oc,
+            cash,
+            None if base is None else (base.outcomes, base.kpis["total_cost_eur"]),
+        )
+    )
+    if run.disruptions is not None and run.disruptions.active:
+        daily["disruptions_active"] = run.disruptions.strategy_days(strategy)
     causes = late_causes(scenario, run, finished & oc.late)
     k.update(cause_kpis(causes, finished, finished & oc.late & ~oc.lost))
     return Evaluation(

@@ -34,6 +34,7 @@ from fcsim.scenario.schema.crosscheck import (
     storage_zone_problems,
 )
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
+from fcsim.scenario.schema.disruptions import Disruption, disruption_problems
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
 from fcsim.scenario.schema.nodes import (
     DropshipNode,
@@ -133,6 +134,11 @@ class Scenario(Model):
     strategies: dict[Name, Strategy] = Field(
         min_length=1, description="Strategies to compare, by name."
     )
+    disruptions: Annotated[list[Disruption], LEFT_OUT_AT_DEFAULT] = Field(
+        default_factory=list,
+        description="Operations going wrong: node outages, carrier strikes, supplier failures "
+        "(docs/model.md, Disruptions). Empty: none.",
+    )
     service_target: ServiceTarget = Field(
         default_factory=ServiceTarget,
         description="The service every strategy is sized to before `fcsim advise` compares them.",
@@ -178,7 +184,8 @@ class Scenario(Model):
         It covers the bytes of the data files the scenario names (order history, product
         file), not only their paths: an edited file is a different scenario.
         """
-        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        content = self.model_dump(mode="json", by_alias=True)
+        text = json.dumps(content, sort_keys=True)
         if self.data.digest:
             text += self.data.digest
         return hashlib.sha256(text.encode()).hexdigest()
@@ -212,6 +219,7 @@ class Scenario(Model):
                 )
             )
         out += self._zone_problems()
+        out += disruption_problems(self)
         out += calendar_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)

@@ -69,6 +69,11 @@ class Replenishment(Model):
     order_up_to_days: float = Field(
         default=30, gt=0, description="Order up to this many days of cover (S)."
     )
+    supplier: Annotated[Name | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Name of the inbound supplier, for disruptions to name (a supplier_failure's "
+        "target); nodes naming the same supplier fail together.",
+    )
     supplier_lead_time_days: DaysDistribution = Field(
         default_factory=lambda: Triangular(dist="triangular", low=5, mode=7, high=12),
         description="Calendar days from purchase order to the truck at the dock.",
