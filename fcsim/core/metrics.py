@@ -60,6 +60,7 @@ COST_CATEGORIES: tuple[CostCategory, ...] = (
     CostCategory("duties", "Duties"),
     CostCategory("returns", "Returns"),
     CostCategory("write_offs", "Write-offs"),
+    CostCategory("markdown", "Season-end markdown"),
     CostCategory("inventory_holding", "Inventory holding"),
     CostCategory("inbound_freight", "Inbound freight"),
     CostCategory("supplier", "Supplier (dropship)"),
@@ -169,6 +170,9 @@ METRICS: tuple[Metric, ...] = (
         ("days_of_cover", "Days of cover", _DAYS, "neither"),
         ("peak_stock_pallets", "Peak stock (pallet positions)", ("pallets", "number"), "neither"),
         ("peak_occupancy_share", "Peak occupancy of the space", _SHARE, "neither"),
+        ("obsolete_units", "Stock cleared at a season's end (units)", ("units", "count"), "lower"),
+        ("obsolete_value_eur", "Stock cleared at a season's end, at cost (EUR)", _EUR, "lower"),
+        ("transferred_units", "Units moved between centres", ("units", "count"), "neither"),
     ),
     *_group(
         "operations",

@@ -63,6 +63,11 @@ def reachable_categories(scenario: Scenario, strategy: str) -> dict[str, set[str
         node = policy(strat.routing, facts, node_names)
         for i in range(len(node_names)):
             reached[i].update(int(c) for c in np.unique(facts.category[node == i]))
+    if strat.routing.policy == "order":
+        # a whole order goes where most of its lines go: any category may reach any node
+        # its line rule reaches
+        every = set().union(*reached)
+        reached = [set(every) if r else set() for r in reached]
     return {n: {names[c] for c in reached[i]} for i, n in enumerate(node_names)}
 
 

@@ -14,6 +14,7 @@ from fcsim.model.calendar import BusinessDays
 from fcsim.model.carriers import Delivery
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.demand import Orders
+from fcsim.model.lifecycle import LifeCycles
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
@@ -33,6 +34,7 @@ class RunContext:
     delivery: Delivery
     n_days: int  # horizon + drain: days simulated
     calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
+    life_cycles: LifeCycles | None = None  # the SKUs' life cycles (None: no life cycle)
 
     def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
         index = {c.name: i for i, c in enumerate(self.scenario.carriers)}

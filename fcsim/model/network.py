@@ -5,7 +5,8 @@ Place in the flow: `fcsim.experiment.runs.simulate` calls `run_strategy(scenario
 are split into one parcel per node and the promise of each parcel is fixed. Then every node goes
 through the node life cycle (`model/node.py`), whatever its kind: all are built, all are started in
 node order, the one SimPy environment runs to the end of the horizon plus the drain period, and each
-node's result is collected. `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
+node's result is collected; a hybrid with `transfers` also moves stock between its warehouses
+(`model/transfers.py`). `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
 marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel`.
 """
 
@@ -22,11 +23,13 @@ from fcsim.model.carriers import Delivery, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
+from fcsim.model.lifecycle import life_cycles
 from fcsim.model.money import vat_rates
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.streams import Streams
 from fcsim.model.supplier import SupplierModel
+from fcsim.model.transfers import Rebalancing
 from fcsim.model.warehouse import WarehouseModel
 from fcsim.policies import get_policy
 from fcsim.policies.routing import LineFacts
@@ -83,6 +86,8 @@ def line_facts(
         zone_names=scenario.zone_names,
         month=month[order],
         month_day=(month * 100 + mday)[order],
+        order=order,
+        units=orders.line_units,
     )
 
 
@@ -149,6 +154,7 @@ def run_context(
         delivery=Delivery(scenario.carriers, scenario.destinations, scenario.incidents, bd),
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
+        life_cycles=life_cycles(scenario, catalogue),
     )
 
 
@@ -176,6 +182,10 @@ def run_strategy(
     models = build_nodes(ctx, strategy)
     for model in models:
         model.start()
+    strat = scenario.strategies[strategy]
+    if isinstance(strat, HybridStrategy) and strat.transfers is not None:
+        centres = [m for m in models if isinstance(m, WarehouseModel)]
+        Rebalancing(ctx, strat.transfers, centres).start()
     env.run(until=ctx.n_days * MIN_PER_DAY)
     nodes = scenario.nodes_of(strategy)
     return StrategyRun(

@@ -14,8 +14,6 @@ utilisation (at a 3PL, also the storage its fee schedule bills: `model/billing.p
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from fcsim.core.timeofday import minutes_of
@@ -26,43 +24,18 @@ from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
+from fcsim.model.lifecycle import Clearance, forecast_factor
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
+from fcsim.model.roster import headcount_by_day, roster, units_per_carton
 from fcsim.model.staff import StaffPool
 from fcsim.model.storage import StorageZones
 from fcsim.scenario.schema.nodes import ThirdPartyNode, WarehouseNode
 
 ARRIVAL_CHUNK = 4096
 """Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
-
-
-def headcount_by_day(cfg: WarehouseNode, start: dt.date, n_days: int) -> dict[str, np.ndarray]:
-    """Pickers, packers and receivers per day, after the node's staffing changes."""
-    out = {
-        role: np.full(n_days, getattr(cfg, role), dtype=np.int64)
-        for role in ("pickers", "packers", "receivers")
-    }
-    for change in sorted(cfg.staffing, key=lambda c: c.from_date):
-        first = max(0, (change.from_date - start).days)
-        for role, h in out.items():
-            value = getattr(change, role)
-            if value is not None:
-                h[first:] = value
-    return out
-
-
-def units_per_carton(cfg: WarehouseNode) -> int:
-    """Units in an inbound carton: a 3PL's billing figure, else the purchase case pack."""
-    if isinstance(cfg, ThirdPartyNode) and cfg.fees.receiving_units_per_carton is not None:
-        return cfg.fees.receiving_units_per_carton
-    return cfg.replenishment.case_pack_units
-
-
-def roster(headcount: np.ndarray) -> int | np.ndarray:
-    """A staff pool's headcount: a number when it never changes, else the per-day array."""
-    return int(headcount[0]) if (headcount == headcount[0]).all() else headcount
 
 
 class WarehouseModel(NodeModel[WarehouseNode]):
@@ -99,12 +72,17 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         self.collections = Collections()
         n_days = ctx.n_days
+        expected = ctx.catalogue.daily_units * share
+        error = forecast_factor(cfg.replenishment.forecast_error_cv, len(share), ctx.streams)
+        lc = ctx.life_cycles
         self.inventory = Inventory(
-            ctx.catalogue.daily_units * share,
+            expected if error is None else expected * error,
             cfg.replenishment,
             self._stock_ok,
             demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
+            None if lc is None else (lc.skus, lc.level(lc.skus, n_days)),
         )
+        self.clearance = None if lc is None else Clearance(lc, ctx.catalogue.cost_eur, n_days)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
@@ -150,6 +128,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 "backlog_parcels",
                 "waiting_for_stock",
                 "po_units",
+                "transferred_out_units",
+                "transferred_in_units",
             )
         }
         self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
@@ -266,6 +246,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             truck = self.trucks.pop(day, None)
             if truck is not None:
                 self.inbound.truck(day, *truck)
+            if self.clearance is not None:
+                self.clearance.run(day, inv)
             skus, units = inv.review(day)
             if len(skus):
                 self._purchase(day, skus, units)
@@ -316,11 +298,27 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
         arrive = day + max(1, int(np.ceil(lead)))
         truck = (skus, units, delivered)
-        prev = self.trucks.get(arrive)
+        self._arriving(arrive, truck)
+        self.daily["po_units"][day] = units.sum()
+
+    def _arriving(self, day: int, truck: tuple[np.ndarray, ...]) -> None:
+        """Goods on their way, due on `day`: one truck with what else arrives that day."""
+        prev = self.trucks.get(day)
         if prev is not None:  # same arrival day: one consolidated truck
             truck = tuple(np.concatenate([a, b]) for a, b in zip(prev, truck, strict=True))
-        self.trucks[arrive] = truck
-        self.daily["po_units"][day] = units.sum()
+        self.trucks[day] = truck
+
+    def send_transfer(self, skus: np.ndarray, units: np.ndarray) -> None:
+        """Units of `skus` leave this centre for another (stock transfers)."""
+        for k, u in zip(skus.tolist(), units.tolist(), strict=True):
+            self.inventory.transfer_out(k, u)
+        self.daily["transferred_out_units"][int(self.ctx.env.now // MIN_PER_DAY)] += units.sum()
+
+    def receive_transfer(self, day: int, skus: np.ndarray, units: np.ndarray) -> None:
+        """Units sent by another centre, due at the dock on `day` (received like a purchase)."""
+        self.inventory.on_order[skus] += units
+        self._arriving(day, (skus, units, units))
+        self.daily["transferred_in_units"][min(day, self.ctx.n_days - 1)] += units.sum()
 
     def dispatch_dock(self) -> None:
         """Hand every parcel at the dock to its carrier; plan its return, if any."""
@@ -353,6 +351,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         cfg = self.cfg
         daily = dict(self.daily) | (self.zones.series() if self.zones else {})
         daily |= self.billing.daily if self.billing else {}
+        daily |= self.clearance.daily if self.clearance else {}
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
@@ -375,6 +374,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             "restocked_units": inv.restocked_units,
             "reserved_units": inv.reserved_units,
             "on_hand_units": int(sum(inv.on_hand)),
+            "cleared_units": inv.cleared_units,
+            "transferred_out_units": inv.transferred_out_units,
             "rejected_units": inb.rejected_units,
             "return_written_off_units": inb.return_written_off_units,
             "return_written_off_eur": inb.return_written_off_eur,

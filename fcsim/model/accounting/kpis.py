@@ -257,6 +257,9 @@ def evaluate(
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
     k.update(stock_kpis(scenario, strategy, run, window))
+    k["obsolete_units"] = _window_sum(run, "cleared_units", window)
+    k["obsolete_value_eur"] = _window_sum(run, "cleared_value_eur", window)
+    k["transferred_units"] = _window_sum(run, "transferred_out_units", window)
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
     if not any(n.kind == "warehouse" for n in run.nodes):
@@ -274,6 +277,12 @@ def evaluate(
         overload=overload,
         causes=causes,
     )
+
+
+def _window_sum(run: StrategyRun, key: str, window: tuple[int, int]) -> float:
+    """A daily series of the nodes, summed over the nodes that have it and the window days."""
+    start, stop = window
+    return float(sum(n.daily[key][start:stop].sum() for n in run.nodes if key in n.daily))
 
 
 def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:

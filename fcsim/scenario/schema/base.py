@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fcsim.core.distributions import Distribution
@@ -123,6 +131,27 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+
+
+class OmitDefaults(Model):
+    """A model whose `omit_when_default` keys are left out of its dump while at their default.
+
+    For keys of mechanisms that are off by default: a scenario that does not use them dumps
+    (and hashes, `Scenario.content_hash`) exactly as before they existed, so its run store
+    entries and regression baseline stay valid.
+    """
+
+    omit_when_default: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in self.omit_when_default:
+                field = type(self).model_fields[name]
+                if getattr(self, name) == field.get_default(call_default_factory=True):
+                    data.pop(field.alias or name, None)
+        return data
 
 
 __all__ = ["WEEKDAYS", "minutes_of", "weekmask"]  # re-exported for the schema modules

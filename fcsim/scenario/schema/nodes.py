@@ -9,7 +9,7 @@ in their cost model; every node kind states its carrier terms (`carrier_terms.py
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -18,6 +18,7 @@ from fcsim.scenario.schema.base import (
     MON_FRI,
     Model,
     Name,
+    OmitDefaults,
     Probability,
     TimeOfDay,
     Weekday,
@@ -27,7 +28,7 @@ from fcsim.scenario.schema.base import (
 from fcsim.scenario.schema.carrier_terms import CarrierTerms, VolumeTier
 from fcsim.scenario.schema.dropship import DropshipNode, Imports
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
-from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
+from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing, Transfers
 from fcsim.scenario.schema.sizing import HybridSizing, StaffSizing
 from fcsim.scenario.schema.stations import Packing, Picking
 from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
@@ -256,8 +257,10 @@ Node = Annotated[
 ]
 
 
-class HybridStrategy(Model):
+class HybridStrategy(OmitDefaults):
     """Several nodes and a routing rule deciding which node serves each order line (D17)."""
+
+    omit_when_default: ClassVar[tuple[str, ...]] = ("transfers",)
 
     kind: Literal["hybrid"]
     nodes: dict[Name, Node] = Field(min_length=2, description="The nodes, by name.")
@@ -265,6 +268,11 @@ class HybridStrategy(Model):
     sizing: HybridSizing = Field(
         default_factory=HybridSizing,
         description="Routing shares `fcsim advise` may choose; see docs/advise.md.",
+    )
+    transfers: Transfers | None = Field(
+        default=None,
+        description="Periodic stock transfers between the strategy's warehouses (none: each "
+        "centre is replenished by its supplier only).",
     )
 
 

@@ -2,7 +2,8 @@
 
 Place in the flow: `HybridStrategy.routing`; `fcsim.policies.routing` implements each policy,
 vectorised over order lines, from what is known when the order is placed: the SKU's sales-rank
-class and category, the order's date and its destination zone.
+class and category, the order's date and its destination zone; `order` applies such a line rule
+to whole orders (the node most of the order's lines would go to).
 """
 
 from __future__ import annotations
@@ -110,7 +111,62 @@ class RulesRouting(Model):
     default: Name = Field(description="Node for lines no rule matches.")
 
 
-Routing = Annotated[
+LineRouting = Annotated[
     AbcRouting | CategoryRouting | RegionRouting | SeasonRouting | RulesRouting,
     Field(discriminator="policy"),
 ]
+"""A rule deciding each order line's node on its own."""
+
+
+class OrderRouting(Model):
+    """Whole orders to one node: the node the line rule sends most of the order's lines to.
+
+    Avoids split parcels: every line of an order goes where most of its lines would go by
+    `lines` (ties: most units, then the first node in `nodes` order).
+    """
+
+    policy: Literal["order"]
+    lines: LineRouting = Field(
+        description="The line rule (abc, category, region, season or rules) whose nodes the "
+        "order's lines would go to; the order goes to the node holding most of them."
+    )
+
+
+Routing = Annotated[
+    AbcRouting | CategoryRouting | RegionRouting | SeasonRouting | RulesRouting | OrderRouting,
+    Field(discriminator="policy"),
+]
+
+
+class Transfers(Model):
+    """Periodic rebalancing of stock between the warehouses of a hybrid (a network of centres).
+
+    Every `every_days` days, for each SKU, a centre whose on-hand stock covers more than
+    `above_cover_days` of its expected demand sends the units above that cover to a centre whose
+    inventory position covers fewer than `below_cover_days`, up to that cover. The units travel
+    `transit_days` and are received there like a purchase order, costed as that centre's inbound
+    freight (its `replenishment.freight_eur_per_truck` and `freight_eur_per_pallet`).
+    """
+
+    every_days: int = Field(default=7, ge=1, le=91, description="Days between two rebalancings.")
+    above_cover_days: float = Field(
+        gt=0, le=3650, description="A centre gives the stock above this many days of cover."
+    )
+    below_cover_days: float = Field(
+        gt=0,
+        le=3650,
+        description="A centre whose inventory position covers fewer days receives, up to "
+        "this cover.",
+    )
+    transit_days: int = Field(
+        default=2, ge=1, le=60, description="Calendar days from one centre to the other."
+    )
+
+    @model_validator(mode="after")
+    def _below_under_above(self) -> Transfers:
+        if self.below_cover_days >= self.above_cover_days:
+            raise ValueError(
+                f"below_cover_days ({self.below_cover_days}) must be less than "
+                f"above_cover_days ({self.above_cover_days})"
+            )
+        return self

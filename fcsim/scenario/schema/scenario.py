@@ -12,11 +12,11 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, PrivateAttr
 
-from fcsim.scenario.schema.base import Model, Name, minutes_of
+from fcsim.scenario.schema.base import Name, OmitDefaults, minutes_of
 from fcsim.scenario.schema.business import (
     Calendar,
     Customers,
@@ -30,11 +30,13 @@ from fcsim.scenario.schema.business import (
 from fcsim.scenario.schema.content import NO_DATA, ScenarioData
 from fcsim.scenario.schema.crosscheck import (
     calendar_problems,
+    life_cycle_problems,
     routing_problems,
     storage_zone_problems,
 )
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
+from fcsim.scenario.schema.lifecycle import LifeCycle
 from fcsim.scenario.schema.nodes import (
     DropshipNode,
     HybridStrategy,
@@ -64,8 +66,10 @@ __all__ = [
 ]
 
 
-class Scenario(Model):
+class Scenario(OmitDefaults):
     """A business and the fulfilment strategies to compare on it."""
+
+    omit_when_default: ClassVar[tuple[str, ...]] = ("life_cycles",)
 
     _data: Any = PrivateAttr(default=None)  # ScenarioData, set by fcsim.scenario.data.attach_data
 
@@ -103,6 +107,11 @@ class Scenario(Model):
     demand: AnyDemand = Field(
         description="The order stream: parametric (`kind: poisson`, the default) or from an "
         "order history (`kind: history`)."
+    )
+    life_cycles: list[LifeCycle] = Field(
+        default_factory=list,
+        description="Product life cycles: categories launched on a date, declining, cleared "
+        "at the season's end (none: every SKU sells all the time).",
     )
     promise: Promise = Field(default_factory=Promise, description="Delivery promise (D20).")
     destinations: list[Destination] = Field(
@@ -207,6 +216,7 @@ class Scenario(Model):
             )
         out += self._zone_problems()
         out += calendar_problems(self)
+        out += life_cycle_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
             if isinstance(strat, HybridStrategy):

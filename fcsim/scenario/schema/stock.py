@@ -6,6 +6,8 @@ Place in the flow: part of every stocking node (`fcsim.scenario.schema.nodes.War
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Deterministic, Distribution, Triangular
@@ -15,6 +17,7 @@ from fcsim.scenario.schema.base import (
     Model,
     Name,
     NonNegative,
+    OmitDefaults,
     Probability,
     registered_policy,
 )
@@ -51,8 +54,10 @@ class Receiving(Model):
     )
 
 
-class Replenishment(Model):
+class Replenishment(OmitDefaults):
     """Stock replenishment (D3), in days of expected demand per SKU."""
+
+    omit_when_default: ClassVar[tuple[str, ...]] = ("forecast_error_cv",)
 
     policy: ReplenishmentPolicy = Field(  # type: ignore[valid-type]
         default="s_S", description="Replenishment rule: s_S (reorder point) or R_S (periodic)."
@@ -82,6 +87,14 @@ class Replenishment(Model):
         default=True,
         description="Scale targets by the demand expected over their cover (month profile, "
         "growth, this node's share of routed demand) instead of the average day's.",
+    )
+    forecast_error_cv: NonNegative = Field(
+        default=0.0,
+        le=2,
+        description="Error of the demand forecast behind the stock targets: each SKU's "
+        "forecast is its expected demand times a lognormal factor of mean 1 and this "
+        "coefficient of variation, drawn once per SKU (the same at every node and in every "
+        "strategy); 0: the forecast is exact.",
     )
     moq_units: int = Field(
         default=1,
