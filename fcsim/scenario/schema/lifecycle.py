@@ -40,7 +40,7 @@ class LifeCycle(Model):
     recovery_rate: Probability = Field(
         default=0.0,
         description="Share of the cost value recovered for stock cleared at the season's end "
-        "(sold off at a markdown; 0: written off). The rest is the markdown cost, share.",
+        "(sold off at a markdown; 0: written off), a share; the rest is the markdown cost.",
     )
 
     @model_validator(mode="after")
