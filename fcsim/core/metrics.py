@@ -173,6 +173,7 @@ METRICS: tuple[Metric, ...] = (
         ("obsolete_units", "Stock cleared at a season's end (units)", ("units", "count"), "lower"),
         ("obsolete_value_eur", "Stock cleared at a season's end, at cost (EUR)", _EUR, "lower"),
         ("transferred_units", "Units moved between centres", ("units", "count"), "neither"),
+        ("fallback_parcels", "Parcels sent to another node for its stock", _PARCELS, "neither"),
     ),
     *_group(
         "operations",

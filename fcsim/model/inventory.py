@@ -113,6 +113,11 @@ class Inventory:
             return False, lost
         return True, lost
 
+    def has(self, skus: list[int], units: list[int]) -> bool:
+        """Whether every line can be reserved from the stock on hand now."""
+        on_hand = self.on_hand
+        return all(on_hand[k] >= u for k, u in zip(skus, units, strict=True))
+
     def add(self, sku: int, units: int, restock: bool = False) -> None:
         """Put units away into sellable stock and serve waiting parcels first (FIFO)."""
         if restock:

@@ -159,14 +159,30 @@ def run_context(
 
 
 def build_nodes(ctx: RunContext, strategy: str) -> list[NodeModel[Any]]:
-    """The model of every node of `strategy`, in node order: built, not started."""
+    """The model of every node of `strategy`, in node order: built, not started.
+
+    With routing `fallback`, each warehouse also prepares the parcels routed to the strategy's
+    other warehouses, which it may take over, and knows those warehouses in node order.
+    """
     parcels = ctx.parcels
-    return [
-        node_model(node.kind)(
-            ctx, index=i, name=name, cfg=node, ids=np.flatnonzero(parcels.node == i)
-        )
-        for i, (name, node) in enumerate(ctx.scenario.nodes_of(strategy).items())
-    ]
+    nodes = ctx.scenario.nodes_of(strategy)
+    strat = ctx.scenario.strategies[strategy]
+    fallback = isinstance(strat, HybridStrategy) and strat.routing.fallback
+    stocking = [i for i, n in enumerate(nodes.values()) if node_model(n.kind) is WarehouseModel]
+    models: list[NodeModel[Any]] = []
+    for i, (name, node) in enumerate(nodes.items()):
+        kw: dict[str, Any] = {}
+        if fallback and i in stocking:
+            others = [j for j in stocking if j != i]
+            kw["fallback_ids"] = np.flatnonzero(np.isin(parcels.node, others))
+        ids = np.flatnonzero(parcels.node == i)
+        models.append(node_model(node.kind)(ctx, index=i, name=name, cfg=node, ids=ids, **kw))
+    if fallback:
+        for i in stocking:
+            wh = models[i]
+            assert isinstance(wh, WarehouseModel)
+            wh.fallbacks = [m for j, m in enumerate(models) if j in stocking and j != i]  # type: ignore[misc]
+    return models
 
 
 def run_strategy(

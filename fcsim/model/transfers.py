@@ -80,5 +80,20 @@ class Rebalancing:
         )
         for giver, taker, units in moves:
             skus = np.flatnonzero(units)
-            self.centres[giver].send_transfer(skus, units[skus])
-            self.centres[taker].receive_transfer(day + self.cfg.transit_days, skus, units[skus])
+            send(self.centres[giver], day, skus, units[skus])
+            receive(self.centres[taker], day + self.cfg.transit_days, skus, units[skus])
+
+
+def send(centre: WarehouseModel, day: int, skus: np.ndarray, units: np.ndarray) -> None:
+    """Units of `skus` leave `centre`'s stock on `day` for another centre."""
+    for k, u in zip(skus.tolist(), units.tolist(), strict=True):
+        centre.inventory.transfer_out(k, u)
+    centre.daily["transferred_out_units"][day] += units.sum()
+
+
+def receive(centre: WarehouseModel, day: int, skus: np.ndarray, units: np.ndarray) -> None:
+    """Units sent by another centre, on order at `centre` until received: at its dock on `day`
+    in a truck with what else arrives that day, checked and put away like a purchase."""
+    centre.inventory.on_order[skus] += units
+    centre.arriving(day, (skus, units, units))
+    centre.daily["transferred_in_units"][min(day, centre.ctx.n_days - 1)] += units.sum()

@@ -3,7 +3,8 @@
 Hand cases: a season's end clears exactly the stock left, marked down at the recovery rate (or
 written off); the life cycle's weights and the thinning of the orders; the forecast error's
 factor; the order-level rule sends a 3-line order with 2 lines at node B entirely to B; a
-transfer moves the planned units and arrives after its transit. Property (hypothesis): with
+parcel routed to a node out of its stock falls back to the other; a transfer moves the planned
+units and arrives after its transit. Property (hypothesis): with
 these on, every warehouse's units are conserved (initial + put away + restocked = on hand +
 reserved + cleared + transferred out) and every unit sent arrives or is still on its way.
 """
@@ -233,6 +234,46 @@ def test_the_order_rule_sends_a_three_line_order_with_two_lines_at_b_to_b() -> N
     assert by_order(rule, per_line, ["A", "B"]).tolist() == [1, 0, 1, 0, 1, 1]
 
 
+# ------------------------------------------------------------------ fallback
+def test_a_line_at_an_out_of_stock_node_falls_back_to_the_other() -> None:
+    # zone z0 goes to a, z1 to b. a starts with 1 unit (a stocked SKU's least) and its supplier
+    # takes 60 days; b holds 1000 days of cover. With fallback, a serves its first parcel and
+    # every later one goes to b (b's staff, carrier and costs), which has the stock at once.
+    def net(fallback: bool) -> Scenario:
+        strategies = two_centres(None)
+        a, b = strategies["net"]["nodes"].values()
+        a["replenishment"] |= {"initial_cover_days": 0.0, "min_reorder_point_units": 0.0,
+                               "supplier_lead_time_days": det(60)}  # fmt: skip
+        b["replenishment"] |= {"initial_cover_days": 1000.0, "supplier_lead_time_days": det(2)}
+        strategies["net"]["routing"]["fallback"] = fallback
+        return scenario(strategies, zones=2, orders_per_day=20, horizon_days=7)
+
+    results = {}
+    for fallback in (False, True):
+        sc = net(fallback)
+        streams = Streams(sc.seed, 0)
+        catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+        orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams)
+        run = run_strategy(sc, "net", orders, catalogue, streams)
+        results[fallback] = (sc, run, orders, catalogue, streams)
+    _, off, _, _, _ = results[False]
+    sc, on, orders, catalogue, streams = results[True]
+    routed_to_a = np.flatnonzero(off.parcels.node == 0)
+    assert len(routed_to_a) > 5
+    assert on.parcels.node[routed_to_a[0]] == 0  # a's one unit
+    assert (on.parcels.node[routed_to_a[1:]] == 1).all()  # the rest fall back to b
+    late_stock = on.parcels.stock_ok_min[routed_to_a] == on.parcels.created_min[routed_to_a]
+    assert late_stock.all()  # b had their stock on arrival
+    assert np.isnan(off.parcels.stock_ok_min[routed_to_a[1:]]).all()  # without: they wait
+    assert on.nodes[1].daily["fallback_parcels"].sum() == len(routed_to_a) - 1
+    assert on.nodes[0].daily["fallback_parcels"].sum() == 0
+    ev = evaluate(sc, "net", on, orders, catalogue, streams)
+    assert ev.kpis["fallback_parcels"] == len(routed_to_a) - 1
+    assert ev.kpis["fill_rate"] == 1.0
+    # the parcels that stayed at b (z1) are the same in both runs
+    assert (on.parcels.node[off.parcels.node == 1] == 1).all()
+
+
 # ------------------------------------------------------------------ transfers
 def test_planned_moves_by_hand() -> None:
     cfg = Transfers(above_cover_days=20, below_cover_days=10, transit_days=2)
@@ -317,9 +358,10 @@ def test_without_transfers_nothing_moves() -> None:
     above=st.floats(3, 30),
     below=st.floats(0.5, 2.9),
     order_rule=st.booleans(),
+    fallback=st.booleans(),
     seed=st.integers(0, 1000),
 )
-def test_units_are_conserved_with_life_cycles_transfers_and_the_order_rule(
+def test_units_are_conserved_with_life_cycles_transfers_the_order_rule_and_fallback(
     end: int,
     decline: float,
     recovery: float,
@@ -328,6 +370,7 @@ def test_units_are_conserved_with_life_cycles_transfers_and_the_order_rule(
     above: float,
     below: float,
     order_rule: bool,
+    fallback: bool,
     seed: int,
 ) -> None:
     nets = two_centres({"every_days": every, "above_cover_days": above,
@@ -337,6 +380,7 @@ def test_units_are_conserved_with_life_cycles_transfers_and_the_order_rule(
         node["replenishment"]["supplier_lead_time_days"] = det(2 + seed % 5)
     if order_rule:
         nets["net"]["routing"] = {"policy": "order", "lines": nets["net"]["routing"]}
+    nets["net"]["routing"]["fallback"] = fallback
     sc = scenario(
         nets,
         zones=2,

@@ -260,6 +260,7 @@ def evaluate(
     k["obsolete_units"] = _window_sum(run, "cleared_units", window)
     k["obsolete_value_eur"] = _window_sum(run, "cleared_value_eur", window)
     k["transferred_units"] = _window_sum(run, "transferred_out_units", window)
+    k["fallback_parcels"] = _window_sum(run, "fallback_parcels", window)
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
     if not any(n.kind == "warehouse" for n in run.nodes):

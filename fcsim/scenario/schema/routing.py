@@ -9,11 +9,11 @@ to whole orders (the node most of the order's lines would go to).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fcsim.scenario.schema.base import Model, Name, Probability
+from fcsim.scenario.schema.base import Model, Name, OmitDefaults, Probability
 
 Month = Annotated[int, Field(ge=1, le=12)]
 AbcClass = Literal["A", "B", "C"]
@@ -43,7 +43,18 @@ class _Classes(Model):
         return self
 
 
-class AbcRouting(_Classes):
+class _RoutingOptions(OmitDefaults):
+    omit_when_default: ClassVar[tuple[str, ...]] = ("fallback",)
+
+    fallback: bool = Field(
+        default=False,
+        description="When the node a parcel is routed to cannot serve all its lines from stock "
+        "on its arrival, send it to the first other warehouse of the strategy that can (its "
+        "staff, carriers and costs; the promise stays); false: it waits or loses units there.",
+    )
+
+
+class AbcRouting(_Classes, _RoutingOptions):
     """Route each SKU by its sales-rank class: A = best-sellers (D17)."""
 
     policy: Literal["abc"]
@@ -59,7 +70,7 @@ class AbcRouting(_Classes):
         return self
 
 
-class CategoryRouting(Model):
+class CategoryRouting(_RoutingOptions):
     """Route each SKU by its category, with a default node for unlisted categories."""
 
     policy: Literal["category"]
@@ -67,7 +78,7 @@ class CategoryRouting(Model):
     default: Name = Field(description="Node for categories not listed.")
 
 
-class RegionRouting(Model):
+class RegionRouting(_RoutingOptions):
     """Route each order to the node serving its destination zone (a DC close to customers, D18)."""
 
     policy: Literal["region"]
@@ -83,7 +94,7 @@ class Period(Model):
     node: Name = Field(description="Node serving orders placed in the period.")
 
 
-class SeasonRouting(Model):
+class SeasonRouting(_RoutingOptions):
     """Route orders by the date they are placed, e.g. a 3PL for the peak season."""
 
     policy: Literal["season"]
@@ -103,7 +114,7 @@ class Rule(_Classes):
     months: list[Month] | None = Field(default=None, description="Months the order is placed.")
 
 
-class RulesRouting(Model):
+class RulesRouting(_RoutingOptions):
     """Ordered rules on category, sales-rank class, zone and month; first match wins."""
 
     policy: Literal["rules"]
@@ -118,7 +129,7 @@ LineRouting = Annotated[
 """A rule deciding each order line's node on its own."""
 
 
-class OrderRouting(Model):
+class OrderRouting(_RoutingOptions):
     """Whole orders to one node: the node the line rule sends most of the order's lines to.
 
     Avoids split parcels: every line of an order goes where most of its lines would go by
@@ -130,6 +141,12 @@ class OrderRouting(Model):
         description="The line rule (abc, category, region, season or rules) whose nodes the "
         "order's lines would go to; the order goes to the node holding most of them."
     )
+
+    @model_validator(mode="after")
+    def _fallback_here(self) -> OrderRouting:
+        if self.lines.fallback:
+            raise ValueError("set fallback on the order rule itself, not on its line rule")
+        return self
 
 
 Routing = Annotated[
