@@ -52,6 +52,7 @@ CATEGORY_COLOURS = {
     "duties": "#8faadc",
     "returns": "#d36fa4",
     "write_offs": "#7f0000",
+    "markdown": "#b45f06",
     "inventory_holding": "#bf9000",
     "inbound_freight": "#548235",
     "supplier": "#ffd966",
