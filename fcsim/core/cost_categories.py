@@ -49,6 +49,7 @@ COST_CATEGORIES: tuple[CostCategory, ...] = (
     CostCategory("returns", "Returns"),
     CostCategory("write_offs", "Write-offs"),
     CostCategory("shrinkage", "Shrinkage"),
+    CostCategory("markdown", "Season-end markdown"),
     CostCategory("inventory_holding", "Inventory holding"),
     CostCategory("inbound_freight", "Inbound freight"),
     CostCategory("supplier", "Supplier (dropship)"),

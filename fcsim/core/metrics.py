@@ -130,6 +130,10 @@ METRICS: tuple[Metric, ...] = (
         ("peak_occupancy_share", "Peak occupancy of the space", _SHARE, "neither"),
         ("expired_units", "Units past shelf life (written off)", _UNITS, "lower"),
         ("shrinkage_units", "Units lost to shrinkage", _UNITS, "lower"),
+        ("obsolete_units", "Stock cleared at a season's end (units)", ("units", "count"), "lower"),
+        ("obsolete_value_eur", "Stock cleared at a season's end, at cost (EUR)", _EUR, "lower"),
+        ("transferred_units", "Units moved between centres", ("units", "count"), "neither"),
+        ("fallback_parcels", "Parcels sent to another node for its stock", _PARCELS, "neither"),
     ),
     *_group(
         "operations",

@@ -18,7 +18,12 @@ from fcsim.model.catalogue import build_catalogue
 from fcsim.policies import get_policy
 from fcsim.policies.routing import LineFacts
 from fcsim.scenario import load
-from fcsim.scenario.schema.nodes import HybridStrategy, MarketplaceNode, ThirdPartyNode
+from fcsim.scenario.schema.nodes import (
+    DropshipNode,
+    HybridStrategy,
+    MarketplaceNode,
+    ThirdPartyNode,
+)
 from fcsim.scenario.schema.scenario import Loc, Scenario
 
 Problems = list[tuple[Loc, str]]
@@ -63,6 +68,19 @@ def reachable_categories(scenario: Scenario, strategy: str) -> dict[str, set[str
         node = policy(strat.routing, facts, node_names)
         for i in range(len(node_names)):
             reached[i].update(int(c) for c in np.unique(facts.category[node == i]))
+    if strat.routing.policy == "order":
+        # a whole order goes where most of its lines go: any category may reach any node
+        # its line rule reaches
+        every = set().union(*reached)
+        reached = [set(every) if r else set() for r in reached]
+    if strat.routing.fallback:
+        # a parcel may fall back to any other warehouse: it may carry what reaches any of them
+        stocking = [
+            i for i, n in enumerate(strat.nodes.values()) if not isinstance(n, DropshipNode)
+        ]
+        held = set().union(*(reached[i] for i in stocking))
+        for i in stocking:
+            reached[i] = set(held)
     return {n: {names[c] for c in reached[i]} for i, n in enumerate(node_names)}
 
 

@@ -28,6 +28,7 @@ from fcsim.model.accounting.kpis import evaluate
 from fcsim.model.accounting.trace import trace_table
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import generate
+from fcsim.model.lifecycle import life_cycles, thin_orders
 from fcsim.model.network import run_strategy
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
@@ -130,6 +131,7 @@ def simulate(spec: RunSpec) -> RunResult:
     # own seed: `--seed` changes the random noise, not the merchant's catalogue
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    orders = thin_orders(orders, life_cycles(sc, catalogue), streams)  # product life cycles
     run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
     calm = None
     if sc.disruptions:

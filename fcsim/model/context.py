@@ -15,6 +15,7 @@ from fcsim.model.carriers import Delivery
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.demand import Orders
 from fcsim.model.disruptions import DisruptionPlan
+from fcsim.model.lifecycle import LifeCycles
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
@@ -35,6 +36,7 @@ class RunContext:
     n_days: int  # horizon + drain: days simulated
     calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
     disruptions: DisruptionPlan  # the days each disruption is in force
+    life_cycles: LifeCycles | None = None  # the SKUs' life cycles (None: no life cycle)
 
     def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
         index = {c.name: i for i, c in enumerate(self.scenario.carriers)}

@@ -124,6 +124,23 @@ class Inbound:
         self.return_written_off_eur = 0.0
         self.returned_units_inspected = 0
 
+    def series(self, n: int) -> dict[str, np.ndarray]:
+        """The daily series of receiving and returns inspection over the `n` simulated days."""
+        return {
+            "pallets_received": self.pallets_by_day[:n],
+            "trucks_arrived": self.trucks_arrived_by_day[:n],
+            "pallets_arrived": self.pallets_arrived_by_day[:n],
+            "units_received": self.units_received_by_day[:n],
+            "pallets_received_whole": self.whole_pallets_by_day[:n],
+            "cartons_received": self.cartons_by_day[:n],
+            "receiving_min": self.receiving_min_by_day[:n],
+            "returns_inspected": self.returns_by_day[:n],
+            "written_off_eur": self.written_off_eur_by_day[:n],
+            "refurbish_eur": self.refurbish_eur_by_day[:n],
+            "refurbished_units": self.refurbished_units_by_day[:n],
+            "written_off_units": self.written_off_units_by_day[:n],
+        }
+
     def start(self) -> None:
         """Receivers, then dock doors, look for work (when the node starts)."""
         self.pool.start()

@@ -9,8 +9,13 @@ lose the missing units (lost sales), per the scenario.
 Perishable SKUs keep their stock as FIFO lots (`lots`, set by `model/stock_losses.py`): every
 unit taken or put is recorded there too.
 
+With product life cycles (`model/lifecycle.py`), the targets of each life-cycle SKU follow its
+own demand weight over their cover instead of the node's forecast level; from its season's end
+the node clears what is left of it (`clear`). Stock transfers between centres take units out
+(`transfer_out`); they come in at the other centre as a receipt.
+
 Conservation, checked by tests: initial + put away + restocked = on hand + reserved + expired +
-shrunk (the units `StockLosses` wrote off).
+shrunk (the units `StockLosses` wrote off) + cleared + transferred out.
 """
 
 from __future__ import annotations
@@ -37,10 +42,13 @@ class Inventory:
         cfg: Replenishment,
         on_available: Callable[[int], None],
         forecast: np.ndarray | None = None,
+        sku_levels: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """`daily_units`: expected units per day of each SKU at this node on an average day
         (0 = not stocked); `forecast`: the expected level of each day relative to that average
-        (seasons, growth), which scales the targets over their cover (none: always 1).
+        (seasons, growth), which scales the targets over their cover (none: always 1);
+        `sku_levels`: (SKUs, their demand weight per day, shape (days, SKUs)) of the SKUs whose
+        own level replaces the forecast's (product life cycles).
         """
         self.cfg = cfg
         daily = np.asarray(daily_units, dtype=float)
@@ -54,6 +62,21 @@ class Inventory:
         cover = cfg.order_up_to_days if cfg.initial_cover_days is None else cfg.initial_cover_days
         level0 = float(_cover_mean(forecast, cover)[0])
         initial = np.ceil(np.maximum(cover * daily * level0, floor_s + stocked)).astype(np.int64)
+        self.daily_units = daily
+        self._lc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        if sku_levels is not None:
+            skus, level = sku_levels
+            here = daily[skus] > 0
+            skus, level = skus[here], level[:, here]
+            self._lc = (
+                skus,
+                _cover_mean_cols(level, cfg.reorder_point_days),
+                _cover_mean_cols(level, cfg.order_up_to_days),
+            )
+            lvl0 = _cover_mean_cols(level, cover)[0] if len(level) else np.zeros(len(skus))
+            initial[skus] = np.ceil(
+                np.where(lvl0 > 0, np.maximum(cover * daily[skus] * lvl0, floor_s[skus] + 1), 0)
+            ).astype(np.int64)
         self.on_hand: list[int] = initial.tolist()
         self.on_order = np.zeros(len(daily), dtype=np.int64)
         self.backordered: list[int] = [0] * len(daily)
@@ -67,6 +90,8 @@ class Inventory:
         self.restocked_units = 0
         self.short_units = 0
         self.lots: Lots | None = None  # FIFO lots of perishable SKUs (model/stock_losses.py)
+        self.cleared_units = 0
+        self.transferred_out_units = 0
 
     def reserve(self, parcel: int, skus: list[int], units: list[int]) -> tuple[bool, int]:
         """Reserve a parcel's lines. Returns (complete now, units lost for lack of stock).
@@ -97,6 +122,11 @@ class Inventory:
             self._missing[parcel] = short_lines
             return False, lost
         return True, lost
+
+    def has(self, skus: list[int], units: list[int]) -> bool:
+        """Whether every line can be reserved from the stock on hand now."""
+        on_hand = self.on_hand
+        return all(on_hand[k] >= u for k, u in zip(skus, units, strict=True))
 
     def add(self, sku: int, units: int, restock: bool = False) -> None:
         """Put units away into sellable stock and serve waiting parcels first (FIFO)."""
@@ -138,6 +168,15 @@ class Inventory:
         day = min(review_index, len(self._scale_s) - 1)
         s = np.maximum(self.reorder_point * self._scale_s[day], self._floor_s)
         big_s = np.maximum(self.order_up_to * self._scale_S[day], s + (self._floor_s > 0))
+        if self._lc is not None:  # life-cycle SKUs: their own level; nothing once it is over
+            skus, level_s, level_S = self._lc
+            d = min(review_index, len(level_S) - 1)
+            alive = level_S[d] > 0
+            s_own = np.maximum(self.reorder_point[skus] * level_s[d], self._floor_s[skus])
+            s[skus] = np.where(alive, s_own, 0.0)
+            big_s[skus] = np.where(
+                alive, np.maximum(self.order_up_to[skus] * level_S[d], s[skus] + 1), 0.0
+            )
         qty = self._policy(self.position(), s, big_s, review_index)
         skus = np.flatnonzero(qty > 0)
         units = np.maximum(qty[skus].astype(np.int64), self.cfg.moq_units)
@@ -149,6 +188,24 @@ class Inventory:
     def received(self, sku: int, ordered: int) -> None:
         """A purchase-order line has left receiving: it is no longer on order."""
         self.on_order[sku] -= ordered
+
+    def clear(self, skus: np.ndarray) -> np.ndarray:
+        """Take every unit on hand of `skus` out of stock (a season's end); the units cleared."""
+        units = np.array([self.on_hand[k] for k in skus.tolist()], dtype=np.int64)
+        for k, n in zip(skus.tolist(), units.tolist(), strict=True):
+            self.on_hand[k] = 0
+            if self.lots is not None and n:
+                self.lots.take(k, n)
+        self.cleared_units += int(units.sum())
+        return units
+
+    def transfer_out(self, sku: int, units: int) -> None:
+        """Take `units` of `sku` out of stock, sent to another centre."""
+        assert 0 <= units <= self.on_hand[sku]
+        self.on_hand[sku] -= units
+        if self.lots is not None and units:
+            self.lots.take(sku, units)
+        self.transferred_out_units += units
 
     def stock_units(self) -> np.ndarray:
         return np.asarray(self.on_hand, dtype=np.int64)
@@ -162,3 +219,12 @@ def _cover_mean(forecast: np.ndarray | None, days: float) -> np.ndarray:
     f = np.concatenate([forecast, np.full(n, forecast[-1])])
     cum = np.concatenate([[0.0], np.cumsum(f)])
     return (cum[n : n + len(forecast)] - cum[: len(forecast)]) / n
+
+
+def _cover_mean_cols(level: np.ndarray, days: float) -> np.ndarray:
+    """`_cover_mean` of every column of `level` (days x SKUs): the mean over the `days` days
+    starting at each day, the last day's level continued past the end."""
+    n = max(1, int(np.ceil(days)))
+    padded = np.concatenate([level, np.repeat(level[-1:], n, axis=0)])
+    cum = np.concatenate([np.zeros((1, level.shape[1])), np.cumsum(padded, axis=0)])
+    return (cum[n : n + len(level)] - cum[: len(level)]) / n

@@ -5,7 +5,8 @@ Place in the flow: `fcsim.experiment.runs.simulate` calls `run_strategy(scenario
 are split into one parcel per node and the promise of each parcel is fixed. Then every node goes
 through the node life cycle (`model/node.py`), whatever its kind: all are built, all are started in
 node order, the one SimPy environment runs to the end of the horizon plus the drain period, and each
-node's result is collected. `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
+node's result is collected; a hybrid with `transfers` also moves stock between its warehouses
+(`model/transfers.py`). `NODE_MODELS` maps a node's `kind` to its model: self-run, 3PL and
 marketplace centres are the same `WarehouseModel`; a dropship supplier is a `SupplierModel`.
 """
 
@@ -23,11 +24,13 @@ from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
 from fcsim.model.demand import Orders, order_zones
 from fcsim.model.disruptions import DisruptionPlan
+from fcsim.model.lifecycle import life_cycles
 from fcsim.model.money import vat_rates
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
 from fcsim.model.streams import Streams
 from fcsim.model.supplier import SupplierModel
+from fcsim.model.transfers import Rebalancing
 from fcsim.model.warehouse import WarehouseModel
 from fcsim.policies import get_policy
 from fcsim.policies.routing import LineFacts
@@ -85,6 +88,8 @@ def line_facts(
         zone_names=scenario.zone_names,
         month=month[order],
         month_day=(month * 100 + mday)[order],
+        order=order,
+        units=orders.line_units,
     )
 
 
@@ -158,18 +163,35 @@ def run_context(
         n_days=n_days,
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
         disruptions=DisruptionPlan(scenario, streams, n_days),
+        life_cycles=life_cycles(scenario, catalogue),
     )
 
 
 def build_nodes(ctx: RunContext, strategy: str) -> list[NodeModel[Any]]:
-    """The model of every node of `strategy`, in node order: built, not started."""
+    """The model of every node of `strategy`, in node order: built, not started.
+
+    With routing `fallback`, each warehouse also prepares the parcels routed to the strategy's
+    other warehouses, which it may take over, and knows those warehouses in node order.
+    """
     parcels = ctx.parcels
-    return [
-        node_model(node.kind)(
-            ctx, index=i, name=name, cfg=node, ids=np.flatnonzero(parcels.node == i)
-        )
-        for i, (name, node) in enumerate(ctx.scenario.nodes_of(strategy).items())
-    ]
+    nodes = ctx.scenario.nodes_of(strategy)
+    strat = ctx.scenario.strategies[strategy]
+    fallback = isinstance(strat, HybridStrategy) and strat.routing.fallback
+    stocking = [i for i, n in enumerate(nodes.values()) if node_model(n.kind) is WarehouseModel]
+    models: list[NodeModel[Any]] = []
+    for i, (name, node) in enumerate(nodes.items()):
+        kw: dict[str, Any] = {}
+        if fallback and i in stocking:
+            others = [j for j in stocking if j != i]
+            kw["fallback_ids"] = np.flatnonzero(np.isin(parcels.node, others))
+        ids = np.flatnonzero(parcels.node == i)
+        models.append(node_model(node.kind)(ctx, index=i, name=name, cfg=node, ids=ids, **kw))
+    if fallback:
+        for i in stocking:
+            wh = models[i]
+            assert isinstance(wh, WarehouseModel)
+            wh.fallbacks = [m for j, m in enumerate(models) if j in stocking and j != i]  # type: ignore[misc]
+    return models
 
 
 def run_strategy(
@@ -185,6 +207,10 @@ def run_strategy(
     models = build_nodes(ctx, strategy)
     for model in models:
         model.start()
+    strat = scenario.strategies[strategy]
+    if isinstance(strat, HybridStrategy) and strat.transfers is not None:
+        centres = [m for m in models if isinstance(m, WarehouseModel)]
+        Rebalancing(ctx, strat.transfers, centres).start()
     env.run(until=ctx.n_days * MIN_PER_DAY)
     nodes = scenario.nodes_of(strategy)
     return StrategyRun(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fcsim.core.timeofday import minutes_of
+from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
@@ -184,3 +186,14 @@ def take_policy(cfg: Picking):
 def _count(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
     """Flagged lines per parcel (int16)."""
     return np.bincount(owner, weights=flags.astype(float), minlength=n).astype(np.int16)
+
+
+def wave_times(calendar: WorkCalendar, cfg: Picking, n_days: int) -> list[float]:
+    """Wave release instants: each of `cfg.release_times` on every day with a shift."""
+    tods = sorted(minutes_of(t) for t in cfg.release_times)
+    return [
+        d * MIN_PER_DAY + tod
+        for d in range(n_days)
+        if calendar.day_end(d) is not None
+        for tod in tods
+    ]

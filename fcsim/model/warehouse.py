@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from fcsim.core.timeofday import minutes_of
 from fcsim.model.billing import StorageBilling
 from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
@@ -25,9 +24,10 @@ from fcsim.model.forecast import demand_forecast, demand_share
 from fcsim.model.headcount import headcount_by_day, roster, units_per_carton
 from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
+from fcsim.model.lifecycle import Clearance, forecast_factor
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
-from fcsim.model.picking import pick_work, take_policy
+from fcsim.model.picking import pick_work, take_policy, wave_times
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
 from fcsim.model.stock_losses import node_stock_losses
@@ -42,9 +42,26 @@ class WarehouseModel(NodeModel[WarehouseNode]):
     """The SimPy processes of one warehouse node."""
 
     def __init__(
-        self, ctx: RunContext, *, index: int, name: str, cfg: WarehouseNode, ids: np.ndarray
+        self,
+        ctx: RunContext,
+        *,
+        index: int,
+        name: str,
+        cfg: WarehouseNode,
+        ids: np.ndarray,
+        fallback_ids: np.ndarray | None = None,
     ) -> None:
+        """`ids`: the parcels routed here; `fallback_ids`: those routed to the strategy's other
+        warehouses, which this node may take over (routing `fallback`)."""
+        own = ids
+        if fallback_ids is not None and len(fallback_ids):
+            ids = np.concatenate([own, fallback_ids])  # own parcels keep local indices 0..n-1
         super().__init__(ctx, index=index, name=name, cfg=cfg, ids=ids)
+        self.own = own
+        extra = [] if fallback_ids is None else fallback_ids.tolist()
+        self.local_of = {g: len(own) + i for i, g in enumerate(extra)}
+        self.fallbacks: list[WarehouseModel] = []  # where a parcel goes when stock is short here
+        self.fallen_in = np.zeros(ctx.n_days)
         sc = ctx.scenario
         shifts = [
             (s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts
@@ -55,7 +72,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             shifts, name, cfg.kind, ctx.calendar_days
         )
         p = ctx.parcels
-        share = demand_share(ctx, ids)
+        share = demand_share(ctx, own)
         n_days = ctx.n_days
         self.zones = StorageZones(cfg.zones, ctx.catalogue, n_days) if cfg.zones else None
         self.pick = pick_work(
@@ -77,15 +94,20 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         self.collections = Collections()
         self.blocked = ctx.disruptions.blocked(self.choice.carriers, self.outage)
+        expected = ctx.catalogue.daily_units * share
+        error = forecast_factor(cfg.replenishment.forecast_error_cv, len(share), ctx.streams)
+        lc = ctx.life_cycles
         self.inventory = Inventory(
-            ctx.catalogue.daily_units * share,
+            expected if error is None else expected * error,
             cfg.replenishment,
             self._stock_ok,
-            demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
+            demand_forecast(ctx, own) if cfg.replenishment.follow_forecast else None,
+            None if lc is None else (lc.skus, lc.level(lc.skus, n_days)),
         )
         self.losses = node_stock_losses(
             self.inventory, ctx, self.zones, stocked=share > 0, node_index=index
         )
+        self.clearance = None if lc is None else Clearance(lc, ctx.catalogue.cost_eur, n_days)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
@@ -131,6 +153,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 "backlog_parcels",
                 "waiting_for_stock",
                 "po_units",
+                "transferred_out_units",
+                "transferred_in_units",
             )
         }
         self.billing = (
@@ -143,26 +167,27 @@ class WarehouseModel(NodeModel[WarehouseNode]):
 
     def _start(self) -> None:
         """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
-        p, ids, env = self.ctx.parcels, self.ids, self.ctx.env
-        p.packaging_eur[ids] = self.pack_cost
-        p.inserts[ids] = self.pick.inserts
-        p.parcel_volume_l[ids] = self.packed_l
-        p.packaging[ids] = self.packaging
+        p, own, env = self.ctx.parcels, self.own, self.ctx.env
+        n = len(own)
+        p.packaging_eur[own] = self.pack_cost[:n]
+        p.inserts[own] = self.pick.inserts[:n]
+        p.parcel_volume_l[own] = self.packed_l[:n]
+        p.packaging[own] = self.packaging[:n]
         if self.pick.mispicked is not None:
-            p.mispicked[ids] = self.pick.mispicked
-            p.wrong_lines[ids] = self.pick.wrong_lines
+            p.mispicked[own] = self.pick.mispicked[:n]
+            p.wrong_lines[own] = self.pick.wrong_lines[:n]
         self.pickers.start()
         self.packers.start()
         self.inbound.start()
         if self.wave is not None:
-            env.process(self._waves(self._wave_times()))
+            env.process(self._waves(wave_times(self.calendar, self.cfg.picking, self.ctx.n_days)))
         env.process(self._arrivals())
         env.process(self._daily())
 
     # ------------------------------------------------------------------ per-parcel flow
     def _arrivals(self):
         env, p, orders, inv = self.ctx.env, self.ctx.parcels, self.ctx.orders, self.inventory
-        ids = self.ids
+        ids = self.own
         for first in range(0, len(ids), ARRIVAL_CHUNK):
             # one chunk of parcels as Python lists: fast per-parcel access, bounded memory
             chunk = ids[first : first + ARRIVAL_CHUNK]
@@ -176,6 +201,12 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 local, a, b = first + j, ptr[j], ptr[j + 1]
+                if self.fallbacks and not inv.has(skus[a:b], units[a:b]):
+                    other = next((m for m in self.fallbacks if m.inventory.has(
+                        skus[a:b], units[a:b])), None)  # fmt: skip
+                    if other is not None:
+                        other.take_over(int(chunk[j]), skus[a:b], units[a:b])
+                        continue
                 ok, short = inv.reserve(local, skus[a:b], units[a:b])
                 if short:
                     g = int(chunk[j])
@@ -186,6 +217,22 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.in_process += 1
                 if ok:
                     self._stock_ok(local)
+
+    def take_over(self, g: int, skus: list[int], units: list[int]) -> None:
+        """Serve parcel `g`, routed to another warehouse short of its stock, from here."""
+        p, local = self.ctx.parcels, self.local_of[g]
+        p.node[g] = self.index
+        p.packaging_eur[g] = self.pack_cost[local]
+        p.inserts[g] = self.pick.inserts[local]
+        p.parcel_volume_l[g] = self.packed_l[local]
+        p.packaging[g] = self.packaging[local]
+        if self.pick.mispicked is not None:
+            p.mispicked[g] = self.pick.mispicked[local]
+            p.wrong_lines[g] = self.pick.wrong_lines[local]
+        self.inventory.reserve(local, skus, units)  # complete: this node has the stock
+        self.fallen_in[int(self.ctx.env.now // MIN_PER_DAY)] += 1
+        self.in_process += 1
+        self._stock_ok(local)
 
     def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
         """Record units lost for lack of stock (no backorders), valued at the parcel's mean
@@ -259,6 +306,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.inbound.truck(day, *truck)
             if self.losses is not None:
                 self.losses.day(day)
+            if self.clearance is not None:
+                self.clearance.run(day, inv)
             skus, units = inv.review(day)
             if len(skus):
                 self._purchase(day, skus, units)
@@ -273,17 +322,6 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.billing.record(day, stock)
             self.daily["backlog_parcels"][day] = self.in_process
             self.daily["waiting_for_stock"][day] = inv.waiting_parcels
-
-    def _wave_times(self) -> list[float]:
-        """Wave release instants: each release time of every day with a shift."""
-        cal = self.calendar
-        tods = sorted(minutes_of(t) for t in self.cfg.picking.release_times)
-        return [
-            d * MIN_PER_DAY + tod
-            for d in range(self.ctx.n_days)
-            if cal.day_end(d) is not None
-            for tod in tods
-        ]
 
     def _overtime(self, day: int) -> None:
         """Extend today's last shift when the backlog at the start of the day is high."""
@@ -309,11 +347,15 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             delivered = np.floor(units * rep.supplier_short_fill).astype(np.int64)
         arrive = self.ctx.disruptions.delayed_arrival(rep.supplier, day, lead)
         truck = (skus, units, delivered)
-        prev = self.trucks.get(arrive)
+        self.arriving(arrive, truck)
+        self.daily["po_units"][day] = units.sum()
+
+    def arriving(self, day: int, truck: tuple[np.ndarray, ...]) -> None:
+        """Goods on their way, due on `day`: one truck with what else arrives that day."""
+        prev = self.trucks.get(day)
         if prev is not None:  # same arrival day: one consolidated truck
             truck = tuple(np.concatenate([a, b]) for a, b in zip(prev, truck, strict=True))
-        self.trucks[arrive] = truck
-        self.daily["po_units"][day] = units.sum()
+        self.trucks[day] = truck
 
     def dispatch_dock(self) -> None:
         """Hand every parcel at the dock to its carrier; plan its return, if any."""
@@ -350,28 +392,21 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         daily = dict(self.daily) | (self.zones.series() if self.zones else {})
         daily |= self.billing.daily if self.billing else {}
         daily |= self.losses.daily if self.losses else {}
+        daily |= self.clearance.daily if self.clearance else {}
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
         daily["dock_utilisation"] = inb.docks.utilisation_by_day(n)
-        daily["pallets_received"] = inb.pallets_by_day[:n]
-        daily["trucks_arrived"] = inb.trucks_arrived_by_day[:n]
-        daily["pallets_arrived"] = inb.pallets_arrived_by_day[:n]
-        daily["units_received"] = inb.units_received_by_day[:n]
-        daily["pallets_received_whole"] = inb.whole_pallets_by_day[:n]
-        daily["cartons_received"] = inb.cartons_by_day[:n]
-        daily["receiving_min"] = inb.receiving_min_by_day[:n]
-        daily["returns_inspected"] = inb.returns_by_day[:n]
-        daily["written_off_eur"] = inb.written_off_eur_by_day[:n]
-        daily["refurbish_eur"] = inb.refurbish_eur_by_day[:n]
-        daily["refurbished_units"] = inb.refurbished_units_by_day[:n]
-        daily["written_off_units"] = inb.written_off_units_by_day[:n]
+        daily |= inb.series(n)
+        daily["fallback_parcels"] = self.fallen_in
         totals = {
             "initial_units": inv.initial_units,
             "put_away_units": inv.put_away_units,
             "restocked_units": inv.restocked_units,
             "reserved_units": inv.reserved_units,
             "on_hand_units": int(sum(inv.on_hand)),
+            "cleared_units": inv.cleared_units,
+            "transferred_out_units": inv.transferred_out_units,
             "rejected_units": inb.rejected_units,
             "return_written_off_units": inb.return_written_off_units,
             "return_written_off_eur": inb.return_written_off_eur,

@@ -4,7 +4,9 @@ Place in the flow: `model/network.py` calls the policy once per run, vectorised 
 line, before the simulation; an order becomes one parcel per node serving some of its lines.
 The scenario check calls it too, over every (SKU, zone, month) combination, to find which
 categories can reach which node (3PL restrictions).
-Signature: `(config, facts: LineFacts, node_names) -> node index per line`.
+Signature: `(config, facts: LineFacts, node_names) -> node index per line`. Every policy but
+`order` decides each line on its own; `order` sends each order whole to one node (it needs the
+facts' `order` and `units` columns; without them, each line is an order of its own).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class LineFacts:
     zone_names: list[str]
     month: np.ndarray  # 1..12, month the order is placed
     month_day: np.ndarray  # MMDD as an integer (e.g. 1215 for 15 December)
+    order: np.ndarray | None = None  # order index of each line, 0..n-1 (order-level rules)
+    units: np.ndarray | None = None  # units on each line (order-level rules)
 
 
 def abc_class(sales_rank: np.ndarray, n_skus: int, a_share: float, b_share: float) -> np.ndarray:
@@ -105,10 +109,37 @@ def by_rules(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray
     return out
 
 
+def order_majority(
+    order: np.ndarray, line_node: np.ndarray, units: np.ndarray, n_nodes: int
+) -> np.ndarray:
+    """Per line, the node holding most of its order's lines (ties: most units, then the first
+    node)."""
+    if len(order) == 0:
+        return line_node
+    n_orders = int(order.max()) + 1
+    cell = order.astype(np.int64) * n_nodes + line_node
+    size = n_orders * n_nodes
+    lines = np.bincount(cell, minlength=size).reshape(n_orders, n_nodes)
+    held = np.bincount(cell, weights=units, minlength=size).reshape(n_orders, n_nodes)
+    score = lines * (int(held.max()) + 1) + held.astype(np.int64)
+    best = np.argmax(score, axis=1)  # the first maximum: the first node on a tie
+    return best[order]
+
+
+def by_order(config: Any, facts: LineFacts, node_names: list[str]) -> np.ndarray:
+    """Each order whole to the node its line rule sends most of its lines to."""
+    line_node = POLICIES[config.lines.policy](config.lines, facts, node_names).astype(np.int64)
+    if facts.order is None:
+        return line_node
+    units = np.ones(len(line_node)) if facts.units is None else facts.units
+    return order_majority(facts.order, line_node, units, len(node_names))
+
+
 POLICIES = {
     "abc": abc,
     "category": by_category,
     "region": by_region,
     "season": by_season,
     "rules": by_rules,
+    "order": by_order,
 }

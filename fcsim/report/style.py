@@ -55,6 +55,7 @@ CATEGORY_COLOURS = {
     "returns": "#d36fa4",
     "write_offs": "#7f0000",
     "shrinkage": "#a64d4d",
+    "markdown": "#b45f06",
     "inventory_holding": "#bf9000",
     "inbound_freight": "#548235",
     "supplier": "#ffd966",

@@ -44,6 +44,27 @@ def test_a_hybrid_that_routes_the_refused_goods_elsewhere_passes() -> None:
     assert [p.path for p in caught.value.problems] == ["strategies.hyb.nodes.b.refuses"]
 
 
+def test_whole_orders_may_send_any_category_where_their_line_rule_reaches() -> None:
+    # by line, shoes never reach b; with whole orders, a pair of shoes in an order of tops can
+    line_rule = "{policy: category, assign: {tops: b, shoes: a}, default: a}"
+    base = [*REFUSING, "strategies.out.refuses=[]"]
+    load_scenario(SMALL, [*base, f"strategies.hyb.routing={line_rule}"])
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(
+            SMALL, [*base, f"strategies.hyb.routing={{policy: order, lines: {line_rule}}}"]
+        )
+    assert [p.path for p in caught.value.problems] == ["strategies.hyb.nodes.b.refuses"]
+
+
+def test_a_fallback_may_send_any_stocked_category_to_another_warehouse() -> None:
+    # by category, shoes go to a only; with fallback a parcel of shoes may go on to b
+    rule = "policy: category, assign: {tops: b, shoes: a}, default: a"
+    base = [*REFUSING, "strategies.out.refuses=[]"]
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(SMALL, [*base, f"strategies.hyb.routing={{{rule}, fallback: true}}"])
+    assert [p.path for p in caught.value.problems] == ["strategies.hyb.nodes.b.refuses"]
+
+
 def test_validate_reports_it_with_exit_2(capsys, tmp_path: Path) -> None:
     args = ["validate", str(SMALL)] + [a for s in REFUSING for a in ("--set", s)]
     assert main(args) == 2

@@ -123,13 +123,14 @@ def _rates(
 def late_by_carrier(scenario: Scenario, run: StrategyRun, in_window: np.ndarray) -> pd.DataFrame:
     """Parcels of window orders handed to each carrier, and how many were late or lost.
 
-    Late as in `kpis.order_outcomes`: delivered on a later calendar day than promised, or lost.
+    Late as in `kpis.order_outcomes`: delivered on a later calendar day than promised (a lost
+    parcel that was replaced: its replacement), or lost and not replaced.
     """
     p = run.parcels
     end = run.n_days * MIN_PER_DAY
     shipped = in_window[p.order] & (p.ship_min <= end) & ~p.cancelled & (p.carrier >= 0)
     day = np.floor(p.delivery_min[shipped] / MIN_PER_DAY)
-    lost = p.lost[shipped]
+    lost = (p.lost & ~p.reshipped)[shipped]
     late = lost | (~lost & (day > p.promised_day[shipped]))
     names = [c.name for c in scenario.carriers]
     return _rates("late_by_carrier", p.carrier[shipped].astype(np.int64), late, names)

@@ -1,12 +1,16 @@
 """Lines of every stocking node: the stock's capital cost, goods written off, refurbishing,
-inbound freight, and the merchant's insert material; with their basis.
+inbound freight, markdowns at a season's end, and the merchant's insert material; with their
+basis.
 
 Place in the flow: the cost models of `costs.py` (own warehouse, 3PL) and `marketplace.py` call
 `stockholding_costs` and `insert_material` for their node. The capital cost of stock is the
 day's stock value at cost x `holding_rate_per_year` / 365.25; goods written off (receiving
 rejects, returns not restocked) at their cost; returned units refurbished at
 `returns.refurbish_cost_eur_per_unit`; inbound freight per truck and per pallet on the day the
-trucks reach the dock; insert material per insert in the node's shipped parcels.
+trucks reach the dock (stock transfers between centres included: they arrive as trucks);
+the markdown of stock cleared at a season's end, its cost value x (1 - the life cycle's
+`recovery_rate`), on the clearance day; insert material per insert in the node's shipped
+parcels.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ def stockholding_costs(
         v.scenario.returns.refurbish_cost_eur_per_unit, "EUR/unit",
         daily["refurbished_units"], "refurbished units",
     )  # fmt: skip
+    if "markdown_eur" in daily:
+        led.add_daily("markdown", daily["markdown_eur"])
+        led.basis_mean(
+            "markdown", v.name, "life_cycles[].recovery_rate", "EUR/unit",
+            daily["cleared_units"], "units cleared at the season's end, cost x (1 - recovery)",
+            daily["markdown_eur"],
+        )  # fmt: skip
     rp = node.replenishment
     led.add_daily(
         "inbound_freight",

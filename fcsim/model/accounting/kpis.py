@@ -267,6 +267,10 @@ def evaluate(
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
     k["dock_to_stock_h_mean"] = _mean(np.asarray(d2s, dtype=float))
     k.update(stock_kpis(scenario, strategy, run, window))
+    k["obsolete_units"] = _window_sum(run, "cleared_units", window)
+    k["obsolete_value_eur"] = _window_sum(run, "cleared_value_eur", window)
+    k["transferred_units"] = _window_sum(run, "transferred_out_units", window)
+    k["fallback_parcels"] = _window_sum(run, "fallback_parcels", window)
     times = warehouse_times(run, orders, w)
     k.update(times.strategy)
     if not any(n.kind == "warehouse" for n in run.nodes):
@@ -321,6 +325,12 @@ def _stock_losses(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]
         key: float(sum(n.daily[key][a:b].sum() for n in run.nodes if key in n.daily))
         for key in ("expired_units", "shrinkage_units")
     }
+
+
+def _window_sum(run: StrategyRun, key: str, window: tuple[int, int]) -> float:
+    """A daily series of the nodes, summed over the nodes that have it and the window days."""
+    start, stop = window
+    return float(sum(n.daily[key][start:stop].sum() for n in run.nodes if key in n.daily))
 
 
 def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:

@@ -5,7 +5,7 @@ need the built catalogue and the routing policy, such as 3PL restrictions, are r
 `fcsim.experiment.loading`). Each problem is (key path, message) so that the loader can point at
 the line. Besides routing, the calendar is checked: a scenario in which no simulated day is a
 working day (holidays everywhere, or a node whose shifts or carriers' collection days all fall
-on holidays) could ship nothing.
+on holidays) could ship nothing. The categories of the life cycles are checked too.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def routing_problems(scenario: Scenario, loc: Loc, strat: HybridStrategy) -> Pro
     out: Problems = []
     r: Any = strat.routing
     base = (*loc, "routing")
+    if r.policy == "order":  # the order-level rule names what its line rule names
+        r, base = r.lines, (*base, "lines")
     nodes = list(strat.nodes)
     categories = [c.name for c in scenario.catalogue.categories]
     zones = scenario.zone_names
@@ -137,4 +139,23 @@ def storage_zone_problems(loc: Loc, node: WarehouseNode) -> Problems:
                     "running cost of positions applies to own warehouses only; set it to 0",
                 )
             )
+    return out
+
+
+def life_cycle_problems(scenario: Scenario) -> Problems:
+    """Categories of life cycles that do not exist, or that follow two life cycles."""
+    out: Problems = []
+    categories = [c.name for c in scenario.catalogue.categories]
+    seen: dict[str, str] = {}
+    for i, lc in enumerate(scenario.life_cycles):
+        for j, name in enumerate(lc.categories):
+            where: Loc = ("life_cycles", i, "categories", j)
+            if name not in categories:
+                out.append(
+                    (where, f"no category named {name!r}; {_names('categories', categories)}")
+                )
+            elif name in seen:
+                out.append((where, f"category {name!r} already follows life cycle {seen[name]!r}"))
+            else:
+                seen[name] = lc.name
     return out

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fcsim.core.timeofday import MIN_PER_DAY
 from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
     MON_FRI,
     Model,
     Name,
@@ -27,7 +28,7 @@ from fcsim.scenario.schema.base import (
 from fcsim.scenario.schema.carrier_terms import CarrierTerms, VolumeTier
 from fcsim.scenario.schema.dropship import DropshipNode, Imports
 from fcsim.scenario.schema.fees import MarketplaceFees, SelfCosts, ThreePLFees
-from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing
+from fcsim.scenario.schema.routing import AbcRouting, CategoryRouting, Routing, Transfers
 from fcsim.scenario.schema.sizing import HybridSizing, StaffSizing
 from fcsim.scenario.schema.stations import Packing, Picking
 from fcsim.scenario.schema.stock import Receiving, Replenishment, StorageZone
@@ -265,6 +266,11 @@ class HybridStrategy(Model):
     sizing: HybridSizing = Field(
         default_factory=HybridSizing,
         description="Routing shares `fcsim advise` may choose; see docs/advise.md.",
+    )
+    transfers: Annotated[Transfers | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Periodic stock transfers between the strategy's warehouses (none: each "
+        "centre is replenished by its supplier only).",
     )
 
 

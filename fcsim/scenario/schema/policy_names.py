@@ -15,7 +15,7 @@ POLICY_NAMES: dict[str, tuple[str, ...]] = {
     "pickpath": ("s_shape", "largest_gap", "nearest_neighbour", "optimal"),
     "slotting": ("random", "abc"),
     "replenishment": ("s_S", "R_S", "min_max"),
-    "routing": ("abc", "category", "region", "season", "rules"),
+    "routing": ("abc", "category", "region", "season", "rules", "order"),
     "shipping_fee": ("free", "flat", "free_above", "carrier_rate"),
 }
 

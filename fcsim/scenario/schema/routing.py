@@ -2,7 +2,8 @@
 
 Place in the flow: `HybridStrategy.routing`; `fcsim.policies.routing` implements each policy,
 vectorised over order lines, from what is known when the order is placed: the SKU's sales-rank
-class and category, the order's date and its destination zone.
+class and category, the order's date and its destination zone; `order` applies such a line rule
+to whole orders (the node most of the order's lines would go to).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fcsim.scenario.schema.base import Model, Name, Probability
+from fcsim.scenario.schema.base import LEFT_OUT_AT_DEFAULT, Model, Name, Probability
 
 Month = Annotated[int, Field(ge=1, le=12)]
 AbcClass = Literal["A", "B", "C"]
@@ -42,7 +43,18 @@ class _Classes(Model):
         return self
 
 
-class AbcRouting(_Classes):
+class _RoutingOptions(Model):
+    """Options every line routing rule shares."""
+
+    fallback: Annotated[bool, LEFT_OUT_AT_DEFAULT] = Field(
+        default=False,
+        description="When the node a parcel is routed to cannot serve all its lines from stock "
+        "on its arrival, send it to the first other warehouse of the strategy that can (its "
+        "staff, carriers and costs; the promise stays); false: it waits or loses units there.",
+    )
+
+
+class AbcRouting(_Classes, _RoutingOptions):
     """Route each SKU by its sales-rank class: A = best-sellers (D17)."""
 
     policy: Literal["abc"]
@@ -58,7 +70,7 @@ class AbcRouting(_Classes):
         return self
 
 
-class CategoryRouting(Model):
+class CategoryRouting(_RoutingOptions):
     """Route each SKU by its category, with a default node for unlisted categories."""
 
     policy: Literal["category"]
@@ -66,7 +78,7 @@ class CategoryRouting(Model):
     default: Name = Field(description="Node for categories not listed.")
 
 
-class RegionRouting(Model):
+class RegionRouting(_RoutingOptions):
     """Route each order to the node serving its destination zone (a DC close to customers, D18)."""
 
     policy: Literal["region"]
@@ -82,7 +94,7 @@ class Period(Model):
     node: Name = Field(description="Node serving orders placed in the period.")
 
 
-class SeasonRouting(Model):
+class SeasonRouting(_RoutingOptions):
     """Route orders by the date they are placed, e.g. a 3PL for the peak season."""
 
     policy: Literal["season"]
@@ -102,7 +114,7 @@ class Rule(_Classes):
     months: list[Month] | None = Field(default=None, description="Months the order is placed.")
 
 
-class RulesRouting(Model):
+class RulesRouting(_RoutingOptions):
     """Ordered rules on category, sales-rank class, zone and month; first match wins."""
 
     policy: Literal["rules"]
@@ -110,7 +122,68 @@ class RulesRouting(Model):
     default: Name = Field(description="Node for lines no rule matches.")
 
 
-Routing = Annotated[
+LineRouting = Annotated[
     AbcRouting | CategoryRouting | RegionRouting | SeasonRouting | RulesRouting,
     Field(discriminator="policy"),
 ]
+"""A rule deciding each order line's node on its own."""
+
+
+class OrderRouting(_RoutingOptions):
+    """Whole orders to one node: the node the line rule sends most of the order's lines to.
+
+    Avoids split parcels: every line of an order goes where most of its lines would go by
+    `lines` (ties: most units, then the first node in `nodes` order).
+    """
+
+    policy: Literal["order"]
+    lines: LineRouting = Field(
+        description="The line rule (abc, category, region, season or rules) whose nodes the "
+        "order's lines would go to; the order goes to the node holding most of them."
+    )
+
+    @model_validator(mode="after")
+    def _fallback_here(self) -> OrderRouting:
+        if self.lines.fallback:
+            raise ValueError("set fallback on the order rule itself, not on its line rule")
+        return self
+
+
+Routing = Annotated[
+    AbcRouting | CategoryRouting | RegionRouting | SeasonRouting | RulesRouting | OrderRouting,
+    Field(discriminator="policy"),
+]
+
+
+class Transfers(Model):
+    """Periodic rebalancing of stock between the warehouses of a hybrid (a network of centres).
+
+    Every `every_days` days, for each SKU, a centre whose on-hand stock covers more than
+    `above_cover_days` of its expected demand sends the units above that cover to a centre whose
+    inventory position covers fewer than `below_cover_days`, up to that cover. The units travel
+    `transit_days` and are received there like a purchase order, costed as that centre's inbound
+    freight (its `replenishment.freight_eur_per_truck` and `freight_eur_per_pallet`).
+    """
+
+    every_days: int = Field(default=7, ge=1, le=91, description="Days between two rebalancings.")
+    above_cover_days: float = Field(
+        gt=0, le=3650, description="A centre gives the stock above this many days of cover."
+    )
+    below_cover_days: float = Field(
+        gt=0,
+        le=3650,
+        description="A centre whose inventory position covers fewer days receives, up to "
+        "this cover.",
+    )
+    transit_days: int = Field(
+        default=2, ge=1, le=60, description="Calendar days from one centre to the other."
+    )
+
+    @model_validator(mode="after")
+    def _below_under_above(self) -> Transfers:
+        if self.below_cover_days >= self.above_cover_days:
+            raise ValueError(
+                f"below_cover_days ({self.below_cover_days}) must be less than "
+                f"above_cover_days ({self.above_cover_days})"
+            )
+        return self

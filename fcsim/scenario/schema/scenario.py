@@ -30,12 +30,14 @@ from fcsim.scenario.schema.business import (
 from fcsim.scenario.schema.content import NO_DATA, ScenarioData
 from fcsim.scenario.schema.crosscheck import (
     calendar_problems,
+    life_cycle_problems,
     routing_problems,
     storage_zone_problems,
 )
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.disruptions import Disruption, disruption_problems
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
+from fcsim.scenario.schema.lifecycle import LifeCycle
 from fcsim.scenario.schema.nodes import (
     DropshipNode,
     HybridStrategy,
@@ -105,6 +107,11 @@ class Scenario(Model):
     demand: AnyDemand = Field(
         description="The order stream: parametric (`kind: poisson`, the default) or from an "
         "order history (`kind: history`)."
+    )
+    life_cycles: Annotated[list[LifeCycle], LEFT_OUT_AT_DEFAULT] = Field(
+        default_factory=list,
+        description="Product life cycles: categories launched on a date, declining, cleared "
+        "at the season's end (none: every SKU sells all the time).",
     )
     promise: Promise = Field(default_factory=Promise, description="Delivery promise (D20).")
     destinations: list[Destination] = Field(
@@ -221,6 +228,7 @@ class Scenario(Model):
         out += self._zone_problems()
         out += disruption_problems(self)
         out += calendar_problems(self)
+        out += life_cycle_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
             if isinstance(strat, HybridStrategy):

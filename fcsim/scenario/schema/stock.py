@@ -91,6 +91,14 @@ class Replenishment(Model):
         description="Scale targets by the demand expected over their cover (month profile, "
         "growth, this node's share of routed demand) instead of the average day's.",
     )
+    forecast_error_cv: Annotated[NonNegative, LEFT_OUT_AT_DEFAULT] = Field(
+        default=0.0,
+        le=2,
+        description="Error of the demand forecast behind the stock targets: each SKU's "
+        "forecast is its expected demand times a lognormal factor of mean 1 and this "
+        "coefficient of variation, drawn once per SKU (the same at every node and in every "
+        "strategy); 0: the forecast is exact.",
+    )
     moq_units: int = Field(
         default=1,
         ge=1,
