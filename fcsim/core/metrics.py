@@ -195,6 +195,12 @@ METRICS: tuple[Metric, ...] = (
             "lower",
         ),
         ("customers_lost", "Customers lost (churn)", ("customers", "count"), "lower"),
+        ("potential_orders", "Checkout visits in window", _ORDERS, "neither"),
+        ("conversion_rate", "Checkout conversion", _SHARE, "higher"),
+        ("orders_lost_to_churn", "Orders lost to churn", _ORDERS, "lower"),
+        ("churn_lost_margin_eur", "Margin lost to churn, measured (EUR)", _EUR, "lower"),
+        ("active_customers_end", "Active customers at the end", ("customers", "count"), "higher"),
+        ("repeat_order_share", "Orders from returning customers", _SHARE, "higher"),
     ),
     *_group(
         "cost",
@@ -202,9 +208,15 @@ METRICS: tuple[Metric, ...] = (
         ("cost_per_order_eur", "Cost per order (EUR)", _EUR, "lower"),
         ("lost_margin_eur", "Lost margin (EUR)", _EUR, "lower"),
         ("economic_cost_per_order_eur", "Cost per order incl. lost margin (EUR)", _EUR, "lower"),
+        ("gross_margin_eur", "Gross margin of goods kept, ex VAT (EUR)", _EUR, "higher"),
+        ("profit_eur", "Profit: margin less total cost (EUR)", _EUR, "higher"),
+        ("profit_per_order_eur", "Profit per order (EUR)", _EUR, "higher"),
     ),
     *_group(
-        "model", ("events_per_order", "Simulation events per order", ("", "number"), "neither")
+        "model",
+        ("events_per_order", "Simulation events per order", ("", "number"), "neither"),
+        ("customer_passes", "Runs to settle churn", ("runs", "count"), "neither"),
+        ("unsettled_orders", "Visits churn left unsettled", _ORDERS, "lower"),
     ),
 )
 """The metrics declared one by one (families below), by group."""

@@ -27,8 +27,10 @@ from fcsim.model.accounting.breakdowns import run_breakdowns
 from fcsim.model.accounting.kpis import evaluate
 from fcsim.model.accounting.trace import trace_table
 from fcsim.model.catalogue import build_catalogue
+from fcsim.model.customer_base import potential_orders
 from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
+from fcsim.model.reactive import run_reactive
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -129,9 +131,17 @@ def simulate(spec: RunSpec) -> RunResult:
     # the business's structure (categories over sales ranks, slotting) comes from the scenario's
     # own seed: `--seed` changes the random noise, not the merchant's catalogue
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
-    run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
-    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
+    if sc.customer_base is None:
+        orders = generate(
+            sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data
+        )
+        run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
+        ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams)
+    else:  # customers who react: the orders depend on the strategy's service
+        potential = potential_orders(sc, catalogue, streams)
+        reactive = run_reactive(sc, spec.strategy, potential, catalogue, streams)
+        run, orders = reactive.run, reactive.orders
+        ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams, reactive.facts)
     w = ev.outcomes.in_window[run.parcels.order]
     trace = None
     if spec.trace:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import simpy
 
 from fcsim.model.calendar import BusinessDays
@@ -33,6 +34,9 @@ class RunContext:
     delivery: Delivery
     n_days: int  # horizon + drain: days simulated
     calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
+    # customers who react (`model/reactive.py`): which of the orders are placed; the nodes skip
+    # the others. None (the default): every order is placed
+    placed: np.ndarray | None = None
 
     def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
         index = {c.name: i for i, c in enumerate(self.scenario.carriers)}

@@ -188,7 +188,15 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             skus = orders.line_sku[lines].tolist()
             units = orders.line_units[lines].tolist()
             ptr = ptr.tolist()
-            for j, t in enumerate(created):
+            # customers who react: the orders not placed (not converted, churned) never arrive
+            placed = self.ctx.placed
+            todo = (
+                range(len(created))
+                if placed is None
+                else np.flatnonzero(placed[p.order[chunk]]).tolist()
+            )
+            for j in todo:
+                t = created[j]
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 local, a, b = first + j, ptr[j], ptr[j + 1]

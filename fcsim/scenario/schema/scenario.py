@@ -33,6 +33,7 @@ from fcsim.scenario.schema.crosscheck import (
     routing_problems,
     storage_zone_problems,
 )
+from fcsim.scenario.schema.customer_base import CustomerBase
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
 from fcsim.scenario.schema.nodes import (
@@ -124,6 +125,12 @@ class Scenario(Model):
     customers: Customers = Field(
         default_factory=Customers, description="Contacts and churn (D9, D13)."
     )
+    customer_base: CustomerBase | None = Field(
+        default=None,
+        description="Customers who react (opt-in): demand from a customer base that converts "
+        "by the fee and promise shown and loses churned customers' later orders (D13, D20). "
+        "Absent: orders are generated up front, the same whatever the service.",
+    )
     strategies: dict[Name, Strategy] = Field(
         min_length=1, description="Strategies to compare, by name."
     )
@@ -172,7 +179,10 @@ class Scenario(Model):
         It covers the bytes of the data files the scenario names (order history, product
         file), not only their paths: an edited file is a different scenario.
         """
-        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        content = self.model_dump(mode="json", by_alias=True)
+        if content.get("customer_base", 0) is None:
+            del content["customer_base"]  # an opt-in block left out: the same scenario as before
+        text = json.dumps(content, sort_keys=True)
         if self.data.digest:
             text += self.data.digest
         return hashlib.sha256(text.encode()).hexdigest()
