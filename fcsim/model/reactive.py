@@ -149,7 +149,7 @@ def run_reactive(
         t = np.where(t == -np.inf, small.created_min, t)
         churn_at = np.full(n_customers, np.inf)
         np.minimum.at(churn_at, potential.customer[keys], t)
-        settled = converts & (visits.created_min < churn_at[potential.customer])
+        settled = converts & (visits.created_min <= churn_at[potential.customer])
         changed = int((settled != placed).sum())
         if changed == 0 or passes >= cfg.max_passes:
             break

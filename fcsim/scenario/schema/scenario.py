@@ -20,6 +20,7 @@ from fcsim.scenario.schema.base import Model, Name, minutes_of
 from fcsim.scenario.schema.business import (
     Calendar,
     Customers,
+    Demand,
     Incidents,
     PackagingOption,
     Promise,
@@ -216,6 +217,14 @@ class Scenario(Model):
                 )
             )
         out += self._zone_problems()
+        if self.customer_base is not None and not isinstance(self.demand, Demand):
+            out.append(
+                (
+                    ("customer_base",),
+                    "customers who react need parametric demand (`demand.kind: poisson`), "
+                    "not an order history",
+                )
+            )
         out += calendar_problems(self)
         for sname, strat in self.strategies.items():
             base: Loc = ("strategies", sname)
