@@ -201,6 +201,7 @@ METRICS: tuple[Metric, ...] = (
         ("churn_lost_margin_eur", "Margin lost to churn, measured (EUR)", _EUR, "lower"),
         ("active_customers_end", "Active customers at the end", ("customers", "count"), "higher"),
         ("repeat_order_share", "Orders from returning customers", _SHARE, "higher"),
+        ("backorders_cancelled", "Backorders cancelled (patience)", _PARCELS, "lower"),
     ),
     *_group(
         "cost",

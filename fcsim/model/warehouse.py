@@ -105,6 +105,12 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             self._stock_ok,
             demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
         )
+        # customers who react: a backordered parcel is cancelled when its customer's patience
+        # runs out (`customer_base.patience_days`)
+        cb = sc.customer_base
+        self.patience = cb.patience_days if ctx.placed is not None and cb is not None else None
+        self.inventory.track_waiting = self.patience is not None
+        self.cancelled_at: dict[int, float] = {}  # parcel -> minute its customer cancelled
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
@@ -210,6 +216,23 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.in_process += 1
                 if ok:
                     self._stock_ok(local)
+                elif self.patience is not None:
+                    env.process(self._patient(local))
+
+    def _patient(self, local: int):
+        """A backordered parcel's customer waits her drawn patience (whole days), then cancels
+        the parcel if it still waits for stock: a lost sale, its units back to stock."""
+        p, g = self.ctx.parcels, int(self.ids[local])
+        assert self.patience is not None
+        u = self.ctx.streams.keyed("customer_base.patience", int(p.order[g]), int(p.slot[g]))
+        days = max(1, int(np.ceil(self.patience.ppf(np.array([u]))[0])))
+        yield self.ctx.env.timeout(days * MIN_PER_DAY)
+        if self.inventory.is_waiting(local):
+            self.inventory.cancel(local)
+            self.in_process -= 1
+            self.cancelled_at[g] = self.ctx.env.now
+            p.cancelled[g] = True
+            self._short(g, p.lines_of(g), int(p.units[g]))
 
     def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
         """Record units lost for lack of stock (no backorders), valued at the parcel's mean
@@ -392,6 +415,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             else float("nan"),
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
             "overtime_days": int((self.overtime_min > 0).sum()),
+            **({"backorders_cancelled": len(self.cancelled_at)} if self.patience else {}),
             **(self.zones.totals() if self.zones else {}),
         }
         return NodeResult(

@@ -10,6 +10,7 @@ unknown, NaN) and `profit_kpis` for every run. Definitions (docs/model.md, "Cust
   margin without VAT is churn_lost_margin_eur (measured over the horizon, not assumed);
 - active_customers_end: customers present at the end of the horizon who have not churned;
 - repeat_order_share: orders of the window whose customer had placed an earlier order in the run;
+- backorders_cancelled: parcels cancelled because their customer's patience ran out (whole run);
 - gross_margin_eur: selling price without VAT minus goods cost of the units customers keep
   (ordered, less short and returned); profit_eur: that margin less the total cost (shipping
   revenue included); profit_per_order_eur: per order of the window.
@@ -32,6 +33,7 @@ CUSTOMER_KPIS = (
     "repeat_order_share",
     "customer_passes",
     "unsettled_orders",
+    "backorders_cancelled",
 )
 """The KPIs of `customer_kpis`: NaN for a scenario without `customer_base`."""
 
@@ -55,7 +57,10 @@ class CustomerFacts:
 
 
 def customer_kpis(
-    facts: CustomerFacts | None, window_min: tuple[float, float], horizon_min: float
+    facts: CustomerFacts | None,
+    window_min: tuple[float, float],
+    horizon_min: float,
+    node_totals: list[dict[str, float]],
 ) -> dict[str, float]:
     """The customer KPIs of one run (NaN without a customer base)."""
     if facts is None:
@@ -83,6 +88,7 @@ def customer_kpis(
         "repeat_order_share": _safe_div((repeat & in_w).sum(), in_w.sum()),
         "customer_passes": float(facts.passes),
         "unsettled_orders": float(facts.unsettled),
+        "backorders_cancelled": float(sum(t.get("backorders_cancelled", 0) for t in node_totals)),
     }
 
 

@@ -271,6 +271,7 @@ def evaluate(
             customer,
             (window[0] * MIN_PER_DAY, window[1] * MIN_PER_DAY),
             scenario.horizon_days * MIN_PER_DAY,
+            [n.totals for n in run.nodes],
         )
     )
     for c, v in totals.items():

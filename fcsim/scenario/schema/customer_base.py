@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fcsim.scenario.schema.base import Model, NonNegative, Probability
+from fcsim.core.distributions import Empirical
+from fcsim.scenario.schema.base import DaysDistribution, Model, NonNegative, Probability
 
 
 class CustomerBase(Model):
@@ -66,6 +67,11 @@ class CustomerBase(Model):
         le=50,
         description="Share of customers leaving per year for reasons other than service; as "
         "many new customers arrive, so the base is steady when service is perfect.",
+    )
+    patience_days: DaysDistribution | None = Field(
+        default_factory=lambda: Empirical(dist="empirical", values=[3, 7, 14]),
+        description="Days a customer waits for a backordered order before cancelling it "
+        "(refund, lost margin, dissatisfaction); drawn per parcel, rounded up; null: never.",
     )
     max_passes: int = Field(
         default=4,
