@@ -343,6 +343,8 @@ HEADLINE: tuple[str, ...] = (
 DETAIL: tuple[str, ...] = (
     "orders",
     "total_cost_eur",
+    "gross_margin_eur",
+    "profit_eur",
     "economic_cost_per_order_eur",
     "on_time_in_full_rate",
     "fill_rate",
