@@ -38,6 +38,13 @@ class RunContext:
     # the others. None (the default): every order is placed
     placed: np.ndarray | None = None
 
+    def arriving(self, parcels: np.ndarray) -> range | list[int]:
+        """Positions in `parcels` of those whose order is placed: all of them, except with
+        customers who react, where the visits not placed (not converted, churned) never arrive."""
+        if self.placed is None:
+            return range(len(parcels))
+        return np.flatnonzero(self.placed[self.parcels.order[parcels]]).tolist()
+
     def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
         index = {c.name: i for i, c in enumerate(self.scenario.carriers)}
         return tuple(index[n] for n in names)

@@ -28,6 +28,7 @@ from fcsim.model.inbound import Inbound
 from fcsim.model.inventory import Inventory
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
+from fcsim.model.patience import patience_for
 from fcsim.model.picking import pick_work, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
@@ -105,12 +106,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             self._stock_ok,
             demand_forecast(ctx, ids) if cfg.replenishment.follow_forecast else None,
         )
-        # customers who react: a backordered parcel is cancelled when its customer's patience
-        # runs out (`customer_base.patience_days`)
-        cb = sc.customer_base
-        self.patience = cb.patience_days if ctx.placed is not None and cb is not None else None
-        self.inventory.track_waiting = self.patience is not None
-        self.cancelled_at: dict[int, float] = {}  # parcel -> minute its customer cancelled
+        # customers who react: backorders cancelled when the customer's patience runs out
+        self.patience = patience_for(ctx, self.inventory, ids, self._cancelled)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
@@ -194,14 +191,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             skus = orders.line_sku[lines].tolist()
             units = orders.line_units[lines].tolist()
             ptr = ptr.tolist()
-            # customers who react: the orders not placed (not converted, churned) never arrive
-            placed = self.ctx.placed
-            todo = (
-                range(len(created))
-                if placed is None
-                else np.flatnonzero(placed[p.order[chunk]]).tolist()
-            )
-            for j in todo:
+            for j in self.ctx.arriving(chunk):
                 t = created[j]
                 if t > env.now:
                     yield env.timeout(t - env.now)
@@ -217,22 +207,14 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 if ok:
                     self._stock_ok(local)
                 elif self.patience is not None:
-                    env.process(self._patient(local))
+                    self.patience.watch(local)
 
-    def _patient(self, local: int):
-        """A backordered parcel's customer waits her drawn patience (whole days), then cancels
-        the parcel if it still waits for stock: a lost sale, its units back to stock."""
-        p, g = self.ctx.parcels, int(self.ids[local])
-        assert self.patience is not None
-        u = self.ctx.streams.keyed("customer_base.patience", int(p.order[g]), int(p.slot[g]))
-        days = max(1, int(np.ceil(self.patience.ppf(np.array([u]))[0])))
-        yield self.ctx.env.timeout(days * MIN_PER_DAY)
-        if self.inventory.is_waiting(local):
-            self.inventory.cancel(local)
-            self.in_process -= 1
-            self.cancelled_at[g] = self.ctx.env.now
-            p.cancelled[g] = True
-            self._short(g, p.lines_of(g), int(p.units[g]))
+    def _cancelled(self, g: int) -> None:
+        """A backordered parcel its customer cancelled: a lost sale (`model/patience.py`)."""
+        p = self.ctx.parcels
+        self.in_process -= 1
+        p.cancelled[g] = True
+        self._short(g, p.lines_of(g), int(p.units[g]))
 
     def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
         """Record units lost for lack of stock (no backorders), valued at the parcel's mean
@@ -415,7 +397,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             else float("nan"),
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
             "overtime_days": int((self.overtime_min > 0).sum()),
-            **({"backorders_cancelled": len(self.cancelled_at)} if self.patience else {}),
+            **(self.patience.totals() if self.patience else {}),
             **(self.zones.totals() if self.zones else {}),
         }
         return NodeResult(

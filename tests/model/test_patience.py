@@ -93,9 +93,9 @@ def test_patience_cancels_on_the_drawn_day():
     model.start()
     env.run(until=ctx.n_days * MIN_PER_DAY)
     p = ctx.parcels
-    assert len(model.cancelled_at) > 20
+    assert len(model.patience.cancelled_at) > 20
     patience = sc.customer_base.patience_days
-    for g, t in model.cancelled_at.items():
+    for g, t in model.patience.cancelled_at.items():
         u = streams.keyed("customer_base.patience", int(p.order[g]), int(p.slot[g]))
         days = max(1, math.ceil(patience.ppf(np.array([u]))[0]))
         assert t == p.created_min[g] + days * MIN_PER_DAY  # on the drawn day, to the minute
