@@ -171,6 +171,23 @@ def conversion(cfg: CustomerBase, fee_eur: np.ndarray, promise_days: np.ndarray)
     )
 
 
+def settle(
+    converts: np.ndarray,
+    created_min: np.ndarray,
+    customer: np.ndarray,
+    n_customers: int,
+    keys: np.ndarray,
+    churn_min: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(placed per visit, churn time per customer) given when orders `keys` make their
+    customer churn (`churn_min`, inf: never). A customer churns at the first such time; her
+    converted visits up to it are placed, the later ones not. The earliest churn among the
+    orders is always of a placed order, so one pass over the orders is enough."""
+    churn_at = np.full(n_customers, np.inf)
+    np.minimum.at(churn_at, customer[keys], churn_min)
+    return converts & (created_min <= churn_at[customer]), churn_at
+
+
 def checkout(
     scenario: Scenario,
     potential: Potential,

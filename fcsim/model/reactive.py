@@ -30,7 +30,7 @@ from fcsim.model.accounting.customer_kpis import CustomerFacts
 from fcsim.model.accounting.kpis import order_outcomes
 from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.catalogue import CatalogueArrays
-from fcsim.model.customer_base import Potential, checkout
+from fcsim.model.customer_base import Potential, checkout, settle
 from fcsim.model.demand import Orders
 from fcsim.model.money import ex_vat
 from fcsim.model.network import StrategyRun, parcel_promise_days, run_context, run_strategy
@@ -147,9 +147,9 @@ def run_reactive(
         oc = order_outcomes(scenario, small_run, small, catalogue, streams, facts)
         t = churn_minutes(scenario, oc, oc.reaction.churned)
         t = np.where(t == -np.inf, small.created_min, t)
-        churn_at = np.full(n_customers, np.inf)
-        np.minimum.at(churn_at, potential.customer[keys], t)
-        settled = converts & (visits.created_min <= churn_at[potential.customer])
+        settled, churn_at = settle(
+            converts, visits.created_min, potential.customer, n_customers, keys, t
+        )
         changed = int((settled != placed).sum())
         if changed == 0 or passes >= cfg.max_passes:
             break

@@ -23,6 +23,7 @@ from fcsim.model.customer_base import (
     conversion,
     order_values,
     potential_orders,
+    settle,
 )
 from fcsim.model.demand import Orders
 from fcsim.model.parcels import split_orders
@@ -234,3 +235,41 @@ def test_compaction_conserves_orders_lines_and_units(case):
         assert np.all(small.line_order[lines] == cp.order[p])
     assert cp.n == int(keep[parcels.order].sum())
     assert np.all(np.diff(cp.order) >= 0)
+
+
+def test_base_decays_to_the_birth_death_steady_state():
+    """Churn at a constant rate per order: the active base follows dA/dt = b - (d + v q) A with
+    births b = d N0 (attrition d, order rate v per customer, churn q per order), so at the end
+    A(H) = A* + (N0 - A*) exp(-(d + v q) H), A* = d N0 / (d + v q); no simulation needed."""
+    sc = _scenario(
+        "horizon_days=365",
+        "shipping_fee.policy=free",
+        "customer_base.orders_per_customer_per_year=24",
+    )
+    cat, streams, pot = _world(sc)
+    cfg = sc.customer_base
+    n0 = base_size(cfg, sc.demand)
+    converts, _ = checkout(
+        sc, pot, cat, np.zeros(pot.orders.n, np.int16), np.full(pot.orders.n, 2), streams
+    )
+    q = 0.05
+    keys = np.flatnonzero(converts)
+    churns = streams.keyed("test.churn", keys) < q  # each order churns its customer, at once
+    t = np.where(churns, pot.orders.created_min[keys], np.inf)
+    _, churn_at = settle(
+        converts, pot.orders.created_min, pot.customer, len(pot.arrival_min), keys, t
+    )
+    horizon = sc.horizon_days * MIN_PER_DAY
+    present = (pot.arrival_min <= horizon) & (pot.departure_min > horizon)
+    active = present & (churn_at > horizon)
+    d = cfg.attrition_per_year
+    h = cfg.orders_per_customer_per_year * q  # churn hazard per year of an active customer
+    # given who is present at the end, each escaped churn since her arrival: exp(-h x years)
+    years = (horizon - pot.arrival_min[present]) / (365 * MIN_PER_DAY)
+    given = float(np.exp(-h * years).sum())
+    assert abs(active.sum() - given) < 4 * math.sqrt(given)
+    # and the birth-death balance (births and departures random too: a wider interval)
+    steady = d * n0 / (d + h)
+    expected = steady + (n0 - steady) * math.exp(-(d + h) * sc.horizon_days / 365)
+    assert abs(active.sum() - expected) < 4 * math.sqrt(expected) + 0.1 * expected
+    assert active.sum() < 0.5 * n0  # it did decay
