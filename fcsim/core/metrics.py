@@ -162,6 +162,13 @@ METRICS: tuple[Metric, ...] = (
             "lower",
         ),
         ("customers_lost", "Customers lost (churn)", ("customers", "count"), "lower"),
+        ("potential_orders", "Checkout visits in window", _ORDERS, "neither"),
+        ("conversion_rate", "Checkout conversion", _SHARE, "higher"),
+        ("orders_lost_to_churn", "Orders lost to churn", _ORDERS, "lower"),
+        ("churn_lost_margin_eur", "Margin lost to churn, measured (EUR)", _EUR, "lower"),
+        ("active_customers_end", "Active customers at the end", ("customers", "count"), "higher"),
+        ("repeat_order_share", "Orders from returning customers", _SHARE, "higher"),
+        ("backorders_cancelled", "Backorders cancelled (patience)", _PARCELS, "lower"),
     ),
     *_group(
         "cost",
@@ -169,6 +176,9 @@ METRICS: tuple[Metric, ...] = (
         ("cost_per_order_eur", "Cost per order (EUR)", _EUR, "lower"),
         ("lost_margin_eur", "Lost margin (EUR)", _EUR, "lower"),
         ("economic_cost_per_order_eur", "Cost per order incl. lost margin (EUR)", _EUR, "lower"),
+        ("gross_margin_eur", "Gross margin of goods kept, ex VAT (EUR)", _EUR, "higher"),
+        ("profit_eur", "Profit: margin less total cost (EUR)", _EUR, "higher"),
+        ("profit_per_order_eur", "Profit per order (EUR)", _EUR, "higher"),
     ),
     *_group(
         "disruptions",
@@ -186,7 +196,10 @@ METRICS: tuple[Metric, ...] = (
         ),
     ),
     *_group(
-        "model", ("events_per_order", "Simulation events per order", ("", "number"), "neither")
+        "model",
+        ("events_per_order", "Simulation events per order", ("", "number"), "neither"),
+        ("customer_passes", "Runs to settle churn", ("runs", "count"), "neither"),
+        ("unsettled_orders", "Visits churn left unsettled", _ORDERS, "lower"),
     ),
 )
 """The metrics declared one by one (families below), by group."""
@@ -312,6 +325,8 @@ HEADLINE: tuple[str, ...] = (
 DETAIL: tuple[str, ...] = (
     "orders",
     "total_cost_eur",
+    "gross_margin_eur",
+    "profit_eur",
     "economic_cost_per_order_eur",
     "on_time_in_full_rate",
     "fill_rate",

@@ -27,9 +27,11 @@ from fcsim.model.accounting.breakdowns import run_breakdowns
 from fcsim.model.accounting.kpis import evaluate
 from fcsim.model.accounting.trace import trace_table
 from fcsim.model.catalogue import build_catalogue
+from fcsim.model.customer_base import potential_orders
 from fcsim.model.demand import generate
 from fcsim.model.lifecycle import life_cycles, thin_orders
 from fcsim.model.network import run_strategy
+from fcsim.model.reactive import run_reactive
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -130,16 +132,24 @@ def simulate(spec: RunSpec) -> RunResult:
     # the business's structure (categories over sales ranks, slotting) comes from the scenario's
     # own seed: `--seed` changes the random noise, not the merchant's catalogue
     catalogue = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data)
-    orders = thin_orders(orders, life_cycles(sc, catalogue), streams)  # product life cycles
-    run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
+    facts = None
+    if sc.customer_base is None:
+        orders = generate(
+            sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data
+        )
+        orders = thin_orders(orders, life_cycles(sc, catalogue), streams)  # product life cycles
+        run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
+    else:  # customers who react: the orders depend on the strategy's service
+        potential = potential_orders(sc, catalogue, streams)
+        reactive = run_reactive(sc, spec.strategy, potential, catalogue, streams)
+        run, orders, facts = reactive.run, reactive.orders, reactive.facts
     calm = None
     if sc.disruptions:
         # the counterfactual: the same run without its disruptions (docs/model.md, Disruptions)
         undisrupted = sc.model_copy(update={"disruptions": []})
         base = run_strategy(undisrupted, spec.strategy, orders, catalogue, streams)
-        calm = evaluate(undisrupted, spec.strategy, base, orders, catalogue, streams)
-    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams, counterfactual=calm)
+        calm = evaluate(undisrupted, spec.strategy, base, orders, catalogue, streams, facts)
+    ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams, facts, counterfactual=calm)
     w = ev.outcomes.in_window[run.parcels.order]
     trace = None
     if spec.trace:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import simpy
 
 from fcsim.model.calendar import BusinessDays
@@ -37,6 +38,16 @@ class RunContext:
     calendar_days: int  # days covered by staff calendars (a margin beyond n_days)
     disruptions: DisruptionPlan  # the days each disruption is in force
     life_cycles: LifeCycles | None = None  # the SKUs' life cycles (None: no life cycle)
+    # customers who react (`model/reactive.py`): which of the orders are placed; the nodes skip
+    # the others. None (the default): every order is placed
+    placed: np.ndarray | None = None
+
+    def arriving(self, parcels: np.ndarray) -> range | list[int]:
+        """Positions in `parcels` of those whose order is placed: all of them, except with
+        customers who react, where the visits not placed (not converted, churned) never arrive."""
+        if self.placed is None:
+            return range(len(parcels))
+        return np.flatnonzero(self.placed[self.parcels.order[parcels]]).tolist()
 
     def carrier_indices(self, names: list[str]) -> tuple[int, ...]:
         index = {c.name: i for i, c in enumerate(self.scenario.carriers)}

@@ -83,6 +83,9 @@ class Inventory:
         self._policy = get_policy("replenishment", cfg.policy)
         self._waiting: dict[int, deque[list[int]]] = {}
         self._missing: dict[int, int] = {}
+        # the lines of waiting parcels, kept only when parcels may be cancelled (`cancel`)
+        self.track_waiting = False
+        self._lines: dict[int, list[tuple[int, int, list[int] | None]]] = {}
         self._on_available = on_available
         self.initial_units = int(initial.sum())
         self.reserved_units = 0
@@ -102,6 +105,7 @@ class Inventory:
         on_hand = self.on_hand
         short_lines = 0
         lost = 0
+        held: list[tuple[int, int, list[int] | None]] | None = [] if self.track_waiting else None
         for sku, qty in zip(skus, units, strict=True):
             have = on_hand[sku]
             take = have if have < qty else qty
@@ -113,13 +117,20 @@ class Inventory:
             if rest:
                 if self.cfg.backorders:
                     self.backordered[sku] += rest
-                    self._waiting.setdefault(sku, deque()).append([parcel, rest])
+                    entry = [parcel, rest]
+                    self._waiting.setdefault(sku, deque()).append(entry)
                     short_lines += 1
+                    if held is not None:
+                        held.append((sku, qty, entry))
                 else:
                     lost += rest
+            elif held is not None:
+                held.append((sku, qty, None))
         self.short_units += lost
         if short_lines:
             self._missing[parcel] = short_lines
+            if held is not None:
+                self._lines[parcel] = held
             return False, lost
         return True, lost
 
@@ -128,12 +139,39 @@ class Inventory:
         on_hand = self.on_hand
         return all(on_hand[k] >= u for k, u in zip(skus, units, strict=True))
 
+    def is_waiting(self, parcel: int) -> bool:
+        """Whether `parcel` still waits for stock."""
+        return parcel in self._missing
+
+    def cancel(self, parcel: int) -> int:
+        """Cancel a parcel that waits for stock (the customer's patience ran out): its owed
+        units are no longer owed, the units it holds go back to stock (serving the parcels
+        waiting for them first). Returns the units it held."""
+        del self._missing[parcel]
+        held = 0
+        for sku, qty, entry in self._lines.pop(parcel):
+            owed = 0
+            if entry is not None and entry[1]:
+                owed = entry[1]
+                self._waiting[sku].remove(entry)
+                self.backordered[sku] -= owed
+            take = qty - owed
+            if take:
+                held += take
+                self.reserved_units -= take
+                self._serve(sku, take)
+        return held
+
     def add(self, sku: int, units: int, restock: bool = False) -> None:
         """Put units away into sellable stock and serve waiting parcels first (FIFO)."""
         if restock:
             self.restocked_units += units
         else:
             self.put_away_units += units
+        self._serve(sku, units)
+
+    def _serve(self, sku: int, units: int) -> None:
+        """Units that become sellable: to the waiting parcels first (FIFO), the rest on hand."""
         queue = self._waiting.get(sku)
         while units and queue:
             entry = queue[0]
@@ -148,6 +186,8 @@ class Inventory:
                 self._missing[parcel] -= 1
                 if self._missing[parcel] == 0:
                     del self._missing[parcel]
+                    if self.track_waiting:
+                        del self._lines[parcel]
                     self._on_available(parcel)
         self.on_hand[sku] += units
         if self.lots is not None and units:

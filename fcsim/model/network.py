@@ -122,9 +122,11 @@ def run_context(
     streams: Streams,
     *,
     env: simpy.Environment,
+    placed: np.ndarray | None = None,
 ) -> RunContext:
     """The parcels of `strategy` (routed to its nodes, with their promises) and what its nodes
-    share, in the SimPy environment `env`."""
+    share, in the SimPy environment `env`; `placed` (customers who react) marks the orders the
+    nodes serve, None for all."""
     nodes = scenario.nodes_of(strategy)
     zones = order_zones(scenario.destinations, orders.n, streams)
     facts = line_facts(scenario, orders, catalogue, zones)
@@ -133,17 +135,10 @@ def run_context(
     parcels.zone[:] = zones[parcels.order]
     parcels.vat_rate[:] = vat_rates(scenario.destinations)[parcels.zone]
     promise = scenario.promise
-    zone_days = np.array(
-        [
-            promise.business_days if d.promise_business_days is None else d.promise_business_days
-            for d in scenario.destinations
-        ]
-    )
-    for i, node in enumerate(nodes.values()):
+    days = parcel_promise_days(scenario, strategy, parcels)
+    for i in range(len(nodes)):
         m = parcels.node == i
-        days = node.promise_business_days
-        n_days = zone_days[parcels.zone[m]] if days is None else days
-        parcels.promised_day[m] = promised_days(parcels.created_min[m], promise, n_days, bd)
+        parcels.promised_day[m] = promised_days(parcels.created_min[m], promise, days[m], bd)
     n_days = scenario.horizon_days + scenario.drain_days
     return RunContext(
         env=env,
@@ -164,7 +159,25 @@ def run_context(
         calendar_days=n_days + CALENDAR_MARGIN_DAYS,
         disruptions=DisruptionPlan(scenario, streams, n_days),
         life_cycles=life_cycles(scenario, catalogue),
+        placed=placed,
     )
+
+
+def parcel_promise_days(scenario: Scenario, strategy: str, parcels: Parcels) -> np.ndarray:
+    """The promise (business days) of each parcel: its node's, else its zone's, else the
+    scenario's (the parcels' zones set)."""
+    promise = scenario.promise
+    zone_days = np.array(
+        [
+            promise.business_days if d.promise_business_days is None else d.promise_business_days
+            for d in scenario.destinations
+        ]
+    )
+    out = zone_days[parcels.zone]
+    for i, node in enumerate(scenario.nodes_of(strategy).values()):
+        if node.promise_business_days is not None:
+            out[parcels.node == i] = node.promise_business_days
+    return out
 
 
 def build_nodes(ctx: RunContext, strategy: str) -> list[NodeModel[Any]]:
@@ -200,10 +213,13 @@ def run_strategy(
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
+    *,
+    placed: np.ndarray | None = None,
 ) -> StrategyRun:
-    """Simulate `strategy` on `orders` and return the filled parcel columns."""
+    """Simulate `strategy` on `orders` and return the filled parcel columns; with `placed`
+    (customers who react, `model/reactive.py`), only the orders it marks are served."""
     env = _CountingEnvironment()
-    ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env)
+    ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env, placed=placed)
     models = build_nodes(ctx, strategy)
     for model in models:
         model.start()

@@ -57,6 +57,8 @@ class SupplierModel(NodeModel[DropshipNode]):
         """Every parcel of the node, before the run: short lines, ready time, delivery."""
         ctx, cfg, ids = self.ctx, self.cfg, self.ids
         p, orders, cat, st = ctx.parcels, ctx.orders, ctx.catalogue, ctx.streams
+        if ctx.placed is not None:  # customers who react: only the orders placed
+            ids = self.ids = ids[ctx.placed[p.order[ids]]]
         if len(ids) == 0:
             return
         lines, owner = p.lines_of_many(ids)

@@ -27,6 +27,7 @@ from fcsim.model.inventory import Inventory
 from fcsim.model.lifecycle import Clearance, forecast_factor
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
+from fcsim.model.patience import patience_for
 from fcsim.model.picking import pick_work, take_policy, wave_times
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import StaffPool
@@ -108,6 +109,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             self.inventory, ctx, self.zones, stocked=share > 0, node_index=index
         )
         self.clearance = None if lc is None else Clearance(lc, ctx.catalogue.cost_eur, n_days)
+        # customers who react: backorders cancelled when the customer's patience runs out
+        self.patience = patience_for(ctx, self.inventory, ids, self._cancelled)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.pickers = StaffPool(
@@ -197,7 +200,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             skus = orders.line_sku[lines].tolist()
             units = orders.line_units[lines].tolist()
             ptr = ptr.tolist()
-            for j, t in enumerate(created):
+            for j in self.ctx.arriving(chunk):
+                t = created[j]
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 local, a, b = first + j, ptr[j], ptr[j + 1]
@@ -217,6 +221,15 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.in_process += 1
                 if ok:
                     self._stock_ok(local)
+                elif self.patience is not None:
+                    self.patience.watch(local)
+
+    def _cancelled(self, g: int) -> None:
+        """A backordered parcel its customer cancelled: a lost sale (`model/patience.py`)."""
+        p = self.ctx.parcels
+        self.in_process -= 1
+        p.cancelled[g] = True
+        self._short(g, p.lines_of(g), int(p.units[g]))
 
     def take_over(self, g: int, skus: list[int], units: list[int]) -> None:
         """Serve parcel `g`, routed to another warehouse short of its stock, from here."""
@@ -416,6 +429,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             else float("nan"),
             "headcount": cfg.pickers + cfg.packers + cfg.receivers,
             "overtime_days": int((self.overtime_min > 0).sum()),
+            **(self.patience.totals() if self.patience else {}),
             **(self.zones.totals() if self.zones else {}),
             **(self.losses.totals() if self.losses else {}),
         }

@@ -31,6 +31,7 @@ from fcsim.core.metrics import (
     WAREHOUSE_METRICS,
 )
 from fcsim.model.accounting.costs import Ledger, ledger
+from fcsim.model.accounting.customer_kpis import CustomerFacts, customer_kpis, profit_kpis
 from fcsim.model.accounting.disruption_kpis import disruption_kpis
 from fcsim.model.accounting.lateness import LateCauses, cause_kpis, late_causes
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
@@ -75,8 +76,14 @@ def order_outcomes(
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
+    customer: CustomerFacts | None = None,
 ) -> OrderOutcomes:
-    """Roll parcels up to orders and draw the customers' reactions."""
+    """Roll parcels up to orders and draw the customers' reactions.
+
+    With customers who react (`customer`), the reactions are keyed by the orders' places in the
+    superset of visits, a surprise fee dissatisfies, and churn costs nothing here: the orders
+    it loses are missing from the run (measured by `customer_kpis`).
+    """
     p = run.parcels
     end = run.n_days * MIN_PER_DAY
     first = np.searchsorted(p.order, np.arange(orders.n))
@@ -122,17 +129,25 @@ def order_outcomes(
     in_window = (created >= scenario.warmup_days * MIN_PER_DAY) & (
         created < scenario.horizon_days * MIN_PER_DAY
     )
-    ids = np.arange(orders.n)
+    ids = np.arange(orders.n) if customer is None else customer.order_keys
+    incomplete = (short > 0) | (defective > 0) | damaged | wrong_item
     reaction = react(
         scenario.customers,
         ids,
         late=late & ~in_progress,
         days_late=days_late,
         lost=o_lost,
-        incomplete=(short > 0) | (defective > 0) | damaged | wrong_item,
+        incomplete=incomplete if customer is None else incomplete | customer.surprise_fee,
         margin_eur=margin,
         streams=streams,
     )
+    if customer is not None:  # measured, not assumed: the lost orders are missing from the run
+        reaction = Reaction(
+            reaction.contacted,
+            reaction.dissatisfied,
+            reaction.churned,
+            np.zeros(orders.n),
+        )
     return OrderOutcomes(
         in_window=in_window,
         shipped_min=shipped_min,
@@ -174,11 +189,13 @@ def evaluate(
     orders: Orders,
     catalogue: CatalogueArrays,
     streams: Streams,
+    customer: CustomerFacts | None = None,
     counterfactual: Evaluation | None = None,
 ) -> Evaluation:
-    """KPIs of one strategy run over the measurement window (`counterfactual`: the same run
-    without its disruptions, for the `disruption_*` KPIs)."""
-    oc = order_outcomes(scenario, run, orders, catalogue, streams)
+    """KPIs of one strategy run over the measurement window (`customer`: what customers who
+    react did, from `model/reactive.py`, None without a customer base; `counterfactual`: the
+    same run without its disruptions, for the `disruption_*` KPIs)."""
+    oc = order_outcomes(scenario, run, orders, catalogue, streams, customer)
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
     led = ledger(
@@ -258,6 +275,15 @@ def evaluate(
         "economic_cost_per_order_eur": _safe_div(cash + opportunity, per_order_of),
         "events_per_order": _safe_div(run.events, orders.n),
     }
+    k.update(profit_kpis(oc.margin_eur, oc.units, oc.units_short, oc.units_returned, w, cash))
+    k.update(
+        customer_kpis(
+            customer,
+            (window[0] * MIN_PER_DAY, window[1] * MIN_PER_DAY),
+            scenario.horizon_days * MIN_PER_DAY,
+            [n.totals for n in run.nodes],
+        )
+    )
     for c, v in totals.items():
         k[COST.name(c)] = v
         k[COST_PER_ORDER.name(c)] = _safe_div(v, per_order_of)

@@ -20,6 +20,7 @@ from fcsim.scenario.schema.base import LEFT_OUT_AT_DEFAULT, Model, Name, minutes
 from fcsim.scenario.schema.business import (
     Calendar,
     Customers,
+    Demand,
     Incidents,
     PackagingOption,
     Promise,
@@ -34,6 +35,7 @@ from fcsim.scenario.schema.crosscheck import (
     routing_problems,
     storage_zone_problems,
 )
+from fcsim.scenario.schema.customer_base import CustomerBase
 from fcsim.scenario.schema.delivery import Carrier, Destination, domestic_only
 from fcsim.scenario.schema.disruptions import Disruption, disruption_problems
 from fcsim.scenario.schema.history import AnyCatalogue, AnyDemand
@@ -138,6 +140,12 @@ class Scenario(Model):
     customers: Customers = Field(
         default_factory=Customers, description="Contacts and churn (D9, D13)."
     )
+    customer_base: Annotated[CustomerBase | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Customers who react (opt-in): demand from a customer base that converts "
+        "by the fee and promise shown and loses churned customers' later orders (D13, D20). "
+        "Absent: orders are generated up front, the same whatever the service.",
+    )
     strategies: dict[Name, Strategy] = Field(
         min_length=1, description="Strategies to compare, by name."
     )
@@ -227,6 +235,23 @@ class Scenario(Model):
             )
         out += self._zone_problems()
         out += disruption_problems(self)
+        if self.customer_base is not None and not isinstance(self.demand, Demand):
+            out.append(
+                (
+                    ("customer_base",),
+                    "customers who react need parametric demand (`demand.kind: poisson`), "
+                    "not an order history",
+                )
+            )
+        if self.customer_base is not None and self.life_cycles:
+            out.append(
+                (
+                    ("customer_base",),
+                    "customers who react cannot yet be combined with `life_cycles` (the life "
+                    "cycles thin the orders drawn up front; a customer base draws its visits "
+                    "itself): remove one of the two",
+                )
+            )
         out += calendar_problems(self)
         out += life_cycle_problems(self)
         for sname, strat in self.strategies.items():
