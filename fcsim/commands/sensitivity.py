@@ -109,8 +109,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def _changes(doc: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Input × strategy: the mean change of cost per order at the low / high value."""
-    from fcsim.report.metrics import fmt_mean
-
     names = list(doc.get("strategies_order") or [])
     rows = []
     for x in doc.get("inputs") or []:
@@ -120,7 +118,8 @@ def _changes(doc: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
             for side in (x["low"], x["high"]):
                 e = ((side.get("strategies") or {}).get(n) or {}).get("change") or {}
                 cost = e.get("cost_per_order_eur")
-                both.append(fmt_mean(cost, "eur") if cost else "–")
+                mean = (cost or {}).get("mean")
+                both.append("–" if mean is None else f"{mean:+,.2f}")
             row.append(" / ".join(both))
         rows.append(row)
     return ["input", *[f"{n} (low / high)" for n in names]], rows

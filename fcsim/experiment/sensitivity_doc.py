@@ -9,7 +9,8 @@ against the base run, replication by replication (the same orders and customers:
 numbers). The decision at each point — the cheapest strategy that keeps up and meets the
 service target — comes from the `decide` function the command passes in (the ranking rules of
 `fcsim.report.ranking`). Inputs are ranked by their swing: how far the cost per order of the
-base's cheapest strategy moves from the low to the high value.
+base's cheapest strategy moves from the low to the high value (ties, as when an input does not
+touch that strategy: by the swing of its gap to the runner-up, then of any strategy's cost).
 """
 
 from __future__ import annotations
@@ -124,10 +125,7 @@ def sensitivity_document(
         low = _side_doc(item.low, low_res, base_res, decide, pair)
         high = _side_doc(item.high, high_res, base_res, decide, pair)
         inputs.append(_input_doc(item, low, high, cheapest))
-    order = sorted(
-        range(len(inputs)),
-        key=lambda j: -inputs[j]["swing_eur"] if math.isfinite(inputs[j]["swing_eur"]) else 0,
-    )
+    order = sorted(range(len(inputs)), key=lambda j: _rank_key(inputs[j]))
     ranked = [inputs[j] | {"rank": r + 1} for r, j in enumerate(order)]
     sc = resolved.base
     return json_safe(
@@ -152,8 +150,21 @@ def sensitivity_document(
     )
 
 
+def _rank_key(x: Mapping[str, Any]) -> tuple[float, float, float]:
+    """Widest swing of the cheapest's cost first, then of the gap, then of any strategy."""
+
+    def f(v: Any) -> float:
+        return -float(v) if isinstance(v, int | float) and math.isfinite(v) else 0.0
+
+    return f(x["swing_eur"]), f(x["gap_swing_eur"]), f(x["max_swing_eur"])
+
+
 def _input_doc(item: Input, low: dict, high: dict, cheapest: str | None) -> dict[str, Any]:
     swing = abs(_mean(high, cheapest) - _mean(low, cheapest))
+    gaps = [((side.get("gap") or {}).get("mean")) for side in (low, high)]
+    gap_swing = abs(gaps[1] - gaps[0]) if None not in gaps else math.nan
+    swings = [abs(_mean(high, s) - _mean(low, s)) for s in (low.get("strategies") or {})]
+    swings = [v for v in swings if math.isfinite(v)]
     flips = {}
     for name, side in (("low", low), ("high", high)):
         d = side.get("decision") or {}
@@ -170,6 +181,8 @@ def _input_doc(item: Input, low: dict, high: dict, cheapest: str | None) -> dict
         "keys": list(item.keys),
         "base_values": {k: _value(v) for k, v in item.base.items()},
         "swing_eur": swing,
+        "gap_swing_eur": gap_swing,
+        "max_swing_eur": max(swings) if swings else math.nan,
         "flips": any(flips.values()),
         "moves_nothing": not moved,
         "low": low,

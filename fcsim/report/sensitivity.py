@@ -125,6 +125,7 @@ def ranked_rows(doc: Mapping[str, Any]) -> list[list[str]]:
                 _number(_change(low, ref).mean) if ref else "–",
                 _number(_change(high, ref).mean) if ref else "–",
                 _number(x.get("swing_eur")).lstrip("+"),
+                _number(x.get("gap_swing_eur")).lstrip("+"),
                 _decided(low) + (" (flips)" if low.get("flips") else ""),
                 _decided(high) + (" (flips)" if high.get("flips") else ""),
             ]
@@ -139,10 +140,12 @@ RANKED_HEADERS = (
     "Δ cost at low (EUR)",
     "Δ cost at high (EUR)",
     "swing (EUR)",
+    "gap swing (EUR)",
     "cheapest at low",
     "cheapest at high",
 )
-"""Columns of the ranked inputs table (Δ: the base's cheapest strategy, against the base)."""
+"""Columns of the ranked inputs table (Δ and swing: the base's cheapest strategy's cost per
+order against the base; gap swing: of its paired gap to the base's runner-up)."""
 
 
 def ranked_table(doc: Mapping[str, Any]) -> Markup:
@@ -152,7 +155,7 @@ def ranked_table(doc: Mapping[str, Any]) -> Markup:
     for x, cells in zip(doc.get("inputs") or [], ranked_rows(doc), strict=True):
         tds = []
         for i, c in enumerate(cells):
-            side = x["low"] if i == 6 else x["high"] if i == 7 else None
+            side = x["low"] if i == 7 else x["high"] if i == 8 else None
             mark = ' class="open"' if side is not None and side.get("flips") else ""
             tds.append(f"<td{mark}>{escape(c)}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
