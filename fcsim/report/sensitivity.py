@@ -222,10 +222,10 @@ def tornado(doc: Mapping[str, Any], strategy: str) -> go.Figure | None:
                 "%{x:+,.3f} EUR/order<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay", title={"text": text(strategy), "x": 0})
+    fig.update_layout(barmode="group", title={"text": text(strategy), "x": 0})
     fig.add_vline(x=0, line={"color": "#444", "width": 1})
     fig.update_xaxes(title_text="change of cost per order against the base (EUR)")
-    return finish(fig, 140 + 34 * len(items), legend_below=True)
+    return finish(fig, 160 + 44 * len(items), legend_below=True)
 
 
 def _up(e: SummaryEntry) -> float:
