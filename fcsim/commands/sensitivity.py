@@ -37,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run the scenario with each input at its low, then its high value, one at "
         "a time, on the same orders as the base run; report per input and strategy the change "
         "of cost per order and late deliveries (paired 95 %% intervals), whether the cheapest "
-        "feasible strategy changes, and rank the inputs by the swing of the cheapest "
-        "strategy's cost. Output: sensitivity.json, runs.parquet, index.html.",
+        "feasible strategy changes, and rank the inputs by the swing of the gap between "
+        "the two cheapest strategies, then of the cheapest's cost. Output: sensitivity.json, "
+        "runs.parquet, index.html.",
     )
     p.add_argument("scenario", type=path_arg, help="scenario YAML file")
     p.add_argument(

@@ -8,9 +8,11 @@ the mean and 95 % interval of the metrics in `EFFECT_METRICS`, and their paired 
 against the base run, replication by replication (the same orders and customers: common random
 numbers). The decision at each point — the cheapest strategy that keeps up and meets the
 service target — comes from the `decide` function the command passes in (the ranking rules of
-`fcsim.report.ranking`). Inputs are ranked by their swing: how far the cost per order of the
-base's cheapest strategy moves from the low to the high value (ties, as when an input does not
-touch that strategy: by the swing of its gap to the runner-up, then of any strategy's cost).
+`fcsim.report.ranking`). Inputs are ranked by their swing: how far the paired gap between the
+base's two cheapest feasible strategies (runner-up minus cheapest) moves from the low to the
+high value, which is what brings a flip nearer; ties (an input that moves both alike, or a
+single feasible strategy) by the swing of the cheapest's cost per order, then of any
+strategy's.
 """
 
 from __future__ import annotations
@@ -151,12 +153,13 @@ def sensitivity_document(
 
 
 def _rank_key(x: Mapping[str, Any]) -> tuple[float, float, float]:
-    """Widest swing of the cheapest's cost first, then of the gap, then of any strategy."""
+    """Widest swing of the gap between the two cheapest first (what flips the decision), then
+    of the cheapest's cost, then of any strategy's."""
 
     def f(v: Any) -> float:
         return -float(v) if isinstance(v, int | float) and math.isfinite(v) else 0.0
 
-    return f(x["swing_eur"]), f(x["gap_swing_eur"]), f(x["max_swing_eur"])
+    return f(x["gap_swing_eur"]), f(x["swing_eur"]), f(x["max_swing_eur"])
 
 
 def _input_doc(item: Input, low: dict, high: dict, cheapest: str | None) -> dict[str, Any]:

@@ -6,7 +6,8 @@ Place in the flow: `fcsim.commands.sensitivity` passes `decision` to
 named), then writes the page with `write_sensitivity_page(folder, doc)` from the document it
 writes as `sensitivity.json`; `fcsim report OUT` rebuilds the page from that file alone. The
 page reuses the report's template (`page.html.j2`): the answer (the base decision and the
-inputs that flip it), the inputs ranked by swing with the decision at their low and high
+inputs that flip it), the inputs ranked by swing (of the gap between the two cheapest, then of
+the cheapest's cost) with the decision at their low and high
 values, one tornado chart per strategy (the change of its cost per order at each input's low
 and high value, with the paired 95 % interval), and the change of the late rate.
 """
@@ -104,6 +105,21 @@ def answer_lines(doc: Mapping[str, Any]) -> list[str]:
                 )
     if not doc.get("flipping"):
         lines.append("No input flips the decision over the ranges tried.")
+    before = set(base.get("infeasible") or {})
+    for x in doc.get("inputs") or []:
+        for name in ("low", "high"):
+            now = set(((x[name].get("decision") or {}).get("infeasible")) or {})
+            lost, won = sorted(now - before), sorted(before - now)
+            if lost and (x[name].get("decision") or {}).get("cheapest") is not None:
+                lines.append(
+                    f"{x['input']} at {x[name]['label']}: {', '.join(lost)} no longer "
+                    "keeps up or meets the service target."
+                )
+            if won:
+                lines.append(
+                    f"{x['input']} at {x[name]['label']}: {', '.join(won)} now keeps up and "
+                    "meets the service target."
+                )
     for name in doc.get("moving_nothing") or []:
         lines.append(f"{name} moves nothing in this scenario: no run changed at either value.")
     for s in doc.get("skipped") or []:
@@ -124,8 +140,8 @@ def ranked_rows(doc: Mapping[str, Any]) -> list[list[str]]:
                 f"{low['label']} / {high['label']}",
                 _number(_change(low, ref).mean) if ref else "–",
                 _number(_change(high, ref).mean) if ref else "–",
-                _number(x.get("swing_eur")).lstrip("+"),
                 _number(x.get("gap_swing_eur")).lstrip("+"),
+                _number(x.get("swing_eur")).lstrip("+"),
                 _decided(low) + (" (flips)" if low.get("flips") else ""),
                 _decided(high) + (" (flips)" if high.get("flips") else ""),
             ]
@@ -139,13 +155,13 @@ RANKED_HEADERS = (
     "low / high",
     "Δ cost at low (EUR)",
     "Δ cost at high (EUR)",
-    "swing (EUR)",
     "gap swing (EUR)",
+    "swing (EUR)",
     "cheapest at low",
     "cheapest at high",
 )
 """Columns of the ranked inputs table (Δ and swing: the base's cheapest strategy's cost per
-order against the base; gap swing: of its paired gap to the base's runner-up)."""
+order against the base; gap swing: of the paired gap between the base's runner-up and it)."""
 
 
 def ranked_table(doc: Mapping[str, Any]) -> Markup:
@@ -249,8 +265,10 @@ def render_sensitivity(doc: Mapping[str, Any]) -> str:
         f"{doc.get('horizon_days')} days on the same orders as the base (the same seed: common "
         "random numbers), so each change is a paired difference against the base, with its 95 % "
         "interval. The cheapest feasible strategy is the lowest mean cost per order among those "
-        "that keep up and meet the service target; inputs are ranked by the swing of "
-        f"{ref or 'the cheapest strategy'}'s cost per order from the low to the high value."
+        "that keep up and meet the service target; inputs are ranked by the swing, from the low "
+        "to the high value, of the gap between the two cheapest (runner-up minus "
+        f"{ref or 'the cheapest'}: what brings a flip nearer), then of "
+        f"{ref or 'the cheapest strategy'}'s cost per order."
     )
     sections = [
         Section("answer", "The answer", _list(answer_lines(doc))),
