@@ -98,7 +98,12 @@ def answer_lines(doc: Mapping[str, Any]) -> list[str]:
     for x in doc.get("inputs") or []:
         for name in ("low", "high"):
             side = x[name]
-            if side.get("flips"):
+            if side.get("flips") and (side.get("decision") or {}).get("cheapest") is None:
+                lines.append(
+                    f"{x['input']} at {side['label']}: no strategy keeps up and meets the "
+                    "service target any more."
+                )
+            elif side.get("flips"):
                 lines.append(
                     f"{x['input']} at {side['label']}: the cheapest feasible strategy becomes "
                     f"{_decided(side)}."
@@ -138,12 +143,12 @@ def ranked_rows(doc: Mapping[str, Any]) -> list[list[str]]:
                 str(x["rank"]),
                 x["input"],
                 f"{low['label']} / {high['label']}",
-                _number(_change(low, ref).mean) if ref else "–",
-                _number(_change(high, ref).mean) if ref else "–",
-                _number(x.get("gap_swing_eur")).lstrip("+"),
-                _number(x.get("swing_eur")).lstrip("+"),
                 _decided(low) + (" (flips)" if low.get("flips") else ""),
                 _decided(high) + (" (flips)" if high.get("flips") else ""),
+                _number(x.get("gap_swing_eur")).lstrip("+"),
+                _number(x.get("swing_eur")).lstrip("+"),
+                _number(_change(low, ref).mean) if ref else "–",
+                _number(_change(high, ref).mean) if ref else "–",
             ]
         )
     return rows
@@ -153,12 +158,12 @@ RANKED_HEADERS = (
     "rank",
     "input",
     "low / high",
-    "Δ cost at low (EUR)",
-    "Δ cost at high (EUR)",
-    "gap swing (EUR)",
-    "swing (EUR)",
     "cheapest at low",
     "cheapest at high",
+    "gap swing (EUR)",
+    "swing (EUR)",
+    "Δ cost at low (EUR)",
+    "Δ cost at high (EUR)",
 )
 """Columns of the ranked inputs table (Δ and swing: the base's cheapest strategy's cost per
 order against the base; gap swing: of the paired gap between the base's runner-up and it)."""
@@ -171,7 +176,7 @@ def ranked_table(doc: Mapping[str, Any]) -> Markup:
     for x, cells in zip(doc.get("inputs") or [], ranked_rows(doc), strict=True):
         tds = []
         for i, c in enumerate(cells):
-            side = x["low"] if i == 7 else x["high"] if i == 8 else None
+            side = x["low"] if i == 3 else x["high"] if i == 4 else None
             mark = ' class="open"' if side is not None and side.get("flips") else ""
             tds.append(f"<td{mark}>{escape(c)}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
