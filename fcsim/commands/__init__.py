@@ -15,5 +15,6 @@ COMMANDS = (
     "sweep",
     "size",
     "advise",
+    "sensitivity",
     "inspect-data",
 )

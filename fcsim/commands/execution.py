@@ -40,6 +40,7 @@ RESULT_MARKERS = {
     "sweep": "sweep.json",
     "size": "size.json",
     "advise": "advice.json",
+    "sensitivity": "sensitivity.json",
 }
 """The file that marks an output folder as holding the results of each command."""
 

@@ -1,5 +1,5 @@
 """`fcsim report OUT`: rebuild `OUT/index.html` (and `results.xlsx` of `fcsim run`) from the
-result files, without re-running (`fcsim run`, `sweep` or `advise` folders).
+result files, without re-running (`fcsim run`, `sweep`, `advise` or `sensitivity` folders).
 
 `--screenshot FILE.png` also saves a picture of the top of the page, `--pdf FILE.pdf` the page
 printed on A4 landscape pages (both with headless Chromium; exit 2 naming the package when it is
@@ -45,10 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fcsim.core.errors import UsageError
-    from fcsim.report.files import read_advice, read_results
+    from fcsim.report.files import read_advice, read_results, read_sensitivity
 
     if args.out.is_dir() and (advice := read_advice(args.out)) is not None:
         return _advice(args, advice)
+    if args.out.is_dir() and (sens := read_sensitivity(args.out)) is not None:
+        return _sensitivity(args, sens)
     data = read_results(args.out)  # first: a wrong folder is told at once
     check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
     check_out_file(args.pdf, "--pdf", report_inputs(args.out))
@@ -101,6 +103,28 @@ def _advice(args: argparse.Namespace, doc: dict) -> int:
         raise UsageError(f"{args.out / 'index.html'}: cannot be written ({exc})") from None
     if not args.quiet:
         print(visible(terminal_text(doc), keep="\n"))
+    print(f"Report written to {path}")
+    return _pictures(args, path)
+
+
+def _sensitivity(args: argparse.Namespace, doc: dict) -> int:
+    """The page of an `fcsim sensitivity` folder, rebuilt from its sensitivity.json."""
+    from fcsim.commands.sensitivity import print_tables
+    from fcsim.core.errors import UsageError
+    from fcsim.report.sensitivity import write_sensitivity_page
+
+    check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
+    check_out_file(args.pdf, "--pdf", report_inputs(args.out))
+    if args.screenshot is not None or args.pdf is not None:
+        from fcsim.report.browser import require_browser
+
+        require_browser()
+    try:
+        path = write_sensitivity_page(args.out, doc)
+    except OSError as exc:
+        raise UsageError(f"{args.out / 'index.html'}: cannot be written ({exc})") from None
+    if not args.quiet:
+        print_tables(doc)
     print(f"Report written to {path}")
     return _pictures(args, path)
 

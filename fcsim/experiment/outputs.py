@@ -2,7 +2,8 @@
 
 Place in the flow: after `fcsim.experiment.pipeline` has run and summarised the points of a
 command, `write_run` (`fcsim run`), `write_sweep` (`fcsim sweep`), `write_size`
-(`fcsim size`) or `write_advice` (`fcsim advise`) writes them (`fcsim.experiment.results`,
+(`fcsim size`), `write_advice` (`fcsim advise`) or `write_sensitivity` (`fcsim sensitivity`)
+writes them (`fcsim.experiment.results`,
 `fcsim.experiment.sweep`), then
 `failed_runs.log` with the spec, message and traceback of every failed run, then the report
 pages the command asks for (`pages`, a callback of the command given the staged `Written`:
@@ -60,6 +61,7 @@ RESULT_FILES: dict[str, tuple[str, ...]] = {
     ),
     "size": ("size.json", "runs.parquet", FAILURE_LOG),
     "advise": ("advice.json", "advice.parquet", "index.html", FAILURE_LOG),
+    "sensitivity": ("sensitivity.json", "runs.parquet", "index.html", FAILURE_LOG),
 }
 """The files (and `points/` folder) each command owns in its output folder, its marker first
 (`results.xlsx`: `fcsim.report.workbook.WORKBOOK`, written by `fcsim run` through `pages`)."""
@@ -179,6 +181,24 @@ def write_advice(
     with staged(out, RESULT_FILES["advise"]) as stage:
         write_text(stage / "advice.json", json.dumps(doc, indent=2) + "\n")
         atomic_write(stage / "advice.parquet", lambda p: table.to_parquet(p, index=False))
+        written = Written(stage, doc, write_failure_log(stage, failures))
+        if pages is not None:
+            pages(written)
+    return _final(written, stage, out)
+
+
+def write_sensitivity(
+    out: Path,
+    doc: dict[str, Any],
+    runs: pd.DataFrame,
+    failures: Sequence[RunFailure],
+    pages: Pages | None = None,
+) -> Written:
+    """The files of `fcsim sensitivity`: sensitivity.json, runs.parquet (one row per input x
+    side x strategy x replication, the base first), and its page (`pages`)."""
+    with staged(out, RESULT_FILES["sensitivity"]) as stage:
+        write_text(stage / "sensitivity.json", json.dumps(doc, indent=2) + "\n")
+        atomic_write(stage / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
         written = Written(stage, doc, write_failure_log(stage, failures))
         if pages is not None:
             pages(written)

@@ -1,9 +1,9 @@
 """The one pipeline of every command that simulates: plan → run → summarise → write.
 
-Place in the flow: `fcsim run`, `sweep`, `size`, `baseline` and `check` load and validate their
-scenarios, then hand this module what to run, as one `PointPlan` per point: the scenario of
-`fcsim run`, `baseline` or `check`, each grid point of a sweep, each value a sizing search
-evaluates. The pipeline
+Place in the flow: `fcsim run`, `sweep`, `size`, `sensitivity`, `baseline` and `check` load and
+validate their scenarios, then hand this module what to run, as one `PointPlan` per point: the
+scenario of `fcsim run`, `baseline` or `check`, each grid point of a sweep, each value a sizing
+search evaluates, the base and each input's low and high value of a sensitivity study. The pipeline
 
 1. plans: one `RunSpec` per (replication, strategy) of each point (`PointPlan.specs`, by
    `fcsim.experiment.runs.plan`);

@@ -77,6 +77,17 @@ def read_advice(out: Path) -> dict[str, Any] | None:
     return doc
 
 
+def read_sensitivity(out: Path) -> dict[str, Any] | None:
+    """The `sensitivity.json` of an output folder of `fcsim sensitivity`, or None."""
+    path = out / "sensitivity.json"
+    if not path.is_file():
+        return None
+    doc = _json(path)
+    if not isinstance(doc.get("inputs"), list) or not isinstance(doc.get("base"), dict):
+        raise UsageError(f"{path}: not an fcsim sensitivity (no `inputs` and `base`)")
+    return doc
+
+
 def read_results(out: Path) -> ReportData:
     """The tables of an output folder of `fcsim run` or `fcsim sweep`."""
     if not out.is_dir():
