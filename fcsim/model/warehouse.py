@@ -160,6 +160,13 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         # wave picking: parcels with their stock wait here for the next release time
         self.wave: list[int] | None = [] if cfg.picking.release_times else None
+        # the columns the per-parcel flow writes, as this node's rows: views by local position
+        # when its parcels are one block (one-node strategies), else whole columns by `ids[local]`
+        self._block = len(ids) > 0 and int(ids[-1]) - int(ids[0]) + 1 == len(ids)
+        rows = slice(int(ids[0]), int(ids[-1]) + 1) if self._block else slice(None)
+        self._stock_ok_at = p.stock_ok_min[rows]
+        self._pick_start_at, self._picked_at = p.pick_start_min[rows], p.picked_min[rows]
+        self._pack_wait_at, self._ready_at = p.pack_wait_min[rows], p.ready_min[rows]
 
     def _start(self) -> None:
         """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
@@ -209,10 +216,11 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         p = self.ctx.parcels
         share = short_units / p.units[g]
         p.units_short[g] = short_units
-        p.short_margin_eur[g] = (p.value_eur[g] / (1 + p.vat_rate[g]) - p.goods_cost_eur[g]) * share
+        vat = p.vat_by_zone[p.zone[g]]
+        p.short_margin_eur[g] = (p.value_eur[g] / (1 + vat) - p.goods_cost_eur[g]) * share
 
     def _stock_ok(self, local: int) -> None:
-        self.ctx.parcels.stock_ok_min[self.ids[local]] = self.ctx.env.now
+        self._stock_ok_at[local if self._block else self.ids[local]] = self.ctx.env.now
         if self.wave is None:
             self.pickers.put(local)
         else:
@@ -229,12 +237,13 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.pickers.put(local)
 
     def _picked(self, group: list[int], start: float, end: float) -> None:
-        p, ids = self.ctx.parcels, self.ids
+        block, ids, put = self._block, self.ids, self.packers.put
+        began, picked = self._pick_start_at, self._picked_at
         for local in group:
-            g = ids[local]
-            p.pick_start_min[g] = start
-            p.picked_min[g] = end
-            self.packers.put(local)
+            g = local if block else ids[local]
+            began[g] = start
+            picked[g] = end
+            put(local)
 
     def _pack_duration(self, group: list[int]) -> float:
         if len(group) == 1:  # packers take one parcel at a time
@@ -242,13 +251,14 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
-        p = self.ctx.parcels
+        block, ids, dock = self._block, self.ids, self.dock
+        wait, ready, picked = self._pack_wait_at, self._ready_at, self._picked_at
         for local in group:
-            g = self.ids[local]
-            p.pack_wait_min[g] = start - p.picked_min[g]
-            p.ready_min[g] = end
-            self.dock.append(local)
-            self.in_process -= 1
+            g = local if block else ids[local]
+            wait[g] = start - picked[g]
+            ready[g] = end
+            dock.append(local)
+        self.in_process -= len(group)
 
     # ------------------------------------------------------------------ once a day
     def _daily(self):
