@@ -210,6 +210,13 @@ WAREHOUSE_METRICS: tuple[str, ...] = (
     "backlog_parcels_max",
     "picker_wait_h_mean",
     "picker_wait_h_p95",
+    "mispicked_lines",
+    "repicked_lines",
+    "expired_units",
+    "shrinkage_units",
+    "obsolete_units",
+    "obsolete_value_eur",
+    "backorders_cancelled",
 )
 """Metrics of a warehouse's own work: unknown (NaN, shown "n/a") for a strategy without a
 warehouse (dropship only), where a zero would read as a best score ("backlog, max 0"); they

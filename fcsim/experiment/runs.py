@@ -31,7 +31,7 @@ from fcsim.model.customer_base import potential_orders
 from fcsim.model.demand import generate
 from fcsim.model.lifecycle import life_cycles, thin_orders
 from fcsim.model.network import run_strategy
-from fcsim.model.reactive import run_reactive
+from fcsim.model.reactive import compact, run_reactive
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -147,7 +147,14 @@ def simulate(spec: RunSpec) -> RunResult:
     if sc.disruptions:
         # the counterfactual: the same run without its disruptions (docs/model.md, Disruptions)
         undisrupted = sc.model_copy(update={"disruptions": []})
-        base = run_strategy(undisrupted, spec.strategy, orders, catalogue, streams)
+        if facts is None:
+            base = run_strategy(undisrupted, spec.strategy, orders, catalogue, streams)
+        else:  # customers who react: the same visits placed, keyed as in the run (CRN)
+            visits = potential.orders
+            whole = run_strategy(
+                undisrupted, spec.strategy, visits, catalogue, streams, placed=facts.placed
+            )
+            base, _ = compact(whole, visits, facts.placed)
         calm = evaluate(undisrupted, spec.strategy, base, orders, catalogue, streams, facts)
     ev = evaluate(sc, spec.strategy, run, orders, catalogue, streams, facts, counterfactual=calm)
     w = ev.outcomes.in_window[run.parcels.order]

@@ -29,6 +29,7 @@ from fcsim.core.errors import ScenarioError, UsageError, relabel
 from fcsim.experiment.loading import load_scenario
 from fcsim.experiment.sweep import split_values
 from fcsim.scenario.load import load_data
+from fcsim.scenario.schema.base import EVERY_KEY
 from fcsim.scenario.schema.scenario import Scenario
 from fcsim.scenario.tools import schema_at, schema_types
 from fcsim.scenario.yamlfile import dotted
@@ -267,7 +268,7 @@ def resolve_input(spec: InputSpec, data: Any, scenario: Scenario) -> Input:
     written in the scenario file when it is there, else the default."""
     parts = spec.pattern.split(".")
     wild = any(any(c in p for c in "*?[") for p in parts)
-    tree = scenario.model_dump(mode="json", by_alias=True)
+    tree = scenario.model_dump(mode="json", by_alias=True, context={EVERY_KEY: True})
     locs = expand(tree, parts)
     if not locs:
         what = "names no key of the scenario" if wild else "no such key in the scenario"

@@ -21,6 +21,7 @@ import numpy as np
 from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.disruptions import Blocked
+from fcsim.model.money import ex_vat
 from fcsim.model.parcels import Parcels
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
@@ -344,7 +345,8 @@ def _customs(
         )
         days[m] = clear + hold
         parcels.customs_days[idx[m]] = clear + hold
-        value = parcels.value_ex_vat_eur[idx[m]]  # the customs value: without VAT
+        sub = idx[m]  # the customs value: without VAT (of these parcels only, not all)
+        value = ex_vat(parcels.value_eur[sub], parcels.vat_by_zone[parcels.zone[sub]])
         duties = cu.duties_rate * value if cu.paid_by == "merchant" else 0.0
         parcels.duties_eur[idx[m]] = np.round(duties + cu.brokerage_eur_per_parcel, 2)
     return days

@@ -119,12 +119,21 @@ MAX_REDRAW_ROUNDS = 64
 """Rounds of redrawing repeated SKUs before the last orders are drawn exactly (see below)."""
 
 
-def _repeated(line_order: np.ndarray, sku: np.ndarray) -> np.ndarray:
-    """Lines whose SKU already stands on an earlier line of the same order."""
-    idx = np.lexsort((np.arange(len(sku)), sku, line_order))
-    same = (line_order[idx[1:]] == line_order[idx[:-1]]) & (sku[idx[1:]] == sku[idx[:-1]])
-    out = np.zeros(len(sku), dtype=bool)
-    out[idx[1:][same]] = True
+def _repeats(sku: np.ndarray, pos: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which of the lines `rows` hold a SKU that already stands on an earlier line of their order.
+
+    `pos` is every line's position in its order (0 for its first line), `rows` ascending line
+    indices with `pos > 0`. Each line is compared with the lines 1, 2, ... places before it in
+    its order: a few vectorised passes, as many as the longest order has lines, with no sort.
+    """
+    out = np.zeros(len(rows), dtype=bool)
+    sel = np.arange(len(rows))
+    back = 1
+    while len(sel):
+        r = rows[sel]
+        out[sel[sku[r] == sku[r - back]]] = True
+        back += 1
+        sel = sel[pos[r] >= back]
     return out
 
 
@@ -143,18 +152,24 @@ def distinct_skus(
     per order as SKUs of positive popularity.
     """
     sku = sku.copy()
-    line_order = np.repeat(np.arange(len(line_start) - 1), np.diff(line_start))
+    n_lines = np.diff(line_start)
+    line_order = np.repeat(np.arange(len(line_start) - 1), n_lines)
+    pos = np.arange(len(sku)) - np.repeat(line_start[:-1], n_lines)
+    rows = np.flatnonzero(pos > 0)  # only a line after the first can repeat one
     cum = np.cumsum(popularity)
     cum[-1] = 1.0
     for _ in range(MAX_REDRAW_ROUNDS):
-        again = _repeated(line_order, sku)
-        if not again.any():
+        again = rows[_repeats(sku, pos, rows)]  # ascending: the redraws keep line order
+        if not len(again):
             return sku
-        sku[again] = np.searchsorted(cum, rng.random(int(again.sum())), side="right")
+        sku[again] = np.searchsorted(cum, rng.random(len(again)), side="right")
+        redrawn = np.zeros(len(line_start) - 1, dtype=bool)
+        redrawn[line_order[again]] = True
+        rows = rows[redrawn[line_order[rows]]]  # the other orders are distinct already
     positive = np.flatnonzero(popularity > 0)
     with np.errstate(divide="ignore"):
         log_w = np.log(popularity[positive])
-    for o in np.unique(line_order[_repeated(line_order, sku)]):
+    for o in np.unique(line_order[rows[_repeats(sku, pos, rows)]]):
         lo, hi = int(line_start[o]), int(line_start[o + 1])
         keys = np.log(-np.log(rng.random(len(positive)))) - log_w  # smallest k: E-S draw
         sku[lo:hi] = positive[np.argsort(keys, kind="stable")[: hi - lo]]

@@ -137,6 +137,11 @@ class Inventory:
     def has(self, skus: list[int], units: list[int]) -> bool:
         """Whether every line can be reserved from the stock on hand now."""
         on_hand = self.on_hand
+        if len(set(skus)) < len(skus):  # an order history may hold one SKU on two lines
+            need: dict[int, int] = {}
+            for k, u in zip(skus, units, strict=True):
+                need[k] = need.get(k, 0) + u
+            return all(on_hand[k] >= u for k, u in need.items())
         return all(on_hand[k] >= u for k, u in zip(skus, units, strict=True))
 
     def is_waiting(self, parcel: int) -> bool:

@@ -133,7 +133,7 @@ def run_context(
     parcels = split_orders(orders, catalogue, line_nodes(scenario, strategy, facts))
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     parcels.zone[:] = zones[parcels.order]
-    parcels.vat_rate[:] = vat_rates(scenario.destinations)[parcels.zone]
+    parcels.vat_by_zone = vat_rates(scenario.destinations)
     promise = scenario.promise
     days = parcel_promise_days(scenario, strategy, parcels)
     for i in range(len(nodes)):

@@ -25,7 +25,13 @@ def _nan(n: int) -> np.ndarray:
 
 @dataclass
 class Parcels:
-    """One row per (order, node). Lines of parcel p: `lines[line_ptr[p]:line_ptr[p + 1]]`."""
+    """One row per (order, node). Lines of parcel p: `lines[line_ptr[p]:line_ptr[p + 1]]`.
+
+    Outcome columns are as narrow as their values allow, exactly (they are kept for the whole
+    run): a parcel's VAT rate is its zone's (`vat_by_zone[zone]`, not a column), and the unit
+    counts short, defective and returned are int16 when every parcel holds fewer than 32,768
+    units (int32 otherwise): widen them (`astype(np.int64)`) before multiplying by integers.
+    """
 
     order: np.ndarray
     node: np.ndarray
@@ -43,7 +49,7 @@ class Parcels:
     # int8: the most fragile class of its goods (index into schema FRAGILITY); None: standard
     fragility: np.ndarray = None  # type: ignore[assignment]
     zone: np.ndarray = field(init=False)  # destination zone index (set by the network)
-    vat_rate: np.ndarray = field(init=False)  # VAT rate of the zone (set by the network)
+    vat_by_zone: np.ndarray = field(init=False)  # VAT rate of each zone (set by the network)
     parcel_volume_l: np.ndarray = field(init=False)  # packed volume (content until packed)
     # outcome columns (nan / -1 / False until set)
     stock_ok_min: np.ndarray = field(init=False)
@@ -74,7 +80,7 @@ class Parcels:
     customs_days: np.ndarray = field(init=False)
     duties_eur: np.ndarray = field(init=False)
     cancelled: np.ndarray = field(init=False)
-    units_short: np.ndarray = field(init=False)  # units not supplied (lost sales)
+    units_short: np.ndarray = field(init=False)  # units not supplied (lost sales); see below
     short_margin_eur: np.ndarray = field(init=False)
     units_defective: np.ndarray = field(init=False)
     units_returned: np.ndarray = field(init=False)
@@ -90,7 +96,7 @@ class Parcels:
         self.delivery_min = _nan(n)
         self.pack_wait_min = np.zeros(n, dtype=np.float32)
         self.zone = np.zeros(n, dtype=np.int16)
-        self.vat_rate = np.zeros(n)
+        self.vat_by_zone = np.zeros(1)
         self.parcel_volume_l = self.volume_l.copy()
         self.customs_days = np.zeros(n, dtype=np.int16)
         self.promised_day = np.zeros(n, dtype=np.int32)  # day index
@@ -117,17 +123,36 @@ class Parcels:
             "refunded_without_return",
         ):
             setattr(self, name, np.zeros(n, dtype=bool))
+        # at most the parcel's units: 2 bytes each when every parcel holds < 32,768 units
+        few = len(self.units) == 0 or int(self.units.max()) <= np.iinfo(np.int16).max
         for name in ("units_short", "units_defective", "units_returned"):
-            setattr(self, name, np.zeros(n, dtype=np.int32))
+            setattr(self, name, np.zeros(n, dtype=np.int16 if few else np.int32))
         self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
         self.inserts = np.zeros(n, dtype=np.int16)
         self.packaging = np.full(n, -1, dtype=np.int16)
-        self.mispicked = np.zeros(n, dtype=np.int16)
-        self.wrong_lines = np.zeros(n, dtype=np.int16)
+        # picking errors: one shared read-only zero (no memory per parcel) until a node with an
+        # error rate asks for the columns (`track_picking_errors`)
+        self.mispicked = np.broadcast_to(np.zeros(1, dtype=np.int16), (n,))
+        self.wrong_lines = self.mispicked
+
+    def track_picking_errors(self) -> None:
+        """Give `mispicked` and `wrong_lines` memory of their own, to be written (a node with a
+        picking error rate); a no-op when they have it already."""
+        if not self.mispicked.flags.writeable:
+            self.mispicked = np.zeros(self.n, dtype=np.int16)
+            self.wrong_lines = np.zeros(self.n, dtype=np.int16)
 
     @property
     def n(self) -> int:
         return len(self.order)
+
+    @property
+    def vat_rate(self) -> np.ndarray:
+        """VAT rate of every parcel: its zone's (a read-only array made on each call: index
+        it once, or use `vat_by_zone[zone[i]]` for one parcel)."""
+        out = self.vat_by_zone[self.zone]
+        out.flags.writeable = False
+        return out
 
     @property
     def value_ex_vat_eur(self) -> np.ndarray:

@@ -78,7 +78,7 @@ class PickWork:
             i = group[0]
             work = float(self.setup_min[i] + self.lines_min[i])
         else:
-            work = float(self.setup_min[group[0]] + self.lines_min[list(group)].sum())
+            work = float(self.setup_min[group[0]] + np.add.reduce(self.lines_min.take(group)))
         if self.travel is not None:
             work += self.travel.minutes(group)
         return work

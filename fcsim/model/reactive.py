@@ -69,7 +69,7 @@ def compact_parcels(parcels: Parcels, keep: np.ndarray, line_map: np.ndarray) ->
     order_map = np.cumsum(keep) - 1
     out = copy.copy(parcels)
     for f in fields(Parcels):
-        if f.name not in ("line_ptr", "lines"):
+        if f.name not in ("line_ptr", "lines", "vat_by_zone"):  # per zone, not per parcel
             setattr(out, f.name, getattr(parcels, f.name)[pk])
     out.order = order_map[parcels.order[pk]]
     ids = np.flatnonzero(pk)

@@ -23,6 +23,7 @@ from fcsim.core.timeofday import minutes_of
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.imports import import_charges
+from fcsim.model.money import ex_vat
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.returns import plan_returns
 from fcsim.scenario.schema.delivery import Carrier
@@ -66,7 +67,7 @@ class SupplierModel(NodeModel[DropshipNode]):
         sku = orders.line_sku[lines]
         missing = st.keyed("supplier_stock", lines) >= cfg.stock_availability
         short = np.bincount(owner, weights=units * missing, minlength=len(ids))
-        net_price = cat.price_eur[sku] / (1 + p.vat_rate[ids][owner])
+        net_price = cat.price_eur[sku] / (1 + p.vat_by_zone[p.zone[ids]][owner])
         short_margin = np.bincount(
             owner, weights=units * missing * (net_price - cat.cost_eur[sku]), minlength=len(ids)
         )
@@ -104,9 +105,9 @@ class SupplierModel(NodeModel[DropshipNode]):
         if cfg.imports is not None:
             inside = np.array([d.customs is None for d in ctx.scenario.destinations])[p.zone[live]]
             imported = live[inside]
-            p.duties_eur[imported] += import_charges(
-                cfg.imports, p.value_ex_vat_eur[imported], p.vat_rate[imported]
-            )
+            vat = p.vat_by_zone[p.zone[imported]]
+            value = ex_vat(p.value_eur[imported], vat)
+            p.duties_eur[imported] += import_charges(cfg.imports, value, vat)
         plan_returns(
             p,
             live,

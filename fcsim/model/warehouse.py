@@ -167,6 +167,17 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         # wave picking: parcels with their stock wait here for the next release time
         self.wave: list[int] | None = [] if cfg.picking.release_times else None
+        # the columns the per-parcel flow writes, as this node's rows: views by local position
+        # when its parcels are one block of rows in order (one-node strategies), else whole
+        # columns by `ids[local]` (a node that may take over others' parcels has its own, then
+        # theirs)
+        self._block = len(ids) > 0 and bool(
+            np.array_equal(ids, np.arange(int(ids[0]), int(ids[0]) + len(ids)))
+        )
+        rows = slice(int(ids[0]), int(ids[-1]) + 1) if self._block else slice(None)
+        self._stock_ok_at = p.stock_ok_min[rows]
+        self._pick_start_at, self._picked_at = p.pick_start_min[rows], p.picked_min[rows]
+        self._pack_wait_at, self._ready_at = p.pack_wait_min[rows], p.ready_min[rows]
 
     def _start(self) -> None:
         """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
@@ -177,6 +188,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         p.parcel_volume_l[own] = self.packed_l[:n]
         p.packaging[own] = self.packaging[:n]
         if self.pick.mispicked is not None:
+            p.track_picking_errors()
             p.mispicked[own] = self.pick.mispicked[:n]
             p.wrong_lines[own] = self.pick.wrong_lines[:n]
         self.pickers.start()
@@ -240,8 +252,12 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         p.parcel_volume_l[g] = self.packed_l[local]
         p.packaging[g] = self.packaging[local]
         if self.pick.mispicked is not None:
+            p.track_picking_errors()
             p.mispicked[g] = self.pick.mispicked[local]
             p.wrong_lines[g] = self.pick.wrong_lines[local]
+        elif p.mispicked.flags.writeable:  # this node makes no errors: none of the first node's
+            p.mispicked[g] = 0
+            p.wrong_lines[g] = 0
         self.inventory.reserve(local, skus, units)  # complete: this node has the stock
         self.fallen_in[int(self.ctx.env.now // MIN_PER_DAY)] += 1
         self.in_process += 1
@@ -253,10 +269,11 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         p = self.ctx.parcels
         share = short_units / p.units[g]
         p.units_short[g] = short_units
-        p.short_margin_eur[g] = (p.value_eur[g] / (1 + p.vat_rate[g]) - p.goods_cost_eur[g]) * share
+        vat = p.vat_by_zone[p.zone[g]]
+        p.short_margin_eur[g] = (p.value_eur[g] / (1 + vat) - p.goods_cost_eur[g]) * share
 
     def _stock_ok(self, local: int) -> None:
-        self.ctx.parcels.stock_ok_min[self.ids[local]] = self.ctx.env.now
+        self._stock_ok_at[local if self._block else self.ids[local]] = self.ctx.env.now
         if self.wave is None:
             self.pickers.put(local)
         else:
@@ -273,14 +290,15 @@ class WarehouseModel(NodeModel[WarehouseNode]):
                 self.pickers.put(local)
 
     def _picked(self, group: list[int], start: float, end: float) -> None:
-        p, ids, n = self.ctx.parcels, self.ids, len(self.ids)
+        block, ids, n = self._block, self.ids, len(self.ids)
+        began, picked = self._pick_start_at, self._picked_at
         for local in group:
             if local >= n:  # a re-pick of lines found wrong at packing: now it is packed
                 self.packers.put(local - n)
                 continue
-            g = ids[local]
-            p.pick_start_min[g] = start
-            p.picked_min[g] = end
+            g = local if block else ids[local]
+            began[g] = start
+            picked[g] = end
             again = self.pick.repick_task(local)
             if again is None:
                 self.packers.put(local)
@@ -293,13 +311,14 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
-        p = self.ctx.parcels
+        block, ids, dock = self._block, self.ids, self.dock
+        wait, ready, picked = self._pack_wait_at, self._ready_at, self._picked_at
         for local in group:
-            g = self.ids[local]
-            p.pack_wait_min[g] = start - p.picked_min[g]
-            p.ready_min[g] = end
-            self.dock.append(local)
-            self.in_process -= 1
+            g = local if block else ids[local]
+            wait[g] = start - picked[g]
+            ready[g] = end
+            dock.append(local)
+        self.in_process -= len(group)
 
     # ------------------------------------------------------------------ once a day
     def _daily(self):

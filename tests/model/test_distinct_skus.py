@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import MAX_REDRAW_ROUNDS, distinct_skus, generate
@@ -66,3 +68,63 @@ def test_a_basket_of_almost_the_whole_catalogue_is_drawn_exactly_when_redraws_st
     sku = distinct_skus(np.zeros(6, dtype=np.int32), line_start, p, np.random.default_rng(1))
     assert MAX_REDRAW_ROUNDS < 1e9
     assert sorted(sku[:3]) == [0, 1, 2] and sorted(sku[3:]) == [0, 1, 2]
+
+
+def _reference(sku, line_start, popularity, rng):
+    """The redraws written the plain way (every order sorted by SKU in every round): the fast
+    `distinct_skus` must give the same SKUs, drawing the same numbers in the same order."""
+    sku = sku.copy()
+    order = np.repeat(np.arange(len(line_start) - 1), np.diff(line_start))
+    cum = np.cumsum(popularity)
+    cum[-1] = 1.0
+
+    def repeated(s):
+        idx = np.lexsort((np.arange(len(s)), s, order))
+        same = (order[idx[1:]] == order[idx[:-1]]) & (s[idx[1:]] == s[idx[:-1]])
+        out = np.zeros(len(s), dtype=bool)
+        out[idx[1:][same]] = True
+        return out
+
+    for _ in range(MAX_REDRAW_ROUNDS):
+        again = repeated(sku)
+        if not again.any():
+            return sku
+        sku[again] = np.searchsorted(cum, rng.random(int(again.sum())), side="right")
+    positive = np.flatnonzero(popularity > 0)
+    log_w = np.log(popularity[positive])
+    for o in np.unique(order[repeated(sku)]):
+        lo, hi = int(line_start[o]), int(line_start[o + 1])
+        keys = np.log(-np.log(rng.random(len(positive)))) - log_w
+        sku[lo:hi] = positive[np.argsort(keys, kind="stable")[: hi - lo]]
+    return sku
+
+
+def test_a_hand_made_basket_redraws_only_its_repeated_lines() -> None:
+    # orders: (2, 2, 2) -> its 2nd and 3rd lines repeat; (0, 1) and (1,) are distinct already
+    line_start = np.array([0, 3, 5, 6])
+    first = np.array([2, 2, 2, 0, 1, 1], dtype=np.int32)
+    p = np.full(4, 0.25)
+    sku = distinct_skus(first, line_start, p, np.random.default_rng(7))
+    assert sku[0] == 2 and len(set(sku[:3].tolist())) == 3
+    assert sku[3:].tolist() == [0, 1, 1]
+    assert np.array_equal(sku, _reference(first, line_start, p, np.random.default_rng(7)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n_lines=st.lists(st.integers(1, 6), min_size=0, max_size=40),
+    weights=st.lists(st.floats(0.0, 1.0), min_size=6, max_size=9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_redraws_match_the_plain_sort_based_ones_draw_for_draw(n_lines, weights, seed) -> None:
+    p = np.asarray(weights, dtype=float)
+    if p.sum() > 0:
+        p = p / p.sum()  # a tiny weight may become 0 here: checked after
+    if (p > 0).sum() < max(n_lines, default=1):
+        p = (p + 1.0) / (p + 1.0).sum()  # enough SKUs on sale for the longest basket
+    line_start = np.concatenate([[0], np.cumsum(n_lines, dtype=np.int64)])
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, len(p), int(line_start[-1])).astype(np.int32)
+    fast = distinct_skus(first, line_start, p, np.random.default_rng(seed + 1))
+    plain = _reference(first, line_start, p, np.random.default_rng(seed + 1))
+    assert fast.dtype == plain.dtype and np.array_equal(fast, plain)

@@ -87,7 +87,8 @@ def test_a_churned_customer_costs_future_margins_without_vat() -> None:
 def test_shipping_revenue_is_counted_without_vat(policy: str, expected: list[float]) -> None:
     p = parcels(2)
     p.shipping_eur[:] = 6.0
-    p.vat_rate[:] = [0.2, 0.05]
+    p.zone[:] = [0, 1]
+    p.vat_by_zone = np.array([0.2, 0.05])  # parcels keep their zone's rate
     fee = ShippingFee(policy=policy, flat_eur=4.9, free_above_eur=60, carrier_rate_markup=0.1)
 
     class _S:  # the only part of a Scenario the function reads

@@ -363,6 +363,6 @@ def shipping_revenue(
     served = ~np.logical_and.reduceat(p.cancelled, first)
     shipping = p.shipping_eur if billed is None else billed
     carrier_price = np.add.reduceat(np.where(p.cancelled, 0.0, shipping), first)
-    vat = p.vat_rate[first]
+    vat = p.vat_by_zone[p.zone[first]]
     out = get_policy("shipping_fee", fee.policy)(order_value, carrier_price * (1 + vat), fee)
     return np.where(served, ex_vat(out, vat), 0.0)

@@ -87,9 +87,10 @@ def order_outcomes(
     p = run.parcels
     end = run.n_days * MIN_PER_DAY
     first = np.searchsorted(p.order, np.arange(orders.n))
+    single = p.n == orders.n  # one parcel per order: an order's value is its parcel's
 
     def per_order(values: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
-        return ufunc.reduceat(values, first)
+        return values.copy() if single else ufunc.reduceat(values, first)
 
     shipped = p.ship_min <= end
     done = p.cancelled | shipped
@@ -114,7 +115,7 @@ def order_outcomes(
 
     # margins without VAT: the price is VAT-inclusive, the VAT of the order's zone is not the
     # merchant's money (every parcel of an order goes to its zone)
-    vat = p.vat_rate[first][orders.line_order]
+    vat = p.vat_by_zone[p.zone[first]][orders.line_order]
     net_price = ex_vat(catalogue.price_eur[orders.line_sku], vat)
     line_margin = orders.line_units * (net_price - catalogue.cost_eur[orders.line_sku])
     margin = np.add.reduceat(line_margin, orders.line_start[:-1])

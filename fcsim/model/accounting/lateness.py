@@ -188,9 +188,11 @@ def cause_kpis(lc: LateCauses, finished: np.ndarray, delivered_late: np.ndarray)
     (over the `delivered_late` orders: late, finished, not lost)."""
     out: dict[str, float] = {}
     n_finished = int(finished.sum())
-    order_days = lc.days_of(np.maximum(lc.order_parcel, 0)).astype(float)
+    # the stage days of the delivered-late orders only, in order number (what `_mean` keeps)
+    late_parcel = np.maximum(lc.order_parcel[delivered_late], 0)
+    order_days = lc.days_of(late_parcel).astype(float)
     for i, name in enumerate(CAUSES):
         out[LATE_CAUSE.name(name)] = _safe_div((finished & (lc.order_cause == i)).sum(), n_finished)
     for i, name in enumerate(CAUSES):
-        out[LATE_DAYS.name(name)] = _mean(np.where(delivered_late, order_days[:, i], np.nan))
+        out[LATE_DAYS.name(name)] = _mean(order_days[:, i])
     return out
