@@ -101,27 +101,6 @@ class Input:
         return self.spec.pattern
 
 
-def _split_range(text: str) -> list[str]:
-    """`A:B` split on the colon outside brackets and quotes."""
-    out, cur, depth, quote = [], [], 0, ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == ":" and depth == 0:
-            out.append("".join(cur).strip())
-            cur = []
-            continue
-        cur.append(ch)
-    out.append("".join(cur).strip())
-    return out
-
-
 def _normal_key(key: str) -> str:
     """`carriers[0].cutoff` -> `carriers.0.cutoff`."""
     return re.sub(r"\[(\d+|\*)\]", r".\1", key.strip())
@@ -146,7 +125,7 @@ def parse_input(text: str, span: str = DEFAULT_SPAN) -> InputSpec:
         p = sym.group(1)
         low, high = f"-{p}%", f"+{p}%"
     else:
-        parts = _split_range(raw)
+        parts = split_values(raw, ":")  # `A:B`, the colon outside brackets and quotes
         if len(parts) != 2 or not all(parts):
             raise UsageError(
                 f"{where}: expected ±P% (e.g. ±20%) or LOW:HIGH (values, or percentages "

@@ -67,8 +67,8 @@ class Point:
         return f"{self.index:03d}_{label}" if label else f"{self.index:03d}"
 
 
-def split_values(text: str) -> list[str]:
-    """Split `V1,V2,...` on commas outside brackets, braces and quotes."""
+def split_values(text: str, sep: str = ",") -> list[str]:
+    """Split `V1,V2,...` on `sep` (a comma) outside brackets, braces and quotes."""
     out, cur, depth, quote = [], [], 0, ""
     for ch in text:
         if quote:
@@ -79,7 +79,7 @@ def split_values(text: str) -> list[str]:
             depth += 1
         elif ch in "]}":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif ch == sep and depth == 0:
             out.append("".join(cur).strip())
             cur = []
             continue
