@@ -20,13 +20,9 @@ from markupsafe import Markup, escape
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.experiment.records import SummaryEntry
-from fcsim.report.bundle import plotly_js
-from fcsim.report.html import Section, figure_html, page_title, trace_types
+from fcsim.report.html import Section, figure_html, page_html, page_title, trace_types
 from fcsim.report.metrics import fmt, fmt_interval
-from fcsim.report.page import templates
 from fcsim.report.style import (
-    PRINT_HEIGHT_PX,
-    PRINT_WIDTH_PX,
     band,
     finish,
     strategy_colour,
@@ -293,23 +289,7 @@ def render_advice(doc: dict[str, Any]) -> str:
         ("Volumes", ", ".join(f"{v:,.0f}" for v in doc.get("volumes") or [])),
         ("Runs", f"{doc.get('runs', 0):,} simulated, {doc.get('candidates', 0):,} candidates"),
     ]
-    return (
-        templates()
-        .get_template("page.html.j2")
-        .render(
-            name=str(doc.get("scenario", "")),
-            title=page_title(doc) + " — sized and compared by volume",
-            description=str(doc.get("description") or "").strip(),
-            version=__version__,
-            cover=cover,
-            failed=[str(f) for f in doc.get("failed_runs") or []],
-            banner=Markup(""),
-            sections=sections,
-            plotlyjs=plotly_js(frozenset().union(*(s.traces for s in sections))),
-            print_width=PRINT_WIDTH_PX,
-            print_height=PRINT_HEIGHT_PX,
-        )
-    )
+    return page_html(doc, page_title(doc) + " — sized and compared by volume", cover, sections)
 
 
 def write_advice_page(out: Path, doc: dict[str, Any]) -> Path:

@@ -14,6 +14,7 @@ browser test, or a reader, can tell a broken page from a good one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -346,28 +347,40 @@ def cover(doc: dict[str, Any], runs: pd.DataFrame) -> list[tuple[str, str]]:
     return facts
 
 
-def render(data: ReportData) -> str:
-    """The whole page as a string."""
-    doc = data.doc
-    keys = sweep.sweep_keys(doc, data.runs)
-    parts = sections(data)
+def page_html(
+    doc: Mapping[str, Any],
+    title: str,
+    cover: Any,
+    parts: Sequence[Section],
+    banner: Markup | None = None,
+) -> str:
+    """A whole page (`page.html.j2`) of a results document: its cover, banner and sections,
+    with the plotly.js its figures need (the run, advise and sensitivity pages)."""
     return (
         templates()
         .get_template("page.html.j2")
         .render(
             name=str(doc.get("scenario", "")),
-            title=page_title(doc),
+            title=title,
             description=str(doc.get("description") or "").strip(),
             version=str(doc.get("fcsim_version") or __version__),
-            cover=cover(doc, data.runs),
+            cover=cover,
             failed=[str(f) for f in doc.get("failed_runs") or []],
-            banner=glance.banner_html(doc) if not keys else Markup(""),
+            banner=banner or Markup(""),
             sections=parts,
             plotlyjs=plotly_js(frozenset().union(*(p.traces for p in parts))),
             print_width=PRINT_WIDTH_PX,
             print_height=PRINT_HEIGHT_PX,
         )
     )
+
+
+def render(data: ReportData) -> str:
+    """The whole page as a string."""
+    doc = data.doc
+    keys = sweep.sweep_keys(doc, data.runs)
+    banner = glance.banner_html(doc) if not keys else Markup("")
+    return page_html(doc, page_title(doc), cover(doc, data.runs), sections(data), banner)
 
 
 def write_report(

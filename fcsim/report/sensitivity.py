@@ -26,12 +26,10 @@ from markupsafe import Markup, escape
 from fcsim import __version__
 from fcsim.core.files import write_text
 from fcsim.experiment.records import SummaryEntry
-from fcsim.report.bundle import plotly_js
-from fcsim.report.html import Section, figure_html, page_title, trace_types
+from fcsim.report.html import Section, figure_html, page_html, page_title, trace_types
 from fcsim.report.metrics import fmt_interval
-from fcsim.report.page import templates
 from fcsim.report.ranking import BEST, Pairs, infeasible, rank
-from fcsim.report.style import PRINT_HEIGHT_PX, PRINT_WIDTH_PX, finish, text
+from fcsim.report.style import finish, text
 
 COST = "cost_per_order_eur"
 SEPARATED = "clearly cheapest"
@@ -317,22 +315,8 @@ def render_sensitivity(doc: Mapping[str, Any]) -> str:
         ("Horizon", f"{doc.get('horizon_days')} days, first {doc.get('warmup_days')} warm-up"),
         ("Inputs", str(len(doc.get("inputs") or []))),
     ]
-    return (
-        templates()
-        .get_template("page.html.j2")
-        .render(
-            name=str(doc.get("scenario", "")),
-            title=page_title(dict(doc)) + " — which inputs would flip the answer",
-            description=str(doc.get("description") or "").strip(),
-            version=str(doc.get("fcsim_version") or __version__),
-            cover=cover,
-            failed=[str(f) for f in doc.get("failed_runs") or []],
-            banner=Markup(""),
-            sections=sections,
-            plotlyjs=plotly_js(frozenset().union(*(s.traces for s in sections))),
-            print_width=PRINT_WIDTH_PX,
-            print_height=PRINT_HEIGHT_PX,
-        )
+    return page_html(
+        dict(doc), page_title(dict(doc)) + " — which inputs would flip the answer", cover, sections
     )
 
 
