@@ -31,21 +31,21 @@ from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
 
+def _held(a: np.ndarray) -> int:
+    """Bytes an array holds: a read-only broadcast zero (a column no node writes, such as the
+    picking errors without an error rate) holds one element, whatever its length."""
+    return a.itemsize if a.strides == (0,) else a.nbytes
+
+
 def _outcome_bytes(parcels: Parcels) -> int:
     """Bytes of the parcel columns the model fills (the records kept for results)."""
-    return sum(
-        getattr(parcels, f.name).nbytes
-        for f in fields(parcels)
-        if not f.init and isinstance(getattr(parcels, f.name), np.ndarray)
-    )
+    columns = (getattr(parcels, f.name) for f in fields(parcels) if not f.init)
+    return sum(_held(a) for a in {id(a): a for a in columns if isinstance(a, np.ndarray)}.values())
 
 
 def _all_column_bytes(parcels: Parcels) -> int:
-    return sum(
-        getattr(parcels, f.name).nbytes
-        for f in fields(parcels)
-        if isinstance(getattr(parcels, f.name), np.ndarray)
-    )
+    columns = (getattr(parcels, f.name) for f in fields(parcels))
+    return sum(_held(a) for a in {id(a): a for a in columns if isinstance(a, np.ndarray)}.values())
 
 
 def memory_probe(scenario: Scenario, strategy: str) -> dict[str, float]:
