@@ -82,10 +82,14 @@ class ScenarioError(Exception):
 
 
 class UsageError(Exception):
-    """A wrong command line (exit status 2); shown with invisible characters escaped."""
+    """A wrong command line (exit status 2); shown with invisible characters escaped.
+
+    A message may span lines (a list of differences, then what to do): its newlines are kept,
+    every other control character is escaped.
+    """
 
     def __str__(self) -> str:
-        return visible(super().__str__())
+        return visible(super().__str__(), keep="\n")
 
 
 class Terminated(KeyboardInterrupt):

@@ -130,6 +130,8 @@ def result_notes(doc: Mapping[str, Any]) -> list[str]:
     if line:
         out.append(line)
     for key, entry in entries(doc).items():
-        out.append(f"selection: {statement(key, entry)}")
+        line = f"selection: {statement(key, entry)}"
+        if line not in out:  # "the only strategy left" is the same sentence for every metric
+            out.append(line)
     out += [f"warning: {w}" for w in warmup_warnings(doc)]
     return out

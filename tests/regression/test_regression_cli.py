@@ -96,7 +96,9 @@ def test_a_changed_scenario_is_refused_without_the_flag(baseline: Path, tmp_path
     )
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
-    assert 'carriers.0.cutoff: "16:00" in the baseline, "14:00" now' in res.stderr
+    # one difference per line, then what to do, each on its own line (newlines not escaped)
+    assert '\n  carriers.0.cutoff: "16:00" in the baseline, "14:00" now\n' in res.stderr
+    assert "\\x0a" not in res.stderr
     assert f"fcsim baseline {SMALL} -o {baseline}" in res.stderr
     assert "--allow-changed-scenario" in res.stderr
     assert not junit.exists()

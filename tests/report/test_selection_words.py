@@ -104,3 +104,12 @@ def test_result_notes() -> None:
         "(cost_per_order_eur=1%) was met: a cost_per_order_eur ± 0.2 > 0.1",
         "warning: warmup_days is 7 but ...",
     ]
+
+
+def test_the_only_strategy_left_is_said_once() -> None:
+    only = {"candidates": ["a"], "subset": ["a"], "selected": "a", "excluded": {"b": "misses"}}
+    two = {"candidates": ["a", "c"], "subset": ["a"], "selected": "a", "replications": 5}
+    doc = {"selection": {"metrics": {"cost_per_order_eur": only, "late_rate": only, "x": two}}}
+    notes = result_notes(doc)
+    assert notes[0] == "selection: a is the only strategy left to select from; left out: b (misses)"
+    assert len(notes) == 2 and notes[1].startswith("selection: a is the best on x")
