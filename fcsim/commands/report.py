@@ -9,6 +9,7 @@ missing).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from fcsim.commands.common import EXIT_OK, path_arg, positive_int
@@ -48,16 +49,23 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.report.files import read_advice, read_results, read_sensitivity
 
     if args.out.is_dir() and (advice := read_advice(args.out)) is not None:
-        return _advice(args, advice)
-    if args.out.is_dir() and (sens := read_sensitivity(args.out)) is not None:
-        return _sensitivity(args, sens)
-    data = read_results(args.out)  # first: a wrong folder is told at once
-    check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
-    check_out_file(args.pdf, "--pdf", report_inputs(args.out))
-    if args.screenshot is not None or args.pdf is not None:
-        from fcsim.report.browser import require_browser
+        from fcsim.core.errors import visible
+        from fcsim.report.advice import terminal_text, write_advice_page
 
-        require_browser()  # before anything is written
+        return _page(
+            args,
+            lambda: write_advice_page(args.out, advice),
+            lambda: print(visible(terminal_text(advice), keep="\n")),
+        )
+    if args.out.is_dir() and (sens := read_sensitivity(args.out)) is not None:
+        from fcsim.commands.sensitivity import print_tables
+        from fcsim.report.sensitivity import write_sensitivity_page
+
+        return _page(
+            args, lambda: write_sensitivity_page(args.out, sens), lambda: print_tables(sens)
+        )
+    data = read_results(args.out)  # first: a wrong folder is told at once
+    _check_pictures(args)
 
     from fcsim.core.files import write_text
     from fcsim.report.html import render
@@ -86,45 +94,28 @@ def run(args: argparse.Namespace) -> int:
     return _pictures(args, path)
 
 
-def _advice(args: argparse.Namespace, doc: dict) -> int:
-    """The page of an `fcsim advise` folder, rebuilt from its advice.json."""
-    from fcsim.core.errors import UsageError, visible
-    from fcsim.report.advice import terminal_text, write_advice_page
-
+def _check_pictures(args: argparse.Namespace) -> None:
+    """Refuse unwritable picture paths, and check Chromium, before anything is written."""
     check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
     check_out_file(args.pdf, "--pdf", report_inputs(args.out))
     if args.screenshot is not None or args.pdf is not None:
         from fcsim.report.browser import require_browser
 
         require_browser()
-    try:
-        path = write_advice_page(args.out, doc)
-    except OSError as exc:
-        raise UsageError(f"{args.out / 'index.html'}: cannot be written ({exc})") from None
-    if not args.quiet:
-        print(visible(terminal_text(doc), keep="\n"))
-    print(f"Report written to {path}")
-    return _pictures(args, path)
 
 
-def _sensitivity(args: argparse.Namespace, doc: dict) -> int:
-    """The page of an `fcsim sensitivity` folder, rebuilt from its sensitivity.json."""
-    from fcsim.commands.sensitivity import print_tables
+def _page(args: argparse.Namespace, write: Callable[[], Any], show: Callable[[], None]) -> int:
+    """The page of an `fcsim advise` or `fcsim sensitivity` folder, rebuilt from its JSON:
+    `write` writes index.html and returns its path, `show` prints the tables."""
     from fcsim.core.errors import UsageError
-    from fcsim.report.sensitivity import write_sensitivity_page
 
-    check_out_file(args.screenshot, "--screenshot", report_inputs(args.out))
-    check_out_file(args.pdf, "--pdf", report_inputs(args.out))
-    if args.screenshot is not None or args.pdf is not None:
-        from fcsim.report.browser import require_browser
-
-        require_browser()
+    _check_pictures(args)
     try:
-        path = write_sensitivity_page(args.out, doc)
+        path = write()
     except OSError as exc:
         raise UsageError(f"{args.out / 'index.html'}: cannot be written ({exc})") from None
     if not args.quiet:
-        print_tables(doc)
+        show()
     print(f"Report written to {path}")
     return _pictures(args, path)
 

@@ -178,13 +178,7 @@ def write_advice(
 ) -> Written:
     """The files of `fcsim advise`: advice.json, advice.parquet (one row per volume x strategy
     x candidate tried), and its page (`pages`)."""
-    with staged(out, RESULT_FILES["advise"]) as stage:
-        write_text(stage / "advice.json", json.dumps(doc, indent=2) + "\n")
-        atomic_write(stage / "advice.parquet", lambda p: table.to_parquet(p, index=False))
-        written = Written(stage, doc, write_failure_log(stage, failures))
-        if pages is not None:
-            pages(written)
-    return _final(written, stage, out)
+    return _json_and_table(out, "advise", doc, table, failures, pages)
 
 
 def write_sensitivity(
@@ -196,9 +190,23 @@ def write_sensitivity(
 ) -> Written:
     """The files of `fcsim sensitivity`: sensitivity.json, runs.parquet (one row per input x
     side x strategy x replication, the base first), and its page (`pages`)."""
-    with staged(out, RESULT_FILES["sensitivity"]) as stage:
-        write_text(stage / "sensitivity.json", json.dumps(doc, indent=2) + "\n")
-        atomic_write(stage / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    return _json_and_table(out, "sensitivity", doc, runs, failures, pages)
+
+
+def _json_and_table(
+    out: Path,
+    kind: str,
+    doc: dict[str, Any],
+    table: pd.DataFrame,
+    failures: Sequence[RunFailure],
+    pages: Pages | None,
+) -> Written:
+    """A `kind` folder of `RESULT_FILES[kind]`: its JSON document and its table first, written
+    in a stage and moved in place together with the page."""
+    files = RESULT_FILES[kind]
+    with staged(out, files) as stage:
+        write_text(stage / files[0], json.dumps(doc, indent=2) + "\n")
+        atomic_write(stage / files[1], lambda p: table.to_parquet(p, index=False))
         written = Written(stage, doc, write_failure_log(stage, failures))
         if pages is not None:
             pages(written)
