@@ -3,7 +3,7 @@
 The runs go through the command line in this process (`fcsim.cli.main`), one worker, two
 replications, two weeks of orders: what is checked is that each scenario runs, not its figures.
 A large scenario (one with a `# ci:` line, which `.ci/run` uses to run it at full volume over a
-few days) runs here at `SMALL_VOLUME` orders a day, so the test stays fast.
+few days) runs here at `SMALL_VOLUME` (500 orders a day, 5,000 SKUs), so the test stays fast.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from conftest import ROOT
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
 SHORT = ("--set", "horizon_days=14", "--set", "warmup_days=7", "--set", "drain_days=7")
 HEADER = "# yaml-language-server: $schema=../docs/scenario.schema.json"
-SMALL_VOLUME = ("--set", "demand.orders_per_day=2000")
+SMALL_VOLUME = ("--set", "demand.orders_per_day=500", "--set", "catalogue.skus=5000")
 
 
 def ci_args(path: Path) -> list[str]:
