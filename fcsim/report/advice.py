@@ -169,17 +169,23 @@ def late_curves(doc: dict[str, Any]) -> go.Figure | None:
 def answer_lines(doc: dict[str, Any]) -> list[str]:
     """The answer in sentences: per volume, then the break-evens and the hybrids' shares."""
     a = doc.get("answers") or {}
-    lines = []
+    profit = objective_of(doc) == "profit"
+    lines = [objective_line(doc)]
     for p in a.get("per_volume") or []:
         v = f"{_volume(p['volume'])} orders/day"
         if not p.get("cheapest"):
             lines.append(f"{v}: no strategy meets the target")
             continue
         cost = fmt_interval(p.get("cost_per_order_eur"), "eur")
-        line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
+        if profit:
+            gain = fmt_interval(p.get("profit_per_order_eur"), "eur")
+            line = f"{v}: {p['cheapest']} (profit {gain} EUR/order, cost {cost} EUR/order)"
+        else:
+            line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
         if p.get("runner_up"):
             d = fmt_interval(p.get("difference_eur"), "eur")
-            sure = "clearly cheaper" if p.get("separable") else "not separable from"
+            better = "more profitable than" if profit else "cheaper"
+            sure = f"clearly {better}" if p.get("separable") else "not separable from"
             line += f", {sure} {p['runner_up']} (paired difference {d} EUR/order)"
         if p.get("infeasible"):
             line += f"; misses the target: {', '.join(p['infeasible'])}"
@@ -194,6 +200,24 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
         by = ", ".join(f"{_volume(float(k))}: {100 * v:g} %" for k, v in shares.items())
         lines.append(f"{s}: best share of SKUs in routing class A, by volume: {by}")
     return lines
+
+
+def objective_of(doc: dict[str, Any]) -> str:
+    """The objective of an advice document (`cost` for one written before there was one)."""
+    return str(doc.get("objective") or "cost")
+
+
+def objective_line(doc: dict[str, Any]) -> str:
+    """Which objective the sizing and the answers optimise, in a sentence."""
+    if objective_of(doc) == "profit":
+        return (
+            "Objective: the highest profit per order (profit_per_order_eur) among the strategies "
+            "meeting the target; each strategy's setting maximises it."
+        )
+    return (
+        "Objective: the lowest cost per order (cost_per_order_eur) among the strategies meeting "
+        "the target; each strategy's setting minimises it."
+    )
 
 
 def _volume(v: float) -> str:
@@ -221,6 +245,7 @@ HEADERS = (
     "strategy",
     "sized setting",
     "cost per order (EUR)",
+    "profit per order (EUR)",
     "late (%)",
     "unfinished (%)",
     "order → ship (days)",
@@ -235,6 +260,7 @@ def _figures(z: dict[str, Any]) -> list[str]:
     m = z.get("metrics") or {}
     return [
         fmt_interval(m.get("cost_per_order_eur"), "eur"),
+        fmt_interval(m.get("profit_per_order_eur"), "eur"),
         fmt_interval(m.get("late_rate"), "rate"),
         fmt_interval(m.get("unfinished_rate"), "rate"),
         fmt_interval(m.get("order_to_ship_h_mean"), "hours"),
@@ -257,7 +283,8 @@ def render_advice(doc: dict[str, Any]) -> str:
         f"{doc.get('replications')} runs of {doc.get('horizon_days')} days. The search tried "
         f"candidates on {scr.get('replications')} run(s) of {scr.get('horizon_days')} days each, "
         f"all on the same orders, with a margin of {100 * float(scr.get('margin', 0)):g} % below "
-        "the target. A strategy that misses the target is never called the cheapest."
+        "the target. A strategy that misses the target is never called the best. "
+        + objective_line(doc)
     )
     figs = [
         (
