@@ -93,3 +93,33 @@ def test_profit_and_cost_agree_when_revenue_does_not_depend_on_the_setting(
     assert c["cheapest"] == p["cheapest"] and c["runner_up"] == p["runner_up"]
     assert p["difference_eur"]["mean"] == pytest.approx(c["difference_eur"]["mean"])
     assert "profit per order (EUR)" in (tmp_path / "profit" / "index.html").read_text("utf-8")
+
+
+def test_size_objective_profit_agrees_with_cost_and_is_recorded(tmp_path: Path) -> None:
+    # own warehouse pickers 1..4 under a late-rate condition: the same orders and revenue at
+    # every headcount, so the highest profit per order is at the lowest cost per order
+    answers = {}
+    for objective in ("cost", "profit"):
+        out = tmp_path / objective
+        res = run_in_process(
+            "size", SMALL, "--key", "strategies.own.pickers", "--range", "1:4",
+            "--objective", objective, "--subject-to", "late_rate<=0.3", "--strategy", "own",
+            "--set", "horizon_days=21", "-r", "2", "-w", "1", "-o", out,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        word = "highest profit" if objective == "profit" else "lowest cost"
+        assert f"objective: {word} per order" in res.stdout
+        doc = json.loads((out / "size.json").read_text(encoding="utf-8"))
+        assert doc["objective"] == objective
+        answers[objective] = doc
+    cost, profit = answers["cost"], answers["profit"]
+    assert "maximising profit_per_order_eur" in profit["question"]
+    assert cost["answer"]["value"] == profit["answer"]["value"] == 2
+    # the profit at each point is the margin per order less the cost per order
+    for c, p in zip(cost["points"], profit["points"], strict=True):
+        m = p["strategies"]["own"]["profit_per_order_eur"]["mean"]
+        k = c["strategies"]["own"]["cost_per_order_eur"]["mean"]
+        assert m + k == pytest.approx(
+            profit["points"][0]["strategies"]["own"]["profit_per_order_eur"]["mean"]
+            + cost["points"][0]["strategies"]["own"]["cost_per_order_eur"]["mean"]
+        )
