@@ -18,7 +18,9 @@ strategy, the advisor
 Every candidate of a volume runs on the same orders (common random numbers), and so do the
 strategies' confirmations, so their differences are paired replication by replication. The
 answers (cheapest feasible strategy per volume, break-even volumes) are in
-`fcsim.experiment.advice`, with the `Sizing` records the advisor fills.
+`fcsim.experiment.advice`, with the `Sizing` records the advisor fills. With the profit
+objective (`Settings.objective`), "cheapest" reads "most profitable": the search minimises
+minus the profit per order (`Objective.score`), and so do the answers.
 """
 
 from __future__ import annotations

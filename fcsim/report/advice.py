@@ -58,9 +58,15 @@ def _segments(sizings: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [*out, run] if run else out
 
 
+_OBJECTIVE_METRIC = {"cost": "cost_per_order_eur", "profit": "profit_per_order_eur"}
+_OBJECTIVE_LABEL = {"cost": "cost per order", "profit": "profit per order"}
+
+
 def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
-    """Cost per order against volume, one line per strategy, 95 % bands; infeasible hollow."""
+    """Cost per order (profit per order with the profit objective) against volume, one line
+    per strategy, 95 % bands; infeasible hollow."""
     sizings = doc.get("sizings") or []
+    metric = _OBJECTIVE_METRIC[objective_of(doc)]
     if not sizings:
         return None
     fig = go.Figure()
@@ -69,14 +75,14 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
         colour = strategy_colour(i)
         for seg in _segments(mine):  # feasible volumes in a row: a band each, never joined
             xs = [z["volume"] for z in seg]
-            es = [_entry(z, "cost_per_order_eur") for z in seg]
+            es = [_entry(z, metric) for z in seg]
             band(fig, xs, [e.ci_low for e in es], [e.ci_high for e in es], colour, s)
         ok = [z for z in mine if z.get("feasible")]
         gapped = [z if z.get("feasible") else None for z in mine]
         fig.add_trace(
             go.Scatter(
                 x=[z["volume"] for z in mine],
-                y=[_entry(z, "cost_per_order_eur").mean if z else None for z in gapped],
+                y=[_entry(z, metric).mean if z else None for z in gapped],
                 mode="lines+markers",
                 name=text(s),
                 legendgroup=s,
@@ -88,12 +94,12 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
                 showlegend=bool(ok),
             )
         )
-        bad = [z for z in mine if not z.get("feasible") and _entry(z, "cost_per_order_eur").known]
+        bad = [z for z in mine if not z.get("feasible") and _entry(z, metric).known]
         if bad:
             fig.add_trace(
                 go.Scatter(
                     x=[z["volume"] for z in bad],
-                    y=[_entry(z, "cost_per_order_eur").mean for z in bad],
+                    y=[_entry(z, metric).mean for z in bad],
                     mode="markers",
                     name=f"{text(s)}: misses the target",
                     legendgroup=s,
@@ -120,7 +126,7 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
             font={"size": 10, "color": "#444"},
         )
     fig.update_xaxes(title_text="orders a day", tickformat=",")
-    fig.update_yaxes(title_text="cost per order (EUR)", tickformat=",.2f")
+    fig.update_yaxes(title_text=f"{_OBJECTIVE_LABEL[objective_of(doc)]} (EUR)", tickformat=",.2f")
     return finish(fig, 460, legend_below=True)
 
 
@@ -289,7 +295,7 @@ def render_advice(doc: dict[str, Any]) -> str:
     figs = [
         (
             "costs",
-            "Cost per order against volume",
+            f"{_OBJECTIVE_LABEL[objective_of(doc)].capitalize()} against volume",
             cost_curves(doc),
             "Each point is a strategy sized for that volume. Bands: 95 % intervals. Hollow: the "
             "strategy misses the target there (not compared). Shaded: the break-even interval.",

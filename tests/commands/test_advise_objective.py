@@ -92,7 +92,8 @@ def test_profit_and_cost_agree_when_revenue_does_not_depend_on_the_setting(
     (c,), (p,) = cost["answers"]["per_volume"], profit["answers"]["per_volume"]
     assert c["cheapest"] == p["cheapest"] and c["runner_up"] == p["runner_up"]
     assert p["difference_eur"]["mean"] == pytest.approx(c["difference_eur"]["mean"])
-    assert "profit per order (EUR)" in (tmp_path / "profit" / "index.html").read_text("utf-8")
+    page = (tmp_path / "profit" / "index.html").read_text("utf-8")
+    assert "profit per order (EUR)" in page and "Profit per order against volume" in page
 
 
 def test_size_objective_profit_agrees_with_cost_and_is_recorded(tmp_path: Path) -> None:
