@@ -124,3 +124,25 @@ def test_size_objective_profit_agrees_with_cost_and_is_recorded(tmp_path: Path) 
             profit["points"][0]["strategies"]["own"]["profit_per_order_eur"]["mean"]
             + cost["points"][0]["strategies"]["own"]["cost_per_order_eur"]["mean"]
         )
+
+
+@pytest.mark.slow
+def test_lost_sales_make_the_cheapest_not_the_most_profitable(tmp_path: Path) -> None:
+    # a dropship supplier out of stock for 40 % of lines ships less per order (lower cost per
+    # order: the cheapest) but loses those sales' margin: the 3PL is the most profitable
+    best = {}
+    for objective in ("cost", "profit"):
+        out = tmp_path / objective
+        res = run_in_process(
+            "advise", SMALL, "--volumes", "60", "--target", "late_rate<=30%",
+            "--strategy", "out", "--strategy", "drop", "-r", "2", "-w", "1",
+            "--set", "horizon_days=21", "--set", "strategies.drop.stock_availability=0.6",
+            "--objective", objective, "-o", out,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        doc = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+        (best[objective],) = doc["answers"]["per_volume"]
+    assert best["cost"]["cheapest"] == "drop"
+    assert best["profit"]["cheapest"] == "out" and best["profit"]["separable"]
+    drop_cost = best["cost"]["cost_per_order_eur"]["mean"]
+    assert drop_cost < best["profit"]["cost_per_order_eur"]["mean"]  # out costs more per order
