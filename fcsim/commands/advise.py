@@ -96,6 +96,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the search keeps the means this share below the target (default: 0.1), so that "
         "the confirmation's 95 %% bound passes",
     )
+    p.add_argument(
+        "--objective",
+        choices=("cost", "profit"),
+        default="cost",
+        help="what the sizing and the answers optimise: the lowest cost per order (default), "
+        "or the highest profit per order (profit_per_order_eur), under the same target",
+    )
     add_run_options(
         p,
         out="output folder (default: reports/<scenario>-advise/)",
@@ -207,7 +214,7 @@ def _refuse_dated_staffing(scenario: Any, strategies: tuple[str, ...]) -> None:
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import json_safe
-    from fcsim.experiment.advice import answers, sizing_doc
+    from fcsim.experiment.advice import OBJECTIVES, answers, sizing_doc
     from fcsim.experiment.advise import (
         VOLUME_KEY,
         Advisor,
@@ -265,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
         screen_replications=args.screen_replications,
         screen_days=args.screen_days,
         margin=args.margin,
+        objective=args.objective,
     )
     check_memory([ends[-1]], settings.replications * len(strategies), args)
     out = args.out or Path("reports") / f"{base.slug}-advise"
@@ -303,6 +311,7 @@ def run(args: argparse.Namespace) -> int:
             "warmup_days": base.warmup_days,
             "volumes": list(volumes),
             "volume_key": VOLUME_KEY,
+            "objective": settings.objective,
             "target": {"late_rate": target.late_rate, "unfinished_rate": target.unfinished_rate},
             "screening": {
                 "replications": settings.screen_replications,
@@ -311,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
             },
             "strategies": list(strategies),
             "sizings": [sizing_doc(z) for z in sizings],
-            "answers": answers(sizings, volumes),
+            "answers": answers(sizings, volumes, OBJECTIVES[settings.objective]),
             "runs": advisor.runs_done,
             "candidates": len(table),
             "wall_s": wall,

@@ -6,6 +6,8 @@ Questions (one per command; conditions are judged on the 95 % interval bound):
     --largest "late_rate<=0.08"      largest value still meeting it (e.g. orders per day)
     --break-even A,B                 where A stops being dearer (or cheaper) than B on --metric
     --minimise METRIC                lowest METRIC, subject to --subject-to conditions
+    --objective cost|profit          lowest cost per order or highest profit per order, subject
+                                     to --subject-to conditions (the service target)
 
 `--with KEY.PATH=LO:HI` moves another key along with the searched one (linearly across the
 range, whole numbers rounded), e.g. a team that grows with the volume.
@@ -71,6 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--largest", metavar="COND", help='e.g. "late_rate<=0.08"')
     q.add_argument("--break-even", metavar="A,B", help="two strategies compared on --metric")
     q.add_argument("--minimise", metavar="METRIC", help="e.g. cost_per_order_eur")
+    q.add_argument(
+        "--objective",
+        choices=("cost", "profit"),
+        help="the value with the lowest cost per order (cost) or the highest profit per order "
+        "(profit: profit_per_order_eur), subject to --subject-to",
+    )
     p.add_argument("--strategy", help="strategy searched (default: the reference strategy)")
     p.add_argument(
         "--subject-to",
@@ -101,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.sizing import Axis, Condition, Linked, Point, Search
     from fcsim.experiment.sweep import value_at
 
+    if args.objective:  # the lowest cost per order, or the highest profit per order
+        args.minimise = {"cost": "cost_per_order_eur", "profit": "profit_per_order_eur"}[
+            args.objective
+        ]
     if args.metric is not None and not args.break_even:
         raise UsageError(f"--metric {args.metric}: goes with --break-even only")
     args.metric = args.metric or "cost_per_order_eur"
@@ -158,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
             "seed": base.seed,
             "replications": base.replications,
             "question": question,
+            "objective": args.objective,
             "key": axis.key,
             "range": [axis.value(0), axis.value(axis.last)],
             "with": {w.key: [w.lo, w.hi] for w in axis.linked},
@@ -270,10 +283,12 @@ def _answer(
         a, b = strategies
         q = f"{key} at which {a} and {b} cost the same ({args.metric})?"
         return break_even(search, a, b, args.metric, conditions), q
-    q = f"{key} minimising {args.minimise} of {strategies[0]}" + (
+    maximise = args.objective == "profit"
+    verb = "maximising" if maximise else "minimising"
+    q = f"{key} {verb} {args.minimise} of {strategies[0]}" + (
         f" with {' and '.join(map(str, conditions))}?" if conditions else "?"
     )
-    return minimise(search, strategies[0], args.minimise, conditions, args.points), q
+    return minimise(search, strategies[0], args.minimise, conditions, args.points, maximise), q
 
 
 def _metrics(args: argparse.Namespace) -> list[str]:
@@ -333,8 +348,15 @@ def _table(doc: dict[str, Any], args: argparse.Namespace, strategies: list[str])
     title = (
         f"fcsim size — {doc['scenario']}: {doc['replications']} replications per point, "
         f"seed {doc['seed']}; mean [95 % interval]"
+        + (f"; objective: {_OBJECTIVE_TEXT[doc['objective']]}" if doc.get("objective") else "")
     )
     return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])
+
+
+_OBJECTIVE_TEXT = {
+    "cost": "lowest cost per order",
+    "profit": "highest profit per order",
+}
 
 
 def _cell(e: dict[str, Any]) -> str:

@@ -216,7 +216,6 @@ WAREHOUSE_METRICS: tuple[str, ...] = (
     "shrinkage_units",
     "obsolete_units",
     "obsolete_value_eur",
-    "backorders_cancelled",
 )
 """Metrics of a warehouse's own work: unknown (NaN, shown "n/a") for a strategy without a
 warehouse (dropship only), where a zero would read as a best score ("backlog, max 0"); they

@@ -28,8 +28,10 @@ from fcsim.experiment.candidates import Config, Sized, Variable
 from fcsim.experiment.stats import figures, interval, paired_difference
 
 COST = "cost_per_order_eur"
+PROFIT = "profit_per_order_eur"
 SHOWN = (
     COST,
+    PROFIT,
     "late_rate",
     "unfinished_rate",
     "overloaded",
@@ -37,6 +39,38 @@ SHOWN = (
     "order_to_delivery_h_mean",
 )
 """The metrics kept for every candidate (means, and intervals when confirmed)."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What the search and the answers optimise: a metric per order and its better direction.
+
+    `score` is what is minimised: the cost per order, or minus the profit per order (per
+    order rather than in total, so that volumes compare; with customers who react, a strategy
+    that sells more orders earns more per order only if each pays)."""
+
+    name: str  # "cost" or "profit"
+    metric: str
+    sign: float  # +1: lower is better (cost); -1: higher is better (profit)
+    best: str  # "cheapest", "most profitable"
+    better: str  # "cheaper", "more profitable"
+
+    def score(self, runs: pd.DataFrame) -> float:
+        """The mean score of a runs table (lower is better)."""
+        return self.sign * float(runs[self.metric].mean())
+
+    def difference(self, a: pd.DataFrame, b: pd.DataFrame) -> dict[str, float]:
+        """Paired score difference a − b (positive: b is better), in EUR per order."""
+        if self.sign > 0:
+            return paired_difference(a, b, self.metric)
+        return paired_difference(b, a, self.metric)
+
+
+OBJECTIVES = {
+    "cost": Objective("cost", COST, 1.0, "cheapest", "cheaper"),
+    "profit": Objective("profit", PROFIT, -1.0, "most profitable", "more profitable"),
+}
+"""`--objective` of `fcsim advise` and `fcsim size`."""
 
 
 @dataclass
@@ -65,11 +99,15 @@ def entry(runs: pd.DataFrame | None, metric: str) -> dict[str, float]:
     return interval([] if runs is None or metric not in runs else runs[metric])
 
 
-def cheapest(sizings: Sequence[Sizing], volume: float) -> dict[str, Any]:
-    """The cheapest feasible strategy at a volume, with its paired interval to the runner-up."""
+def cheapest(
+    sizings: Sequence[Sizing], volume: float, objective: Objective = OBJECTIVES["cost"]
+) -> dict[str, Any]:
+    """The best feasible strategy at a volume under `objective` (the cheapest by default; key
+    `cheapest` either way), with its paired interval to the runner-up."""
     ok = [z for z in sizings if z.volume == volume and z.feasible and z.confirmed is not None]
-    ok.sort(key=lambda z: (float(z.confirmed[COST].mean()), z.strategy))  # type: ignore[index]
-    out: dict[str, Any] = {"volume": volume, "feasible": [z.strategy for z in ok]}
+    ok.sort(key=lambda z: (objective.score(z.confirmed), z.strategy))  # type: ignore[arg-type]
+    out: dict[str, Any] = {"volume": volume, "objective": objective.name}
+    out["feasible"] = [z.strategy for z in ok]
     out["infeasible"] = [z.strategy for z in sizings if z.volume == volume and not z.feasible]
     if not ok:
         out.update(cheapest=None, text="no strategy meets the target")
@@ -77,8 +115,9 @@ def cheapest(sizings: Sequence[Sizing], volume: float) -> dict[str, Any]:
     best = ok[0]
     out["cheapest"] = best.strategy
     out["cost_per_order_eur"] = entry(best.confirmed, COST)
+    out["profit_per_order_eur"] = entry(best.confirmed, PROFIT)
     if len(ok) > 1:
-        d = paired_difference(ok[1].confirmed, best.confirmed, COST)  # type: ignore[arg-type]
+        d = objective.difference(ok[1].confirmed, best.confirmed)  # type: ignore[arg-type]
         out["runner_up"] = ok[1].strategy
         out["difference_eur"] = d
         out["separable"] = bool(d["ci_low"] > 0)
@@ -126,7 +165,11 @@ def _crossings(x: Sequence[float], y: Sequence[float], rising: bool) -> list[flo
     return out
 
 
-def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[BreakEven]:
+def break_evens(
+    sizings: Sequence[Sizing],
+    volumes: Sequence[float],
+    objective: Objective = OBJECTIVES["cost"],
+) -> list[BreakEven]:
     """Where the cheapest feasible strategy changes from A to B between two volumes studied,
     both feasible at both. The paired difference A − B (negative below, positive above) is read
     as three curves over the volumes where both are feasible and it keeps its side (up to the
@@ -134,7 +177,7 @@ def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[Bre
     where its upper bound rises through zero (below that, A is surely cheaper) to where its
     lower bound does (above that, B is)."""
     by = {(z.strategy, z.volume): z for z in sizings}
-    leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
+    leaders = [cheapest(sizings, v, objective).get("cheapest") for v in volumes]
     out = []
 
     def ok(s: str, v: float) -> bool:
@@ -149,7 +192,7 @@ def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[Bre
             continue  # the leader changed because one could no longer keep the target
 
         def diff(v: float, a: str = a, b: str = b) -> dict[str, float]:
-            return paired_difference(by[(a, v)].confirmed, by[(b, v)].confirmed, COST)  # type: ignore[arg-type]
+            return objective.difference(by[(a, v)].confirmed, by[(b, v)].confirmed)  # type: ignore[arg-type]
 
         lo_k, hi_k = k, k + 1
         while lo_k > 0 and all(ok(s, volumes[lo_k - 1]) for s in (a, b)):
@@ -173,11 +216,15 @@ def break_evens(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[Bre
     return out
 
 
-def feasibility_changes(sizings: Sequence[Sizing], volumes: Sequence[float]) -> list[str]:
+def feasibility_changes(
+    sizings: Sequence[Sizing],
+    volumes: Sequence[float],
+    objective: Objective = OBJECTIVES["cost"],
+) -> list[str]:
     """Where the cheapest changes because the previous one stops (or starts) meeting the
     target: no break-even, and said so."""
     by = {(z.strategy, z.volume): z for z in sizings}
-    leaders = [cheapest(sizings, v).get("cheapest") for v in volumes]
+    leaders = [cheapest(sizings, v, objective).get("cheapest") for v in volumes]
     out = []
     for k in range(len(volumes) - 1):
         a, b = leaders[k], leaders[k + 1]
@@ -189,22 +236,28 @@ def feasibility_changes(sizings: Sequence[Sizing], volumes: Sequence[float]) -> 
             v = next(v for v in volumes[k : k + 2] if not by[(s, v)].feasible)
             out.append(
                 f"between {fmt_volume(volumes[k])} and {fmt_volume(volumes[k + 1])} orders/day "
-                f"the cheapest changes from {a} to {b} because {s} misses the target at "
+                f"the {objective.best} changes from {a} to {b} because {s} misses the target at "
                 f"{fmt_volume(v)}: no break-even is claimed there"
             )
     return out
 
 
-def answers(sizings: Sequence[Sizing], volumes: Sequence[float]) -> dict[str, Any]:
-    """Per volume the cheapest feasible strategy, the break-evens, the hybrids' best shares."""
-    per = [cheapest(sizings, v) for v in volumes]
-    bes = break_evens(sizings, volumes)
+def answers(
+    sizings: Sequence[Sizing],
+    volumes: Sequence[float],
+    objective: Objective = OBJECTIVES["cost"],
+) -> dict[str, Any]:
+    """Per volume the best feasible strategy under `objective`, the break-evens, the hybrids'
+    best shares."""
+    per = [cheapest(sizings, v, objective) for v in volumes]
+    bes = break_evens(sizings, volumes, objective)
     shares: dict[str, dict[str, float]] = {}
     for z in sizings:
         for k, v in z.setting().items():
             if k.endswith(".routing.a_share") and z.feasible:
                 shares.setdefault(z.strategy, {})[f"{z.volume:g}"] = float(v)
     return {
+        "objective": objective.name,
         "per_volume": per,
         "break_evens": [
             {
@@ -218,7 +271,7 @@ def answers(sizings: Sequence[Sizing], volumes: Sequence[float]) -> dict[str, An
             }
             for b in bes
         ],
-        "feasibility_changes": feasibility_changes(sizings, volumes),
+        "feasibility_changes": feasibility_changes(sizings, volumes, objective),
         "hybrid_a_share": shares,
     }
 
@@ -243,8 +296,11 @@ def sizing_doc(z: Sizing) -> dict[str, Any]:
 
 __all__ = [
     "COST",
+    "OBJECTIVES",
+    "PROFIT",
     "SHOWN",
     "BreakEven",
+    "Objective",
     "Sizing",
     "answers",
     "break_evens",

@@ -18,7 +18,9 @@ strategy, the advisor
 Every candidate of a volume runs on the same orders (common random numbers), and so do the
 strategies' confirmations, so their differences are paired replication by replication. The
 answers (cheapest feasible strategy per volume, break-even volumes) are in
-`fcsim.experiment.advice`, with the `Sizing` records the advisor fills.
+`fcsim.experiment.advice`, with the `Sizing` records the advisor fills. With the profit
+objective (`Settings.objective`), "cheapest" reads "most profitable": the search minimises
+minus the profit per order (`Objective.score`), and so do the answers.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from fcsim.experiment.advice import COST, SHOWN, Sizing, fmt_volume
+from fcsim.experiment.advice import OBJECTIVES, SHOWN, Objective, Sizing, fmt_volume
 from fcsim.experiment.candidates import (
     CLOSER,
     Config,
@@ -70,6 +72,7 @@ class Settings:
     screen_days: int | None = None  # None: the scenario's horizon
     margin: float = 0.1  # screening: the means must be this share below the target
     max_steps_up: int = 3
+    objective: str = "cost"  # what the search minimises: cost, or maximises: profit per order
 
 
 def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
@@ -114,15 +117,18 @@ def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
     return tuple(out)
 
 
-def trial_of(config: Config, runs: pd.DataFrame) -> Trial:
-    """A candidate's trial from its runs table (every run failed: not ok)."""
+def trial_of(
+    config: Config, runs: pd.DataFrame, objective: Objective = OBJECTIVES["cost"]
+) -> Trial:
+    """A candidate's trial from its runs table (every run failed: not ok); its `cost` is the
+    objective's score (cost per order, or minus the profit per order)."""
     if not len(runs):
         return Trial(config, math.nan, math.nan, math.nan, ok=False)
     late = interval(runs["late_rate"])
     unfinished = interval(runs["unfinished_rate"])
     return Trial(
         config,
-        cost=float(runs[COST].mean()),
+        cost=objective.score(runs),
         late_rate=late["mean"],
         unfinished_rate=unfinished["mean"],
         overloaded=float(runs["overloaded"].mean()),
@@ -178,7 +184,7 @@ class Advisor:
         return [p.runs for p in outcome.points]
 
     def _record(self, sizing: Sizing, config: Config, stage: str, runs: pd.DataFrame) -> Trial:
-        t = trial_of(config, runs)
+        t = trial_of(config, runs, OBJECTIVES[self.s.objective])
         row: dict[str, Any] = {
             "volume": sizing.volume,
             "strategy": sizing.strategy,

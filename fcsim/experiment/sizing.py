@@ -300,8 +300,11 @@ def minimise(
     metric: str,
     conditions: Sequence[Condition] = (),
     points: int = 5,
+    maximise: bool = False,
 ) -> Answer:
-    """The value minimising `metric` of `strategy` subject to `conditions` (interval bound)."""
+    """The value minimising `metric` of `strategy` subject to `conditions` (interval bound);
+    with `maximise`, the value maximising it (a profit)."""
+    sign = -1.0 if maximise else 1.0
     ax = search.axis
     n = max(2, min(points, ax.last + 1))
     grid = sorted({round(i * ax.last / (n - 1)) for i in range(n)})
@@ -314,7 +317,9 @@ def minimise(
         feasible = [k for k, p in search.points.items() if ok(p)]
         if not feasible:
             return None
-        return min(feasible, key=lambda k: (search.points[k].entry(strategy, metric)["mean"], k))
+        return min(
+            feasible, key=lambda k: (sign * search.points[k].entry(strategy, metric)["mean"], k)
+        )
 
     for k in grid:
         search.at(k)
@@ -337,11 +342,12 @@ def minimise(
     ties = [
         ax.value(k)
         for k, p in sorted(search.points.items())
-        if ok(p) and (k == b or not _across(p, top, strategy, metric)["ci_low"] > 0)
+        if ok(p) and (k == b or not _worse(_across(p, top, strategy, metric), maximise))
     ]
     e = top.entry(strategy, metric)
     text = (
-        f"{metric} of {strategy} is lowest at {ax.key} = {ax.text(b)}: {_fmt(e)}"
+        f"{metric} of {strategy} is {'highest' if maximise else 'lowest'} at {ax.key} = "
+        f"{ax.text(b)}: {_fmt(e)}"
         + (f", with {what}" if conditions else "")
         + f"; not significantly worse: {', '.join(str(t) for t in ties)}"
     )
@@ -351,6 +357,11 @@ def minimise(
         "not_significantly_worse": ties,
     }
     return Answer(True, ax.value(b), text, details)
+
+
+def _worse(d: dict[str, float], maximise: bool) -> bool:
+    """Whether a paired difference (a point minus the best) is significantly worse."""
+    return d["ci_high"] < 0 if maximise else d["ci_low"] > 0
 
 
 def _across(p: Point, top: Point, strategy: str, metric: str) -> dict[str, float]:

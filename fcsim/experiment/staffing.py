@@ -28,6 +28,9 @@ marketplace) is the provider's own choice, paid by its fees whatever the headcou
 to the fewest people that meet the target (moves down are taken whenever they still meet it),
 and never raised to buy the merchant a cent.
 
+"Cost" is the trial's `cost`: the cost per order, or minus the profit per order when
+`fcsim advise --objective profit` asks for the most profitable setting.
+
 Candidates are judged on their mean over the screening replications, with a margin below the
 target (`margin`) so that the one chosen has room to pass the confirmation on the 95 % interval.
 All candidates run on the same orders (common random numbers), so their differences are the

@@ -134,6 +134,69 @@ def _days(dist, u: np.ndarray) -> np.ndarray:
     return np.maximum(0, np.ceil(dist.ppf(u))).astype(np.int64)
 
 
+def _options(
+    parcels: Parcels,
+    idx: np.ndarray,
+    choice: CarrierChoice,
+    dl: Delivery,
+    ready: np.ndarray,
+    volume_l: np.ndarray,
+    blocked: Blocked | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per parcel `idx` ready at `ready` and carrier of `choice`: price (inf: not offered),
+    collection day, nominal delivery day and transit days, as the carrier policy sees them."""
+    bd = dl.bd
+    zone = parcels.zone[idx]
+    k = len(choice.carriers)
+    price = np.full((len(idx), k), np.inf)
+    ship_day = np.empty((len(idx), k), dtype=np.int64)
+    nominal = np.empty((len(idx), k), dtype=np.int64)
+    transit = np.zeros((len(idx), k), dtype=np.int64)
+    reroute = np.zeros((len(idx), k), dtype=bool)
+    for j, ci in enumerate(choice.carriers):
+        c = dl.carriers[ci]
+        kg = chargeable_kg(c, parcels.weight_kg[idx], volume_l)
+        for zi, dest in enumerate(dl.destinations):
+            m = zone == zi
+            if not m.any() or not c.serves_zone(dest.zone):
+                continue
+            card = c.card_for(dest.zone)
+            price[m, j] = rate(card, c.price_per_extra_kg_eur, kg[m]) * (1.0 - choice.discount)
+            transit[m, j] = c.transit_for(dest.zone)
+        ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
+        if blocked is not None:
+            first = ship_day[:, j].copy()
+            ship_day[:, j] = blocked.roll(ci, first, c.collection_days, bd)
+            struck = blocked.reroute.get(ci)
+            if struck is not None:
+                reroute[:, j] = np.isin(first, struck)
+        nominal[:, j] = bd.offset(ship_day[:, j], transit[:, j], c.delivery_days)
+    if reroute.any():
+        others = np.isfinite(np.where(reroute, np.inf, price)).any(axis=1)
+        price[reroute & others[:, None]] = np.inf
+    return price, ship_day, nominal, transit
+
+
+def planned_express(
+    parcels: Parcels,
+    idx: np.ndarray,
+    choice: CarrierChoice,
+    dl: Delivery,
+    ready: np.ndarray,
+    volume_l: np.ndarray,
+) -> np.ndarray:
+    """Whether the carrier the node's policy would choose for each of parcels `idx`, were it
+    ready at `ready` (packed to `volume_l`), has the `express` service: the parcels that need
+    an express carrier to keep their promise (`picking.express_first`). Outages and strikes
+    are not foreseen."""
+    if len(idx) == 0:
+        return np.zeros(0, dtype=bool)
+    price, _, nominal, _ = _options(parcels, idx, choice, dl, ready, volume_l, None)
+    col = get_policy("carrier", choice.policy)(price, nominal, parcels.promised_day[idx])
+    express = np.array([dl.carriers[ci].service == "express" for ci in choice.carriers])
+    return express[col]
+
+
 def dispatch(
     parcels: Parcels,
     idx: np.ndarray,
@@ -162,33 +225,9 @@ def dispatch(
     bd = dl.bd
     ready = parcels.ready_min[idx]
     zone = parcels.zone[idx]
-    k = len(choice.carriers)
-    price = np.full((len(idx), k), np.inf)
-    ship_day = np.empty((len(idx), k), dtype=np.int64)
-    nominal = np.empty((len(idx), k), dtype=np.int64)
-    transit = np.zeros((len(idx), k), dtype=np.int64)
-    reroute = np.zeros((len(idx), k), dtype=bool)
-    for j, ci in enumerate(choice.carriers):
-        c = dl.carriers[ci]
-        kg = chargeable_kg(c, parcels.weight_kg[idx], parcels.parcel_volume_l[idx])
-        for zi, dest in enumerate(dl.destinations):
-            m = zone == zi
-            if not m.any() or not c.serves_zone(dest.zone):
-                continue
-            card = c.card_for(dest.zone)
-            price[m, j] = rate(card, c.price_per_extra_kg_eur, kg[m]) * (1.0 - choice.discount)
-            transit[m, j] = c.transit_for(dest.zone)
-        ship_day[:, j] = bd.next_at(ready, c.cutoff, c.collection_days)
-        if blocked is not None:
-            first = ship_day[:, j].copy()
-            ship_day[:, j] = blocked.roll(ci, first, c.collection_days, bd)
-            struck = blocked.reroute.get(ci)
-            if struck is not None:
-                reroute[:, j] = np.isin(first, struck)
-        nominal[:, j] = bd.offset(ship_day[:, j], transit[:, j], c.delivery_days)
-    if reroute.any():
-        others = np.isfinite(np.where(reroute, np.inf, price)).any(axis=1)
-        price[reroute & others[:, None]] = np.inf
+    price, ship_day, nominal, transit = _options(
+        parcels, idx, choice, dl, ready, parcels.parcel_volume_l[idx], blocked
+    )
     promised = parcels.promised_day[idx]
     col = get_policy("carrier", choice.policy)(price, nominal, promised)
     rows = np.arange(len(idx))

@@ -17,6 +17,7 @@ from fcsim.core.distributions import Distribution
 from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.context import RunContext
 from fcsim.model.inventory import Inventory
+from fcsim.model.parcels import Parcels
 
 
 class Patience:
@@ -56,6 +57,16 @@ class Patience:
 
     def totals(self) -> dict[str, float]:
         return {"backorders_cancelled": len(self.cancelled_at)}
+
+
+def patience_days(ctx: RunContext, parcels: Parcels, g: np.ndarray) -> np.ndarray | None:
+    """Whole days the customers of parcels `g` wait for a backorder (as `Patience.days`,
+    vectorised: a dropship supplier's backorders), or None when they do not give up."""
+    cb = ctx.scenario.customer_base
+    if ctx.placed is None or cb is None or cb.patience_days is None:
+        return None
+    u = ctx.streams.keyed("customer_base.patience", parcels.order[g], parcels.slot[g])
+    return np.maximum(1, np.ceil(cb.patience_days.ppf(u))).astype(np.int64)
 
 
 def patience_for(

@@ -4,7 +4,8 @@ Place in the flow: a warehouse node (`model/warehouse.py`, `model/inbound.py`) b
 `StaffPool` per stage (pickers, packers, receivers, dock doors) and starts it when the node
 starts: building a pool schedules nothing; `start` sends every worker looking for work (a worker
 off the roster waits for its first day on it); tasks put before `start` wait in the queue.
-Workers pull tasks from a FIFO queue; a task's duration is in *working* minutes and its end is
+Workers pull tasks from a FIFO queue (or, with `ExpressFirst`, express tasks first); a
+task's duration is in *working* minutes and its end is
 computed by the pool's `WorkCalendar`, so work pauses at shift end and resumes at the next shift
 without any per-task event for shifts. A worker is not a SimPy process but a small state machine
 driven by callbacks: a task handed to an idle worker starts at once, and the end of a group of
@@ -38,6 +39,30 @@ DurationFn = Callable[[Sequence[Any]], float]
 DoneFn = Callable[[Sequence[Any], float, float], None]
 """Called with (tasks, start, end) when a group of tasks is done."""
 _INF = float("inf")
+
+
+class ExpressFirst:
+    """A queue of two classes, each first in, first out: express tasks leave before standard
+    ones (a worker starts no task of the second class while one of the first waits; no task
+    is interrupted). `express[task]` says a task's class. Same interface as the deque."""
+
+    def __init__(self, express: Sequence[bool]) -> None:
+        self.express = express
+        self.first: deque[Any] = deque()
+        self.rest: deque[Any] = deque()
+
+    def append(self, task: Any) -> None:
+        (self.first if self.express[task] else self.rest).append(task)
+
+    def popleft(self) -> Any:
+        return self.first.popleft() if self.first else self.rest.popleft()
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.rest)
+
+
+Queue = deque[Any] | ExpressFirst
+"""A pool's queue: FIFO, or express first."""
 _CLEAR_MIN = 1e-6
 """How far from a shift's end or from midnight a start must be for the in-shift shortcut."""
 _LAST_MIN = MIN_PER_DAY - _CLEAR_MIN
@@ -49,7 +74,8 @@ class StaffPool:
     `workers` is a headcount, or a headcount per day (staff resized on a schedule): worker k
     works on day d only if k < headcount[d]; off-roster workers take no task. `duration` gives
     a group's working minutes, `done` is told when it is done, `take` is the batching policy
-    (default: one task at a time); `n_days` sizes the busy-minutes record.
+    (default: one task at a time); `n_days` sizes the busy-minutes record; `queue` the
+    queue discipline (default FIFO; `ExpressFirst`: two classes, each FIFO).
     """
 
     def __init__(
@@ -63,6 +89,7 @@ class StaffPool:
         done: DoneFn,
         n_days: int,
         take: TakeFn | None = None,
+        queue: Queue | None = None,
     ) -> None:
         self.env = env
         self.name = name
@@ -77,7 +104,7 @@ class StaffPool:
         self.done = done
         self.take = take or (lambda queued: 1)
         self._one_at_a_time = take is None
-        self.queue: deque[Any] = deque()
+        self.queue: Queue = deque() if queue is None else queue
         self._roster = None if self.headcount is None else self.headcount.tolist()
         self._idle: list[int] = []  # idle workers on the roster; the last one is served first
         self.busy_by_day = np.zeros(n_days + 1)

@@ -25,6 +25,7 @@ from fcsim.model.carriers import CarrierChoice, Collections, dispatch
 from fcsim.model.imports import import_charges
 from fcsim.model.money import ex_vat
 from fcsim.model.node import NodeModel, NodeResult
+from fcsim.model.patience import patience_days
 from fcsim.model.returns import plan_returns
 from fcsim.scenario.schema.delivery import Carrier
 from fcsim.scenario.schema.nodes import DropshipNode
@@ -54,6 +55,9 @@ def ready_time_of(cfg: DropshipNode, carriers: list[Carrier]) -> str:
 class SupplierModel(NodeModel[DropshipNode]):
     """A dropship node: availability, processing delay, then carriers and returns."""
 
+    backorders = 0  # parcels that waited for the supplier's restock (`backorder_days`)
+    backorders_cancelled = 0  # ... and were cancelled by their customer's patience
+
     def _start(self) -> None:
         """Every parcel of the node, before the run: short lines, ready time, delivery."""
         ctx, cfg, ids = self.ctx, self.cfg, self.ids
@@ -71,6 +75,11 @@ class SupplierModel(NodeModel[DropshipNode]):
         short_margin = np.bincount(
             owner, weights=units * missing * (net_price - cat.cost_eur[sku]), minlength=len(ids)
         )
+        waiting = np.zeros(len(ids), dtype=bool)
+        if cfg.backorder_days is not None:  # backordered: the supplier restocks, then ships all
+            waiting = short > 0
+            short = np.zeros(len(ids))
+            short_margin = np.zeros(len(ids))
         p.units_short[ids] = short.astype(np.int32)
         p.short_margin_eur[ids] = short_margin
         cancelled = short >= p.units[ids]
@@ -85,12 +94,17 @@ class SupplierModel(NodeModel[DropshipNode]):
             st.keyed("processing", o, s, _ROUND),
         )
         carrier_idx = ctx.carrier_indices(cfg.carriers)
-        ready_time = ready_time_of(cfg, [ctx.scenario.carriers[i] for i in carrier_idx])
+        ready_time = self.ready_time = ready_time_of(
+            cfg, [ctx.scenario.carriers[i] for i in carrier_idx]
+        )
         outage = ctx.disruptions.node_dates(self.name, cfg.kind)
         bd = BusinessDays(ctx.scenario.start_date, [*ctx.scenario.calendar.holidays, *outage])
         if not outage:
             bd = ctx.bd  # no outage: the run's business days
         start = bd.next_at(created, ready_time, cfg.working_days)
+        if waiting.any():
+            start, live, days = self._backorders(live, waiting[~cancelled], start, days, bd)
+            created = p.created_min[live]
         ready_day = bd.offset(start, days, cfg.working_days)
         ready = ready_day * MIN_PER_DAY + minutes_of(ready_time)
         p.stock_ok_min[live] = created
@@ -123,6 +137,42 @@ class SupplierModel(NodeModel[DropshipNode]):
         kept = st.keyed("refund_without_return", p.order[back], p.slot[back])
         p.refunded_without_return[back] = kept < cfg.refund_without_return_share
 
+    def _backorders(
+        self,
+        live: np.ndarray,
+        waiting: np.ndarray,
+        start: np.ndarray,
+        days: np.ndarray,
+        bd: BusinessDays,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Backordered parcels (`waiting`, of `live`): their processing starts once restocked,
+        `backorder_days` later; those whose customer's patience ends first are cancelled (a
+        lost sale of every unit). The parcels, start days and processing days kept."""
+        ctx, cfg, p, st = self.ctx, self.cfg, self.ctx.parcels, self.ctx.streams
+        o, s = p.order[live], p.slot[live]
+        assert cfg.backorder_days is not None
+        wait = whole_days(
+            cfg.backorder_days,
+            st.keyed("supplier_backorder", o, s, _DRAW),
+            st.keyed("supplier_backorder", o, s, _ROUND),
+        )
+        start = np.where(waiting, bd.offset(start, wait, cfg.working_days), start)
+        keep = np.ones(len(live), dtype=bool)
+        patience = patience_days(ctx, p, live[waiting])
+        if patience is not None:
+            restocked = start[waiting] * MIN_PER_DAY + minutes_of(self.ready_time)
+            gone = p.created_min[live[waiting]] + patience * MIN_PER_DAY < restocked
+            keep[np.flatnonzero(waiting)[gone]] = False
+            lost = live[~keep]
+            p.cancelled[lost] = True
+            p.units_short[lost] = p.units[lost]
+            p.short_margin_eur[lost] = (
+                ex_vat(p.value_eur[lost], p.vat_by_zone[p.zone[lost]]) - p.goods_cost_eur[lost]
+            )
+            self.backorders_cancelled = len(lost)
+        self.backorders = int(waiting.sum())
+        return start[keep], live[keep], days[keep]
+
     def _collect(self) -> NodeResult:
         """Totals of this node."""
         p, ids = self.ctx.parcels, self.ids
@@ -133,5 +183,7 @@ class SupplierModel(NodeModel[DropshipNode]):
                 "units_shipped": float(p.units[ids][~p.cancelled[ids]].sum()),
                 "units_short": float(p.units_short[ids].sum()),
                 "units_defective": float(p.units_defective[ids].sum()),
+                "supplier_backorders": float(self.backorders),
+                "backorders_cancelled": float(self.backorders_cancelled),
             },
         )

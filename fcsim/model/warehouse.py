@@ -5,7 +5,8 @@ Place in the flow: `model/network.py` builds one `WarehouseModel` per warehouse 
 strategy and drives it through the node life cycle (`model/node.py`): building it prepares the
 node's pick and pack times, stock targets and staff pools; `start` writes the packaging into the
 parcel columns and starts its processes; `collect` returns its `NodeResult`. Per parcel, in
-SimPy: arrival -> stock reservation (or wait for stock) -> picker pool -> packer pool -> dock.
+SimPy: arrival -> stock reservation (or wait for stock) -> picker pool -> packer pool -> dock
+(with `picking.express_first`, the pickers take the parcels that need an express carrier first).
 Once a day, one process per node: dispatches the parcels at the dock (`carriers.dispatch`,
 vectorised), plans their returns, queues today's returned parcels and truck receipts for the
 receiving staff, reviews stock (replenishment) and records the day's stock, backlog and
@@ -18,7 +19,7 @@ import numpy as np
 
 from fcsim.model.billing import StorageBilling
 from fcsim.model.calendar import MIN_PER_DAY
-from fcsim.model.carriers import CarrierChoice, Collections, dispatch
+from fcsim.model.carriers import CarrierChoice, Collections, dispatch, planned_express
 from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
 from fcsim.model.headcount import headcount_by_day, roster, units_per_carton
@@ -30,7 +31,7 @@ from fcsim.model.packing import pack_work
 from fcsim.model.patience import patience_for
 from fcsim.model.picking import pick_work, take_policy, wave_times
 from fcsim.model.returns import plan_returns
-from fcsim.model.staff import StaffPool
+from fcsim.model.staff import ExpressFirst, StaffPool
 from fcsim.model.stock_losses import node_stock_losses
 from fcsim.model.storage import StorageZones
 from fcsim.scenario.schema.nodes import ThirdPartyNode, WarehouseNode
@@ -113,6 +114,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         self.patience = patience_for(ctx, self.inventory, ids, self._cancelled)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
+        self.express = self._express()
         self.pickers = StaffPool(
             ctx.env,
             f"{name}.pickers",
@@ -122,6 +124,8 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             done=self._picked,
             n_days=n_days,
             take=take_policy(cfg.picking),
+            # express first: parcel i, then its re-pick task n + i, in their class
+            queue=None if self.express is None else ExpressFirst(self.express * 2),
         )
         self.packers = StaffPool(
             ctx.env,
@@ -178,6 +182,16 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         self._stock_ok_at = p.stock_ok_min[rows]
         self._pick_start_at, self._picked_at = p.pick_start_min[rows], p.picked_min[rows]
         self._pack_wait_at, self._ready_at = p.pack_wait_min[rows], p.ready_min[rows]
+
+    def _express(self) -> list[bool] | None:
+        """With `picking.express_first`, which of the node's parcels need an express carrier
+        (by local position: the carrier policy asked at the order's time); None otherwise."""
+        if not self.cfg.picking.express_first:
+            return None
+        p = self.ctx.parcels
+        return planned_express(
+            p, self.ids, self.choice, self.ctx.delivery, p.created_min[self.ids], self.packed_l
+        ).tolist()
 
     def _start(self) -> None:
         """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""

@@ -58,9 +58,15 @@ def _segments(sizings: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [*out, run] if run else out
 
 
+_OBJECTIVE_METRIC = {"cost": "cost_per_order_eur", "profit": "profit_per_order_eur"}
+_OBJECTIVE_LABEL = {"cost": "cost per order", "profit": "profit per order"}
+
+
 def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
-    """Cost per order against volume, one line per strategy, 95 % bands; infeasible hollow."""
+    """Cost per order (profit per order with the profit objective) against volume, one line
+    per strategy, 95 % bands; infeasible hollow."""
     sizings = doc.get("sizings") or []
+    metric = _OBJECTIVE_METRIC[objective_of(doc)]
     if not sizings:
         return None
     fig = go.Figure()
@@ -69,14 +75,14 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
         colour = strategy_colour(i)
         for seg in _segments(mine):  # feasible volumes in a row: a band each, never joined
             xs = [z["volume"] for z in seg]
-            es = [_entry(z, "cost_per_order_eur") for z in seg]
+            es = [_entry(z, metric) for z in seg]
             band(fig, xs, [e.ci_low for e in es], [e.ci_high for e in es], colour, s)
         ok = [z for z in mine if z.get("feasible")]
         gapped = [z if z.get("feasible") else None for z in mine]
         fig.add_trace(
             go.Scatter(
                 x=[z["volume"] for z in mine],
-                y=[_entry(z, "cost_per_order_eur").mean if z else None for z in gapped],
+                y=[_entry(z, metric).mean if z else None for z in gapped],
                 mode="lines+markers",
                 name=text(s),
                 legendgroup=s,
@@ -88,12 +94,12 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
                 showlegend=bool(ok),
             )
         )
-        bad = [z for z in mine if not z.get("feasible") and _entry(z, "cost_per_order_eur").known]
+        bad = [z for z in mine if not z.get("feasible") and _entry(z, metric).known]
         if bad:
             fig.add_trace(
                 go.Scatter(
                     x=[z["volume"] for z in bad],
-                    y=[_entry(z, "cost_per_order_eur").mean for z in bad],
+                    y=[_entry(z, metric).mean for z in bad],
                     mode="markers",
                     name=f"{text(s)}: misses the target",
                     legendgroup=s,
@@ -120,7 +126,7 @@ def cost_curves(doc: dict[str, Any]) -> go.Figure | None:
             font={"size": 10, "color": "#444"},
         )
     fig.update_xaxes(title_text="orders a day", tickformat=",")
-    fig.update_yaxes(title_text="cost per order (EUR)", tickformat=",.2f")
+    fig.update_yaxes(title_text=f"{_OBJECTIVE_LABEL[objective_of(doc)]} (EUR)", tickformat=",.2f")
     return finish(fig, 460, legend_below=True)
 
 
@@ -169,17 +175,23 @@ def late_curves(doc: dict[str, Any]) -> go.Figure | None:
 def answer_lines(doc: dict[str, Any]) -> list[str]:
     """The answer in sentences: per volume, then the break-evens and the hybrids' shares."""
     a = doc.get("answers") or {}
-    lines = []
+    profit = objective_of(doc) == "profit"
+    lines = [objective_line(doc)]
     for p in a.get("per_volume") or []:
         v = f"{_volume(p['volume'])} orders/day"
         if not p.get("cheapest"):
             lines.append(f"{v}: no strategy meets the target")
             continue
         cost = fmt_interval(p.get("cost_per_order_eur"), "eur")
-        line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
+        if profit:
+            gain = fmt_interval(p.get("profit_per_order_eur"), "eur")
+            line = f"{v}: {p['cheapest']} (profit {gain} EUR/order, cost {cost} EUR/order)"
+        else:
+            line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
         if p.get("runner_up"):
             d = fmt_interval(p.get("difference_eur"), "eur")
-            sure = "clearly cheaper" if p.get("separable") else "not separable from"
+            better = "more profitable than" if profit else "cheaper"
+            sure = f"clearly {better}" if p.get("separable") else "not separable from"
             line += f", {sure} {p['runner_up']} (paired difference {d} EUR/order)"
         if p.get("infeasible"):
             line += f"; misses the target: {', '.join(p['infeasible'])}"
@@ -194,6 +206,24 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
         by = ", ".join(f"{_volume(float(k))}: {100 * v:g} %" for k, v in shares.items())
         lines.append(f"{s}: best share of SKUs in routing class A, by volume: {by}")
     return lines
+
+
+def objective_of(doc: dict[str, Any]) -> str:
+    """The objective of an advice document (`cost` for one written before there was one)."""
+    return str(doc.get("objective") or "cost")
+
+
+def objective_line(doc: dict[str, Any]) -> str:
+    """Which objective the sizing and the answers optimise, in a sentence."""
+    if objective_of(doc) == "profit":
+        return (
+            "Objective: the highest profit per order (profit_per_order_eur) among the strategies "
+            "meeting the target; each strategy's setting maximises it."
+        )
+    return (
+        "Objective: the lowest cost per order (cost_per_order_eur) among the strategies meeting "
+        "the target; each strategy's setting minimises it."
+    )
 
 
 def _volume(v: float) -> str:
@@ -221,6 +251,7 @@ HEADERS = (
     "strategy",
     "sized setting",
     "cost per order (EUR)",
+    "profit per order (EUR)",
     "late (%)",
     "unfinished (%)",
     "order → ship (days)",
@@ -235,6 +266,7 @@ def _figures(z: dict[str, Any]) -> list[str]:
     m = z.get("metrics") or {}
     return [
         fmt_interval(m.get("cost_per_order_eur"), "eur"),
+        fmt_interval(m.get("profit_per_order_eur"), "eur"),
         fmt_interval(m.get("late_rate"), "rate"),
         fmt_interval(m.get("unfinished_rate"), "rate"),
         fmt_interval(m.get("order_to_ship_h_mean"), "hours"),
@@ -257,12 +289,13 @@ def render_advice(doc: dict[str, Any]) -> str:
         f"{doc.get('replications')} runs of {doc.get('horizon_days')} days. The search tried "
         f"candidates on {scr.get('replications')} run(s) of {scr.get('horizon_days')} days each, "
         f"all on the same orders, with a margin of {100 * float(scr.get('margin', 0)):g} % below "
-        "the target. A strategy that misses the target is never called the cheapest."
+        "the target. A strategy that misses the target is never called the best. "
+        + objective_line(doc)
     )
     figs = [
         (
             "costs",
-            "Cost per order against volume",
+            f"{_OBJECTIVE_LABEL[objective_of(doc)].capitalize()} against volume",
             cost_curves(doc),
             "Each point is a strategy sized for that volume. Bands: 95 % intervals. Hollow: the "
             "strategy misses the target there (not compared). Shaded: the break-even interval.",

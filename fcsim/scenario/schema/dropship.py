@@ -7,12 +7,13 @@ ledger (`model/accounting/dropship.py`) reads the prices, import terms and retur
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from fcsim.core.distributions import Triangular
 from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
     MON_FRI,
     DaysDistribution,
     Model,
@@ -81,6 +82,14 @@ class DropshipNode(CarrierTerms):
     )
     stock_availability: Probability = Field(
         default=0.95, description="Probability that the supplier has an ordered line in stock."
+    )
+    backorder_days: Annotated[DaysDistribution | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="Supplier business days to restock what it does not have: a parcel with a "
+        "line out of stock waits that long (drawn per parcel, made whole without bias) before "
+        "its processing days, and ships complete; with customers who react and their "
+        "`customer_base.patience_days`, it is cancelled when its customer's patience runs out "
+        "first. Default: none, a line out of stock is a lost sale at once.",
     )
     defect_rate: Probability = Field(
         default=0.03, description="Share of units that arrive defective (refunded, written off)."

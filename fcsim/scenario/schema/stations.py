@@ -90,6 +90,14 @@ class Picking(Model):
         description="Wave picking: orders wait and are released to pickers at these times of "
         "working days (e.g. before each carrier cutoff). Empty: released as they come.",
     )
+    express_first: Annotated[bool, LEFT_OUT_AT_DEFAULT] = Field(
+        default=False,
+        description="Pickers take the parcels that need an express carrier before the others "
+        "(two queues, each first in, first out; no tour is interrupted). A parcel needs one "
+        "when the node's carrier policy, asked as if the parcel were ready when it was "
+        "ordered, chooses a carrier whose `service` is express. Default: one queue, first in, "
+        "first out.",
+    )
     layout: LayoutSpec | None = Field(
         default=None,
         description="Storage layout for pick paths; with it, `pick_min_per_line` is the "
