@@ -152,6 +152,8 @@ METRICS: tuple[Metric, ...] = (
     *_group(
         "customers",
         ("return_cycle_days_mean", "Delivery to refund, mean (days)", _DAYS, "lower"),
+        ("refund_wait_days_mean", "Return received to refund, mean (days)", _DAYS, "lower"),
+        ("slow_refunds", "Returns refunded too slowly", _PARCELS, "lower"),
         ("returned_units", "Returned units (count)", _UNITS, "neither"),
         ("return_rate_units", "Returned units", _SHARE, "neither"),
         ("wismo_contacts", "'Where is my order?' contacts", ("contacts", "count"), "lower"),
@@ -169,6 +171,9 @@ METRICS: tuple[Metric, ...] = (
         ("active_customers_end", "Active customers at the end", ("customers", "count"), "higher"),
         ("repeat_order_share", "Orders from returning customers", _SHARE, "higher"),
         ("backorders_cancelled", "Backorders cancelled (patience)", _PARCELS, "lower"),
+        ("reviews_posted", "Reviews posted", ("reviews", "count"), "neither"),
+        ("rating_mean", "Shop rating shown, mean (stars)", ("stars", "number"), "higher"),
+        ("rating_end", "Shop rating at the end (stars)", ("stars", "number"), "higher"),
     ),
     *_group(
         "cost",

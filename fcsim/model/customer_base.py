@@ -195,8 +195,10 @@ def checkout(
     zone: np.ndarray,
     promise_days: np.ndarray,
     streams: Streams,
+    factor: np.ndarray | float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(converts, fee shown in EUR) per visit: the fee policy on the basket, then conversion."""
+    """(converts, fee shown in EUR) per visit: the fee policy on the basket, then conversion
+    (times `factor`, the pull of the shop's rating with reviews, `model/reviews.py`)."""
     cfg = scenario.customer_base
     assert cfg is not None
     orders = potential.orders
@@ -205,6 +207,6 @@ def checkout(
     shown = get_policy("shipping_fee", fee.policy)(
         value, fee_quote(scenario, orders, catalogue, zone), fee
     )
-    p = conversion(cfg, shown, promise_days)
+    p = conversion(cfg, shown, promise_days) * factor
     u = streams.keyed("customer_base", np.arange(orders.n), _CONVERT)
     return u < p, shown

@@ -7,7 +7,9 @@ line becomes a task for the receiving staff pool (a SimPy contention point share
 and returns inspection):
 - a purchase-order line: count and check every unit (rejects written off), put the pallets
   away; only then is stock sellable (dock-to-stock time, from the truck's arrival);
-- a returned parcel: inspect each unit; restock a share, write off the rest.
+- a returned parcel: inspect each unit; restock a share, write off the rest (with
+  `returns.refund_after: inspection` the day it ends is the parcel's `inspected_day`, from which
+  the refund is counted).
 What a 3PL bills for receipts is counted by the day the work is done: whole pallets (a part
 pallet counts as one), cartons, units and the minutes of unloading, checking and put-away.
 """
@@ -85,6 +87,8 @@ class Inbound:
         self.catalogue = ctx.catalogue
         self.orders = ctx.orders
         self.parcels = ctx.parcels
+        if self.returns.refund_after == "inspection":
+            self.parcels.track_inspections()
         self.streams = ctx.streams
         self.node_index = node_index
         n_days = ctx.n_days
@@ -283,6 +287,8 @@ class Inbound:
         refurbish = restock + self.returns.refurbish_share
         cost = self.catalogue.cost_eur
         self.returns_by_day[day] += 1
+        if self.returns.refund_after == "inspection":
+            self.parcels.inspected_day[task.parcel] = day
         for s, u, o in task.items:
             self.returned_units_inspected += u
             if o < restock:

@@ -86,6 +86,7 @@ class Parcels:
     units_returned: np.ndarray = field(init=False)
     refunded_without_return: np.ndarray = field(init=False)  # the goods did not come back
     return_day: np.ndarray = field(init=False)
+    inspected_day: np.ndarray = field(init=False)  # day a return's inspection ended, -1: not
 
     def __post_init__(self) -> None:
         n = len(self.order)
@@ -128,12 +129,20 @@ class Parcels:
         for name in ("units_short", "units_defective", "units_returned"):
             setattr(self, name, np.zeros(n, dtype=np.int16 if few else np.int32))
         self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
+        # read-only -1 until a node that refunds after inspection asks (`track_inspections`)
+        self.inspected_day = np.broadcast_to(np.full(1, -1, dtype=np.int32), (n,))
         self.inserts = np.zeros(n, dtype=np.int16)
         self.packaging = np.full(n, -1, dtype=np.int16)
         # picking errors: one shared read-only zero (no memory per parcel) until a node with an
         # error rate asks for the columns (`track_picking_errors`)
         self.mispicked = np.broadcast_to(np.zeros(1, dtype=np.int16), (n,))
         self.wrong_lines = self.mispicked
+
+    def track_inspections(self) -> None:
+        """Give `inspected_day` memory of its own (refunds after inspection); a no-op when it
+        has it already."""
+        if not self.inspected_day.flags.writeable:
+            self.inspected_day = np.full(len(self.order), -1, dtype=np.int32)
 
     def track_picking_errors(self) -> None:
         """Give `mispicked` and `wrong_lines` memory of their own, to be written (a node with a

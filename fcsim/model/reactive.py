@@ -21,6 +21,7 @@ The result is compacted to the orders placed, for the accounting.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -28,13 +29,13 @@ import simpy
 
 from fcsim.model.accounting.customer_kpis import CustomerFacts
 from fcsim.model.accounting.kpis import order_outcomes
-from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customer_base import Potential, checkout, settle
 from fcsim.model.demand import Orders
 from fcsim.model.money import ex_vat
 from fcsim.model.network import StrategyRun, parcel_promise_days, run_context, run_strategy
 from fcsim.model.parcels import Parcels
+from fcsim.model.reviews import Rating, conversion_factor, initial, post_reviews, verdict_minutes
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
 
@@ -103,14 +104,11 @@ def surprise_fees(scenario: Scenario, parcels: Parcels, n_orders: int) -> np.nda
     return out
 
 
-def churn_minutes(scenario: Scenario, oc, churned: np.ndarray) -> np.ndarray:
-    """When each churned order's customer leaves: at delivery; for a lost parcel at its
-    acknowledgement (collection + the promise + the detection delay, in calendar days); for a
-    cancelled order at once. Inf when she does not churn (or the order is still under way)."""
-    detect = scenario.promise.business_days + scenario.incidents.lost_detected_after_business_days
-    t = np.where(oc.lost, oc.shipped_min + detect * MIN_PER_DAY, oc.delivered_min)
-    t = np.where(oc.cancelled, -np.inf, t)  # set to the order time below
-    return np.where(churned & ~np.isnan(t), t, np.inf)
+def churn_minutes(scenario: Scenario, oc, created_min: np.ndarray) -> np.ndarray:
+    """When each churned order's customer leaves: at her verdict (`reviews.verdict_minutes`:
+    the delivery, a lost parcel's acknowledgement, the order for a cancelled one, the day a
+    refund became slow). Inf when she does not churn (or the order is still under way)."""
+    return np.where(oc.reaction.churned, verdict_minutes(scenario, oc, created_min), np.inf)
 
 
 def run_reactive(
@@ -127,13 +125,21 @@ def run_reactive(
     ctx = run_context(scenario, strategy, visits, catalogue, streams, env=simpy.Environment())
     p0 = ctx.parcels
     first = np.searchsorted(p0.order, np.arange(visits.n))
+    zone = p0.zone[first]
     days = np.maximum.reduceat(parcel_promise_days(scenario, strategy, p0), first)
-    converts, _ = checkout(scenario, potential, catalogue, p0.zone[first], days, streams)
     net = ex_vat(catalogue.price_eur[visits.line_sku], p0.vat_rate[first][visits.line_order])
     line_margin = visits.line_units * (net - catalogue.cost_eur[visits.line_sku])
     visit_margin = np.add.reduceat(line_margin, visits.line_start[:-1])
     del ctx, p0
 
+    def converting(rating: Rating | None) -> np.ndarray:
+        factor = 1.0
+        if rating is not None and cfg.reviews is not None:
+            factor = conversion_factor(cfg.reviews, rating.rating, visits.created_min)
+        return checkout(scenario, potential, catalogue, zone, days, streams, factor=factor)[0]
+
+    rating = None if cfg.reviews is None else initial(cfg.reviews, scenario.horizon_days)
+    converts = converting(rating)
     n_customers = len(potential.arrival_min)
     placed = converts.copy()
     passes = 0
@@ -145,19 +151,29 @@ def run_reactive(
         surprise = surprise_fees(scenario, small_run.parcels, small.n)
         facts = _facts(keys, surprise, visits, converts, placed, visit_margin, potential)
         oc = order_outcomes(scenario, small_run, small, catalogue, streams, facts)
-        t = churn_minutes(scenario, oc, oc.reaction.churned)
-        t = np.where(t == -np.inf, small.created_min, t)
+        t = churn_minutes(scenario, oc, small.created_min)
+        nxt = converts
+        if cfg.reviews is not None:  # the rating this pass's service makes, for the next pass
+            verdict = verdict_minutes(scenario, oc, small.created_min)
+            rating = post_reviews(
+                cfg.reviews,
+                keys,
+                verdict,
+                oc.reaction.dissatisfied,
+                scenario.horizon_days,
+                streams,
+            )
+            nxt = converting(rating)
         settled, churn_at = settle(
-            converts, visits.created_min, potential.customer, n_customers, keys, t
+            nxt, visits.created_min, potential.customer, n_customers, keys, t
         )
         changed = int((settled != placed).sum())
         if changed == 0 or passes >= cfg.max_passes:
             break
-        placed = settled
+        placed, converts = settled, nxt
     facts = _facts(keys, surprise, visits, converts, placed, visit_margin, potential)
-    facts = CustomerFacts(
-        **{f.name: getattr(facts, f.name) for f in fields(CustomerFacts)}
-        | {"churn_min": churn_at, "passes": passes, "unsettled": changed}
+    facts = dataclasses.replace(
+        facts, churn_min=churn_at, passes=passes, unsettled=changed, rating=rating
     )
     return ReactiveRun(run=small_run, orders=small, facts=facts)
 

@@ -11,6 +11,11 @@ unknown, NaN) and `profit_kpis` for every run. Definitions (docs/model.md, "Cust
 - active_customers_end: customers present at the end of the horizon who have not churned;
 - repeat_order_share: orders of the window whose customer had placed an earlier order in the run;
 - backorders_cancelled: parcels cancelled because their customer's patience ran out (whole run);
+- with reviews (`customer_base.reviews`): reviews_posted in the window, rating_mean (mean of the
+  daily rating shown over the window) and rating_end (on the last day of the horizon).
+
+Daily series (`customer_daily`): active_customers (present, not churned, at each day's end)
+and, with reviews, rating (shown that day) and reviews_posted.
 - gross_margin_eur: selling price without VAT minus goods cost of the units customers keep
   (ordered, less short and returned); profit_eur: that margin less the total cost (shipping
   revenue included); profit_per_order_eur: per order of the window.
@@ -23,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcsim.model.accounting.reduce import _safe_div
+from fcsim.model.calendar import MIN_PER_DAY
+from fcsim.model.reviews import Rating
 
 CUSTOMER_KPIS = (
     "potential_orders",
@@ -34,6 +41,9 @@ CUSTOMER_KPIS = (
     "customer_passes",
     "unsettled_orders",
     "backorders_cancelled",
+    "reviews_posted",
+    "rating_mean",
+    "rating_end",
 )
 """The KPIs of `customer_kpis`: NaN for a scenario without `customer_base`."""
 
@@ -54,6 +64,7 @@ class CustomerFacts:
     departure_min: np.ndarray  # per customer: leaves for other reasons (inf: never)
     passes: int  # runs of the strategy made
     unsettled: int  # visits whose placement the last run's churn would still change
+    rating: Rating | None = None  # with reviews: the last run's reviews and rating by day
 
 
 def customer_kpis(
@@ -89,7 +100,39 @@ def customer_kpis(
         "customer_passes": float(facts.passes),
         "unsettled_orders": float(facts.unsettled),
         "backorders_cancelled": float(sum(t.get("backorders_cancelled", 0) for t in node_totals)),
+        **_rating_kpis(facts.rating, window_min),
     }
+
+
+def _rating_kpis(rating: Rating | None, window_min: tuple[float, float]) -> dict[str, float]:
+    if rating is None:
+        return dict.fromkeys(("reviews_posted", "rating_mean", "rating_end"), float("nan"))
+    lo, hi = (int(x // MIN_PER_DAY) for x in window_min)
+    return {
+        "reviews_posted": float(rating.reviews_by_day[lo:hi].sum()),
+        "rating_mean": float(rating.rating[lo:hi].mean()) if hi > lo else float("nan"),
+        "rating_end": float(rating.rating[-1]),
+    }
+
+
+def customer_daily(facts: CustomerFacts, n_days: int) -> dict[str, np.ndarray]:
+    """Active customers at each day's end and, with reviews, the rating and reviews by day."""
+    left = np.minimum(facts.departure_min, facts.churn_min)
+    come = np.floor(facts.arrival_min / MIN_PER_DAY).astype(np.int64)
+    go = np.floor(left[np.isfinite(left)] / MIN_PER_DAY).astype(np.int64)
+    # present at the end of day d: arrived on day <= d, left on day > d
+    arrived = np.cumsum(np.bincount(np.clip(come, 0, n_days), minlength=n_days + 1))[:n_days]
+    gone = np.cumsum(np.bincount(np.clip(go, 0, n_days), minlength=n_days + 1))[:n_days]
+    out = {"active_customers": (arrived - gone).astype(float)}
+    if facts.rating is not None:
+        pad = n_days - len(facts.rating.rating)  # drain days: the last rating stays shown
+        out["rating"] = np.concatenate(
+            [facts.rating.rating, np.full(max(0, pad), facts.rating.rating[-1])]
+        )[:n_days]
+        out["reviews_posted"] = np.concatenate(
+            [facts.rating.reviews_by_day, np.zeros(max(0, pad))]
+        )[:n_days].astype(float)
+    return out
 
 
 def profit_kpis(

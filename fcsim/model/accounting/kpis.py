@@ -17,6 +17,7 @@ Definitions (docs/domain.md, "What fcsim reports"):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,11 +32,17 @@ from fcsim.core.metrics import (
     WAREHOUSE_METRICS,
 )
 from fcsim.model.accounting.costs import Ledger, ledger
-from fcsim.model.accounting.customer_kpis import CustomerFacts, customer_kpis, profit_kpis
+from fcsim.model.accounting.customer_kpis import (
+    CustomerFacts,
+    customer_daily,
+    customer_kpis,
+    profit_kpis,
+)
 from fcsim.model.accounting.disruption_kpis import disruption_kpis
 from fcsim.model.accounting.lateness import LateCauses, cause_kpis, late_causes
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
+from fcsim.model.accounting.refunds import refund_day, refund_kpis, slow_refunds
 from fcsim.model.accounting.stock import stock_kpis
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
@@ -64,6 +71,7 @@ class OrderOutcomes:
     units_returned: np.ndarray
     damaged: np.ndarray  # a parcel arrived damaged
     wrong_item: np.ndarray  # a mis-picked line reached the customer (wrong or missing item)
+    slow_refund_min: np.ndarray  # when a slow refund dissatisfied the customer (inf: it did not)
     parcels: np.ndarray
     margin_eur: np.ndarray
     value_eur: np.ndarray
@@ -132,6 +140,8 @@ def order_outcomes(
     )
     ids = np.arange(orders.n) if customer is None else customer.order_keys
     incomplete = (short > 0) | (defective > 0) | damaged | wrong_item
+    slow, slow_min = slow_refunds(scenario, run, refund_day(scenario, run))
+    slow_refund_min = per_order(slow_min, np.minimum)
     reaction = react(
         scenario.customers,
         ids,
@@ -139,16 +149,12 @@ def order_outcomes(
         days_late=days_late,
         lost=o_lost,
         incomplete=incomplete if customer is None else incomplete | customer.surprise_fee,
+        slow_refund=per_order(slow, np.logical_or),
         margin_eur=margin,
         streams=streams,
     )
     if customer is not None:  # measured, not assumed: the lost orders are missing from the run
-        reaction = Reaction(
-            reaction.contacted,
-            reaction.dissatisfied,
-            reaction.churned,
-            np.zeros(orders.n),
-        )
+        reaction = dataclasses.replace(reaction, churn_cost_eur=np.zeros(orders.n))
     return OrderOutcomes(
         in_window=in_window,
         shipped_min=shipped_min,
@@ -163,6 +169,7 @@ def order_outcomes(
         units_returned=per_order(p.units_returned.astype(np.int64), np.add),
         damaged=damaged,
         wrong_item=wrong_item,
+        slow_refund_min=slow_refund_min,
         parcels=np.diff(np.append(first, p.n)),
         margin_eur=margin,
         value_eur=value,
@@ -261,7 +268,7 @@ def evaluate(
         "customs_days_mean": _mean(
             np.where(shipped_p & (p.customs_days > 0), p.customs_days, np.nan).astype(float)
         ),
-        "return_cycle_days_mean": _return_cycle_days(scenario, run, pw),
+        **refund_kpis(scenario, run, pw),
         "compensation_claims": int((shipped_p & p.claims).sum()),
         **_accuracy(oc, finished & ~oc.lost, w, p, shipped_p),
         **_stock_losses(run, window),
@@ -289,6 +296,8 @@ def evaluate(
         k[COST.name(c)] = v
         k[COST_PER_ORDER.name(c)] = _safe_div(v, per_order_of)
     daily = _daily(run, oc, orders, led, scenario)
+    if customer is not None:
+        daily |= customer_daily(customer, run.n_days)
     k.update(_utilisation(run, window))
     k["backlog_parcels_max"] = float(daily["backlog_parcels"][window[0] : window[1]].max())
     d2s = [n.totals.get("dock_to_stock_h_mean", np.nan) for n in run.nodes]
@@ -358,20 +367,6 @@ def _window_sum(run: StrategyRun, key: str, window: tuple[int, int]) -> float:
     """A daily series of the nodes, summed over the nodes that have it and the window days."""
     start, stop = window
     return float(sum(n.daily[key][start:stop].sum() for n in run.nodes if key in n.daily))
-
-
-def _return_cycle_days(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> float:
-    """Mean calendar days from delivery to the customer's refund, over returned parcels."""
-    p = run.parcels
-    m = pw & (p.return_day >= 0)
-    if not m.any():
-        return float("nan")
-    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
-    refund = bd.offset(
-        p.return_day[m], scenario.returns.refund_business_days, scenario.promise.business_weekdays
-    )
-    delivered = np.floor(p.delivery_min[m] / MIN_PER_DAY)
-    return float((refund - delivered).mean())
 
 
 def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray) -> float:

@@ -243,7 +243,17 @@ class Returns(Model):
         default=3.0, description="Cost of refurbishing one unit, EUR."
     )
     refund_business_days: int = Field(
-        default=2, ge=0, le=60, description="Business days from return receipt to the refund."
+        default=2,
+        ge=0,
+        le=60,
+        description="Business days from return receipt (or inspection, `refund_after`) to the "
+        "refund.",
+    )
+    refund_after: Annotated[Literal["receipt", "inspection"], LEFT_OUT_AT_DEFAULT] = Field(
+        default="receipt",
+        description="When the refund clock starts: the return's arrival at the node (receipt), "
+        "or the end of its inspection by the node's receiving staff (inspection: a queue of "
+        "returns delays refunds; nodes that do not inspect refund from receipt).",
     )
 
     @model_validator(mode="after")
@@ -287,6 +297,13 @@ class Customers(Model):
     )
     retention_years: NonNegative = Field(
         default=2.0, description="Years of future orders lost with a churned customer."
+    )
+    dissatisfied_after_refund_days: Annotated[int | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        ge=0,
+        le=120,
+        description="Calendar days from the return's receipt to the refund beyond which the "
+        "customer is dissatisfied (and so liable to churn); null: refund speed does not matter.",
     )
 
 

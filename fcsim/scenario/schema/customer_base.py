@@ -9,10 +9,79 @@ docs/domain.md (D13, D20) give the function and the sources of the defaults.
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, model_validator
 
 from fcsim.core.distributions import Empirical
-from fcsim.scenario.schema.base import DaysDistribution, Model, NonNegative, Probability
+from fcsim.scenario.schema.base import (
+    LEFT_OUT_AT_DEFAULT,
+    DaysDistribution,
+    Model,
+    NonNegative,
+    Probability,
+)
+
+Stars = Annotated[float, Field(ge=1, le=5)]
+
+
+class Reviews(Model):
+    """Reviews (opt-in): a rolling rating from the service that moves conversion with a lag."""
+
+    review_share: Probability = Field(
+        default=0.10,
+        gt=0,
+        description="Share of customers who leave a review once their order is settled (drawn "
+        "per order, the same in every strategy).",
+    )
+    lag_days: int = Field(
+        default=3,
+        ge=0,
+        le=60,
+        description="Days from the experience (delivery, lost parcel acknowledged, cancellation, "
+        "slow refund) until its review shows on the shop's page.",
+    )
+    window_days: int = Field(
+        default=90,
+        ge=1,
+        le=730,
+        description="The rating shown is the mean of the reviews posted over this many days.",
+    )
+    stars_satisfied: Stars = Field(
+        default=5.0, description="Stars a satisfied customer gives (modelling choice)."
+    )
+    stars_dissatisfied: Stars = Field(
+        default=1.0,
+        description="Stars a dissatisfied customer gives (late beyond the threshold, lost, "
+        "damaged or wrong item, surprise fee, slow refund; modelling choice).",
+    )
+    initial_rating: Stars = Field(
+        default=4.6, description="Rating on the shop's page when the run starts."
+    )
+    prior_reviews: NonNegative = Field(
+        default=50,
+        description="Weight of the initial rating, in reviews, in every day's mean (it keeps "
+        "a small shop's rating from swinging on a handful of reviews).",
+    )
+    reference_rating: Stars = Field(
+        default=4.5,
+        description="Rating at or above which conversion is the baseline (ratings of 4.0-4.7 "
+        "convert best; Spiegel Research Center 2017, docs/domain.md#d20).",
+    )
+    conversion_semi_elasticity_per_star: NonNegative = Field(
+        default=0.4,
+        description="Relative fall of conversion per star below the reference rating: "
+        "x exp(-this x (reference - rating)) (modelling choice).",
+    )
+
+    @model_validator(mode="after")
+    def _stars(self) -> Reviews:
+        if self.stars_dissatisfied > self.stars_satisfied:
+            raise ValueError(
+                f"stars_dissatisfied ({self.stars_dissatisfied:g}) must be <= stars_satisfied "
+                f"({self.stars_satisfied:g})"
+            )
+        return self
 
 
 class CustomerBase(Model):
@@ -72,6 +141,11 @@ class CustomerBase(Model):
         default_factory=lambda: Empirical(dist="empirical", values=[3, 7, 14]),
         description="Days a customer waits for a backordered order before cancelling it "
         "(refund, lost margin, dissatisfaction); drawn per parcel, rounded up; null: never.",
+    )
+    reviews: Annotated[Reviews | None, LEFT_OUT_AT_DEFAULT] = Field(
+        default=None,
+        description="A rolling rating from the service, which moves conversion with a lag "
+        "(docs/model.md, Reviews); null: no reviews (conversion ignores the service).",
     )
     max_passes: int = Field(
         default=4,
