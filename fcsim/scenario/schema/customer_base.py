@@ -48,15 +48,18 @@ class Reviews(Model):
         description="The rating shown is the mean of the reviews posted over this many days.",
     )
     stars_satisfied: Stars = Field(
-        default=5.0, description="Stars a satisfied customer gives (modelling choice)."
+        default=5.0,
+        description="Stars a satisfied customer gives (number of stars, 1-5; modelling choice).",
     )
     stars_dissatisfied: Stars = Field(
         default=1.0,
-        description="Stars a dissatisfied customer gives (late beyond the threshold, lost, "
-        "damaged or wrong item, surprise fee, slow refund; modelling choice).",
+        description="Stars a dissatisfied customer gives (number of stars, 1-5: late beyond "
+        "the threshold, lost, damaged or wrong item, surprise fee, slow refund; modelling "
+        "choice).",
     )
     initial_rating: Stars = Field(
-        default=4.6, description="Rating on the shop's page when the run starts."
+        default=4.6,
+        description="Rating on the shop's page when the run starts (number of stars, 1-5).",
     )
     prior_reviews: NonNegative = Field(
         default=50,
@@ -65,8 +68,8 @@ class Reviews(Model):
     )
     reference_rating: Stars = Field(
         default=4.5,
-        description="Rating at or above which conversion is the baseline (ratings of 4.0-4.7 "
-        "convert best; Spiegel Research Center 2017, docs/domain.md#d20).",
+        description="Rating (number of stars) at or above which conversion is the baseline "
+        "(ratings of 4.0-4.7 convert best; Spiegel Research Center 2017, docs/domain.md#d20).",
     )
     conversion_semi_elasticity_per_star: NonNegative = Field(
         default=0.4,
