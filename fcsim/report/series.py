@@ -1,4 +1,5 @@
-"""Daily series of the report: orders, parcels shipped, backlog and stock per strategy.
+"""Daily series of the report: orders, parcels shipped, backlog, stock (and, with customers who
+react, active customers and the rating) per strategy.
 
 Place in the flow: `report/html.py` passes `daily.parquet` (one row per strategy x
 replication x day); each point is a week (Monday to Sunday): the mean of its days over the
@@ -20,12 +21,23 @@ from plotly.subplots import make_subplots
 from fcsim.report.style import finish, strategy_colour, text
 
 DAILY = (
-    ("orders_created", "Orders placed per day (weekly mean)"),
-    ("parcels_shipped", "Parcels shipped per day (weekly mean)"),
-    ("backlog_parcels", "Backlog (parcels in the warehouse at the end of a day, weekly mean)"),
-    ("stock_units", "Stock on hand (units at the end of a day, weekly mean)"),
+    ("orders_created", "Orders placed per day (weekly mean)", ",.0f"),
+    ("parcels_shipped", "Parcels shipped per day (weekly mean)", ",.0f"),
+    (
+        "backlog_parcels",
+        "Backlog (parcels in the warehouse at the end of a day, weekly mean)",
+        ",.0f",
+    ),
+    ("stock_units", "Stock on hand (units at the end of a day, weekly mean)", ",.0f"),
+    (
+        "active_customers",
+        "Active customers (present, not churned, at a day's end; weekly mean)",
+        ",.0f",
+    ),
+    ("rating", "Shop rating shown (stars, weekly mean)", ".2f"),
 )
-"""Daily columns drawn, with their titles (a column missing or empty is left out)."""
+"""Daily columns drawn, with their titles and number formats (a column missing or empty is
+left out; the customers' columns exist with a `customer_base`, the rating with its reviews)."""
 
 
 def daily_series(
@@ -44,7 +56,7 @@ def daily_series(
     d = daily
     if horizon_days is not None and "day" in d.columns:
         d = d[d["day"] < horizon_days]
-    cols = [(c, t) for c, t in DAILY if c in d.columns and d[c].fillna(0).abs().sum() > 0]
+    cols = [(c, t, f) for c, t, f in DAILY if c in d.columns and d[c].fillna(0).abs().sum() > 0]
     if not cols:
         return None
     x_col = "date" if "date" in d.columns else "day"
@@ -56,19 +68,19 @@ def daily_series(
         d = d.assign(**{x_col: monday.dt.strftime("%Y-%m-%d")})
     else:
         d = d.assign(**{x_col: d[x_col] // 7 * 7})
-    mean = d.groupby(["strategy", x_col], sort=False)[[c for c, _ in cols]].mean().reset_index()
+    mean = d.groupby(["strategy", x_col], sort=False)[[c for c, *_ in cols]].mean().reset_index()
     fig = make_subplots(
         rows=len(cols),
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.06,
-        subplot_titles=[t for _, t in cols],
+        subplot_titles=[t for _, t, _ in cols],
     )
     for i, s in enumerate(order):
         g = mean[mean["strategy"] == s]
         if g.empty:
             continue
-        for r, (c, _) in enumerate(cols, start=1):
+        for r, (c, _, fmt) in enumerate(cols, start=1):
             fig.add_trace(
                 go.Scatter(
                     x=g[x_col],
@@ -78,7 +90,7 @@ def daily_series(
                     legendgroup=text(s),
                     showlegend=r == 1,
                     line={"color": strategy_colour(i), "width": 1.5},
-                    hovertemplate=f"{text(s)}: %{{y:,.0f}}<extra>week of %{{x}}</extra>",
+                    hovertemplate=f"{text(s)}: %{{y:{fmt}}}<extra>week of %{{x}}</extra>",
                 ),
                 row=r,
                 col=1,

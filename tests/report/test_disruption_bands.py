@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from fcsim.report.series import daily_series, disruption_bands
 
@@ -34,3 +35,17 @@ def test_the_bands_are_drawn_on_every_panel() -> None:
     shapes = [s for s in fig.layout.shapes if s.fillcolor == "#d62728"]
     assert len(shapes) == 1
     assert str(shapes[0].x0).startswith("2026-01-12") and str(shapes[0].x1).startswith("2026-01-15")
+
+
+def test_customers_panels_with_their_own_number_format() -> None:
+    """With customers who react the page draws active customers and the rating (two decimals);
+    without those columns neither panel is there."""
+    d = daily([0] * 14).assign(active_customers=5000.0, rating=[4.6] * 7 + [4.2] * 7)
+    fig = daily_series(d, ["a"], "2026-01-05", 14)
+    titles = [a.text for a in fig.layout.annotations]
+    assert any(t.startswith("Active customers") for t in titles)
+    assert any(t.startswith("Shop rating") for t in titles)
+    rating = [t for t in fig.data if "%{y:.2f}" in t.hovertemplate]
+    assert len(rating) == 1 and list(rating[0].y) == pytest.approx([4.6, 4.2])
+    plain = daily_series(daily([0] * 14), ["a"], "2026-01-05", 14)
+    assert not any(a.text.startswith("Shop rating") for a in plain.layout.annotations)
