@@ -12,7 +12,7 @@ from conftest import SMALL, run_in_process
 
 SEARCH = ("size", str(SMALL), "--key", "demand.orders_per_day", "--range", "10:210")
 # a dearer 3PL pick & pack fee: the own warehouse's fixed costs pay from ~170 orders a day
-QUICK = ("--step", "20", "--set", "horizon_days=21", "--set",
+QUICK = ("--step", "40", "--set", "horizon_days=21", "--set",
          "strategies.out.fees.pick_pack_first_item_eur=6", "-r", "2", "-w", "1", "-q")  # fmt: skip
 
 
