@@ -8,6 +8,13 @@ Questions (one per command; conditions are judged on the 95 % interval bound):
     --minimise METRIC                lowest METRIC, subject to --subject-to conditions
     --objective cost|profit          lowest cost per order or highest profit per order, subject
                                      to --subject-to conditions (the service target)
+    --break-even A,B --objective O   the break-even on the objective's metric: cost per order
+                                     (cost), or where A stops being more (or less) profitable
+                                     per order than B (profit)
+
+`--objective` with `--minimise` is refused (it names the metric itself), with `--smallest` or
+`--largest` too (a condition is no objective: `--objective O --subject-to COND` gives the best
+value meeting it), and with a `--metric` other than its own.
 
 `--with KEY.PATH=LO:HI` moves another key along with the searched one (linearly across the
 range, whole numbers rounded), e.g. a team that grows with the volume.
@@ -50,8 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "size",
         help="sizing / break-even search over one scenario key",
         description="Search one dotted scenario key for the smallest or largest value meeting "
-        "a condition, a break-even between two strategies, or the value minimising a metric. "
-        "Conditions are judged on the 95 % interval over replications.",
+        "a condition, a break-even between two strategies (on --metric, or on the metric of "
+        "--objective), or the value minimising a metric (--minimise) or the objective "
+        "(--objective alone: the lowest cost or the highest profit per order). Conditions are "
+        "judged on the 95 % interval over replications.",
     )
     p.add_argument("scenario", type=path_arg, help="scenario YAML file")
     p.add_argument("--key", required=True, metavar="KEY.PATH", help="the dotted key searched")
@@ -68,16 +77,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="move another key along, linearly from LO to HI across the range (whole numbers "
         "rounded), e.g. staff with volume; repeatable",
     )
-    q = p.add_mutually_exclusive_group(required=True)
+    q = p.add_mutually_exclusive_group()  # one of these, or --objective alone
     q.add_argument("--smallest", metavar="COND", help='e.g. "late_rate<=0.02"')
     q.add_argument("--largest", metavar="COND", help='e.g. "late_rate<=0.08"')
-    q.add_argument("--break-even", metavar="A,B", help="two strategies compared on --metric")
-    q.add_argument("--minimise", metavar="METRIC", help="e.g. cost_per_order_eur")
     q.add_argument(
+        "--break-even",
+        metavar="A,B",
+        help="two strategies compared on --metric (with --objective: on its metric)",
+    )
+    q.add_argument("--minimise", metavar="METRIC", help="e.g. cost_per_order_eur")
+    p.add_argument(
         "--objective",
         choices=("cost", "profit"),
-        help="the value with the lowest cost per order (cost) or the highest profit per order "
-        "(profit: profit_per_order_eur), subject to --subject-to",
+        help="alone: the value with the lowest cost per order (cost) or the highest profit per "
+        "order (profit: profit_per_order_eur), subject to --subject-to; with --break-even: the "
+        "metric compared (cost_per_order_eur or profit_per_order_eur)",
     )
     p.add_argument("--strategy", help="strategy searched (default: the reference strategy)")
     p.add_argument(
@@ -109,13 +123,7 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.experiment.sizing import Axis, Condition, Linked, Point, Search
     from fcsim.experiment.sweep import value_at
 
-    if args.objective:  # the lowest cost per order, or the highest profit per order
-        args.minimise = {"cost": "cost_per_order_eur", "profit": "profit_per_order_eur"}[
-            args.objective
-        ]
-    if args.metric is not None and not args.break_even:
-        raise UsageError(f"--metric {args.metric}: goes with --break-even only")
-    args.metric = args.metric or "cost_per_order_eur"
+    _question(args)
     axis = Axis.parse(args.key, args.range, args.step, [Linked.parse(t) for t in args.linked])
     keys = [(f"--key {args.key}", args.key)]
     keys += [(f"--with {t}", w.key) for t, w in zip(args.linked, axis.linked, strict=True)]
@@ -190,6 +198,47 @@ def run(args: argparse.Namespace) -> int:
     if status != EXIT_OK:
         return status
     return EXIT_OK if answer.found else EXIT_REGRESSION
+
+
+OBJECTIVE_METRIC = {"cost": "cost_per_order_eur", "profit": "profit_per_order_eur"}
+"""The metric each `--objective` names: minimised (cost) or maximised (profit)."""
+
+
+def _question(args: argparse.Namespace) -> None:
+    """Check the question's options go together, and set the metric `--objective` names:
+    alone, the metric minimised (or maximised: profit); with `--break-even`, the metric
+    compared (`--metric`, if given, must be the same)."""
+    if not (args.smallest or args.largest or args.break_even or args.minimise or args.objective):
+        raise UsageError(
+            "give the question: one of --smallest, --largest, --break-even, --minimise or "
+            "--objective"
+        )
+    if args.metric is not None and not args.break_even:
+        raise UsageError(f"--metric {args.metric}: goes with --break-even only")
+    if args.objective:
+        metric = OBJECTIVE_METRIC[args.objective]
+        if args.minimise:
+            raise UsageError(
+                f"--objective {args.objective} and --minimise {args.minimise}: give one (the "
+                f"objective minimises or maximises {metric} itself)"
+            )
+        if args.smallest or args.largest:
+            opt = "--smallest" if args.smallest else "--largest"
+            raise UsageError(
+                f"--objective {args.objective} and {opt}: {opt} answers a condition, not an "
+                f"objective; for the best value of {metric} meeting the condition, give "
+                f'--objective {args.objective} --subject-to "{args.smallest or args.largest}"'
+            )
+        if args.break_even:
+            if args.metric is not None and args.metric != metric:
+                raise UsageError(
+                    f"--metric {args.metric}: conflicts with --objective {args.objective}, "
+                    f"which compares {metric}; give one of the two"
+                )
+            args.metric = metric
+        else:  # the lowest cost per order, or the highest profit per order
+            args.minimise = metric
+    args.metric = args.metric or "cost_per_order_eur"
 
 
 def _check_whole(args: argparse.Namespace, axis: Any, scenario: Any) -> None:
@@ -281,8 +330,11 @@ def _answer(
         return smallest(search, strategies[0], allc, largest=bool(args.largest)), q
     if args.break_even:
         a, b = strategies
-        q = f"{key} at which {a} and {b} cost the same ({args.metric})?"
-        return break_even(search, a, b, args.metric, conditions), q
+        profit = "profit" in args.metric
+        same = "make the same profit" if profit else "cost the same"
+        q = f"{key} at which {a} and {b} {same} ({args.metric})?"
+        words = ("more profitable", "less profitable") if profit else ("dearer", "cheaper")
+        return break_even(search, a, b, args.metric, conditions, words), q
     maximise = args.objective == "profit"
     verb = "maximising" if maximise else "minimising"
     q = f"{key} {verb} {args.minimise} of {strategies[0]}" + (
@@ -348,7 +400,7 @@ def _table(doc: dict[str, Any], args: argparse.Namespace, strategies: list[str])
     title = (
         f"fcsim size — {doc['scenario']}: {doc['replications']} replications per point, "
         f"seed {doc['seed']}; mean [95 % interval]"
-        + (f"; objective: {_OBJECTIVE_TEXT[doc['objective']]}" if doc.get("objective") else "")
+        + (f"; objective: {_objective_text(doc, args)}" if doc.get("objective") else "")
     )
     return "\n".join([title, rule, line(header), rule, *(line(r) for r in rows), rule])
 
@@ -357,6 +409,13 @@ _OBJECTIVE_TEXT = {
     "cost": "lowest cost per order",
     "profit": "highest profit per order",
 }
+
+
+def _objective_text(doc: dict[str, Any], args: argparse.Namespace) -> str:
+    """The objective in the table's title: what a break-even compares, else what is sought."""
+    if args.break_even:
+        return f"{doc['objective']} per order compared ({args.metric})"
+    return _OBJECTIVE_TEXT[doc["objective"]]
 
 
 def _cell(e: dict[str, Any]) -> str:

@@ -189,13 +189,20 @@ def smallest(
 
 
 def break_even(
-    search: Search, a: str, b: str, metric: str, conditions: Sequence[Condition] = ()
+    search: Search,
+    a: str,
+    b: str,
+    metric: str,
+    conditions: Sequence[Condition] = (),
+    words: tuple[str, str] = ("dearer", "cheaper"),
 ) -> Answer:
     """Where metric(a) - metric(b) changes sign, with the range where it is not significant.
 
     `conditions` must hold (95 % bound) for both strategies on both sides of the break-even:
-    a break-even where a warehouse no longer keeps up is no answer.
+    a break-even where a warehouse no longer keeps up is no answer. `words` say what a higher
+    and a lower metric are in the sentence (a profit: more and less profitable).
     """
+    higher, lower = words
     ax = search.axis
     d0 = search.at(0).difference(a, b, metric)
     d1 = search.at(ax.last).difference(a, b, metric)
@@ -210,7 +217,7 @@ def break_even(
                 "fcsim advise)",
                 {"overloaded": void},
             )
-        side = "dearer" if d0["mean"] > 0 else "cheaper"
+        side = higher if d0["mean"] > 0 else lower
         return Answer(
             False,
             None,
@@ -242,7 +249,7 @@ def break_even(
     k_hi = search.first_true(surely_crossed)
     low = None if k_lo is None else ax.value(max(0, k_lo - 1))
     high = None if k_hi is None else ax.value(k_hi)
-    verb = "becomes dearer" if end_positive else "becomes cheaper"
+    verb = f"becomes {higher}" if end_positive else f"becomes {lower}"
     text = (
         f"{a} {verb} than {b} on {metric} at {ax.key} ≈ {_figures(estimate, low, high, ax)} "
         f"(between {ax.text(k - 1)} and {ax.text(k)}); 95 % range: "

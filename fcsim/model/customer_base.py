@@ -8,7 +8,9 @@ in the superset) and the purpose, so two strategies that give the same service s
 customers take the same decisions (common random numbers).
 
 - Checkout visits: the scenario's demand (profiles, growth, baskets) at `orders_per_day /
-  baseline_conversion` visits per day, drawn once by `demand.generate`.
+  baseline_conversion` visits per day, drawn once by `demand.generate`, then thinned by the
+  product life cycles (`lifecycle.thin_orders`, as the orders of a run without a customer
+  base: a life-cycle SKU's lines kept with its demand weight that day).
 - Baskets topped up: with `shipping_fee.policy: free_above`, a share of the baskets just below
   the threshold get more units of their last line, enough to reach it.
 - Customers: `orders_per_day x 365 / orders_per_customer_per_year` customers at the start; each
@@ -31,6 +33,7 @@ from fcsim.model.calendar import MIN_PER_DAY
 from fcsim.model.carriers import chargeable_kg, rate
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.demand import Orders, generate
+from fcsim.model.lifecycle import life_cycles, thin_orders
 from fcsim.model.money import vat_rates
 from fcsim.model.streams import Streams
 from fcsim.policies import get_policy
@@ -71,6 +74,7 @@ def potential_orders(scenario: Scenario, catalogue: CatalogueArrays, streams: St
         update={"orders_per_day": demand.orders_per_day / cfg.baseline_conversion}
     )
     orders = generate(visits, catalogue, scenario.start_date, scenario.horizon_days, streams)
+    orders = thin_orders(orders, life_cycles(scenario, catalogue), streams)  # as without a base
     orders = top_up(scenario, orders, catalogue, streams)
     n0 = base_size(cfg, demand)
     horizon = scenario.horizon_days * MIN_PER_DAY

@@ -168,6 +168,32 @@ def test_minimise_subject_to_a_condition_by_successive_halving() -> None:
     assert len(search.points) < ax.last + 1  # not every grid point was run
 
 
+def test_maximise_finds_the_highest_profit_not_the_lowest() -> None:
+    # profit peaks inside the range; its lowest value is at the far end
+    ax = Axis("a_share", 0.0, 0.6, 0.025)
+    metrics = {"hyb": {"profit_per_order_eur": lambda a: 5 - 40 * (a - 0.25) ** 2}}
+    search = Search(ax, fake(ax, metrics, noise=0.001))
+    best = minimise(search, "hyb", "profit_per_order_eur", maximise=True)
+    assert best.value == pytest.approx(0.25)
+    assert "highest at a_share = 0.25" in best.sentence
+    # the values not significantly worse are those not significantly below the best
+    assert 0.25 in best.details["not_significantly_worse"]
+    assert 0.6 not in best.details["not_significantly_worse"]
+    assert minimise(search, "hyb", "profit_per_order_eur").value == pytest.approx(0.6)
+
+
+def test_break_even_on_a_profit_says_more_or_less_profitable() -> None:
+    ax = Axis("orders_per_day", 100, 900, 100)
+    fixed = {"own": {"p": lambda v: 20 - 3000 / v}, "out": {"p": lambda v: 12.0}}
+    words = ("more profitable", "less profitable")
+    ans = break_even(Search(ax, fake(ax, fixed, noise=0.01)), "own", "out", "p", words=words)
+    assert ans.found and 300 <= ans.value <= 400  # 20 - 3000 / v = 12 at v = 375
+    assert "own becomes more profitable than out on p" in ans.sentence
+    flat = {"own": {"p": lambda v: 10.0}, "out": {"p": lambda v: 12.0}}
+    none = break_even(Search(ax, fake(ax, flat, noise=0.01)), "own", "out", "p", words=words)
+    assert not none.found and "own is less profitable than out on p at both ends" in none.sentence
+
+
 def test_size_command_answers_on_the_small_scenario(tmp_path: Path) -> None:
     out = tmp_path / "size"
     args = ["size", str(SMALL), "--key", "strategies.own.pickers", "--range", "1:4"]

@@ -243,15 +243,6 @@ class Scenario(Model):
                     "not an order history",
                 )
             )
-        if self.customer_base is not None and self.life_cycles:
-            out.append(
-                (
-                    ("customer_base",),
-                    "customers who react cannot yet be combined with `life_cycles` (the life "
-                    "cycles thin the orders drawn up front; a customer base draws its visits "
-                    "itself): remove one of the two",
-                )
-            )
         out += calendar_problems(self)
         out += life_cycle_problems(self)
         for sname, strat in self.strategies.items():
