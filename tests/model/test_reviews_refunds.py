@@ -76,6 +76,21 @@ def test_reviews_posted_after_the_lag_with_their_stars():
     assert r.rating[4] == pytest.approx(3.0)  # (5 + 1) / 2
 
 
+def test_who_reviews_is_drawn_per_visit_not_in_sequence():
+    """Common random numbers: whether a visit reviews depends on the visit only, not on which
+    other orders are placed (a strategy that places half the orders sees the same reviewers
+    among them). Each visit's verdict falls on its own day, so a review's day names it."""
+    cfg = Reviews(review_share=0.5, lag_days=0, prior_reviews=0)
+    keys = np.arange(40) * 7 + 3  # visit indices in the superset
+    verdict = (np.arange(40) + 0.5) * MIN_PER_DAY
+    bad = np.zeros(40, dtype=bool)
+    full = post_reviews(cfg, keys, verdict, bad, 40, Streams(1, 0)).reviews_by_day
+    assert 5 < full.sum() < 35
+    half = post_reviews(cfg, keys[1::2], verdict[1::2], bad[1::2], 40, Streams(1, 0))
+    assert half.reviews_by_day[1::2].tolist() == full[1::2].tolist()
+    assert half.reviews_by_day[::2].sum() == 0
+
+
 # ------------------------------------------------------------------ refunds
 def test_refund_counted_from_inspection_when_the_scenario_says_so():
     """Receipt: the refund comes `refund_business_days` after the return arrives, whatever
