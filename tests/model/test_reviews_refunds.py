@@ -122,6 +122,31 @@ def test_refund_counted_from_inspection_when_the_scenario_says_so():
     assert np.isinf(refund[waiting]).all()
 
 
+def test_a_dropship_node_of_a_hybrid_refunds_from_receipt_under_inspection():
+    """In a hybrid, `refund_after: inspection` delays the refunds of the warehouse nodes only:
+    the returns of its dropship supplier (no inspection) are refunded `refund_business_days`
+    after their receipt, none left pending."""
+    slow = ["returns.refund_after=inspection", "strategies.hyb.nodes.a.receivers=1"]
+    sc = load_scenario(SMALL, [*SHORT, *SLOW_INSPECTION[1:2], *slow])
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    run = run_strategy(sc, "hyb", orders, cat, streams)
+    p = run.parcels
+    refund = refund_day(sc, run)
+    supplier = np.array([n.kind == "supplier" for n in run.nodes])[p.node]
+    back = p.return_day >= 0
+    bd = BusinessDays(sc.start_date, sc.calendar.holidays)
+    days = sc.promise.business_weekdays
+    drop = back & supplier
+    assert drop.sum() > 5
+    by_receipt = bd.offset(p.return_day[drop].astype(np.int64), 2, days)
+    assert np.array_equal(refund[drop], by_receipt)
+    # the warehouse nodes' returns wait for their inspection: some refunds come later
+    wh = back & ~supplier & (p.inspected_day >= 0)
+    assert (refund[wh] > bd.offset(p.return_day[wh].astype(np.int64), 2, days)).any()
+
+
 def test_slow_refund_dissatisfies_and_churns():
     """Refunds beyond 3 days from receipt dissatisfy: with churn share 1, more customers lost
     than when refund speed does not matter; the slow refunds are counted (unknown otherwise)."""
