@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from fcsim.experiment.runs import RunSpec, simulate
-from fcsim.model.accounting.refunds import refund_day
+from fcsim.model.accounting.refunds import refund_day, slow_refunds
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.customer_base import potential_orders
@@ -168,6 +168,29 @@ def _reactive(*overrides: str):
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     return sc, cat, streams, potential_orders(sc, cat, streams)
+
+
+def test_with_customers_who_react_a_slow_refund_churns_on_the_day_it_became_slow():
+    """Churn share 1, refunds slow beyond 3 days: a customer whose return was refunded too
+    slowly has churned by the day the refund became slow (receipt + 3 + 1, 00:00), some of
+    them exactly then (well after the delivery), and none of her later visits is placed."""
+    sc, cat, streams, pot = _reactive(
+        *SLOW_INSPECTION,
+        "customers.churn_share_of_dissatisfied=1",
+        "customers.dissatisfied_after_refund_days=3",
+    )
+    rr = run_reactive(sc, "own", pot, cat, streams)
+    f, p = rr.facts, rr.run.parcels
+    slow, when = slow_refunds(sc, rr.run, refund_day(sc, rr.run))
+    assert slow.sum() > 5
+    who = f.customer[f.order_keys][p.order[slow]]
+    churn = f.churn_min[who]
+    assert (churn <= when[slow]).all()
+    exact = churn == when[slow]
+    assert exact.sum() > 5
+    assert (when[slow][exact] > p.delivery_min[slow][exact] + 3 * MIN_PER_DAY).all()
+    later = f.placed & (f.visit_min > f.churn_min[f.customer])
+    assert not later.any()
 
 
 def test_reviews_without_pull_change_nothing_but_the_rating():
