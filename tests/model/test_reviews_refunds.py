@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from fcsim.experiment.runs import RunSpec, simulate
-from fcsim.model.accounting.refunds import refund_day
+from fcsim.model.accounting.refunds import refund_day, slow_refunds
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.customer_base import potential_orders
@@ -76,6 +76,21 @@ def test_reviews_posted_after_the_lag_with_their_stars():
     assert r.rating[4] == pytest.approx(3.0)  # (5 + 1) / 2
 
 
+def test_who_reviews_is_drawn_per_visit_not_in_sequence():
+    """Common random numbers: whether a visit reviews depends on the visit only, not on which
+    other orders are placed (a strategy that places half the orders sees the same reviewers
+    among them). Each visit's verdict falls on its own day, so a review's day names it."""
+    cfg = Reviews(review_share=0.5, lag_days=0, prior_reviews=0)
+    keys = np.arange(40) * 7 + 3  # visit indices in the superset
+    verdict = (np.arange(40) + 0.5) * MIN_PER_DAY
+    bad = np.zeros(40, dtype=bool)
+    full = post_reviews(cfg, keys, verdict, bad, 40, Streams(1, 0)).reviews_by_day
+    assert 5 < full.sum() < 35
+    half = post_reviews(cfg, keys[1::2], verdict[1::2], bad[1::2], 40, Streams(1, 0))
+    assert half.reviews_by_day[1::2].tolist() == full[1::2].tolist()
+    assert half.reviews_by_day[::2].sum() == 0
+
+
 # ------------------------------------------------------------------ refunds
 def test_refund_counted_from_inspection_when_the_scenario_says_so():
     """Receipt: the refund comes `refund_business_days` after the return arrives, whatever
@@ -107,6 +122,31 @@ def test_refund_counted_from_inspection_when_the_scenario_says_so():
     assert np.isinf(refund[waiting]).all()
 
 
+def test_a_dropship_node_of_a_hybrid_refunds_from_receipt_under_inspection():
+    """In a hybrid, `refund_after: inspection` delays the refunds of the warehouse nodes only:
+    the returns of its dropship supplier (no inspection) are refunded `refund_business_days`
+    after their receipt, none left pending."""
+    slow = ["returns.refund_after=inspection", "strategies.hyb.nodes.a.receivers=1"]
+    sc = load_scenario(SMALL, [*SHORT, *SLOW_INSPECTION[1:2], *slow])
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    run = run_strategy(sc, "hyb", orders, cat, streams)
+    p = run.parcels
+    refund = refund_day(sc, run)
+    supplier = np.array([n.kind == "supplier" for n in run.nodes])[p.node]
+    back = p.return_day >= 0
+    bd = BusinessDays(sc.start_date, sc.calendar.holidays)
+    days = sc.promise.business_weekdays
+    drop = back & supplier
+    assert drop.sum() > 5
+    by_receipt = bd.offset(p.return_day[drop].astype(np.int64), 2, days)
+    assert np.array_equal(refund[drop], by_receipt)
+    # the warehouse nodes' returns wait for their inspection: some refunds come later
+    wh = back & ~supplier & (p.inspected_day >= 0)
+    assert (refund[wh] > bd.offset(p.return_day[wh].astype(np.int64), 2, days)).any()
+
+
 def test_slow_refund_dissatisfies_and_churns():
     """Refunds beyond 3 days from receipt dissatisfy: with churn share 1, more customers lost
     than when refund speed does not matter; the slow refunds are counted (unknown otherwise)."""
@@ -128,6 +168,29 @@ def _reactive(*overrides: str):
     streams = Streams(sc.seed, 0)
     cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
     return sc, cat, streams, potential_orders(sc, cat, streams)
+
+
+def test_with_customers_who_react_a_slow_refund_churns_on_the_day_it_became_slow():
+    """Churn share 1, refunds slow beyond 3 days: a customer whose return was refunded too
+    slowly has churned by the day the refund became slow (receipt + 3 + 1, 00:00), some of
+    them exactly then (well after the delivery), and none of her later visits is placed."""
+    sc, cat, streams, pot = _reactive(
+        *SLOW_INSPECTION,
+        "customers.churn_share_of_dissatisfied=1",
+        "customers.dissatisfied_after_refund_days=3",
+    )
+    rr = run_reactive(sc, "own", pot, cat, streams)
+    f, p = rr.facts, rr.run.parcels
+    slow, when = slow_refunds(sc, rr.run, refund_day(sc, rr.run))
+    assert slow.sum() > 5
+    who = f.customer[f.order_keys][p.order[slow]]
+    churn = f.churn_min[who]
+    assert (churn <= when[slow]).all()
+    exact = churn == when[slow]
+    assert exact.sum() > 5
+    assert (when[slow][exact] > p.delivery_min[slow][exact] + 3 * MIN_PER_DAY).all()
+    later = f.placed & (f.visit_min > f.churn_min[f.customer])
+    assert not later.any()
 
 
 def test_reviews_without_pull_change_nothing_but_the_rating():

@@ -12,13 +12,13 @@ unknown, NaN) and `profit_kpis` for every run. Definitions (docs/model.md, "Cust
 - repeat_order_share: orders of the window whose customer had placed an earlier order in the run;
 - backorders_cancelled: parcels cancelled because their customer's patience ran out (whole run);
 - with reviews (`customer_base.reviews`): reviews_posted in the window, rating_mean (mean of the
-  daily rating shown over the window) and rating_end (on the last day of the horizon).
-
-Daily series (`customer_daily`): active_customers (present, not churned, at each day's end)
-and, with reviews, rating (shown that day) and reviews_posted.
+  daily rating shown over the window) and rating_end (on the last day of the horizon);
 - gross_margin_eur: selling price without VAT minus goods cost of the units customers keep
   (ordered, less short and returned); profit_eur: that margin less the total cost (shipping
   revenue included); profit_per_order_eur: per order of the window.
+
+Daily series (`customer_daily`): active_customers (present, not churned, at each day's end)
+and, with reviews, rating (shown that day) and reviews_posted.
 """
 
 from __future__ import annotations

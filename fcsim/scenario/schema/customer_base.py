@@ -39,7 +39,8 @@ class Reviews(Model):
         ge=0,
         le=60,
         description="Days from the experience (delivery, lost parcel acknowledged, cancellation, "
-        "slow refund) until its review shows on the shop's page.",
+        "slow refund) until its review is posted; it counts in the rating shown from the next "
+        "day on.",
     )
     window_days: int = Field(
         default=90,
