@@ -169,6 +169,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             if isinstance(cfg, ThirdPartyNode)
             else None
         )
+        # batch picking: set-up minutes spent on tours short of a full batch (an idle picker
+        # takes what is queued), so that the overload verdict reads the load, not busy time
+        self._batch = cfg.picking.batch_size if cfg.picking.policy == "batch" else 1
+        self.short_tour_setup_min = np.zeros(n_days)
         # wave picking: parcels with their stock wait here for the next release time
         self.wave: list[int] | None = [] if cfg.picking.release_times else None
         # the columns the per-parcel flow writes, as this node's rows: views by local position
@@ -305,6 +309,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
 
     def _picked(self, group: list[int], start: float, end: float) -> None:
         block, ids, n = self._block, self.ids, len(self.ids)
+        if len(group) < self._batch and group[0] < n:  # a tour short of a full batch
+            day = min(int(end // MIN_PER_DAY), len(self.short_tour_setup_min) - 1)
+            spare = 1.0 - len(group) / self._batch
+            self.short_tour_setup_min[day] += float(self.pick.setup_min[group[0]]) * spare
         began, picked = self._pick_start_at, self._picked_at
         for local in group:
             if local >= n:  # a re-pick of lines found wrong at packing: now it is packed
@@ -440,6 +448,9 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         daily |= self.losses.daily if self.losses else {}
         daily |= self.clearance.daily if self.clearance else {}
         daily["picker_utilisation"] = self.pickers.utilisation_by_day(n)
+        daily["picker_load"] = picker_load(
+            daily["picker_utilisation"], self.pickers.busy_by_day[:n], self.short_tour_setup_min
+        )
         daily["packer_utilisation"] = self.packers.utilisation_by_day(n)
         daily["receiver_utilisation"] = inb.pool.utilisation_by_day(n)
         daily["dock_utilisation"] = inb.docks.utilisation_by_day(n)
@@ -475,3 +486,14 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
             overtime_minutes_by_day=self.overtime_min,
         )
+
+
+def picker_load(
+    utilisation: np.ndarray, busy_min: np.ndarray, short_setup: np.ndarray
+) -> np.ndarray:
+    """The pickers' busy share less the set-up of tours short of a full batch: the share of
+    their time the day's work would take in full batches. With batch picking an idle picker
+    starts a tour with what is queued, so light days look busy; this does not."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kept = np.where(busy_min > 0, 1.0 - short_setup / busy_min, 1.0)
+    return utilisation * np.clip(kept, 0.0, 1.0)

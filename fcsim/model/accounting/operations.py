@@ -33,11 +33,14 @@ def overload_reasons(
 
     Three signs, each enough: orders left unshipped at the end (`unfinished_rate` above
     `OVERLOAD_UNFINISHED`); a staff pool of a node busy `OVERLOAD_UTILISATION` of its paid time
-    or more over the last `OVERLOAD_DAYS` days of the window; a backlog that has run away — over
-    the window's last 7 days, more than `OVERLOAD_BACKLOG_DAYS` days of the demand of the time
-    (orders of the trailing 7 days) and more than twice its median over the window in the same
-    unit. Measuring the backlog in days of current demand keeps a seasonal peak, which raises
-    the backlog and the demand together, from reading as an overload.
+    or more over the last `OVERLOAD_DAYS` days of the window (pickers: their load, the busy
+    time less the set-up of tours short of a full batch, `warehouse.picker_load`: with batch
+    picking an idle picker starts a tour with whatever is queued, so busy time alone overstates
+    it); a backlog that has run away — over the window's last 7 days, more than
+    `OVERLOAD_BACKLOG_DAYS` days of the demand of the time (orders of the trailing 7 days) and
+    more than twice its median over the window in the same unit. Measuring the backlog in days
+    of current demand keeps a seasonal peak, which raises the backlog and the demand together,
+    from reading as an overload.
     """
     lo, hi = window
     out = []
@@ -47,6 +50,8 @@ def overload_reasons(
     for node, name in zip(run.nodes, run.node_names, strict=True):
         for pool in STAFF_POOLS:
             busy = node.daily.get(UTILISATION.name(pool.name))
+            if pool.name == "picker" and "picker_load" in node.daily:
+                busy = node.daily["picker_load"]  # batch picking: full-batch work, not busy time
             if busy is not None and _mean(np.asarray(busy[last], dtype=float)) >= (
                 OVERLOAD_UTILISATION
             ):
