@@ -153,6 +153,7 @@ METRICS: tuple[Metric, ...] = (
         "customers",
         ("return_cycle_days_mean", "Delivery to refund, mean (days)", _DAYS, "lower"),
         ("refund_wait_days_mean", "Return received to refund, mean (days)", _DAYS, "lower"),
+        ("refunds_pending_end", "Returns not yet refunded at the end", _PARCELS, "lower"),
         ("slow_refunds", "Returns refunded too slowly", _PARCELS, "lower"),
         ("returned_units", "Returned units (count)", _UNITS, "neither"),
         ("return_rate_units", "Returned units", _SHARE, "neither"),

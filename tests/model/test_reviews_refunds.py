@@ -101,6 +101,7 @@ def test_refund_counted_from_inspection_when_the_scenario_says_so():
     assert 2 <= receipt["refund_wait_days_mean"] <= 4  # 2 business days, weekends between
     assert inspection["refund_wait_days_mean"] > receipt["refund_wait_days_mean"] + 1
     assert inspection["return_cycle_days_mean"] > receipt["return_cycle_days_mean"]
+    assert receipt["refunds_pending_end"] == 0 < inspection["refunds_pending_end"]
     # a dropship supplier does not inspect: its refunds are the same under both settings
     assert _kpis("drop", *SLOW_INSPECTION)["refund_wait_days_mean"] == pytest.approx(
         _kpis("drop")["refund_wait_days_mean"]

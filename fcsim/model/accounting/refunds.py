@@ -46,8 +46,10 @@ def refund_day(scenario: Scenario, run: StrategyRun) -> np.ndarray:
 def refund_kpis(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> dict[str, float]:
     """Over the returned parcels `pw` marks: mean calendar days from delivery to the refund
     (`return_cycle_days_mean`) and from the return's receipt to the refund
-    (`refund_wait_days_mean`), over the refunds paid; the parcels whose refund was slow
-    (`slow_refunds`; unknown without `customers.dissatisfied_after_refund_days`)."""
+    (`refund_wait_days_mean`), over the refunds paid; the returns still waiting for their
+    inspection, so unrefunded, at the end of the run (`refunds_pending_end`: the waits those
+    means leave out); the parcels whose refund was slow (`slow_refunds`; unknown without
+    `customers.dissatisfied_after_refund_days`)."""
     p = run.parcels
     refund = refund_day(scenario, run)
     m = pw & np.isfinite(refund)
@@ -55,6 +57,7 @@ def refund_kpis(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> dict[st
     out = {
         "return_cycle_days_mean": float("nan"),
         "refund_wait_days_mean": float("nan"),
+        "refunds_pending_end": float((pw & np.isinf(refund)).sum()),
         "slow_refunds": float("nan")
         if scenario.customers.dissatisfied_after_refund_days is None
         else float((pw & slow).sum()),
