@@ -40,6 +40,15 @@ def _kpis(strategy: str, *overrides: str) -> dict[str, float]:
     return simulate(RunSpec(sc, strategy, 0, sc.seed)).kpis
 
 
+def _strategy_run(strategy: str, *overrides: str):
+    """(scenario, run) of one strategy on the small scenario's orders, without the KPIs."""
+    sc = load_scenario(SMALL, [*SHORT, *overrides])
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    return sc, run_strategy(sc, strategy, orders, cat, streams)
+
+
 # ------------------------------------------------------------------ the rating, by hand
 def test_rating_by_day_hand_computed():
     """Prior 4.6 x 10 reviews, window 2 days: day 0 has nothing posted before it; day 1 sees
@@ -107,11 +116,7 @@ def test_refund_counted_from_inspection_when_the_scenario_says_so():
         _kpis("drop")["refund_wait_days_mean"]
     )
 
-    sc = load_scenario(SMALL, [*SHORT, *SLOW_INSPECTION])
-    streams = Streams(sc.seed, 0)
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
-    run = run_strategy(sc, "own", orders, cat, streams)
+    sc, run = _strategy_run("own", *SLOW_INSPECTION)
     p = run.parcels
     refund = refund_day(sc, run)
     done = p.inspected_day >= 0
@@ -128,11 +133,7 @@ def test_a_dropship_node_of_a_hybrid_refunds_from_receipt_under_inspection():
     the returns of its dropship supplier (no inspection) are refunded `refund_business_days`
     after their receipt, none left pending."""
     slow = ["returns.refund_after=inspection", "strategies.hyb.nodes.a.receivers=1"]
-    sc = load_scenario(SMALL, [*SHORT, *SLOW_INSPECTION[1:2], *slow])
-    streams = Streams(sc.seed, 0)
-    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
-    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
-    run = run_strategy(sc, "hyb", orders, cat, streams)
+    sc, run = _strategy_run("hyb", *SLOW_INSPECTION[1:2], *slow)
     p = run.parcels
     refund = refund_day(sc, run)
     supplier = np.array([n.kind == "supplier" for n in run.nodes])[p.node]
