@@ -301,6 +301,10 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     table = pd.DataFrame([row for z in sizings for row in z.candidates])
+    from fcsim.experiment.in_house import in_house_answers
+
+    found = answers(sizings, volumes, OBJECTIVES[settings.objective])
+    found["hybrid_in_house"] = in_house_answers(base, found["hybrid_a_share"])
     doc = json_safe(
         {
             "scenario": base.name,
@@ -320,7 +324,7 @@ def run(args: argparse.Namespace) -> int:
             },
             "strategies": list(strategies),
             "sizings": [sizing_doc(z) for z in sizings],
-            "answers": answers(sizings, volumes, OBJECTIVES[settings.objective]),
+            "answers": found,
             "runs": advisor.runs_done,
             "candidates": len(table),
             "wall_s": wall,

@@ -205,6 +205,18 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
     for s, shares in (a.get("hybrid_a_share") or {}).items():
         by = ", ".join(f"{_volume(float(k))}: {100 * v:g} %" for k, v in shares.items())
         lines.append(f"{s}: best share of SKUs in routing class A, by volume: {by}")
+    for s, per in (a.get("hybrid_in_house") or {}).items():
+        for v, h in per.items():
+            where = " and ".join(h["in_house_nodes"]) or "no node of its own"
+            ranks = ", ".join(
+                f"{lo}-{hi}" if hi > lo else f"{lo}" for lo, hi in h["in_house_sales_ranks"]
+            )
+            cats = ", ".join(f"{k} {n}" for k, n in h["in_house_by_category"].items())
+            lines.append(
+                f"{s} at {_volume(float(v))}: keep in-house ({where}) {h['in_house_skus']:,} SKUs, "
+                f"sales ranks {ranks or 'none'} ({100 * h['in_house_line_share']:.0f} % of order "
+                f"lines; {cats})"
+            )
     return lines
 
 
