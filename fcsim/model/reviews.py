@@ -7,8 +7,9 @@ outcomes into the reviews its customers post (`post_reviews`), the rating shown 
 
 - Who reviews: a share `review_share` of the orders, drawn per visit (keyed, purpose "reviews").
 - When: `lag_days` after the customer's verdict (`verdict_minutes`): the delivery; for a lost
-  parcel its acknowledgement; for a cancellation the order; for a customer dissatisfied only by
-  a slow refund, the day the refund became slow. Orders still under way post nothing.
+  parcel when she is told (the end of its promised day + the detection delay in business
+  days, never before it shipped); for a cancellation the order; for a customer dissatisfied
+  only by a slow refund, the day the refund became slow. Orders still under way post nothing.
 - Stars: `stars_dissatisfied` from a dissatisfied customer (late beyond the threshold, lost,
   damaged or wrong item, surprise fee, slow refund), `stars_satisfied` otherwise.
 - Rating shown on day d: the mean of the reviews posted on days [d - window_days, d), with the
@@ -41,12 +42,13 @@ class Rating:
 def verdict_minutes(scenario: Scenario, oc, created_min: np.ndarray) -> np.ndarray:
     """When each order's customer makes up her mind (inf while the order is under way).
 
-    The delivery; for a lost parcel its acknowledgement (collection + the promise + the
-    detection delay, in calendar days); for a cancelled order the order itself; for a customer
-    dissatisfied only by a slow refund, when the refund became slow.
+    The delivery; for a lost parcel (not replaced) when she is told, at the end of the day
+    `incidents.lost_detected_after_business_days` business days after its promised day and
+    never before it shipped (`OrderOutcomes.lost_told_min`);
+    for a cancelled order the order itself; for a customer dissatisfied only by a slow refund,
+    when the refund became slow.
     """
-    detect = scenario.promise.business_days + scenario.incidents.lost_detected_after_business_days
-    t = np.where(oc.lost, oc.shipped_min + detect * MIN_PER_DAY, oc.delivered_min)
+    t = np.where(oc.lost, oc.lost_told_min, oc.delivered_min)
     t = np.where(oc.cancelled, created_min, t)
     r = oc.reaction
     t = np.where(r.dissatisfied & ~r.at_delivery, oc.slow_refund_min, t)

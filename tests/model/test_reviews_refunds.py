@@ -239,3 +239,29 @@ def test_identical_service_gives_identical_orders_with_reviews():
     b = run_reactive(sc, "twin", pot, cat, Streams(sc.seed, 0))
     assert np.array_equal(a.facts.placed, b.facts.placed)
     assert np.array_equal(a.facts.rating.rating, b.facts.rating.rating)
+
+
+def test_a_lost_parcel_is_told_after_its_own_promise():
+    """Not replaced (`incidents.reship: false`), a lost parcel is announced to its customer at
+    the end of the day `lost_detected_after_business_days` business days after the parcel's own
+    promised day (the dropship's 12 business days here, not the scenario's promise), and never
+    before it shipped: her verdict, for churn and reviews, comes then."""
+    from fcsim.model.accounting.kpis import order_outcomes
+    from fcsim.model.reviews import verdict_minutes
+
+    lossy = "carriers[1].loss_probability=0.3"
+    sc, run = _strategy_run("drop", "incidents.reship=false", lossy)
+    streams = Streams(sc.seed, 0)
+    cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+    orders = generate(sc.demand, cat, sc.start_date, sc.horizon_days, streams, data=sc.data)
+    oc = order_outcomes(sc, run, orders, cat, streams)
+    p = run.parcels
+    lost = p.lost & (p.ship_min <= run.n_days * MIN_PER_DAY)
+    assert lost.sum() > 20
+    bd = BusinessDays(sc.start_date, sc.calendar.holidays)
+    day = bd.offset(p.promised_day[lost].astype(np.int64), 5, sc.promise.business_weekdays)
+    told = np.maximum((day + 1) * MIN_PER_DAY, p.ship_min[lost])
+    assert np.array_equal(oc.lost_told_min[p.order[lost]], told)
+    assert (told > (p.promised_day[lost] + 1) * MIN_PER_DAY).all()  # after the promise ran out
+    verdict = verdict_minutes(sc, oc, orders.created_min)
+    assert np.array_equal(verdict[p.order[lost]], told)

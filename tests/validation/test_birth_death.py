@@ -2,7 +2,8 @@
 
 The whole pipeline (`potential_orders`, `run_reactive`, the KPIs) on the small test scenario
 with a customer base, every parcel lost (`loss_probability: 1`, no reshipping, the loss known
-as soon as it ships: promise D+0 and no detection delay), free shipping and no cancellations.
+at the end of the promised day, or when it ships if later: promise D+0 and no detection
+delay), free shipping and no cancellations.
 Every placed order then dissatisfies its customer (q = 1) and churns her with probability
 s = `customers.churn_share_of_dissatisfied`; conversion is the baseline c0 (no fee, promise
 within the reference).
@@ -22,14 +23,15 @@ Derivation, from the code (fcsim/model/customer_base.py):
 - Without delay between the order and the churn, the non-churned present customers follow
   dN/dt = a n0 - (a + mu_c) N, N(0) = n0:  N(t) = N* + (n0 - N*) exp(-(a + mu_c) t),
   N* = a n0 / (a + mu_c).
-- The churn happens when the order resolves (here: when its lost parcel ships), D after the
-  order. A customer alive over [u, t] is counted at t iff none of her churning orders (Poisson,
-  rate mu_c, delays as marks) resolved by t: probability exp(-mu_c ((t - u) - int_u^t
+- The churn happens when the order resolves (here: when its customer is told the parcel is
+  lost, at the end of its promised day or when it ships if that is later), D after the order.
+  A customer alive over [u, t] is counted at t iff none of her churning orders (Poisson, rate
+  mu_c, delays as marks) resolved by t: probability exp(-mu_c ((t - u) - int_u^t
   P(tau + D > t) dtau)), between exp(-mu_c (t - u)) and exp(-mu_c (t - u - B)^+), with
   B(t) = int P(tau + D_tau > t) dtau the mean unresolved age of a customer's orders at t. So
   f(t; 0) <= E N(t) <= f(t; B), f(t; B) = exp(-a B) [N* + (n0 - N*) exp(-(a + mu_c)(t - B))]
   + n0 (1 - exp(-a B)). B(t) is estimated from the run by Little's law: orders placed by t
-  and not yet shipped at t, over the orders placed per day in the week before t (about a day;
+  and not yet resolved at t, over the orders placed per day in the week before t (about a day;
   more at a Monday 00:00, after a weekend without collections).
 
 The measured mean over the replications must fall in [f(t; 0) - h, f(t; B) + h], h the
@@ -87,8 +89,11 @@ def measure(sc, strategy: str, times: list[float]) -> tuple[np.ndarray, np.ndarr
         f, p = rr.facts, rr.run.parcels
         assert f.unsettled == 0
         created = rr.orders.created_min
+        # an order resolves (its customer is told its parcel is lost) at the end of its
+        # promised day (D+0, no detection delay), or when it ships if that is later
+        told = np.maximum((p.promised_day + 1) * MIN_PER_DAY, np.nan_to_num(p.ship_min, nan=np.inf))
         shipped = np.full(rr.orders.n, -np.inf)
-        np.maximum.at(shipped, p.order, np.nan_to_num(p.ship_min, nan=np.inf))
+        np.maximum.at(shipped, p.order, told)
         for j, t in enumerate(times):
             tm = t * MIN_PER_DAY
             present = (f.arrival_min <= tm) & (f.departure_min > tm) & (f.churn_min > tm)

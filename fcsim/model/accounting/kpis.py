@@ -72,6 +72,7 @@ class OrderOutcomes:
     damaged: np.ndarray  # a parcel arrived damaged
     wrong_item: np.ndarray  # a mis-picked line reached the customer (wrong or missing item)
     slow_refund_min: np.ndarray  # when a slow refund dissatisfied the customer (inf: it did not)
+    lost_told_min: np.ndarray  # when the customer learns a parcel is lost (NaN: none lost)
     parcels: np.ndarray
     margin_eur: np.ndarray
     value_eur: np.ndarray
@@ -142,6 +143,8 @@ def order_outcomes(
     incomplete = (short > 0) | (defective > 0) | damaged | wrong_item
     slow, slow_min = slow_refunds(scenario, run, refund_day(scenario, run))
     slow_refund_min = per_order(slow_min, np.minimum)
+    lost_told_min = per_order(np.where(lost, _lost_told_min(scenario, p), -np.inf), np.maximum)
+    lost_told_min = np.where(np.isfinite(lost_told_min), lost_told_min, np.nan)
     reaction = react(
         scenario.customers,
         ids,
@@ -170,6 +173,7 @@ def order_outcomes(
         damaged=damaged,
         wrong_item=wrong_item,
         slow_refund_min=slow_refund_min,
+        lost_told_min=lost_told_min,
         parcels=np.diff(np.append(first, p.n)),
         margin_eur=margin,
         value_eur=value,
@@ -367,6 +371,19 @@ def _window_sum(run: StrategyRun, key: str, window: tuple[int, int]) -> float:
     """A daily series of the nodes, summed over the nodes that have it and the window days."""
     start, stop = window
     return float(sum(n.daily[key][start:stop].sum() for n in run.nodes if key in n.daily))
+
+
+def _lost_told_min(scenario: Scenario, p) -> np.ndarray:
+    """Per parcel, when its customer is told it is lost: at the end of the day
+    `incidents.lost_detected_after_business_days` business days after its promised day (the
+    promise has run out by then), and never before it shipped."""
+    bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
+    told = bd.offset(
+        p.promised_day.astype(np.int64),
+        scenario.incidents.lost_detected_after_business_days,
+        scenario.promise.business_weekdays,
+    )
+    return np.maximum((told + 1).astype(float) * MIN_PER_DAY, p.ship_min)
 
 
 def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray) -> float:
