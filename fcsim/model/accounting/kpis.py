@@ -408,9 +408,10 @@ def _cutoff_miss_rate(scenario: Scenario, run: StrategyRun, shipped: np.ndarray)
 
 
 def _utilisation(run: StrategyRun, window: tuple[int, int]) -> dict[str, float]:
+    """Each pool's mean daily busy share over the window and the nodes that have it, and the
+    pickers' load (busy share less the set-up of tours short of a full batch)."""
     out = {}
-    for pool in STAFF_POOLS:
-        key = UTILISATION.name(pool.name)
+    for key in (*(UTILISATION.name(pool.name) for pool in STAFF_POOLS), "picker_load"):
         vals = [_mean(n.daily[key][window[0] : window[1]]) for n in run.nodes if key in n.daily]
         out[key] = _mean(np.asarray(vals, dtype=float)) if vals else np.nan
     return out
