@@ -87,6 +87,7 @@ class Parcels:
     refunded_without_return: np.ndarray = field(init=False)  # the goods did not come back
     return_day: np.ndarray = field(init=False)
     inspected_day: np.ndarray = field(init=False)  # day a return's inspection ended, -1: not
+    cancelled_min: np.ndarray = field(init=False)  # when a customer's patience cancelled it
 
     def __post_init__(self) -> None:
         n = len(self.order)
@@ -131,6 +132,8 @@ class Parcels:
         self.return_day = np.full(n, -1, dtype=np.int32)  # day index, -1: none
         # read-only -1 until a node that refunds after inspection asks (`track_inspections`)
         self.inspected_day = np.broadcast_to(np.full(1, -1, dtype=np.int32), (n,))
+        # read-only NaN until a node whose customers' patience may cancel asks
+        self.cancelled_min = np.broadcast_to(np.full(1, np.nan), (n,))
         self.inserts = np.zeros(n, dtype=np.int16)
         self.packaging = np.full(n, -1, dtype=np.int16)
         # picking errors: one shared read-only zero (no memory per parcel) until a node with an
@@ -143,6 +146,13 @@ class Parcels:
         has it already."""
         if not self.inspected_day.flags.writeable:
             self.inspected_day = np.full(len(self.order), -1, dtype=np.int32)
+
+    def track_cancellations(self) -> None:
+        """Give `cancelled_min` memory of its own (customers whose patience may run out); a
+        no-op when it has it already. NaN: not cancelled by patience (a parcel cancelled for
+        want of stock at its order is cancelled at its creation)."""
+        if not self.cancelled_min.flags.writeable:
+            self.cancelled_min = np.full(len(self.order), np.nan)
 
     def track_picking_errors(self) -> None:
         """Give `mispicked` and `wrong_lines` memory of their own, to be written (a node with a

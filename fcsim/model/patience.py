@@ -35,6 +35,7 @@ class Patience:
         self.on_cancel = on_cancel
         self.cancelled_at: dict[int, float] = {}  # parcel -> minute its customer cancelled
         inventory.track_waiting = True
+        ctx.parcels.track_cancellations()  # the parcel column `cancelled_min`
 
     def days(self, g: int) -> int:
         """Whole days the customer of parcel `g` waits (rounded up, at least 1)."""
@@ -53,6 +54,7 @@ class Patience:
         if self.inventory.is_waiting(local):
             self.inventory.cancel(local)
             self.cancelled_at[g] = self.ctx.env.now
+            self.ctx.parcels.cancelled_min[g] = self.ctx.env.now
             self.on_cancel(g)
 
     def totals(self) -> dict[str, float]:

@@ -104,11 +104,11 @@ def surprise_fees(scenario: Scenario, parcels: Parcels, n_orders: int) -> np.nda
     return out
 
 
-def churn_minutes(scenario: Scenario, oc, created_min: np.ndarray) -> np.ndarray:
+def churn_minutes(scenario: Scenario, oc) -> np.ndarray:
     """When each churned order's customer leaves: at her verdict (`reviews.verdict_minutes`:
-    the delivery, a lost parcel's acknowledgement, the order for a cancelled one, the day a
-    refund became slow). Inf when she does not churn (or the order is still under way)."""
-    return np.where(oc.reaction.churned, verdict_minutes(scenario, oc, created_min), np.inf)
+    the delivery, when she is told a parcel is lost, the cancellation, the day a refund became
+    slow). Inf when she does not churn (or the order is still under way)."""
+    return np.where(oc.reaction.churned, verdict_minutes(scenario, oc), np.inf)
 
 
 def run_reactive(
@@ -151,10 +151,10 @@ def run_reactive(
         surprise = surprise_fees(scenario, small_run.parcels, small.n)
         facts = _facts(keys, surprise, visits, converts, placed, visit_margin, potential)
         oc = order_outcomes(scenario, small_run, small, catalogue, streams, facts)
-        t = churn_minutes(scenario, oc, small.created_min)
+        t = churn_minutes(scenario, oc)
         nxt = converts
         if cfg.reviews is not None:  # the rating this pass's service makes, for the next pass
-            verdict = verdict_minutes(scenario, oc, small.created_min)
+            verdict = verdict_minutes(scenario, oc)
             rating = post_reviews(
                 cfg.reviews,
                 keys,

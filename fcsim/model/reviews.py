@@ -8,7 +8,7 @@ outcomes into the reviews its customers post (`post_reviews`), the rating shown 
 - Who reviews: a share `review_share` of the orders, drawn per visit (keyed, purpose "reviews").
 - When: `lag_days` after the customer's verdict (`verdict_minutes`): the delivery; for a lost
   parcel when she is told (the end of its promised day + the detection delay in business
-  days, never before it shipped); for a cancellation the order; for a customer dissatisfied
+  days, never before it shipped); for a cancellation when it happened; for a customer dissatisfied
   only by a slow refund, the day the refund became slow. Orders still under way post nothing.
 - Stars: `stars_dissatisfied` from a dissatisfied customer (late beyond the threshold, lost,
   damaged or wrong item, surprise fee, slow refund), `stars_satisfied` otherwise.
@@ -39,17 +39,18 @@ class Rating:
     rating: np.ndarray  # rating shown each day
 
 
-def verdict_minutes(scenario: Scenario, oc, created_min: np.ndarray) -> np.ndarray:
+def verdict_minutes(scenario: Scenario, oc) -> np.ndarray:
     """When each order's customer makes up her mind (inf while the order is under way).
 
     The delivery; for a lost parcel (not replaced) when she is told, at the end of the day
     `incidents.lost_detected_after_business_days` business days after its promised day and
     never before it shipped (`OrderOutcomes.lost_told_min`);
-    for a cancelled order the order itself; for a customer dissatisfied only by a slow refund,
-    when the refund became slow.
+    for a cancelled order its cancellation (at the order for want of stock, when her patience
+    ran out for a backorder); for a customer dissatisfied only by a slow refund, when the
+    refund became slow.
     """
     t = np.where(oc.lost, oc.lost_told_min, oc.delivered_min)
-    t = np.where(oc.cancelled, created_min, t)
+    t = np.where(oc.cancelled, oc.cancelled_min, t)
     r = oc.reaction
     t = np.where(r.dissatisfied & ~r.at_delivery, oc.slow_refund_min, t)
     return np.where(np.isnan(t), np.inf, t)

@@ -165,6 +165,8 @@ class SupplierModel(NodeModel[DropshipNode]):
             keep[np.flatnonzero(waiting)[gone]] = False
             lost = live[~keep]
             p.cancelled[lost] = True
+            p.track_cancellations()
+            p.cancelled_min[lost] = (p.created_min[live[waiting]] + patience * MIN_PER_DAY)[gone]
             p.units_short[lost] = p.units[lost]
             p.short_margin_eur[lost] = (
                 ex_vat(p.value_eur[lost], p.vat_by_zone[p.zone[lost]]) - p.goods_cost_eur[lost]

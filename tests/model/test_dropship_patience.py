@@ -63,6 +63,8 @@ def test_cancelled_when_patience_ends_before_the_restock():
         days = max(1, math.ceil(patience.ppf(np.array([u]))[0]))
         if p.cancelled[g]:  # a lost sale of every unit, margin without VAT
             assert p.units_short[g] == p.units[g] and np.isnan(p.ready_min[g])
+            # cancelled when the patience ran out (the customer's verdict is then)
+            assert p.cancelled_min[g] == p.created_min[g] + days * MIN_PER_DAY
             vat = p.vat_by_zone[p.zone[g]]
             margin = p.value_eur[g] / (1 + vat) - p.goods_cost_eur[g]
             assert math.isclose(p.short_margin_eur[g], margin)

@@ -99,6 +99,7 @@ def test_patience_cancels_on_the_drawn_day():
         u = streams.keyed("customer_base.patience", int(p.order[g]), int(p.slot[g]))
         days = max(1, math.ceil(patience.ppf(np.array([u]))[0]))
         assert t == p.created_min[g] + days * MIN_PER_DAY  # on the drawn day, to the minute
+        assert p.cancelled_min[g] == t  # the parcel column the customer's verdict reads
         assert p.cancelled[g] and np.isnan(p.stock_ok_min[g]) and p.units_short[g] == p.units[g]
     # parcels served from stock never waited longer than the longest patience
     served = ~np.isnan(p.stock_ok_min)

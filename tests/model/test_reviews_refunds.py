@@ -263,5 +263,30 @@ def test_a_lost_parcel_is_told_after_its_own_promise():
     told = np.maximum((day + 1) * MIN_PER_DAY, p.ship_min[lost])
     assert np.array_equal(oc.lost_told_min[p.order[lost]], told)
     assert (told > (p.promised_day[lost] + 1) * MIN_PER_DAY).all()  # after the promise ran out
-    verdict = verdict_minutes(sc, oc, orders.created_min)
+    verdict = verdict_minutes(sc, oc)
     assert np.array_equal(verdict[p.order[lost]], told)
+
+
+def test_a_cancelled_backorder_is_judged_when_it_is_cancelled():
+    """With customers who react, a backorder her patience cancels makes its customer churn
+    (and review) on the day of the cancellation, not at the order: the visits she makes while
+    she waits are still placed."""
+    from fcsim.model.reviews import verdict_minutes
+
+    starved = "strategies.drop.stock_availability=0.6"
+    waits = "strategies.drop.backorder_days={dist: uniform, low: 4, high: 12}"
+    churn = "customers.churn_share_of_dissatisfied=1"
+    often = "customer_base.orders_per_customer_per_year=24"
+    sc, cat, streams, pot = _reactive(starved, waits, churn, often)
+    rr = run_reactive(sc, "drop", pot, cat, streams)
+    from fcsim.model.accounting.kpis import order_outcomes
+
+    oc = order_outcomes(sc, rr.run, rr.orders, cat, streams, rr.facts)
+    gone = oc.cancelled & (oc.cancelled_min > rr.orders.created_min)
+    assert gone.sum() > 10  # cancelled by patience, days after the order
+    verdict = verdict_minutes(sc, oc)
+    assert np.array_equal(verdict[gone], oc.cancelled_min[gone])
+    f = rr.facts
+    cust = f.customer[f.order_keys[gone]]
+    assert (f.churn_min[cust] <= oc.cancelled_min[gone]).all()
+    assert (f.churn_min[cust] > rr.orders.created_min[gone]).any()  # not at the order

@@ -73,6 +73,7 @@ class OrderOutcomes:
     wrong_item: np.ndarray  # a mis-picked line reached the customer (wrong or missing item)
     slow_refund_min: np.ndarray  # when a slow refund dissatisfied the customer (inf: it did not)
     lost_told_min: np.ndarray  # when the customer learns a parcel is lost (NaN: none lost)
+    cancelled_min: np.ndarray  # when a cancelled order was cancelled (NaN: not cancelled)
     parcels: np.ndarray
     margin_eur: np.ndarray
     value_eur: np.ndarray
@@ -145,6 +146,9 @@ def order_outcomes(
     slow_refund_min = per_order(slow_min, np.minimum)
     lost_told_min = per_order(np.where(lost, _lost_told_min(scenario, p), -np.inf), np.maximum)
     lost_told_min = np.where(np.isfinite(lost_told_min), lost_told_min, np.nan)
+    # a parcel cancelled for want of stock at its order is cancelled then; by patience, later
+    gone_min = np.where(np.isnan(p.cancelled_min), p.created_min, p.cancelled_min)
+    cancelled_min = np.where(cancelled, per_order(gone_min, np.maximum), np.nan)
     reaction = react(
         scenario.customers,
         ids,
@@ -174,6 +178,7 @@ def order_outcomes(
         wrong_item=wrong_item,
         slow_refund_min=slow_refund_min,
         lost_told_min=lost_told_min,
+        cancelled_min=cancelled_min,
         parcels=np.diff(np.append(first, p.n)),
         margin_eur=margin,
         value_eur=value,
