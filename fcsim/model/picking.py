@@ -197,3 +197,14 @@ def wave_times(calendar: WorkCalendar, cfg: Picking, n_days: int) -> list[float]
         if calendar.day_end(d) is not None
         for tod in tods
     ]
+
+
+def picker_load(
+    utilisation: np.ndarray, busy_min: np.ndarray, short_setup: np.ndarray
+) -> np.ndarray:
+    """The pickers' busy share less the set-up of tours short of a full batch: the share of
+    their time the day's work would take in full batches. With batch picking an idle picker
+    starts a tour with what is queued, so light days look busy; this does not."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kept = np.where(busy_min > 0, 1.0 - short_setup / busy_min, 1.0)
+    return utilisation * np.clip(kept, 0.0, 1.0)

@@ -28,7 +28,7 @@ import numpy as np
 import simpy
 
 from fcsim.model.accounting.customer_kpis import CustomerFacts
-from fcsim.model.accounting.kpis import order_outcomes
+from fcsim.model.accounting.outcomes import order_outcomes
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.customer_base import Potential, checkout, settle
 from fcsim.model.demand import Orders

@@ -29,7 +29,7 @@ from fcsim.model.lifecycle import Clearance, forecast_factor
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
 from fcsim.model.patience import patience_for
-from fcsim.model.picking import pick_work, take_policy, wave_times
+from fcsim.model.picking import pick_work, picker_load, take_policy, wave_times
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import ExpressFirst, StaffPool
 from fcsim.model.stock_losses import node_stock_losses
@@ -486,14 +486,3 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             headcount_by_day={role: h[:n] for role, h in self.headcount.items()},
             overtime_minutes_by_day=self.overtime_min,
         )
-
-
-def picker_load(
-    utilisation: np.ndarray, busy_min: np.ndarray, short_setup: np.ndarray
-) -> np.ndarray:
-    """The pickers' busy share less the set-up of tours short of a full batch: the share of
-    their time the day's work would take in full batches. With batch picking an idle picker
-    starts a tour with what is queued, so light days look busy; this does not."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        kept = np.where(busy_min > 0, 1.0 - short_setup / busy_min, 1.0)
-    return utilisation * np.clip(kept, 0.0, 1.0)

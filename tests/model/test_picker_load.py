@@ -14,8 +14,8 @@ from fcsim.model.accounting.operations import overload_reasons
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.demand import generate
 from fcsim.model.network import run_strategy
+from fcsim.model.picking import picker_load
 from fcsim.model.streams import Streams
-from fcsim.model.warehouse import picker_load
 from fcsim.scenario.load import load_scenario
 
 from conftest import SMALL

@@ -246,7 +246,7 @@ def test_a_lost_parcel_is_told_after_its_own_promise():
     the end of the day `lost_detected_after_business_days` business days after the parcel's own
     promised day (the dropship's 12 business days here, not the scenario's promise), and never
     before it shipped: her verdict, for churn and reviews, comes then."""
-    from fcsim.model.accounting.kpis import order_outcomes
+    from fcsim.model.accounting.outcomes import order_outcomes
     from fcsim.model.reviews import verdict_minutes
 
     lossy = "carriers[1].loss_probability=0.3"
@@ -279,7 +279,7 @@ def test_a_cancelled_backorder_is_judged_when_it_is_cancelled():
     often = "customer_base.orders_per_customer_per_year=24"
     sc, cat, streams, pot = _reactive(starved, waits, churn, often)
     rr = run_reactive(sc, "drop", pot, cat, streams)
-    from fcsim.model.accounting.kpis import order_outcomes
+    from fcsim.model.accounting.outcomes import order_outcomes
 
     oc = order_outcomes(sc, rr.run, rr.orders, cat, streams, rr.facts)
     gone = oc.cancelled & (oc.cancelled_min > rr.orders.created_min)

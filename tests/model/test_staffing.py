@@ -78,7 +78,7 @@ def test_off_roster_worker_hands_tasks_on() -> None:
 
 def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> None:
     from fcsim.model.accounting.costs import ledger
-    from fcsim.model.accounting.kpis import order_outcomes
+    from fcsim.model.accounting.outcomes import order_outcomes
     from fcsim.model.catalogue import build_catalogue
     from fcsim.model.demand import generate
     from fcsim.model.network import run_strategy

@@ -123,7 +123,7 @@ def _rates(
 def late_by_carrier(scenario: Scenario, run: StrategyRun, in_window: np.ndarray) -> pd.DataFrame:
     """Parcels of window orders handed to each carrier, and how many were late or lost.
 
-    Late as in `kpis.order_outcomes`: delivered on a later calendar day than promised (a lost
+    Late as in `outcomes.order_outcomes`: delivered on a later calendar day than promised (a lost
     parcel that was replaced: its replacement), or lost and not replaced.
     """
     p = run.parcels

@@ -36,7 +36,7 @@ from fcsim.scenario.schema.scenario import Scenario
 
 
 class Outcomes(Protocol):
-    """What is read of an order roll-up (`kpis.OrderOutcomes`)."""
+    """What is read of an order roll-up (`outcomes.OrderOutcomes`)."""
 
     in_window: np.ndarray
     delivered_min: np.ndarray

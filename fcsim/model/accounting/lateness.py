@@ -140,7 +140,7 @@ def _stage_days(chain: np.ndarray, promised: np.ndarray, supplier: np.ndarray) -
 
 def late_causes(scenario: Scenario, run: StrategyRun, order_late: np.ndarray) -> LateCauses:
     """Lateness stage by stage of every parcel late by the end of the run, and each late
-    order's cause (`order_late`: per order, late and finished, as `kpis.order_outcomes` says).
+    order's cause (`order_late`: per order, late and finished, as `outcomes.order_outcomes` says).
 
     Only the late parcels are walked through (a few per cent of them, usually): the cost of a
     run's causes is that of its late parcels.
@@ -152,7 +152,7 @@ def late_causes(scenario: Scenario, run: StrategyRun, order_late: np.ndarray) ->
     lost_all = considered & p.lost & ~p.reshipped
     with np.errstate(invalid="ignore"):  # NaN: lost, or never collected
         late = lost_all | (considered & (np.floor(p.delivery_min / MIN_PER_DAY) > p.promised_day))
-    rows = np.flatnonzero(late)  # as `kpis.order_outcomes`
+    rows = np.flatnonzero(late)  # as `outcomes.order_outcomes`
     lost = lost_all[rows]
     chain, supplier = _chain(scenario, run, rows, bd)
     promised = p.promised_day[rows].astype(np.int64)

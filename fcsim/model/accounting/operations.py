@@ -34,7 +34,7 @@ def overload_reasons(
     Three signs, each enough: orders left unshipped at the end (`unfinished_rate` above
     `OVERLOAD_UNFINISHED`); a staff pool of a node busy `OVERLOAD_UTILISATION` of its paid time
     or more over the last `OVERLOAD_DAYS` days of the window (pickers: their load, the busy
-    time less the set-up of tours short of a full batch, `warehouse.picker_load`: with batch
+    time less the set-up of tours short of a full batch, `picking.picker_load`: with batch
     picking an idle picker starts a tour with whatever is queued, so busy time alone overstates
     it); a backlog that has run away — over the window's last 7 days, more than
     `OVERLOAD_BACKLOG_DAYS` days of the demand of the time (orders of the trailing 7 days) and

@@ -1,6 +1,6 @@
 """Refunds of returned parcels: the day each customer is paid back, and which were slow.
 
-Place in the flow: after the run, arithmetic only. `kpis.order_outcomes` asks which orders had a
+Place in the flow: after the run, arithmetic only. `outcomes.order_outcomes` asks which orders had a
 slow refund (a customer waiting more than `customers.dissatisfied_after_refund_days` calendar
 days from the return's receipt is dissatisfied) and `kpis.evaluate` the refund KPIs
 (`refund_kpis`: delivery to refund, receipt to refund, slow refunds).
