@@ -17,7 +17,8 @@ numbers, or a list of shares):
 2. **descend**: evaluate every one-step move down (one person fewer) and take the cheapest
    that still meets the target and costs less; when none does, **polish**: one more person in
    a pool the merchant pays for, swaps within a warehouse (one fewer here, one more there) and
-   two pools one step down together; stop when no move helps;
+   two pools one step down together (not two of which one alone misses the target: late
+   deliveries do not fall when pools lose people); stop when no move helps;
 3. **kick**: from that local minimum, one more person in each of the merchant's pools in turn,
    then descend again with that pool held (the extra person may let another pool shrink by
    several); a cheaper end point is kept and kicked again.
@@ -171,9 +172,12 @@ class _Search:
         return tuple(c[i] + (i in room) for i in range(len(c))) if room else None
 
     def downs_together(self, c: Config) -> list[Config]:
-        """Every pair of headcounts one step down (lateness couples every pool: two may shrink
-        together where neither can alone)."""
+        """Every pair of headcounts one step down (cost couples every pool: two may shrink
+        together where neither alone is cheaper), leaving out a pair where one of the two
+        alone already misses the target: with fewer people in both pools it misses it too
+        (late deliveries never fall when a pool loses a person)."""
         room = [i for i, v in enumerate(self.vars) if c[i] > 0 and v.whole]
+        room = [i for i in room if self._may_meet((*c[:i], c[i] - 1, *c[i + 1 :]))]
         out = []
         for a, i in enumerate(room):
             for j in room[a + 1 :]:
@@ -198,6 +202,10 @@ class _Search:
         if len(room) > 2:
             out.append(tuple(c[i] + (i in room) for i in range(len(c))))
         return out
+
+    def _may_meet(self, c: Config) -> bool:
+        """False when `c` was evaluated and misses the target."""
+        return c not in self.out.trials or self.met(c)
 
     def _closeness(self, t: Trial) -> tuple[float, float]:
         return (self.target.violation(t, self.margin), t.sort_cost)
