@@ -7,12 +7,14 @@ strategy, the advisor
 
 1. **screens**: sizes the strategy's decision variables (`decision_variables`: the headcounts
    of its warehouses within their `sizing` bounds, and for a hybrid with an `abc` routing the
-   share of SKUs in class A) with the coordinate search of `fcsim.experiment.staffing`, on
-   `screen_replications` runs per candidate (the full horizon by default: a short window would
-   miss the peak months), judged by the mean with a margin below the target;
+   share of SKUs in class A, walked share by share) with the coordinate search of
+   `fcsim.experiment.staffing`, on `screen_replications` runs per candidate (the full horizon
+   by default: a short window would miss the peak months), judged by the mean with a margin
+   below the target;
 2. **confirms**: runs the chosen setting on the full horizon with `replications` runs and
    keeps it when the 95 % upper bounds meet the target and no run was overloaded; otherwise
-   steps one person up where the screening says it helps most, up to `max_steps_up` times;
+   steps one person up where the screening says it helps most, up to `max_steps_up` times
+   (a step up that changes no confirmation run's service is undone);
    a strategy still missing the target is **infeasible** at that volume, never compared.
 
 Every candidate of a volume runs on the same orders (common random numbers), and so do the
