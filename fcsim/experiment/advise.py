@@ -13,8 +13,7 @@ strategy, the advisor
    below the target;
 2. **confirms**: runs the chosen setting on the full horizon with `replications` runs and
    keeps it when the 95 % upper bounds meet the target and no run was overloaded; otherwise
-   steps one person up where the screening says it helps most, up to `max_steps_up` times
-   (a step up that changes no confirmation run's service is undone);
+   steps one person up where the screening says it helps most, up to `max_steps_up` times;
    a strategy still missing the target is **infeasible** at that volume, never compared.
 
 Every candidate of a volume runs on the same orders (common random numbers), and so do the
@@ -277,21 +276,18 @@ class Advisor:
 
         return lines
 
-    def _step_up(
-        self, sizing: Sizing, missed: Trial, runs: pd.DataFrame, skip: frozenset[int] = frozenset()
-    ) -> Config | None:
+    def _step_up(self, sizing: Sizing, missed: Trial, runs: pd.DataFrame) -> Config | None:
         """One person more after a confirmation that `missed` the target (its `runs`).
 
         Runs that could not keep up: in the busiest pool of those runs (its utilisation),
         whatever the screening saw (a single screening run may not have hit the peak that
         overloaded them). Late deliveries or unfinished orders above the target: where the
-        screening says the miss shrinks most, when it shrinks at all. `skip`: the variables
-        whose step up changed no confirmation run."""
+        screening says the miss shrinks most, when it shrinks at all."""
         c = sizing.config
         assert c is not None
         ups = {}
         for i, v in enumerate(sizing.variables):
-            if v.whole and c[i] < len(v.values) - 1 and i not in skip:
+            if v.whole and c[i] < len(v.values) - 1:
                 ups[(*c[:i], c[i] + 1, *c[i + 1 :])] = v
         if not ups:
             return None
@@ -317,34 +313,20 @@ class Advisor:
         return None  # one more person changes neither lateness nor overload: no use
 
     def _confirm(self, sizings: list[Sizing]) -> None:
-        """Confirm every sized strategy of a volume side by side; step up those that miss.
-
-        A step up that leaves every confirmation run's service as it was (late deliveries,
-        unfinished orders, overload: the same in each replication) is undone: the person is of
-        no use, and that pool is not stepped up again at this volume."""
+        """Confirm every sized strategy of a volume side by side; step up those that miss."""
         todo = [z for z in sizings if z.config is not None]
-        before: dict[int, tuple[Config, pd.DataFrame, Trial]] = {}
-        useless: dict[int, frozenset[int]] = {}
         while todo:
             tables = self._run([(z, z.config, False) for z in todo])  # type: ignore[misc]
             again = []
             for z, runs in zip(todo, tables, strict=True):
                 assert z.config is not None
                 t = self._record(z, z.config, "confirm", runs)
-                last = before.get(id(z))
-                if last is not None and _same_service(last[1], runs):
-                    pairs = zip(last[0], z.config, strict=True)
-                    moved = {i for i, (a, b) in enumerate(pairs) if a != b}
-                    useless[id(z)] = useless.get(id(z), frozenset()) | moved
-                    z.config, runs, t = last
-                before[id(z)] = (z.config, runs, t)
                 z.confirmed = runs
                 if self.s.target.sure(t):
                     z.feasible = True
                     continue
                 up = z.steps_up < self.s.max_steps_up
-                skip = useless.get(id(z), frozenset())
-                nxt = self._step_up(z, t, runs, skip) if up else None
+                nxt = self._step_up(z, t, runs) if up else None
                 if nxt is None:
                     z.reason = _miss(t, self.s.target)
                     continue
@@ -415,20 +397,6 @@ def _without_margin(screen: Sized, target: Target) -> Config | None:
     confirmation at 95 % then judges it), or None."""
     ok = [c for c, t in screen.trials.items() if target.met(t)]
     return min(ok, key=lambda c: (screen.trials[c].sort_cost, c), default=None)
-
-
-SERVICE = ("late_rate", "unfinished_rate", "overloaded")
-"""The figures a step up is for: when none moves in any replication, it is of no use."""
-
-
-def _same_service(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    """Whether two confirmations' runs have the same service, replication by replication."""
-    if not len(a) or len(a) != len(b) or any(m not in a or m not in b for m in SERVICE):
-        return False
-    key = "replication" if "replication" in a and "replication" in b else None
-    x = a.sort_values(key) if key else a
-    y = b.sort_values(key) if key else b
-    return all(np.array_equal(x[m].to_numpy(), y[m].to_numpy()) for m in SERVICE)
 
 
 def _miss(t: Trial, target: Target) -> str:

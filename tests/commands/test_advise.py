@@ -287,49 +287,6 @@ def test_a_scenario_edited_during_the_search_stops_it(tmp_path: Path) -> None:
         frozen.check()
 
 
-def test_a_step_up_that_changes_no_confirmation_run_is_undone() -> None:
-    """The screening said one more receiver helps most, but the confirmation's runs come back
-    the same in every replication: that person is of no use; it is taken back and the next
-    step goes to another pool (here the packers, which bring the late rate under the target)."""
-    from fcsim.experiment.advice import Sizing
-    from fcsim.experiment.advise import Advisor, Settings
-    from fcsim.experiment.candidates import Sized, Target, Trial, staff_range
-
-    variables = [
-        staff_range(f"strategies.own.{p}", 1, 10, True) for p in ("pickers", "packers", "receivers")
-    ]
-    settings = Settings((100.0,), Target(0.05, 0.005), 3, 1, ("own",))
-    advisor = Advisor(None, settings, None, lambda o: None)  # type: ignore[arg-type]
-    start = (2, 2, 1)
-    screen = Sized(start)
-    for c, late in (((3, 2, 1), 0.058), ((2, 3, 1), 0.050), ((2, 2, 2), 0.040)):
-        screen.trials[c] = Trial(c, 12.0, late, 0.0)  # the screening's view: receivers best
-    sizing = Sizing("own", 100.0, variables, screen, config=start)
-    confirmed = []
-
-    def runs_of(c) -> pd.DataFrame:
-        late = 0.035 if c[1] >= 3 else 0.06  # only the packers move the late rate
-        cost = 12.0 + 0.1 * sum(c)
-        return pd.DataFrame(
-            {"replication": [0, 1, 2], "late_rate": [late, late + 0.001, late - 0.001],
-             "unfinished_rate": [0.0] * 3, "overloaded": [0.0] * 3,
-             "cost_per_order_eur": [cost] * 3}
-        )  # fmt: skip
-
-    def fake_run(jobs):
-        out = []
-        for _z, c, screening in jobs:
-            assert not screening  # every step up is chosen from the screening's trials
-            confirmed.append(c)
-            out.append(runs_of(c))
-        return out
-
-    advisor._run = fake_run  # type: ignore[method-assign]
-    advisor._confirm([sizing])
-    assert confirmed == [(2, 2, 1), (2, 2, 2), (2, 3, 1)]
-    assert sizing.feasible and sizing.config == (2, 3, 1)  # the useless receiver taken back
-
-
 def test_a_hybrids_warm_start_scales_each_node_by_its_order_lines() -> None:
     """Default scenario: class A in-house, B at the provider, C dropshipped. The in-house share
     of order lines grows with the share of SKUs in class A, the provider's falls; the warm start
