@@ -7,9 +7,10 @@ strategy, the advisor
 
 1. **screens**: sizes the strategy's decision variables (`decision_variables`: the headcounts
    of its warehouses within their `sizing` bounds, and for a hybrid with an `abc` routing the
-   share of SKUs in class A) with the coordinate search of `fcsim.experiment.staffing`, on
-   `screen_replications` runs per candidate (the full horizon by default: a short window would
-   miss the peak months), judged by the mean with a margin below the target;
+   share of SKUs in class A, walked share by share) with the coordinate search of
+   `fcsim.experiment.staffing`, on `screen_replications` runs per candidate (the full horizon
+   by default: a short window would miss the peak months), judged by the mean with a margin
+   below the target;
 2. **confirms**: runs the chosen setting on the full horizon with `replications` runs and
    keeps it when the 95 % upper bounds meet the target and no run was overloaded; otherwise
    steps one person up where the screening says it helps most, up to `max_steps_up` times;
@@ -30,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fcsim.experiment.advice import OBJECTIVES, SHOWN, Objective, Sizing, fmt_volume
@@ -45,9 +47,10 @@ from fcsim.experiment.candidates import (
 )
 from fcsim.experiment.pipeline import Pipeline, PointPlan
 from fcsim.experiment.runs import RunFailure
-from fcsim.experiment.staffing import search
+from fcsim.experiment.staffing import Warm, search
 from fcsim.experiment.stats import interval
 from fcsim.experiment.sweep import value_at
+from fcsim.model.catalogue import build_catalogue
 from fcsim.scenario.schema.scenario import (
     DropshipNode,
     HybridStrategy,
@@ -99,11 +102,17 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
     return out
 
 
-def start_config(variables: Sequence[Variable], scenario: Scenario, ratio: float) -> Config:
+def start_config(
+    variables: Sequence[Variable], scenario: Scenario, ratio: float, middle: bool = False
+) -> Config:
     """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
-    scenario's) and rounded up, within the bounds."""
+    scenario's) and rounded up, within the bounds; `middle`: a share at the middle of its
+    values rather than the scenario's."""
     out = []
     for v in variables:
+        if middle and not v.whole:
+            out.append(len(v.values) // 2)
+            continue
         value = float(value_at(scenario, v.key))
         out.append(v.index_of(math.ceil(value * ratio - 1e-9) if v.whole else value))
     return tuple(out)
@@ -160,6 +169,7 @@ class Advisor:
         self.progress = progress or (lambda _: None)
         self.failures: list[RunFailure] = []
         self.runs_done = 0
+        self._popularity: dict[str, np.ndarray] = {}
 
     # --------------------------------------------------------------------------- running
     def _overrides(self, sizing: Sizing, config: Config, screen: bool) -> list[str]:
@@ -215,9 +225,56 @@ class Advisor:
         """An empty sizing of a strategy at a volume (its variables from the scenario)."""
         return Sizing(strategy, volume, decision_variables(self.base, strategy), Sized(None))
 
-    def _screen(self, sizing: Sizing, start: Config, shares: list[Config] | None) -> Sized:
+    def _screen(self, sizing: Sizing, start: Config) -> Sized:
         evaluate = self.evaluator(sizing)
-        return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, shares)
+        warm = self._warm(sizing)
+        return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, warm)
+
+    def _warm(self, sizing: Sizing) -> Warm | None:
+        """A hybrid's warm start from one share to another: each node's headcounts scaled by
+        the share of order lines it gets at the new share over the old (to the nearest), the
+        lines of each class read from the catalogue's popularity."""
+        outer = [i for i, v in enumerate(sizing.variables) if not v.whole]
+        if not outer:
+            return None
+        (k,) = outer
+        lines = self.lines_of(sizing.strategy)
+        inner = [v for i, v in enumerate(sizing.variables) if i != k]
+        shares = sizing.variables[k].values
+
+        def warm(old: Config, staff: Config, new: Config) -> Config:
+            a, b = lines(shares[old[0]]), lines(shares[new[0]])
+            out = []
+            for v, i in zip(inner, staff, strict=True):
+                node = v.group.rpartition(".")[2]
+                ratio = b.get(node, 0.0) / a[node] if a.get(node, 0.0) > 0 else 1.0
+                out.append(v.index_of(v.values[i] * ratio) if ratio > 0 else i)
+            return tuple(out)
+
+        return warm
+
+    def lines_of(self, strategy: str) -> Callable[[float], dict[str, float]]:
+        """For a hybrid with an `abc` routing: the share of order lines each node gets at a
+        class A share (line by line, before any fallback)."""
+        if strategy not in self._popularity:
+            sc = self.base
+            cat = build_catalogue(sc.catalogue, sc.demand, sc.seed, sc.data)
+            self._popularity[strategy] = np.concatenate(([0.0], np.cumsum(cat.popularity)))
+        cum = self._popularity[strategy]
+        st = self.base.strategies[strategy]
+        assert isinstance(st, HybridStrategy)
+        routing, n = st.routing, len(cum) - 1
+
+        def lines(a_share: float) -> dict[str, float]:
+            a_end, b_end = round(a_share * n), round((a_share + routing.b_share) * n)
+            ends = {"A": (0, a_end), "B": (a_end, b_end), "C": (b_end, n)}
+            out: dict[str, float] = {}
+            for cls, (lo, hi) in ends.items():
+                node = routing.assign[cls]
+                out[node] = out.get(node, 0.0) + float(cum[min(hi, n)] - cum[min(lo, n)])
+            return out
+
+        return lines
 
     def _step_up(self, sizing: Sizing, missed: Trial, runs: pd.DataFrame) -> Config | None:
         """One person more after a confirmation that `missed` the target (its `runs`).
@@ -291,10 +348,10 @@ class Advisor:
                 prev = last.get(strategy)
                 if prev is not None and prev.config is not None:
                     start = scaled(variables, prev.config, volume / prev.volume)
-                else:
-                    start = start_config(variables, self.base, volume / base_volume)
+                else:  # a share starts in the middle of its values (the walk's shortest worst)
+                    start = start_config(variables, self.base, volume / base_volume, middle=True)
                 if variables:
-                    sizing.screen = self._screen(sizing, start, _shares(variables, prev))
+                    sizing.screen = self._screen(sizing, start)
                     sizing.config = sizing.screen.best
                     if sizing.config is None:  # the margin may be what it misses: try as is
                         sizing.config = _without_margin(sizing.screen, self.s.target)
@@ -340,17 +397,6 @@ def _without_margin(screen: Sized, target: Target) -> Config | None:
     confirmation at 95 % then judges it), or None."""
     ok = [c for c, t in screen.trials.items() if target.met(t)]
     return min(ok, key=lambda c: (screen.trials[c].sort_cost, c), default=None)
-
-
-def _shares(variables: Sequence[Variable], prev: Sizing | None) -> list[Config] | None:
-    """The routing shares tried: all at the first volume, then the previous best and its
-    neighbours (the best share moves little from one volume to the next)."""
-    outer = [i for i, v in enumerate(variables) if not v.whole]
-    if not outer or prev is None or prev.config is None:
-        return None
-    (i,) = outer  # one share variable (the class A share of an abc routing)
-    k = prev.config[i]
-    return [(j,) for j in range(max(0, k - 1), min(len(variables[i].values), k + 2))]
 
 
 def _miss(t: Trial, target: Target) -> str:

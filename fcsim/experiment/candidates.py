@@ -41,7 +41,7 @@ class Variable:
     values: tuple[float, ...]
     merchant_pays: bool = True  # False: a provider's staff, sized to the fewest meeting the target
     label: str = ""
-    headcount: bool = True  # False: a share (of SKUs in-house), tried setting by setting
+    headcount: bool = True  # False: a share (of SKUs in-house), walked by `share_walk`
 
     def value(self, i: int) -> float | int:
         """The value of index `i` (a whole number when it is one)."""

@@ -17,10 +17,16 @@ numbers, or a list of shares):
 2. **descend**: evaluate every one-step move down (one person fewer) and take the cheapest
    that still meets the target and costs less; when none does, **polish**: one more person in
    a pool the merchant pays for, swaps within a warehouse (one fewer here, one more there) and
-   two pools one step down together; stop when no move helps;
+   two pools one step down together (not two of which one alone misses the target: late
+   deliveries do not fall when pools lose people); stop when no move helps;
 3. **kick**: from that local minimum, one more person in each of the merchant's pools in turn,
    then descend again with that pool held (the extra person may let another pool shrink by
    several); a cheaper end point is kept and kicked again.
+
+A routing share (the share of SKUs a hybrid keeps in class A) is no headcount: `search` walks
+it as a 1-D problem, each share tried with its headcounts sized as above (`share_walk`: from the
+start, towards the cheaper neighbour while it is cheaper), assuming the cost of a share's best
+staffing has one valley along the shares.
 
 Who pays decides what "better" means. A variable the merchant pays for (its own warehouse's
 staff, a routing share) is chosen for the lowest cost. A provider's staff (a 3PL or a
@@ -40,7 +46,8 @@ effect of the setting, not of the draws.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 from fcsim.experiment.candidates import (
     CLOSER,
@@ -165,9 +172,12 @@ class _Search:
         return tuple(c[i] + (i in room) for i in range(len(c))) if room else None
 
     def downs_together(self, c: Config) -> list[Config]:
-        """Every pair of headcounts one step down (lateness couples every pool: two may shrink
-        together where neither can alone)."""
+        """Every pair of headcounts one step down (cost couples every pool: two may shrink
+        together where neither alone is cheaper), leaving out a pair where one of the two
+        alone already misses the target: with fewer people in both pools it misses it too
+        (late deliveries never fall when a pool loses a person)."""
         room = [i for i, v in enumerate(self.vars) if c[i] > 0 and v.whole]
+        room = [i for i in room if self._may_meet((*c[:i], c[i] - 1, *c[i + 1 :]))]
         out = []
         for a, i in enumerate(room):
             for j in room[a + 1 :]:
@@ -192,6 +202,10 @@ class _Search:
         if len(room) > 2:
             out.append(tuple(c[i] + (i in room) for i in range(len(c))))
         return out
+
+    def _may_meet(self, c: Config) -> bool:
+        """False when `c` was evaluated and misses the target."""
+        return c not in self.out.trials or self.met(c)
 
     def _closeness(self, t: Trial) -> tuple[float, float]:
         return (self.target.violation(t, self.margin), t.sort_cost)
@@ -253,64 +267,114 @@ def _coordinate(
     return s.out
 
 
+Warm = Callable[[Config, Config, Config], Config]
+"""A warm start between shares: (a share searched, the best headcounts found for it, the share
+to search next) -> the headcounts to start that search from (e.g. scaled by the volume each
+node gets at either share)."""
+
+
 def search(
     variables: Sequence[Variable],
     evaluate: Evaluate,
     target: Target,
     start: Config,
     margin: float = 0.0,
-    shares: Sequence[Config] | None = None,
+    warm: Warm | None = None,
 ) -> Sized:
     """The cheapest candidate meeting `target` (by the means, `margin` below it) from `start`.
 
-    Variables that are not headcounts (routing shares) are tried one setting at a time, each
-    with its headcounts sized by the coordinate search (started from the best headcounts found
-    so far): the cost of a share is that of its best staffing, which jumps with whole people, so
-    a search step by step along the shares could stop at a local minimum. `shares` (the
-    settings of those variables, in their order) limits the settings tried; default: all.
+    A variable that is not a headcount (a routing share: at most one) is searched as a 1-D
+    problem along its values, each share with its headcounts sized by the coordinate search:
+    from the share in `start`, both neighbours are searched, and the walk moves to the cheaper
+    one while it is cheaper, and stops when both neighbours of the share it stands on are dearer
+    or cannot meet the target (`share_walk`). Each share's headcounts start from the best found
+    for the nearest share already searched, passed through `warm` (default: as they are).
+
+    This assumes the cost of the best staffing is unimodal along the shares (one valley): true
+    when more in-house saves on fees at a falling rate while the in-house staff and building
+    cost more; it fails when whole people or a larger building make a step in that cost big
+    enough to make a second valley, and the walk then ends in the valley nearest its start.
     """
     if len(start) != len(variables):
         raise ValueError(f"start has {len(start)} values for {len(variables)} variables")
     outer = [i for i, v in enumerate(variables) if not v.whole]
     if not outer:
         return _coordinate(variables, evaluate, target, tuple(start), margin)
-    inner = [i for i in range(len(variables)) if i not in outer]
-    if shares is None:
-        shares = list(itertools.product(*(range(len(variables[i].values)) for i in outer)))
+    if len(outer) > 1:
+        raise ValueError(f"{len(outer)} share variables: the share search walks one")
+    (k,) = outer
+    inner = [i for i in range(len(variables)) if i != k]
+    inner_vars = [variables[i] for i in inner]
 
-    def full(o: Config, c: Config) -> Config:
-        x = [0] * len(variables)
-        for i, v in zip(outer, o, strict=True):
-            x[i] = v
-        for i, v in zip(inner, c, strict=True):
-            x[i] = v
+    def full(o: int, c: Config) -> Config:
+        x = list(c)
+        x.insert(k, o)
         return tuple(x)
 
     out = Sized(None)
-    seed = tuple(start[i] for i in inner)
+    searched: dict[int, Sized] = {}
     reasons = []
-    for o in shares:
 
-        def ev(configs: Sequence[Config], o: Config = o) -> Sequence[Trial]:
-            return evaluate([full(o, c) for c in configs])
+    def cost(o: int) -> float:
+        if o not in searched:
+            found = [j for j in searched if searched[j].best is not None]
+            seed = tuple(start[i] for i in inner)
+            if found:
+                near = min(found, key=lambda j: (abs(j - o), j))
+                best = searched[near].best
+                assert best is not None
+                seed = warm((near,), best, (o,)) if warm is not None else best
 
-        sub = _coordinate([variables[i] for i in inner], ev, target, seed, margin)
-        for c in sub.order:
-            out.trials[full(o, c)] = sub.trials[c]
-            out.order.append(full(o, c))
-        if sub.best is None:
-            reasons.append(sub.reason)
-            continue
-        x = full(o, sub.best)
-        if out.best is None or (out.trials[x].sort_cost, x) < (
-            out.trials[out.best].sort_cost,
-            out.best,
-        ):
-            out.best = x
-            seed = sub.best
-    if out.best is None:
+            def ev(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
+                return evaluate([full(o, c) for c in configs])
+
+            sub = _coordinate(inner_vars, ev, target, seed, margin)
+            searched[o] = sub
+            for c in sub.order:
+                out.trials[full(o, c)] = sub.trials[c]
+                out.order.append(full(o, c))
+            if sub.best is None:
+                reasons.append(sub.reason)
+        best = searched[o].best
+        return math.inf if best is None else out.trials[full(o, best)].sort_cost
+
+    share_walk(len(variables[k].values), start[k], cost)
+    feasible = [(cost(o), full(o, z.best)) for o, z in searched.items() if z.best is not None]
+    if feasible:
+        out.best = min(feasible)[1]
+    else:
         out.reason = reasons[0] if reasons else "no share to try"
     return out
+
+
+def share_walk(n: int, start: int, cost: Callable[[int], float]) -> int | None:
+    """The lowest `cost` over the indices 0..n-1 of a unimodal cost, by a walk from `start`.
+
+    `cost` (math.inf: infeasible) is asked about each index at most once that matters (the
+    caller keeps what it found). From `start`, both neighbours are asked; the walk moves to the
+    cheaper one while it is strictly cheaper than where it stands, and stops where both
+    neighbours are dearer or infeasible (or beyond the ends). When the start is infeasible,
+    the indices around it are asked ring by ring, both sides, until one is feasible, and the
+    walk goes on from the cheapest of that ring; with none feasible, every index is asked and
+    the answer is None. Returns the index where the walk stopped.
+    """
+    start = min(max(start, 0), n - 1)
+    here = start
+    if math.isinf(cost(here)):
+        for d in range(1, n):
+            ring = [j for j in (start - d, start + d) if 0 <= j < n]
+            ok = [j for j in ring if not math.isinf(cost(j))]
+            if ok:
+                here = min(ok, key=lambda j: (cost(j), j))
+                break
+        else:
+            return None
+    while True:
+        side = [j for j in (here - 1, here + 1) if 0 <= j < n]
+        nxt = min(side, key=lambda j: (cost(j), j), default=None)
+        if nxt is None or not cost(nxt) < cost(here):
+            return here
+        here = nxt
 
 
 def brute_force(

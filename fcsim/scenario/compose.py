@@ -6,7 +6,9 @@ Place in the flow: between reading YAML (`fcsim.scenario.yamlfile`) and validati
 and `null` removes the key (its default then applies). `--set` overrides are the same idea on
 the command line, applied after `extends`, each value typed by the schema at its key path.
 Every value keeps the position it came from, so a message names the file and line, or the
-override, that set it.
+override, that set it. `composed` keeps the composed files of the scenarios loaded in one
+process (checked against the files' bytes at every call), so a search that loads one scenario
+for every candidate parses it once.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from fcsim.core.errors import Mark, Problem, ScenarioError, not_a_file
+from fcsim.core.files import InputRefused, read_input
 from fcsim.scenario.tools import schema_at, schema_types
-from fcsim.scenario.yamlfile import Loc, Parsed, dotted, parse_yaml_text, read_file
+from fcsim.scenario.yamlfile import (
+    MAX_FILE_BYTES,
+    Loc,
+    Parsed,
+    dotted,
+    parse_yaml_text,
+    read_file,
+)
 
 MAX_EXTENDS = 16
 """Longest chain of `extends` followed."""
@@ -34,9 +44,16 @@ def _display(path: Path) -> str:
     return path.as_posix() if rel.startswith("..") else rel
 
 
-def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> Parsed:
-    """Read `path` and, when it has `extends: BASE`, merge it over its base (recursively)."""
-    parsed = read_file(path, source)
+def load_with_extends(
+    path: Path,
+    source: str,
+    stack: tuple[Path, ...] = (),
+    seen: list[tuple[Path, bytes]] | None = None,
+) -> Parsed:
+    """Read `path` and, when it has `extends: BASE`, merge it over its base (recursively).
+
+    `seen`, when given, gets every file read with the bytes parsed (`read_file`)."""
+    parsed = read_file(path, source, seen)
     if not isinstance(parsed.data, dict):
         what = "a list" if isinstance(parsed.data, list) else f"the value {parsed.data!r}"
         raise ScenarioError(
@@ -69,7 +86,7 @@ def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> 
         raise fail(f"{base_ref}: {not_a_file(base_path)} (looked for {_display(base_path)})")
     shown = _display(base_path)
     try:
-        base = load_with_extends(base_path, shown, stack)
+        base = load_with_extends(base_path, shown, stack, seen)
     except ScenarioError as err:  # a base that cannot be read is named at this `extends`
         raise ScenarioError(
             [*parsed.problems]
@@ -81,6 +98,59 @@ def load_with_extends(path: Path, source: str, stack: tuple[Path, ...] = ()) -> 
             ]
         ) from None
     return merge_patch(base, parsed)
+
+
+COMPOSED_KEPT = 8
+"""Composed scenario files kept by `composed` (a search loads one file hundreds of times)."""
+
+_composed: dict[tuple[Path, str, str], tuple[tuple[tuple[Path, bytes], ...], Parsed]] = {}
+
+
+def _unchanged(files: tuple[tuple[Path, bytes], ...]) -> bool:
+    """Whether every file still holds the bytes it held when it was parsed."""
+    for p, raw in files:
+        try:
+            if read_input(p, MAX_FILE_BYTES) != raw:
+                return False
+        except (OSError, InputRefused):
+            return False
+    return True
+
+
+def copy_parsed(parsed: Parsed) -> Parsed:
+    """A copy that can be changed (overrides, `extends`) without changing `parsed`: the data
+    copied deeply, the tables of positions (immutable marks) copied one level."""
+    return Parsed(
+        copy.deepcopy(parsed.data),
+        dict(parsed.marks),
+        dict(parsed.key_marks),
+        dict(parsed.yaml11_words),
+        set(parsed.yaml11_keys),
+        list(parsed.problems),
+    )
+
+
+def composed(path: Path, source: str) -> Parsed:
+    """`load_with_extends(path, source)`, parsed and composed once per content of its files.
+
+    A search loads one scenario file for every candidate, each time with other overrides: the
+    file and every file it extends are parsed and merged once, and each later call gets a copy
+    of that (the overrides are applied to the copy). Every call reads the files again and
+    compares their bytes with those parsed, so a file changed in between is parsed anew (an
+    edit is never missed, even within the resolution of the files' modification times).
+    A file that cannot be read, or that holds a fatal problem, is never kept: each call reports
+    it afresh."""
+    key = (path.resolve(), source, os.getcwd())  # a base's name in messages is relative
+    kept = _composed.get(key)
+    if kept is not None and _unchanged(kept[0]):
+        return copy_parsed(kept[1])
+    seen: list[tuple[Path, bytes]] = []
+    parsed = load_with_extends(path, source, seen=seen)
+    _composed.pop(key, None)
+    while len(_composed) >= COMPOSED_KEPT:
+        del _composed[next(iter(_composed))]  # the oldest
+    _composed[key] = (tuple(seen), copy_parsed(parsed))
+    return parsed
 
 
 def extends_chain(path: Path) -> list[Path]:
@@ -280,6 +350,8 @@ def parse_override(text: str) -> tuple[list[str | int], str]:
 
 __all__ = [
     "apply_overrides",
+    "composed",
+    "copy_parsed",
     "extends_chain",
     "load_with_extends",
     "merge_patch",

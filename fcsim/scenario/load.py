@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fcsim.core.errors import Mark, Problem, ScenarioError, not_a_file
-from fcsim.scenario.compose import apply_overrides, extends_chain, load_with_extends
+from fcsim.scenario.compose import apply_overrides, composed, extends_chain
 from fcsim.scenario.crossrefs import cross_problems_despite, normalise_loc, value_at
 from fcsim.scenario.data import attach_data, resolve_data_paths
 from fcsim.scenario.schema.scenario import Scenario
@@ -109,7 +109,7 @@ def load_data(path: str | Path, overrides: list[str] | None = None) -> Parsed:
         raise ScenarioError(
             [Problem(None, None, f"{p}: {not_a_file(p)}; expected a scenario file")]
         )
-    parsed = apply_overrides(load_with_extends(p, str(p)), list(overrides or []))
+    parsed = apply_overrides(composed(p, str(p)), list(overrides or []))
     for key in [k for k in parsed.data if str(k).startswith(EXTENSION_PREFIX)]:
         del parsed.data[key]  # x-...: blocks for YAML anchors, not scenario keys
     return parsed

@@ -317,8 +317,13 @@ def parse_yaml_text(text: str, source: str) -> Parsed:
     return builder.parsed
 
 
-def read_file(path: Path, source: str | None = None) -> Parsed:
-    """Read and parse one YAML file (size and encoding checked); `source` names it in messages."""
+def read_file(
+    path: Path, source: str | None = None, seen: list[tuple[Path, bytes]] | None = None
+) -> Parsed:
+    """Read and parse one YAML file (size and encoding checked); `source` names it in messages.
+
+    `seen`, when given, gets the file's resolved path and the very bytes parsed (what a cache
+    of the parsed file compares the file with later)."""
     source = source or str(path)
     try:
         size = path.stat().st_size
@@ -339,6 +344,8 @@ def read_file(path: Path, source: str | None = None) -> Parsed:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ScenarioError([Problem(None, None, f"{source}: cannot read: {reason}")]) from None
+    if seen is not None:
+        seen.append((path.resolve(), raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -285,3 +285,33 @@ def test_a_scenario_edited_during_the_search_stops_it(tmp_path: Path) -> None:
     os.utime(path, ns=(1, 1))  # a different stamp even within the clock's resolution
     with pytest.raises(UsageError, match="changed while fcsim advise was running"):
         frozen.check()
+
+
+def test_a_hybrids_warm_start_scales_each_node_by_its_order_lines() -> None:
+    """Default scenario: class A in-house, B at the provider, C dropshipped. The in-house share
+    of order lines grows with the share of SKUs in class A, the provider's falls; the warm start
+    from one share to another scales each node's staff by that ratio (to the nearest)."""
+    from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.candidates import Target
+    from fcsim.experiment.loading import load_scenario
+
+    from conftest import ROOT
+
+    base = load_scenario(ROOT / "scenarios" / "default.yaml")
+    settings = Settings((300.0,), Target(0.05, 0.005), 3, 1, ("hybrid",))
+    advisor = Advisor(base, settings, None, lambda o: None)  # type: ignore[arg-type]
+    lines = advisor.lines_of("hybrid")
+    low, high = lines(0.05), lines(0.4)
+    assert sum(low.values()) == pytest.approx(1.0) == sum(high.values())
+    assert high["own"] > low["own"] and high["provider"] < low["provider"]
+    sizing = advisor.sizing("hybrid", 300.0)
+    labels = [v.key.removeprefix("strategies.hybrid.") for v in sizing.variables]
+    assert labels[-1] == "routing.a_share" and labels[0] == "nodes.own.pickers"
+    warm = advisor._warm(sizing)
+    assert warm is not None
+    staff = (9, 9, 9, 9, 9, 9)  # 10 people in every pool
+    (first, last) = (0, len(sizing.variables[-1].values) - 1)
+    up = warm((first,), staff, (last,))
+    own, provider = high["own"] / low["own"], high["provider"] / low["provider"]
+    assert up[:3] == (round(10 * own) - 1,) * 3 and up[3:] == (round(10 * provider) - 1,) * 3
+    assert warm((first,), staff, (first,)) == staff

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 import pytest
 
 from fcsim.experiment.candidates import Target, Trial, Variable, staff_range
-from fcsim.experiment.staffing import brute_force, search
+from fcsim.experiment.staffing import brute_force, search, share_walk
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)
 
@@ -156,26 +157,135 @@ def test_nothing_to_size_is_judged_as_it_is() -> None:
     assert s.best is None and "nothing to size" in s.reason
 
 
-def test_a_share_variable_is_searched_both_ways() -> None:
-    """A routing share is no headcount: more in-house can be cheaper or dearer; the search
-    finds the best share as brute force does."""
-    shares = Variable("routing.a_share", (0.05, 0.1, 0.15, 0.2, 0.3, 0.4), headcount=False)
-    staff = staff_range("own.pickers", 1, 8, True)
+SHARES = Variable("routing.a_share", (0.05, 0.1, 0.15, 0.2, 0.3, 0.4), headcount=False)
+
+
+def _share_problem(shares: Variable, fees: Callable[[float], float], wage: float = 0.5):
+    """An evaluator over (share, pickers): lines in-house grow with the share, `fees(share)`
+    is the rest of the cost per order, each picker costs `wage` per order; the late rate rises
+    as the pickers saturate."""
+    calls: list[tuple[int, ...]] = []
 
     def ev(configs):
         out = []
         for c in configs:
+            calls.append(c)
             share, pickers = shares.values[c[0]], c[1] + 1
             demand = 300 * (0.3 + 2.0 * share)  # lines in-house grow with the share
             rho = demand / (pickers * 80)
             late = 1.0 if rho >= 1 else 0.02 + 0.5 * rho**8
-            cost = 12.0 - 6.0 * share + 8.0 * share**2 + pickers * 0.5 + 3.0 * late
+            cost = fees(share) + pickers * wage + 3.0 * late
             out.append(Trial(c, cost, late, 0.0))
         return out
 
-    best = brute_force([shares, staff], ev, TARGET)
-    for start in itertools.product((0, 3, 5), (0, 4, 7)):
-        assert search([shares, staff], ev, TARGET, start).best == best
+    ev.calls = calls  # type: ignore[attr-defined]
+    ev.fees = fees  # type: ignore[attr-defined]
+    ev.wage = wage  # type: ignore[attr-defined]
+    return ev
+
+
+def _best_by_share(variables, ev) -> list[float]:
+    """The cost of each share's cheapest staffing meeting the target (by brute force)."""
+    out = []
+    for o in range(len(variables[0].values)):
+        ts = ev([(o, p) for p in range(len(variables[1].values))])
+        out.append(min((t.cost for t in ts if TARGET.met(t)), default=math.inf))
+    return out
+
+
+def test_the_share_walk_finds_the_best_share_of_a_unimodal_cost_trying_fewer_shares() -> None:
+    """A share's cost falls with fees saved and rises with the in-house staff: one valley. From
+    every start the walk ends at the brute-force optimum, searching fewer shares than all."""
+    shares = Variable("routing.a_share", tuple(s / 100 for s in range(5, 50, 5)), headcount=False)
+    staff = staff_range("own.pickers", 1, 12, True)
+    variables = [shares, staff]
+
+    def fees(share: float) -> float:
+        return 12.0 - 20.0 * share + 30.0 * share**2
+
+    by_share = _best_by_share(variables, _share_problem(shares, fees, 0.2))
+    low = by_share.index(min(by_share))
+    assert 0 < low < len(by_share) - 1  # the optimum is inside: the walk must find it
+    assert all(a > b for a, b in itertools.pairwise(by_share[: low + 1]))  # one valley
+    assert all(a < b for a, b in itertools.pairwise(by_share[low:]))
+    best = brute_force(variables, _share_problem(shares, fees, 0.2), TARGET)
+    assert best is not None and best[0] == low
+    for start in itertools.product(range(len(shares.values)), (0, 5, 11)):
+        ev = _share_problem(shares, fees, 0.2)
+        sized = search(variables, ev, TARGET, start)
+        assert sized.best == best, start
+        tried = {c[0] for c in ev.calls}
+        assert len(tried) < len(shares.values), (start, sorted(tried))
+        assert tried == {c[0] for c in sized.trials}  # every trial recorded, none run twice
+        assert len(ev.calls) == len(set(ev.calls))
+
+
+def test_with_two_valleys_the_share_walk_ends_in_the_one_it_starts_in() -> None:
+    """Whole pickers make the cost of a share jump: here shares 10 % and 20 % are two valleys
+    (the staffing's cost, not the fees, has two minima). The walk from the left of 15 % finds
+    the cheaper valley at 10 %; from 20 % or beyond it stops at the valley of 20 %, dearer:
+    the limit of the unimodal assumption, documented in docs/advise.md."""
+    variables = [SHARES, staff_range("own.pickers", 1, 8, True)]
+
+    def fees(share: float) -> float:
+        return 12.0 - 6.0 * share + 8.0 * share**2
+
+    by_share = _best_by_share(variables, _share_problem(SHARES, fees))
+    assert by_share[1] < by_share[0] and by_share[1] < by_share[2]  # a valley at 10 %
+    assert by_share[3] < by_share[2] and by_share[3] < by_share[4]  # another at 20 %
+    assert by_share[1] < by_share[3]
+    best = brute_force(variables, _share_problem(SHARES, fees), TARGET)
+    assert best is not None and best[0] == 1
+    for start in itertools.product((0, 1, 3, 4, 5), (0, 4, 7)):
+        found = search(variables, _share_problem(SHARES, fees), TARGET, start).best
+        assert found is not None
+        assert found == best if start[0] <= 1 else found[0] == 3, (start, found)
+
+
+def test_share_walk_moves_while_cheaper_and_steps_over_infeasible_starts() -> None:
+    def walk(costs: list[float], start: int) -> tuple[int | None, list[int]]:
+        asked: list[int] = []
+
+        def cost(i: int) -> float:
+            asked.append(i)
+            return costs[i]
+
+        return share_walk(len(costs), start, cost), sorted(set(asked))
+
+    valley = [9.0, 7.0, 5.0, 4.0, 4.5, 6.0, 8.0, 9.5]
+    for start in range(len(valley)):
+        at, asked = walk(valley, start)
+        assert at == 3
+        assert 3 <= len(asked) < len(valley) or start in (0, len(valley) - 1)
+    assert walk(valley, 6)[1] == [2, 3, 4, 5, 6, 7]  # from 6 down to 3, and 2 to see it rise
+    inf = math.inf
+    at, asked = walk([inf, inf, inf, 6.0, 5.0, 7.0], 1)  # the start cannot meet the target
+    assert at == 4 and asked == [0, 1, 2, 3, 4, 5]
+    assert walk([inf, inf, inf], 1) == (None, [0, 1, 2])
+    assert walk([5.0, 5.0, 5.0], 1) == (1, [0, 1, 2])  # flat: no move is cheaper
+
+
+def test_each_share_starts_from_the_nearest_share_searched_warmed() -> None:
+    """A share's staff search starts from the best staff of the nearest share already searched,
+    passed through the warm start (here: one picker more per share step)."""
+    shares = Variable("routing.a_share", tuple(s / 100 for s in range(5, 50, 5)), headcount=False)
+    variables = [shares, staff_range("own.pickers", 1, 12, True)]
+    ev = _share_problem(shares, lambda s: 12.0 - 20.0 * s + 30.0 * s**2, 0.2)
+    warmed: list[tuple] = []
+
+    def warm(old, staff, new):
+        warmed.append((old, staff, new))
+        return (min(11, max(0, staff[0] + new[0] - old[0])),)
+
+    sized = search(variables, ev, TARGET, (4, 0), warm=warm)
+    assert sized.best == brute_force(variables, _share_problem(shares, ev.fees, ev.wage), TARGET)
+    firsts = {}
+    for c in ev.calls:
+        firsts.setdefault(c[0], c)
+    for old, staff, new in warmed:
+        assert abs(old[0] - new[0]) == 1  # the nearest share searched is a neighbour
+        assert firsts[new[0]] == (new[0], min(11, staff[0] + new[0] - old[0]))
+    assert len(warmed) == len(firsts) - 1
 
 
 def test_random_staffing_problems_from_low_and_high_starts_reach_the_brute_force_optimum() -> None:
