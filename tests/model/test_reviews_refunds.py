@@ -124,8 +124,13 @@ def test_refund_counted_from_inspection_when_the_scenario_says_so():
     bd = BusinessDays(sc.start_date, sc.calendar.holidays)
     by_hand = bd.offset(p.inspected_day[done].astype(np.int64), 2, sc.promise.business_weekdays)
     assert np.array_equal(refund[done], by_hand)
-    waiting = (p.return_day >= 0) & ~done  # still queued at the end: no refund yet
-    assert np.isinf(refund[waiting]).all()
+    # received during the run and still queued at its end: no refund yet
+    waiting = (p.return_day >= 0) & (p.return_day < run.n_days) & ~done
+    assert waiting.sum() > 5 and np.isinf(refund[waiting]).all()
+    # arriving after the run's end: refunded from their receipt, as without inspection
+    after = p.return_day >= run.n_days
+    by_receipt = bd.offset(p.return_day[after].astype(np.int64), 2, sc.promise.business_weekdays)
+    assert after.any() and np.array_equal(refund[after], by_receipt)
 
 
 def test_a_dropship_node_of_a_hybrid_refunds_from_receipt_under_inspection():

@@ -8,8 +8,9 @@ days from the return's receipt is dissatisfied) and `kpis.evaluate` the refund K
 The refund is paid `returns.refund_business_days` business days after the return's receipt at
 the node, or, with `returns.refund_after: inspection`, after the end of its inspection by a
 warehouse's receiving staff (a queue of returns then delays refunds; a dropship supplier, which
-does not inspect, refunds from receipt). A return still waiting for inspection at the end of
-the run has no refund yet (inf).
+does not inspect, refunds from receipt). A return received during the run and still waiting
+for inspection at its end has no refund yet (inf); one that arrives after the run's end is
+refunded from its receipt, as without inspection.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def refund_day(scenario: Scenario, run: StrategyRun) -> np.ndarray:
         inspects = np.array([n.kind == "warehouse" for n in run.nodes], dtype=bool)
         at_warehouse = inspects[p.node[m]]
         inspected = p.inspected_day[m].astype(np.int64)
-        pending = at_warehouse & (inspected < 0)
+        # queued: received during the run and not inspected by its end (a return that arrives
+        # after the run's end is refunded from its receipt, as without inspection)
+        pending = at_warehouse & (inspected < 0) & (start < run.n_days)
         start = np.where(at_warehouse & ~pending, np.maximum(start, inspected), start)
     bd = BusinessDays(scenario.start_date, scenario.calendar.holidays)
     weekdays = scenario.promise.business_weekdays

@@ -28,9 +28,10 @@ Stars = Annotated[float, Field(ge=1, le=5)]
 class Reviews(Model):
     """Reviews (opt-in): a rolling rating from the service that moves conversion with a lag."""
 
-    review_share: Probability = Field(
+    review_share: float = Field(
         default=0.10,
         gt=0,
+        le=1,
         description="Share of customers who leave a review once their order is settled (drawn "
         "per order, the same in every strategy).",
     )
