@@ -199,10 +199,20 @@ def checkout(
     zone: np.ndarray,
     promise_days: np.ndarray,
     streams: Streams,
-    factor: np.ndarray | float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(converts, fee shown in EUR) per visit: the fee policy on the basket, then conversion
-    (times `factor`, the pull of the shop's rating with reviews, `model/reviews.py`)."""
+    """(converts, fee shown in EUR) per visit: the fee policy on the basket, then conversion."""
+    p, shown = checkout_probability(scenario, potential, catalogue, zone, promise_days)
+    return converted(p, streams), shown
+
+
+def checkout_probability(
+    scenario: Scenario,
+    potential: Potential,
+    catalogue: CatalogueArrays,
+    zone: np.ndarray,
+    promise_days: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(probability of converting, fee shown in EUR) per visit, before any rating's pull."""
     cfg = scenario.customer_base
     assert cfg is not None
     orders = potential.orders
@@ -211,6 +221,10 @@ def checkout(
     shown = get_policy("shipping_fee", fee.policy)(
         value, fee_quote(scenario, orders, catalogue, zone), fee
     )
-    p = conversion(cfg, shown, promise_days) * factor
-    u = streams.keyed("customer_base", np.arange(orders.n), _CONVERT)
-    return u < p, shown
+    return conversion(cfg, shown, promise_days), shown
+
+
+def converted(p: np.ndarray, streams: Streams) -> np.ndarray:
+    """Which visits convert at probability `p` (times, with reviews, the rating's pull): the
+    visit's keyed uniform below it, the same uniform whatever `p` (common random numbers)."""
+    return streams.keyed("customer_base", np.arange(len(p)), _CONVERT) < p

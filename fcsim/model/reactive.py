@@ -30,7 +30,7 @@ import simpy
 from fcsim.model.accounting.customer_kpis import CustomerFacts
 from fcsim.model.accounting.outcomes import order_outcomes
 from fcsim.model.catalogue import CatalogueArrays
-from fcsim.model.customer_base import Potential, checkout, settle
+from fcsim.model.customer_base import Potential, checkout_probability, converted, settle
 from fcsim.model.demand import Orders
 from fcsim.model.money import ex_vat
 from fcsim.model.network import StrategyRun, parcel_promise_days, run_context, run_strategy
@@ -132,11 +132,13 @@ def run_reactive(
     visit_margin = np.add.reduceat(line_margin, visits.line_start[:-1])
     del ctx, p0
 
+    p_checkout, _ = checkout_probability(scenario, potential, catalogue, zone, days)
+
     def converting(rating: Rating | None) -> np.ndarray:
-        factor = 1.0
-        if rating is not None and cfg.reviews is not None:
-            factor = conversion_factor(cfg.reviews, rating.rating, visits.created_min)
-        return checkout(scenario, potential, catalogue, zone, days, streams, factor=factor)[0]
+        if rating is None or cfg.reviews is None:
+            return converted(p_checkout, streams)
+        factor = conversion_factor(cfg.reviews, rating.rating, visits.created_min)
+        return converted(p_checkout * factor, streams)
 
     rating = None if cfg.reviews is None else initial(cfg.reviews, scenario.horizon_days)
     converts = converting(rating)
