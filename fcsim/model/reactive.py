@@ -5,15 +5,17 @@ superset of checkout visits (`model/customer_base.py`) and calls `run_reactive` 
 `network.run_strategy`. Every visit keeps its index in the superset in every run, so the keyed
 noise of an order (transit, picking, returns, contacts, churn) is the same in every strategy.
 
-1. Checkout: the strategy's promise and the fee shown decide which visits convert.
+1. Checkout: the strategy's promise and the fee shown decide which visits convert (with
+   reviews, times the pull of the rating shown that day: the initial rating on the first pass).
 2. Pass: the strategy runs on the placed orders (the nodes skip the others). The customers'
    reactions to that service (`customers.react`, keyed by the visit) say who churns, and when:
-   at the delivery of the order that dissatisfied her, at the acknowledgement of a lost parcel,
-   at the order for a cancelled one. A churned customer's later visits are not placed.
-3. Churn depends on the service, and the service on the orders placed: passes repeat until the
-   orders placed are those the pass's own churn leaves (a self-consistent run, as if orders had
-   been generated day by day), or `max_passes` runs. Visits still in disagreement after the
-   last pass are reported (`unsettled_orders`).
+   at her verdict (`reviews.verdict_minutes`: the delivery, when she is told a parcel is lost,
+   the cancellation, the day a refund became slow). A churned customer's later visits are not
+   placed. With reviews, the pass's reviews make the rating the next pass's checkout sees.
+3. Churn (and the rating) depend on the service, and the service on the orders placed: passes
+   repeat until the orders placed are those the pass's own churn and rating leave (a
+   self-consistent run, as if orders had been generated day by day), or `max_passes` runs.
+   Visits still in disagreement after the last pass are reported (`unsettled_orders`).
 
 The result is compacted to the orders placed, for the accounting.
 """
