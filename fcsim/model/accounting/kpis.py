@@ -41,7 +41,7 @@ from fcsim.model.accounting.lateness import LateCauses, cause_kpis, late_causes
 from fcsim.model.accounting.operations import overload_reasons, warehouse_times
 from fcsim.model.accounting.outcomes import OrderOutcomes, order_outcomes
 from fcsim.model.accounting.reduce import _mean, _pct, _safe_div
-from fcsim.model.accounting.refunds import refund_kpis
+from fcsim.model.accounting.refunds import refund_day, refund_kpis
 from fcsim.model.accounting.stock import stock_kpis
 from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.catalogue import CatalogueArrays
@@ -77,7 +77,8 @@ def evaluate(
     """KPIs of one strategy run over the measurement window (`customer`: what customers who
     react did, from `model/reactive.py`, None without a customer base; `counterfactual`: the
     same run without its disruptions, for the `disruption_*` KPIs)."""
-    oc = order_outcomes(scenario, run, orders, catalogue, streams, customer)
+    refund = refund_day(scenario, run)  # per parcel, for the reactions and the refund KPIs
+    oc = order_outcomes(scenario, run, orders, catalogue, streams, customer, refund)
     window = (scenario.warmup_days, scenario.horizon_days)
     order_day = np.floor(orders.created_min / MIN_PER_DAY).astype(np.int64)
     led = ledger(
@@ -142,7 +143,7 @@ def evaluate(
         "customs_days_mean": _mean(
             np.where(shipped_p & (p.customs_days > 0), p.customs_days, np.nan).astype(float)
         ),
-        **refund_kpis(scenario, run, pw),
+        **refund_kpis(scenario, run, pw, refund),
         "compensation_claims": int((shipped_p & p.claims).sum()),
         **_accuracy(oc, finished & ~oc.lost, w, p, shipped_p),
         **_stock_losses(run, window),

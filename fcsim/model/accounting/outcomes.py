@@ -64,8 +64,10 @@ def order_outcomes(
     catalogue: CatalogueArrays,
     streams: Streams,
     customer: CustomerFacts | None = None,
+    refund: np.ndarray | None = None,
 ) -> OrderOutcomes:
-    """Roll parcels up to orders and draw the customers' reactions.
+    """Roll parcels up to orders and draw the customers' reactions (`refund`: each parcel's
+    refund day, `refunds.refund_day`, when the caller has it already).
 
     With customers who react (`customer`), the reactions are keyed by the orders' places in the
     superset of visits, a surprise fee dissatisfies, and churn costs nothing here: the orders
@@ -119,7 +121,8 @@ def order_outcomes(
     )
     ids = np.arange(orders.n) if customer is None else customer.order_keys
     incomplete = (short > 0) | (defective > 0) | damaged | wrong_item
-    slow, slow_min = slow_refunds(scenario, run, refund_day(scenario, run))
+    refund = refund_day(scenario, run) if refund is None else refund
+    slow, slow_min = slow_refunds(scenario, run, refund)
     slow_refund_min = per_order(slow_min, np.minimum)
     lost_told_min = per_order(np.where(lost, _lost_told_min(scenario, p), -np.inf), np.maximum)
     lost_told_min = np.where(np.isfinite(lost_told_min), lost_told_min, np.nan)

@@ -46,15 +46,17 @@ def refund_day(scenario: Scenario, run: StrategyRun) -> np.ndarray:
     return out
 
 
-def refund_kpis(scenario: Scenario, run: StrategyRun, pw: np.ndarray) -> dict[str, float]:
-    """Over the returned parcels `pw` marks: mean calendar days from delivery to the refund
+def refund_kpis(
+    scenario: Scenario, run: StrategyRun, pw: np.ndarray, refund: np.ndarray
+) -> dict[str, float]:
+    """Over the returned parcels `pw` marks (`refund`: each parcel's `refund_day`): mean calendar
+    days from delivery to the refund
     (`return_cycle_days_mean`) and from the return's receipt to the refund
     (`refund_wait_days_mean`), over the refunds paid; the returns still waiting for their
     inspection, so unrefunded, at the end of the run (`refunds_pending_end`: the waits those
     means leave out); the parcels whose refund was slow (`slow_refunds`; unknown without
     `customers.dissatisfied_after_refund_days`)."""
     p = run.parcels
-    refund = refund_day(scenario, run)
     m = pw & np.isfinite(refund)
     slow, _ = slow_refunds(scenario, run, refund)
     out = {
