@@ -216,27 +216,21 @@ def run(args: argparse.Namespace) -> int:
     from fcsim.core.files import json_safe
     from fcsim.experiment.advice import OBJECTIVES, answers, sizing_doc
     from fcsim.experiment.advise import (
-        VOLUME_KEY,
         Advisor,
         Settings,
         decision_variables,
-        volume_text,
     )
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.outputs import Written, write_advice
-    from fcsim.experiment.sweep import value_at
+    from fcsim.experiment.volume_axis import volume_axis
 
     path = args.scenario or default_scenario()
-    if args.volumes is not None:  # else --set may move the volume the default grid scales
-        check_keys_apart([("--volumes", VOLUME_KEY)], args.overrides)
     base = load_scenario(path, args.overrides)
-    volume = value_at(base, VOLUME_KEY)
-    if not isinstance(volume, int | float) or isinstance(volume, bool):
-        raise UsageError(
-            f"{path}: demand has no orders_per_day (its orders come from a history): "
-            "fcsim advise scales a generated demand; give the scenario a generated demand"
-        )
-    volumes = parse_volumes(args.volumes, float(volume))
+    axis = volume_axis(base, f"{path}: demand")
+    if args.volumes is not None:  # else --set may move the volume the default grid scales
+        check_keys_apart([("--volumes", axis.key)], args.overrides)
+    volumes = parse_volumes(args.volumes, axis.base)
+    axis.check(volumes)
     if not 0 <= args.margin < 1:
         raise UsageError(f"--margin {args.margin}: a share from 0 to below 1")
     reps = args.replications or base.replications
@@ -255,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
     check_keys_apart(searched, args.overrides)  # a --set the search would silently replace
     _refuse_dated_staffing(base, strategies)
     # every volume's scenario loads (and every setting the bounds allow is a valid value)
-    at = [[*args.overrides, f"{VOLUME_KEY}={volume_text(v)}"] for v in volumes]
+    at = [[*args.overrides, axis.override(v)] for v in volumes]
     ends = [load_scenario(path, o) for o in at]
     if args.screen_days is not None:
         load_scenario(path, [*args.overrides, f"horizon_days={args.screen_days}"])
@@ -314,7 +308,8 @@ def run(args: argparse.Namespace) -> int:
             "horizon_days": base.horizon_days,
             "warmup_days": base.warmup_days,
             "volumes": list(volumes),
-            "volume_key": VOLUME_KEY,
+            "volume_key": axis.key,
+            "volume_base": axis.base,
             "objective": settings.objective,
             "target": {"late_rate": target.late_rate, "unfinished_rate": target.unfinished_rate},
             "screening": {
@@ -323,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
                 "margin": settings.margin,
             },
             "strategies": list(strategies),
-            "sizings": [sizing_doc(z) for z in sizings],
+            "sizings": [{**sizing_doc(z), "volume_set": axis.override(z.volume)} for z in sizings],
             "answers": found,
             "runs": advisor.runs_done,
             "candidates": len(table),

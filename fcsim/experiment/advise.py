@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,7 @@ from fcsim.experiment.runs import RunFailure
 from fcsim.experiment.staffing import Warm, search
 from fcsim.experiment.stats import interval
 from fcsim.experiment.sweep import value_at
+from fcsim.experiment.volume_axis import VolumeAxis, volume_axis, volume_text
 from fcsim.model.catalogue import build_catalogue
 from fcsim.scenario.schema.scenario import (
     DropshipNode,
@@ -171,9 +173,14 @@ class Advisor:
         self.runs_done = 0
         self._popularity: dict[str, np.ndarray] = {}
 
+    @cached_property
+    def axis(self) -> VolumeAxis:
+        """Which scenario key a volume sets (`demand.orders_per_day`, or a history's growth)."""
+        return volume_axis(self.base)
+
     # --------------------------------------------------------------------------- running
     def _overrides(self, sizing: Sizing, config: Config, screen: bool) -> list[str]:
-        out = [f"{VOLUME_KEY}={volume_text(sizing.volume)}"]
+        out = [self.axis.override(sizing.volume)]
         out += [f"{k}={v}" for k, v in sizing.setting(config).items()]
         if screen and self.s.screen_days is not None:
             out.append(f"horizon_days={self.s.screen_days}")
@@ -337,7 +344,7 @@ class Advisor:
     # --------------------------------------------------------------------------- volumes
     def run(self) -> list[Sizing]:
         """Every strategy sized at every volume, in order."""
-        base_volume = float(value_at(self.base, VOLUME_KEY))
+        base_volume = self.axis.base
         out: list[Sizing] = []
         last: dict[str, Sizing] = {}
         for volume in self.s.volumes:
@@ -385,11 +392,6 @@ strategy and candidate, so the screening keeps common random numbers)."""
 def screen_seed(seed: int) -> int:
     """The seed of the screening runs."""
     return (seed + SCREEN_SEED_OFFSET) % 2**63
-
-
-def volume_text(v: float) -> str:
-    """A volume as a `--set` value: a whole number as such, else every digit."""
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
 def _without_margin(screen: Sized, target: Target) -> Config | None:
