@@ -245,7 +245,12 @@ def run(args: argparse.Namespace) -> int:
             have = ", ".join(base.strategies)
             raise UsageError(f"--strategy {s}: no such strategy (have {have})")
     target = _target(args, base)
-    searched = [(f"sizing of {s}", v.key) for s in strategies for v in decision_variables(base, s)]
+    searched = [
+        (f"sizing of {s}", key)
+        for s in strategies
+        for v in decision_variables(base, s)
+        for key in dict.fromkeys(k for i in range(len(v.values)) for k in v.sets(i))
+    ]
     check_keys_apart(searched, args.overrides)  # a --set the search would silently replace
     _refuse_dated_staffing(base, strategies)
     # every volume's scenario loads (and every setting the bounds allow is a valid value)
@@ -255,8 +260,9 @@ def run(args: argparse.Namespace) -> int:
         load_scenario(path, [*args.overrides, f"horizon_days={args.screen_days}"])
     for s in strategies:
         for v in decision_variables(base, s):
-            for i in (0, len(v.values) - 1):
-                load_scenario(path, [*args.overrides, f"{v.key}={v.value(i)}"])
+            for i in range(len(v.values)) if v.plan else (0, len(v.values) - 1):
+                sets = [f"{k}={x}" for k, x in v.sets(i).items()]
+                load_scenario(path, [*args.overrides, *sets])
     settings = Settings(
         volumes=volumes,
         target=target,

@@ -88,11 +88,32 @@ class Sizing:
     reason: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)  # advice.parquet rows
 
-    def setting(self, config: Config | None = None) -> dict[str, float | int]:
+    def setting(self, config: Config | None = None) -> dict[str, float | int | str]:
         c = self.config if config is None else config
         if c is None:
             return {}
-        return {v.key: v.value(i) for v, i in zip(self.variables, c, strict=True)}
+        return {v.key: v.shown(i) for v, i in zip(self.variables, c, strict=True)}
+
+    def overrides(self, config: Config | None = None) -> dict[str, str]:
+        """The setting as `--set` overrides, KEY -> VALUE text (a plan: every key it sets)."""
+        c = self.config if config is None else config
+        out: dict[str, str] = {}
+        if c is None:
+            return out
+        for v, i in zip(self.variables, c, strict=True):
+            out.update(v.sets(i))
+        return out
+
+    def plans(self, config: Config | None = None) -> dict[str, dict[str, Any]]:
+        """The operating plan chosen for each node with plans: its name and the keys it sets."""
+        c = self.config if config is None else config
+        out: dict[str, dict[str, Any]] = {}
+        if c is None:
+            return out
+        for v, i in zip(self.variables, c, strict=True):
+            if v.plan:
+                out[v.group] = {"name": v.plans[i].name, "sets": v.sets(i)}
+        return out
 
 
 def entry(runs: pd.DataFrame | None, metric: str) -> dict[str, float]:
@@ -283,10 +304,12 @@ def sizing_doc(z: Sizing) -> dict[str, Any]:
         "strategy": z.strategy,
         "feasible": z.feasible,
         "setting": z.setting(),
-        "set": [f"{k}={v}" for k, v in z.setting().items()],
+        "set": [f"{k}={v}" for k, v in z.overrides().items()],
         "candidates_screened": z.screen.evaluated,
         "steps_up": z.steps_up,
     }
+    if any(v.plan for v in z.variables) and z.config is not None:
+        doc["plans"] = z.plans()
     if z.reason:
         doc["reason"] = z.reason
     if z.confirmed is not None:

@@ -7,10 +7,11 @@ strategy, the advisor
 
 1. **screens**: sizes the strategy's decision variables (`decision_variables`: the headcounts
    of its warehouses within their `sizing` bounds, and for a hybrid with an `abc` routing the
-   share of SKUs in class A, walked share by share) with the coordinate search of
-   `fcsim.experiment.staffing`, on `screen_replications` runs per candidate (the full horizon
-   by default: a short window would miss the peak months), judged by the mean with a margin
-   below the target;
+   share of SKUs in class A, walked share by share, and the operating plan of each node that
+   lists `sizing.plans`, every plan tried: `fcsim.experiment.plan_search`) with the
+   coordinate search of `fcsim.experiment.staffing`, on `screen_replications` runs per
+   candidate (the full horizon by default: a short window would miss the peak months), judged
+   by the mean with a margin below the target;
 2. **confirms**: runs the chosen setting on the full horizon with `replications` runs and
    keeps it when the 95 % upper bounds meet the target and no run was overloaded; otherwise
    steps one person up where the screening says it helps most, up to `max_steps_up` times;
@@ -47,8 +48,9 @@ from fcsim.experiment.candidates import (
     swamped,
 )
 from fcsim.experiment.pipeline import Pipeline, PointPlan
+from fcsim.experiment.plan_search import plan_hours, plan_variable, search_plans
 from fcsim.experiment.runs import RunFailure
-from fcsim.experiment.staffing import Warm, search
+from fcsim.experiment.staffing import Warm
 from fcsim.experiment.stats import interval
 from fcsim.experiment.sweep import value_at
 from fcsim.experiment.volume_axis import VolumeAxis, volume_axis, volume_text
@@ -87,9 +89,14 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
     out: list[Variable] = []
     nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
     for name, node in nodes:
-        if isinstance(node, DropshipNode) or not node.sizing.searched:
+        if isinstance(node, DropshipNode):
             continue
         where = f"{base}.nodes.{name}" if name else base
+        if node.sizing.plans:
+            label = f"{name + ' ' if name else ''}plan"
+            out.append(plan_variable(where, node, label))
+        if not node.sizing.searched:
+            continue
         for pool in POOLS:
             b = getattr(node.sizing, pool)
             label = f"{name + ' ' if name else ''}{pool}"
@@ -112,6 +119,9 @@ def start_config(
     values rather than the scenario's."""
     out = []
     for v in variables:
+        if v.plan:  # the first plan listed
+            out.append(0)
+            continue
         if middle and not v.whole:
             out.append(len(v.values) // 2)
             continue
@@ -181,7 +191,7 @@ class Advisor:
     # --------------------------------------------------------------------------- running
     def _overrides(self, sizing: Sizing, config: Config, screen: bool) -> list[str]:
         out = [self.axis.override(sizing.volume)]
-        out += [f"{k}={v}" for k, v in sizing.setting(config).items()]
+        out += [f"{k}={v}" for k, v in sizing.overrides(config).items()]
         if screen and self.s.screen_days is not None:
             out.append(f"horizon_days={self.s.screen_days}")
         return out
@@ -235,26 +245,37 @@ class Advisor:
     def _screen(self, sizing: Sizing, start: Config) -> Sized:
         evaluate = self.evaluator(sizing)
         warm = self._warm(sizing)
-        return search(sizing.variables, evaluate, self.s.target, start, self.s.margin, warm)
+        return search_plans(sizing.variables, evaluate, self.s.target, start, self.s.margin, warm)
 
     def _warm(self, sizing: Sizing) -> Warm | None:
-        """A hybrid's warm start from one share to another: each node's headcounts scaled by
-        the share of order lines it gets at the new share over the old (to the nearest), the
-        lines of each class read from the catalogue's popularity."""
-        outer = [i for i, v in enumerate(sizing.variables) if not v.whole]
+        """The warm start from one value of the outer variables to another (`Warm`): each
+        node's headcounts scaled, to the nearest, by the share of order lines it gets at the
+        new class A share over the old (a hybrid; the lines of each class read from the
+        catalogue's popularity) and by its working hours a week under the old plan over the
+        new (fewer hours, more people)."""
+        outer = [v for v in sizing.variables if not v.whole]
         if not outer:
             return None
-        (k,) = outer
-        lines = self.lines_of(sizing.strategy)
-        inner = [v for i, v in enumerate(sizing.variables) if i != k]
-        shares = sizing.variables[k].values
+        share = next((j for j, v in enumerate(outer) if v.share), None)
+        lines = self.lines_of(sizing.strategy) if share is not None else None
+        hours = {v.group: plan_hours(self.base, v) for v in outer if v.plan}
+        plan_at = {v.group: j for j, v in enumerate(outer) if v.plan}
+        inner = [v for v in sizing.variables if v.whole]
 
         def warm(old: Config, staff: Config, new: Config) -> Config:
-            a, b = lines(shares[old[0]]), lines(shares[new[0]])
+            if lines is not None and share is not None:
+                values = outer[share].values
+                a, b = lines(values[old[share]]), lines(values[new[share]])
+            else:
+                a = b = {}
             out = []
             for v, i in zip(inner, staff, strict=True):
                 node = v.group.rpartition(".")[2]
                 ratio = b.get(node, 0.0) / a[node] if a.get(node, 0.0) > 0 else 1.0
+                j = plan_at.get(v.group)
+                if j is not None:
+                    h = hours[v.group]
+                    ratio *= h[old[j]] / h[new[j]] if h[new[j]] > 0 else 1.0
                 out.append(v.index_of(v.values[i] * ratio) if ratio > 0 else i)
             return tuple(out)
 

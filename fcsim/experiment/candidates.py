@@ -34,6 +34,14 @@ def swamped(t: Trial, target: Target) -> bool:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One operating plan of a node: its name and the overrides it sets (KEY, VALUE text)."""
+
+    name: str
+    sets: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Variable:
     """A decision variable: a dotted scenario key and the values it may take (ascending)."""
 
@@ -42,6 +50,27 @@ class Variable:
     merchant_pays: bool = True  # False: a provider's staff, sized to the fewest meeting the target
     label: str = ""
     headcount: bool = True  # False: a share (of SKUs in-house), walked by `share_walk`
+    plans: tuple[Choice, ...] = ()  # a node's operating plans: a categorical variable
+
+    @property
+    def plan(self) -> bool:
+        """Whether the variable chooses between operating plans (no order: each is tried)."""
+        return bool(self.plans)
+
+    @property
+    def share(self) -> bool:
+        """Whether the variable is a share (walked along its ordered values)."""
+        return not self.headcount and not self.plans
+
+    def shown(self, i: int) -> float | int | str:
+        """The value of index `i` as a setting shows it (a plan: its name)."""
+        return self.plans[i].name if self.plans else self.value(i)
+
+    def sets(self, i: int) -> dict[str, str]:
+        """The `--set` overrides of index `i`: KEY -> VALUE text (a plan: every key it sets)."""
+        if self.plans:
+            return dict(self.plans[i].sets)
+        return {self.key: str(self.value(i))}
 
     def value(self, i: int) -> float | int:
         """The value of index `i` (a whole number when it is one)."""

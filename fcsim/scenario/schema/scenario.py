@@ -293,6 +293,8 @@ class Scenario(Model):
                         f"no carrier named {cname!r}; carriers are: {', '.join(carrier_names)}",
                     )
                 )
+        if isinstance(node, WarehouseNode):
+            out += self._plan_problems(loc, node, carrier_names)
         if isinstance(node, WarehouseNode) and node.zones:
             out += storage_zone_problems(loc, node)
             have = {z.storage_class for z in node.zones}
@@ -326,6 +328,27 @@ class Scenario(Model):
                             f"none of these carriers serves destination zone {zone!r}",
                         )
                     )
+        return out
+
+    def _plan_problems(
+        self, loc: Loc, node: WarehouseNode, carrier_names: list[str]
+    ) -> list[tuple[Loc, str]]:
+        """A plan's carriers checked as the node's own: known, and serving every zone."""
+        out: list[tuple[Loc, str]] = []
+        for k, plan in enumerate(node.sizing.plans):
+            if plan.carriers is None:
+                continue
+            where: Loc = (*loc, "sizing", "plans", k, "carriers")
+            for i, cname in enumerate(plan.carriers):
+                if cname not in carrier_names:
+                    known = ", ".join(carrier_names)
+                    out.append(((*where, i), f"no carrier named {cname!r}; carriers are: {known}"))
+            if all(c in carrier_names for c in plan.carriers):
+                usable = [self.carrier(c) for c in plan.carriers]
+                for zone in self.zone_names:
+                    if not any(c.serves_zone(zone) for c in usable):
+                        why = f"none of these carriers serves destination zone {zone!r}"
+                        out.append((where, why))
         return out
 
 

@@ -9,9 +9,20 @@ setting that meets the target.
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from pydantic import Field, model_validator
 
-from fcsim.scenario.schema.base import Model, Probability
+from fcsim.scenario.schema.base import (
+    EVERY_KEY,
+    LEFT_OUT_AT_DEFAULT,
+    Model,
+    Name,
+    Probability,
+    errors_at,
+)
+from fcsim.scenario.schema.carrier_terms import CarrierPolicy
+from fcsim.scenario.schema.shifts import Overtime, Shift
 
 
 class ServiceTarget(Model):
@@ -44,6 +55,55 @@ def _bounds(lo: int, hi: int) -> Bounds:
     return Bounds(min=lo, max=hi)
 
 
+PLAN_KEYS = ("shifts", "overtime", "carriers", "carrier_policy")
+"""The node's keys an operating plan may set."""
+
+
+class Plan(Model):
+    """An alternative operating plan of a warehouse node: the node's keys it sets (the others
+    stay as written). `fcsim advise` tries every plan listed, each with its staff sized."""
+
+    name: str = Field(
+        min_length=1, max_length=64, description="The plan's name, shown in the advice."
+    )
+    shifts: list[Shift] | None = Field(
+        default=None,
+        min_length=1,
+        description="The node's shifts under this plan (left out: as written).",
+    )
+    overtime: Overtime | None = Field(
+        default=None,
+        description="The node's overtime rule under this plan; null: no overtime (left out: "
+        "as written).",
+    )
+    carriers: list[Name] | None = Field(
+        default=None,
+        min_length=1,
+        description="The carriers the node ships with under this plan (left out: as written).",
+    )
+    carrier_policy: CarrierPolicy | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The node's carrier choice per parcel under this plan (left out: as written).",
+    )
+
+    @model_validator(mode="after")
+    def _set_keys_have_values(self) -> Plan:
+        found = [
+            ((k,), f"{k} cannot be null: leave it out to keep the node's own", None)
+            for k in ("shifts", "carriers", "carrier_policy")
+            if k in self.model_fields_set and getattr(self, k) is None
+        ]
+        if found:
+            raise errors_at("Plan", found)
+        return self
+
+    def sets(self) -> dict[str, Any]:
+        """The node's keys this plan sets and their values (plain JSON values)."""
+        keys = [k for k in PLAN_KEYS if k in self.model_fields_set]
+        data = self.model_dump(mode="json", context={EVERY_KEY: True})
+        return {k: data[k] for k in keys}
+
+
 class StaffSizing(Model):
     """Headcounts per shift `fcsim advise` may choose for a warehouse node."""
 
@@ -60,6 +120,27 @@ class StaffSizing(Model):
         default=True,
         description="Whether `fcsim advise` sizes this node; false keeps its staff as written.",
     )
+    plans: Annotated[list[Plan], LEFT_OUT_AT_DEFAULT] = Field(
+        default_factory=list,
+        description="Alternative operating plans `fcsim advise` chooses between (shifts, "
+        "Saturday shifts, overtime, carriers), each with its staff sized; empty: the node as "
+        "written only. List a plan with a name alone to keep the node as written among them.",
+    )
+
+    @model_validator(mode="after")
+    def _plan_names_distinct(self) -> StaffSizing:
+        seen: dict[str, int] = {}
+        found = []
+        for i, p in enumerate(self.plans):
+            if p.name in seen:
+                why = (
+                    f"{p.name!r} is already the name of plans[{seen[p.name]}]: name each plan once"
+                )
+                found.append((("plans", i, "name"), why, p.name))
+            seen.setdefault(p.name, i)
+        if found:
+            raise errors_at("StaffSizing", found)
+        return self
 
 
 class HybridSizing(Model):
