@@ -207,9 +207,15 @@ METRICS: tuple[Metric, ...] = (
         ("events_per_order", "Simulation events per order", ("", "number"), "neither"),
         ("customer_passes", "Runs to settle churn", ("runs", "count"), "neither"),
         ("unsettled_orders", "Visits churn left unsettled", _ORDERS, "lower"),
+        ("cut_short_day", "Day a screening run stopped, certain to miss", _DAYS, "neither"),
+        ("late_orders_certain", "Orders certainly late when it stopped", _ORDERS, "neither"),
     ),
 )
 """The metrics declared one by one (families below), by group."""
+
+CUT_SHORT_METRICS: tuple[str, ...] = ("cut_short_day", "late_orders_certain")
+"""The metrics only a run cut short reports (`fcsim advise`'s screening): a run to its end has
+none of them."""
 
 WAREHOUSE_METRICS: tuple[str, ...] = (
     "stock_wait_rate",

@@ -43,27 +43,25 @@ from fcsim.experiment.candidates import (
     Sized,
     Target,
     Trial,
-    Variable,
-    staff_range,
+    miss_text,
     swamped,
+    without_margin,
 )
 from fcsim.experiment.pipeline import Pipeline, PointPlan
-from fcsim.experiment.plan_search import plan_hours, plan_variable, search_plans
+from fcsim.experiment.plan_search import plan_hours, search_plans
 from fcsim.experiment.runs import RunFailure
 from fcsim.experiment.staffing import Warm
 from fcsim.experiment.stats import interval
-from fcsim.experiment.sweep import value_at
+from fcsim.experiment.variables import decision_variables, scaled, start_config
 from fcsim.experiment.volume_axis import VolumeAxis, volume_axis, volume_text
 from fcsim.model.catalogue import build_catalogue
+from fcsim.model.cut_short import CutShort
 from fcsim.scenario.schema.scenario import (
-    DropshipNode,
     HybridStrategy,
     Scenario,
-    SelfNode,
 )
 
 VOLUME_KEY = "demand.orders_per_day"
-POOLS = ("pickers", "packers", "receivers")
 
 
 @dataclass(frozen=True)
@@ -82,69 +80,16 @@ class Settings:
     objective: str = "cost"  # what the search minimises: cost, or maximises: profit per order
 
 
-def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
-    """The variables `fcsim advise` sizes for a strategy, from its nodes' `sizing` bounds."""
-    st = scenario.strategies[strategy]
-    base = f"strategies.{strategy}"
-    out: list[Variable] = []
-    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
-    for name, node in nodes:
-        if isinstance(node, DropshipNode):
-            continue
-        where = f"{base}.nodes.{name}" if name else base
-        if node.sizing.plans:
-            label = f"{name + ' ' if name else ''}plan"
-            out.append(plan_variable(where, node, label))
-        if not node.sizing.searched:
-            continue
-        for pool in POOLS:
-            b = getattr(node.sizing, pool)
-            label = f"{name + ' ' if name else ''}{pool}"
-            pays = isinstance(node, SelfNode)
-            out.append(staff_range(f"{where}.{pool}", b.min, b.max, pays, label))
-    if isinstance(st, HybridStrategy) and st.routing.policy == "abc" and st.sizing.a_shares:
-        room = 1.0 - st.routing.b_share
-        shares = tuple(float(s) for s in st.sizing.a_shares if s <= room + 1e-12)
-        if shares:
-            label = "share of SKUs in class A"
-            out.append(Variable(f"{base}.routing.a_share", shares, True, label, headcount=False))
-    return out
-
-
-def start_config(
-    variables: Sequence[Variable], scenario: Scenario, ratio: float, middle: bool = False
-) -> Config:
-    """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
-    scenario's) and rounded up, within the bounds; `middle`: a share at the middle of its
-    values rather than the scenario's."""
-    out = []
-    for v in variables:
-        if v.plan:  # the first plan listed
-            out.append(0)
-            continue
-        if middle and not v.whole:
-            out.append(len(v.values) // 2)
-            continue
-        value = float(value_at(scenario, v.key))
-        out.append(v.index_of(math.ceil(value * ratio - 1e-9) if v.whole else value))
-    return tuple(out)
-
-
-def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
-    """A setting found at one volume, headcounts scaled to another (rounded up)."""
-    out = []
-    for v, i in zip(variables, c, strict=True):
-        out.append(v.index_of(math.ceil(v.values[i] * ratio - 1e-9)) if v.whole else i)
-    return tuple(out)
-
-
 def trial_of(
     config: Config, runs: pd.DataFrame, objective: Objective = OBJECTIVES["cost"]
 ) -> Trial:
-    """A candidate's trial from its runs table (every run failed: not ok); its `cost` is the
-    objective's score (cost per order, or minus the profit per order)."""
+    """A candidate's trial from its runs table (every run failed: not ok; a run stopped as it
+    certainly missed the target: cut short); its `cost` is the objective's score (cost per
+    order, or minus the profit per order)."""
     if not len(runs):
         return Trial(config, math.nan, math.nan, math.nan, ok=False)
+    if "cut_short_day" in runs and runs["cut_short_day"].notna().any():
+        return Trial(config, math.nan, math.nan, math.nan, math.nan, cut_short=True)
     late = interval(runs["late_rate"])
     unfinished = interval(runs["unfinished_rate"])
     return Trial(
@@ -196,15 +141,22 @@ class Advisor:
             out.append(f"horizon_days={self.s.screen_days}")
         return out
 
-    def _run(self, jobs: Sequence[tuple[Sizing, Config, bool]]) -> list[pd.DataFrame]:
-        """Run candidates (sizing, config, screening?) side by side; their runs tables."""
+    def _run(
+        self, jobs: Sequence[tuple[Sizing, Config, bool]], verdict: bool = False
+    ) -> list[pd.DataFrame]:
+        """Run candidates (sizing, config, screening?) side by side; their runs tables.
+        `verdict`: only whether each meets the target counts, so screening runs stop once
+        they certainly miss it (`cut_short`)."""
         plans = []
         for sizing, config, screen in jobs:
             overrides = self._overrides(sizing, config, screen)
             sc = self.load(overrides)
             reps = self.s.screen_replications if screen else self.s.replications
             seed = screen_seed(self.s.seed) if screen else self.s.seed
-            plans.append(PointPlan(sc, reps, seed, (sizing.strategy,), tuple(overrides)))
+            cut = self.cut_short if screen and verdict else None
+            plans.append(
+                PointPlan(sc, reps, seed, (sizing.strategy,), tuple(overrides), cut_short=cut)
+            )
         outcome = self.pipeline.run(plans)
         self.failures.extend(outcome.failures)
         self.runs_done += outcome.ran
@@ -221,17 +173,31 @@ class Advisor:
         }
         for m in SHOWN:
             row[m] = float(runs[m].mean()) if len(runs) and m in runs else math.nan
+        cut = runs.get("cut_short_day")
+        row["cut_short_day"] = math.nan if cut is None else float(cut.max())
         row["meets_target"] = (
             self.s.target.met(t, self.s.margin) if stage == "screen" else self.s.target.sure(t)
         )
         sizing.candidates.append(row)
         return t
 
-    def evaluator(self, sizing: Sizing) -> Callable[[Sequence[Config]], list[Trial]]:
-        """The screening evaluator of a strategy at a volume: candidates run side by side."""
+    @cached_property
+    def cut_short(self) -> CutShort | None:
+        """The rule that stops a screening run once the mean over the screening runs certainly
+        misses the target (without the search's margin): one run above k times the target's
+        shares, k runs a candidate; None when those shares reach 100 % (never stopped)."""
+        k, t = self.s.screen_replications, self.s.target
+        late, unfinished = k * t.late_rate, k * t.unfinished_rate
+        return CutShort(late, unfinished) if late < 1 and unfinished < 1 else None
+
+    def evaluator(
+        self, sizing: Sizing, verdict: bool = False
+    ) -> Callable[[Sequence[Config]], list[Trial]]:
+        """The screening evaluator of a strategy at a volume: candidates run side by side;
+        `verdict`: a candidate certainly missing the target may be cut short."""
 
         def evaluate(configs: Sequence[Config]) -> list[Trial]:
-            tables = self._run([(sizing, c, True) for c in configs])
+            tables = self._run([(sizing, c, True) for c in configs], verdict)
             return [
                 self._record(sizing, c, "screen", r) for c, r in zip(configs, tables, strict=True)
             ]
@@ -243,9 +209,10 @@ class Advisor:
         return Sizing(strategy, volume, decision_variables(self.base, strategy), Sized(None))
 
     def _screen(self, sizing: Sizing, start: Config) -> Sized:
-        evaluate = self.evaluator(sizing)
+        evaluate, verdicts = self.evaluator(sizing), self.evaluator(sizing, verdict=True)
         warm = self._warm(sizing)
-        return search_plans(sizing.variables, evaluate, self.s.target, start, self.s.margin, warm)
+        target, margin = self.s.target, self.s.margin
+        return search_plans(sizing.variables, evaluate, target, start, margin, warm, verdicts)
 
     def _warm(self, sizing: Sizing) -> Warm | None:
         """The warm start from one value of the outer variables to another (`Warm`): each
@@ -327,7 +294,8 @@ class Advisor:
                 return -1.0 if value != value else float(value)
 
             return max(ups, key=lambda u: (busy(u), u))
-        todo = [u for u in ups if u not in sizing.screen.trials]
+        have = sizing.screen.trials
+        todo = [u for u in ups if u not in have or have[u].cut_short]
         if todo:
             tables = self._run([(sizing, u, True) for u in todo])
             for u, r in zip(todo, tables, strict=True):
@@ -356,7 +324,7 @@ class Advisor:
                 up = z.steps_up < self.s.max_steps_up
                 nxt = self._step_up(z, t, runs) if up else None
                 if nxt is None:
-                    z.reason = _miss(t, self.s.target)
+                    z.reason = miss_text(t, self.s.target)
                     continue
                 z.config, z.steps_up = nxt, z.steps_up + 1
                 again.append(z)
@@ -382,7 +350,7 @@ class Advisor:
                     sizing.screen = self._screen(sizing, start)
                     sizing.config = sizing.screen.best
                     if sizing.config is None:  # the margin may be what it misses: try as is
-                        sizing.config = _without_margin(sizing.screen, self.s.target)
+                        sizing.config = without_margin(sizing.screen, self.s.target)
                 else:  # nothing to size: the confirmation alone judges it
                     sizing.config = ()
                 if sizing.config is None:
@@ -413,24 +381,6 @@ strategy and candidate, so the screening keeps common random numbers)."""
 def screen_seed(seed: int) -> int:
     """The seed of the screening runs."""
     return (seed + SCREEN_SEED_OFFSET) % 2**63
-
-
-def _without_margin(screen: Sized, target: Target) -> Config | None:
-    """The cheapest candidate screened that meets the target without the search's margin (the
-    confirmation at 95 % then judges it), or None."""
-    ok = [c for c, t in screen.trials.items() if target.met(t)]
-    return min(ok, key=lambda c: (screen.trials[c].sort_cost, c), default=None)
-
-
-def _miss(t: Trial, target: Target) -> str:
-    if t.overloaded > 0:
-        return f"{t.overloaded:.0%} of the confirmation runs could not keep up"
-    hi = t.late_rate if math.isnan(t.late_high) else t.late_high
-    if hi > target.late_rate:
-        return (
-            f"late deliveries up to {hi:.1%} (95 % bound) above the target {target.late_rate:.1%}"
-        )
-    return f"unfinished orders above the target {target.unfinished_rate:.1%}"
 
 
 __all__ = [

@@ -105,7 +105,10 @@ class Target:
     unfinished_rate: float
 
     def violation(self, t: Trial, margin: float = 0.0) -> float:
-        """How far a trial's means miss the target (0 when met), in shares of the target."""
+        """How far a trial's means miss the target (0 when met), in shares of the target; a
+        trial cut short (`Trial.cut_short`) misses it by an unknown amount: infinity."""
+        if t.cut_short:
+            return math.inf
         k = 1.0 - margin
         late = _excess(t.late_rate, self.late_rate * k)
         unfinished = _excess(t.unfinished_rate, self.unfinished_rate * k)
@@ -117,7 +120,7 @@ class Target:
 
     def sure(self, t: Trial) -> bool:
         """Whether the 95 % upper bounds meet the target and no run could not keep up."""
-        if not t.ok or t.overloaded > 0:
+        if not t.ok or t.cut_short or t.overloaded > 0:
             return False
         return _upper(t.late_rate, t.late_high) <= self.late_rate and (
             _upper(t.unfinished_rate, t.unfinished_high) <= self.unfinished_rate
@@ -147,6 +150,9 @@ class Trial:
     late_high: float = math.nan  # 95 % upper bounds (nan with one replication)
     unfinished_high: float = math.nan
     ok: bool = True  # False: every run failed
+    # its runs stopped as soon as they certainly missed the target (without margin): it
+    # misses it, by how much is unknown (its means are NaN); `Evaluate` with `verdict=True`
+    cut_short: bool = False
 
     @property
     def sort_cost(self) -> float:
@@ -155,6 +161,11 @@ class Trial:
 
 Evaluate = Callable[[Sequence[Config]], Sequence[Trial]]
 """Evaluates candidates (all at once, so they run side by side), one trial each, in order."""
+
+Verdicts = Callable[[Sequence[Config]], Sequence[Trial]]
+"""Like `Evaluate`, for a search that needs only whether each candidate meets the target: a
+candidate that certainly misses it may come back cut short (`Trial.cut_short`), its runs stopped
+early; every other trial is the one `Evaluate` would return."""
 
 
 @dataclass
@@ -169,3 +180,22 @@ class Sized:
     @property
     def evaluated(self) -> int:
         return len(self.trials)
+
+
+def without_margin(screen: Sized, target: Target) -> Config | None:
+    """The cheapest candidate screened that meets the target without the search's margin (the
+    confirmation at 95 % then judges it), or None."""
+    ok = [c for c, t in screen.trials.items() if target.met(t)]
+    return min(ok, key=lambda c: (screen.trials[c].sort_cost, c), default=None)
+
+
+def miss_text(t: Trial, target: Target) -> str:
+    """Why a confirmed candidate misses the target, in words."""
+    if t.overloaded > 0:
+        return f"{t.overloaded:.0%} of the confirmation runs could not keep up"
+    hi = t.late_rate if math.isnan(t.late_high) else t.late_high
+    if hi > target.late_rate:
+        return (
+            f"late deliveries up to {hi:.1%} (95 % bound) above the target {target.late_rate:.1%}"
+        )
+    return f"unfinished orders above the target {target.unfinished_rate:.1%}"

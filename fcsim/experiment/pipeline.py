@@ -41,6 +41,7 @@ from fcsim.experiment.stats import paired, summarise
 from fcsim.experiment.store import RunStore, spec_hash
 from fcsim.model.accounting.basis import summary_of as cost_basis_summary
 from fcsim.model.accounting.breakdowns import breakdowns_table
+from fcsim.model.cut_short import CutShort
 from fcsim.scenario.schema.scenario import Scenario
 
 EventKind = Literal["resumed", "unreadable", "started", "run_done", "run_failed", "interrupted"]
@@ -92,6 +93,7 @@ class PointPlan:
     overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
     trace: bool = False  # each run also returns its per-parcel trace (`fcsim run --trace`)
     selection: Settings | None = None  # δ and confidence of the summary's `selection` block
+    cut_short: CutShort | None = None  # runs stop once they certainly miss this target
 
     @classmethod
     def of(
@@ -118,7 +120,15 @@ class PointPlan:
     def specs(self) -> list[RunSpec]:
         """One spec per (replication, strategy), replications outermost."""
         sc = self.scenario
-        return plan(sc, self.replications, self.seed, self.strategies, self.overrides, self.trace)
+        return plan(
+            sc,
+            self.replications,
+            self.seed,
+            self.strategies,
+            self.overrides,
+            self.trace,
+            self.cut_short,
+        )
 
     @property
     def size(self) -> int:

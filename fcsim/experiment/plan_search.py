@@ -23,7 +23,16 @@ import json
 from collections.abc import Sequence
 
 from fcsim.core.timeofday import MIN_PER_DAY, minutes_of
-from fcsim.experiment.candidates import Choice, Config, Evaluate, Sized, Target, Trial, Variable
+from fcsim.experiment.candidates import (
+    Choice,
+    Config,
+    Evaluate,
+    Sized,
+    Target,
+    Trial,
+    Variable,
+    Verdicts,
+)
 from fcsim.experiment.staffing import Warm, search
 from fcsim.scenario.schema.nodes import HybridStrategy, Shift, WarehouseNode
 from fcsim.scenario.schema.scenario import Scenario
@@ -36,6 +45,7 @@ def search_plans(
     start: Config,
     margin: float = 0.0,
     warm: Warm | None = None,
+    verdicts: Verdicts | None = None,
 ) -> Sized:
     """The cheapest candidate meeting `target` from `start`, every plan combination tried.
 
@@ -46,15 +56,15 @@ def search_plans(
     combination searched before it (the last one with a best), passed through `warm` with the
     values of every non-headcount variable (plans and share, in the variables' order) of
     either; a share starts at that best's share. `warm` also serves `search`'s share walk,
-    given the plans of the combination being searched. The candidates multiply: one search
-    per combination.
+    given the plans of the combination being searched; `verdicts` is `search`'s. The
+    candidates multiply: one search per combination.
     """
     if len(start) != len(variables):
         raise ValueError(f"start has {len(start)} values for {len(variables)} variables")
     outer = [i for i, v in enumerate(variables) if not v.whole]
     plans = [i for i in outer if variables[i].plan]
     if not plans:
-        return search(variables, evaluate, target, tuple(start), margin, warm)
+        return search(variables, evaluate, target, tuple(start), margin, warm, verdicts)
     rest = [i for i in range(len(variables)) if i not in plans]
     rest_vars = [variables[i] for i in rest]
     first = tuple(start[i] for i in plans)
@@ -89,7 +99,11 @@ def search_plans(
         def ev(configs: Sequence[Config], p: Config = p) -> Sequence[Trial]:
             return evaluate([full(p, c) for c in configs])
 
-        sub = search(rest_vars, ev, target, seed, margin, _within(warm, p, plans, outer))
+        def vd(configs: Sequence[Config], p: Config = p) -> Sequence[Trial]:
+            return (verdicts or evaluate)([full(p, c) for c in configs])
+
+        within = _within(warm, p, plans, outer)
+        sub = search(rest_vars, ev, target, seed, margin, within, vd)
         for c in sub.order:
             out.trials[full(p, c)] = sub.trials[c]
             out.order.append(full(p, c))

@@ -23,14 +23,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from fcsim.core.metrics import CUT_SHORT_METRICS
 from fcsim.model.accounting.breakdowns import run_breakdowns
 from fcsim.model.accounting.kpis import evaluate
 from fcsim.model.accounting.trace import trace_table
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.customer_base import potential_orders
+from fcsim.model.cut_short import CutShort
 from fcsim.model.demand import generate
 from fcsim.model.lifecycle import life_cycles, thin_orders
-from fcsim.model.network import run_strategy
+from fcsim.model.network import StrategyRun, run_strategy
 from fcsim.model.reactive import compact, run_reactive
 from fcsim.model.streams import Streams
 from fcsim.scenario.schema.scenario import Scenario
@@ -46,6 +48,9 @@ class RunSpec:
     seed: int
     overrides: tuple[str, ...] = ()  # the `key.path=VALUE` overrides of a sweep or search point
     trace: bool = False  # also return the per-parcel trace (`fcsim run --trace`)
+    # stop the run once it certainly misses this target (`fcsim advise`'s screening); its
+    # result then holds `cut_short_day` and little else (`cut_short_result`)
+    cut_short: CutShort | None = None
 
     @property
     def label(self) -> str:
@@ -103,19 +108,23 @@ def plan(
     strategies: Iterable[str] | None = None,
     overrides: Sequence[str] = (),
     trace: bool = False,
+    cut_short: CutShort | None = None,
 ) -> list[RunSpec]:
     """One spec per (replication, strategy); replications are the outer loop.
 
     `strategies` keeps only those (in the scenario's order); `overrides` labels the specs of a
     sweep or search point (`scenario` must already be resolved with them); `trace` asks each
-    run for its per-parcel trace.
+    run for its per-parcel trace; `cut_short` lets each run stop once it certainly misses
+    that target.
     """
     reps = scenario.replications if replications is None else replications
     s = scenario.seed if seed is None else seed
     keep = None if strategies is None else set(strategies)
     names = [n for n in scenario.strategies if keep is None or n in keep]
     ov = tuple(overrides)
-    return [RunSpec(scenario, name, r, s, ov, trace) for r in range(reps) for name in names]
+    return [
+        RunSpec(scenario, name, r, s, ov, trace, cut_short) for r in range(reps) for name in names
+    ]
 
 
 def kpi_names(scenario: Scenario, strategy: str) -> list[str]:
@@ -138,7 +147,9 @@ def simulate(spec: RunSpec) -> RunResult:
             sc.demand, catalogue, sc.start_date, sc.horizon_days, streams, data=sc.data
         )
         orders = thin_orders(orders, life_cycles(sc, catalogue), streams)  # product life cycles
-        run = run_strategy(sc, spec.strategy, orders, catalogue, streams)
+        run = run_strategy(sc, spec.strategy, orders, catalogue, streams, cut_short=spec.cut_short)
+        if run.cut_short_day is not None:
+            return cut_short_result(spec, run, time.perf_counter() - t0)
     else:  # customers who react: the orders depend on the strategy's service
         potential = potential_orders(sc, catalogue, streams)
         reactive = run_reactive(sc, spec.strategy, potential, catalogue, streams)
@@ -179,6 +190,28 @@ def simulate(spec: RunSpec) -> RunResult:
         trace=trace,
         wall_s=time.perf_counter() - t0,
     )
+
+
+def cut_short_result(spec: RunSpec, run: StrategyRun, wall_s: float) -> RunResult:
+    """The result of a run stopped because it certainly missed its `cut_short` target: the
+    day it stopped and the window's orders then certainly late; the KPIs of a run not run to
+    its end are unknown (NaN), so it never stands for a measured one."""
+    nan = float("nan")
+    known = (float(run.cut_short_day or 0), float(run.late_orders_certain))
+    kpis = dict.fromkeys(CUT_SHORT_UNKNOWN, nan) | dict(zip(CUT_SHORT_METRICS, known, strict=True))
+    return RunResult(spec.strategy, spec.replication, spec.seed, kpis, {}, wall_s=wall_s)
+
+
+CUT_SHORT_UNKNOWN = (
+    "cost_per_order_eur",
+    "profit_per_order_eur",
+    "late_rate",
+    "unfinished_rate",
+    "order_to_ship_h_mean",
+    "order_to_delivery_h_mean",
+    "overloaded",
+)
+"""The KPIs a run cut short reports as unknown (NaN): those the sizing reads."""
 
 
 def default_workers() -> int:

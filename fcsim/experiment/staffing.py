@@ -57,27 +57,44 @@ from fcsim.experiment.candidates import (
     Target,
     Trial,
     Variable,
+    Verdicts,
     swamped,
 )
 
 
 class _Search:
     def __init__(
-        self, variables: Sequence[Variable], evaluate: Evaluate, target: Target, margin: float
+        self,
+        variables: Sequence[Variable],
+        evaluate: Evaluate,
+        target: Target,
+        margin: float,
+        verdicts: Verdicts | None = None,
     ) -> None:
         self.vars = list(variables)
         self.evaluate = evaluate
+        self.verdicts = verdicts or evaluate
         self.target = target
         self.margin = margin
         self.out = Sized(None)
 
-    def trials(self, configs: Sequence[Config]) -> list[Trial]:
-        todo = [c for c in dict.fromkeys(configs) if c not in self.out.trials]
+    def trials(self, configs: Sequence[Config], verdict: bool = False) -> list[Trial]:
+        """The trials of `configs`, evaluated where not yet; `verdict`: only whether each
+        meets the target matters (a candidate that misses it may be cut short), else a trial
+        cut short before is evaluated again in full."""
+        have = self.out.trials
+        todo = [
+            c
+            for c in dict.fromkeys(configs)
+            if c not in have or (have[c].cut_short and not verdict)
+        ]
         if todo:
-            for c, t in zip(todo, self.evaluate(todo), strict=True):
-                self.out.trials[c] = t
-                self.out.order.append(c)
-        return [self.out.trials[c] for c in configs]
+            run = self.verdicts if verdict else self.evaluate
+            for c, t in zip(todo, run(todo), strict=True):
+                if c not in have:
+                    self.out.order.append(c)
+                have[c] = t
+        return [have[c] for c in configs]
 
     def met(self, c: Config) -> bool:
         return self.target.met(self.out.trials[c], self.margin)
@@ -225,7 +242,7 @@ class _Search:
             ):
                 if frozen is not None:
                     moves = [m for m in moves if m[frozen] == c[frozen]]
-                self.trials(moves)
+                self.trials(moves, verdict=True)
                 better = [m for m in moves if self.better(m, c)]
                 if better:
                     c = min(better, key=lambda m: (self.out.trials[m].sort_cost, m))
@@ -239,7 +256,7 @@ class _Search:
         when cheaper, and repeated from there."""
         while True:
             ups = self.moves(c, up=True, down=False, merchant_up_only=True)
-            self.trials(ups)
+            self.trials(ups, verdict=True)
             lows = [
                 self.descend(up, frozen=next(i for i in range(len(c)) if up[i] != c[i]))
                 for up in ups
@@ -252,9 +269,14 @@ class _Search:
 
 
 def _coordinate(
-    variables: Sequence[Variable], evaluate: Evaluate, target: Target, start: Config, margin: float
+    variables: Sequence[Variable],
+    evaluate: Evaluate,
+    target: Target,
+    start: Config,
+    margin: float,
+    verdicts: Verdicts | None = None,
 ) -> Sized:
-    s = _Search(variables, evaluate, target, margin)
+    s = _Search(variables, evaluate, target, margin, verdicts)
     if not variables:
         (t,) = s.trials([()])
         ok = target.met(t, margin)
@@ -280,8 +302,15 @@ def search(
     start: Config,
     margin: float = 0.0,
     warm: Warm | None = None,
+    verdicts: Verdicts | None = None,
 ) -> Sized:
     """The cheapest candidate meeting `target` (by the means, `margin` below it) from `start`.
+
+    `verdicts` (default: `evaluate`) evaluates the candidates of which only the verdict counts
+    (the moves of the descent, the polish and the kick: a move that misses the target is
+    dropped, however far it misses); it may cut short those that certainly miss the target,
+    which changes nothing the search decides. The first steps towards the target compare how
+    far candidates miss it, so they use `evaluate`.
 
     A variable that is not a headcount (a routing share: at most one) is searched as a 1-D
     problem along its values, each share with its headcounts sized by the coordinate search:
@@ -299,7 +328,7 @@ def search(
         raise ValueError(f"start has {len(start)} values for {len(variables)} variables")
     outer = [i for i, v in enumerate(variables) if not v.whole]
     if not outer:
-        return _coordinate(variables, evaluate, target, tuple(start), margin)
+        return _coordinate(variables, evaluate, target, tuple(start), margin, verdicts)
     if len(outer) > 1:
         raise ValueError(f"{len(outer)} share variables: the share search walks one")
     (k,) = outer
@@ -328,7 +357,10 @@ def search(
             def ev(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
                 return evaluate([full(o, c) for c in configs])
 
-            sub = _coordinate(inner_vars, ev, target, seed, margin)
+            def vd(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
+                return (verdicts or evaluate)([full(o, c) for c in configs])
+
+            sub = _coordinate(inner_vars, ev, target, seed, margin, vd)
             searched[o] = sub
             for c in sub.order:
                 out.trials[full(o, c)] = sub.trials[c]

@@ -21,6 +21,7 @@ reports it), its run done again; every readable line is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -54,6 +55,8 @@ def spec_hash(spec: RunSpec, scenario_hash: str | None = None) -> str:
     }
     if spec.trace:  # a run without its trace does not stand for one with it
         key["trace"] = True
+    if spec.cut_short is not None:  # a run that may stop early stands for no other
+        key["cut_short"] = dataclasses.asdict(spec.cut_short)
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -22,6 +22,7 @@ from fcsim.model.calendar import MIN_PER_DAY, BusinessDays
 from fcsim.model.carriers import Delivery, damage_factors, promised_days
 from fcsim.model.catalogue import CatalogueArrays
 from fcsim.model.context import RunContext
+from fcsim.model.cut_short import CutShort, Watch
 from fcsim.model.demand import Orders, order_zones
 from fcsim.model.disruptions import DisruptionPlan
 from fcsim.model.lifecycle import life_cycles
@@ -67,6 +68,10 @@ class StrategyRun:
     n_days: int
     events: int
     disruptions: DisruptionPlan | None = None  # None: built by hand, without disruptions
+    # `cut_short`: the day the run stopped because it certainly missed the target, and the
+    # window's orders then certainly late (`model/cut_short.py`); None: run to the end
+    cut_short_day: int | None = None
+    late_orders_certain: int = 0
 
 
 def line_facts(
@@ -215,9 +220,12 @@ def run_strategy(
     streams: Streams,
     *,
     placed: np.ndarray | None = None,
+    cut_short: CutShort | None = None,
 ) -> StrategyRun:
     """Simulate `strategy` on `orders` and return the filled parcel columns; with `placed`
-    (customers who react, `model/reactive.py`), only the orders it marks are served."""
+    (customers who react, `model/reactive.py`), only the orders it marks are served; with
+    `cut_short`, the run stops early once it certainly misses that target
+    (`StrategyRun.cut_short_day`)."""
     env = _CountingEnvironment()
     ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env, placed=placed)
     models = build_nodes(ctx, strategy)
@@ -227,6 +235,9 @@ def run_strategy(
     if isinstance(strat, HybridStrategy) and strat.transfers is not None:
         centres = [m for m in models if isinstance(m, WarehouseModel)]
         Rebalancing(ctx, strat.transfers, centres).start()
+    watch = None if cut_short is None else Watch(ctx, cut_short)
+    if watch is not None:
+        watch.start()
     env.run(until=ctx.n_days * MIN_PER_DAY)
     nodes = scenario.nodes_of(strategy)
     return StrategyRun(
@@ -237,4 +248,6 @@ def run_strategy(
         n_days=ctx.n_days,
         events=env.processed,
         disruptions=ctx.disruptions,
+        cut_short_day=None if watch is None else watch.stopped_day,
+        late_orders_certain=0 if watch is None else watch.late_orders,
     )

@@ -328,3 +328,49 @@ def test_random_staffing_problems_from_low_and_high_starts_reach_the_brute_force
             if found != best:
                 misses.append((start, best, found))
     assert misses == []
+
+
+def _cutting(evaluate, target: Target):
+    """A verdicts evaluator: a candidate missing `target` (no margin) comes back cut short."""
+    cut: list[tuple[int, ...]] = []
+
+    def verdicts(configs):
+        out = []
+        for t in evaluate(configs):
+            if target.met(t):
+                out.append(t)
+            else:
+                cut.append(t.config)
+                out.append(Trial(t.config, math.nan, math.nan, math.nan, math.nan, cut_short=True))
+        return out
+
+    verdicts.cut = cut  # type: ignore[attr-defined]
+    return verdicts
+
+
+@pytest.mark.parametrize(("demand", "rates", "wage"), CASES)
+@pytest.mark.parametrize("margin", [0.0, 0.1])
+def test_candidates_cut_short_change_nothing_the_search_decides(demand, rates, wage, margin):
+    """Verdict-only evaluations may stop the candidates that certainly miss the target: the
+    search evaluates the same candidates in the same order and ends at the same best."""
+    his = tuple(max(8, math.ceil(2.5 * demand / r)) for r in rates)
+    variables = _vars(*his)
+    for start in (tuple(0 for _ in his), tuple(h - 1 for h in his), tuple(h // 2 for h in his)):
+        plain = search(variables, _problem(demand, rates, wage), TARGET, start, margin)
+        ev = _problem(demand, rates, wage)
+        verdicts = _cutting(ev, TARGET)
+        cut = search(variables, ev, TARGET, start, margin, verdicts=verdicts)
+        assert cut.best == plain.best
+        assert cut.order == plain.order
+        if margin == 0.0:  # with a margin, the moves dropped may all meet the bare target
+            assert verdicts.cut, "nothing was cut short: the test shows nothing"
+        for c, t in cut.trials.items():
+            if t.cut_short:
+                assert c in verdicts.cut
+                assert not TARGET.met(t) and not TARGET.met(t, margin)
+
+
+def test_a_cut_short_trial_never_meets_the_target_nor_is_sure() -> None:
+    t = Trial((0,), math.nan, math.nan, math.nan, math.nan, cut_short=True)
+    assert TARGET.violation(t) == math.inf
+    assert not TARGET.met(t) and not TARGET.sure(t)

@@ -1,0 +1,78 @@
+"""The decision variables `fcsim advise` sizes for a strategy, and where a search starts.
+
+Place in the flow: `fcsim.experiment.advise` (the `Advisor`) asks `decision_variables` for the
+variables of each strategy (from its nodes' `sizing` bounds and plans, and a hybrid's class A
+shares), then starts each volume's search from the scenario's own setting scaled to the volume
+(`start_config`) or from the setting found at the volume before (`scaled`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from fcsim.experiment.candidates import Config, Variable, staff_range
+from fcsim.experiment.plan_search import plan_variable
+from fcsim.experiment.sweep import value_at
+from fcsim.scenario.schema.scenario import DropshipNode, HybridStrategy, Scenario, SelfNode
+
+POOLS = ("pickers", "packers", "receivers")
+
+
+def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
+    """The variables `fcsim advise` sizes for a strategy, from its nodes' `sizing` bounds."""
+    st = scenario.strategies[strategy]
+    base = f"strategies.{strategy}"
+    out: list[Variable] = []
+    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
+    for name, node in nodes:
+        if isinstance(node, DropshipNode):
+            continue
+        where = f"{base}.nodes.{name}" if name else base
+        if node.sizing.plans:
+            label = f"{name + ' ' if name else ''}plan"
+            out.append(plan_variable(where, node, label))
+        if not node.sizing.searched:
+            continue
+        for pool in POOLS:
+            b = getattr(node.sizing, pool)
+            label = f"{name + ' ' if name else ''}{pool}"
+            pays = isinstance(node, SelfNode)
+            out.append(staff_range(f"{where}.{pool}", b.min, b.max, pays, label))
+    if isinstance(st, HybridStrategy) and st.routing.policy == "abc" and st.sizing.a_shares:
+        room = 1.0 - st.routing.b_share
+        shares = tuple(float(s) for s in st.sizing.a_shares if s <= room + 1e-12)
+        if shares:
+            label = "share of SKUs in class A"
+            out.append(Variable(f"{base}.routing.a_share", shares, True, label, headcount=False))
+    return out
+
+
+def start_config(
+    variables: Sequence[Variable], scenario: Scenario, ratio: float, middle: bool = False
+) -> Config:
+    """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
+    scenario's) and rounded up, within the bounds; `middle`: a share at the middle of its
+    values rather than the scenario's."""
+    out = []
+    for v in variables:
+        if v.plan:  # the first plan listed
+            out.append(0)
+            continue
+        if middle and not v.whole:
+            out.append(len(v.values) // 2)
+            continue
+        value = float(value_at(scenario, v.key))
+        out.append(v.index_of(math.ceil(value * ratio - 1e-9) if v.whole else value))
+    return tuple(out)
+
+
+def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
+    """A setting found at one volume, headcounts scaled to another (rounded up)."""
+    out = []
+    for v, i in zip(variables, c, strict=True):
+        out.append(v.index_of(math.ceil(v.values[i] * ratio - 1e-9)) if v.whole else i)
+    return tuple(out)
+
+
+__all__ = ["POOLS", "decision_variables", "scaled", "start_config"]
