@@ -21,16 +21,17 @@ arrivals are Poisson, durations exponential and the calendar 24/7).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.simclock import Due
 
 TakeFn = Callable[[int], int]
 """How many queued tasks a worker takes at once (the batching policy), given the queue length."""
@@ -108,6 +109,8 @@ class StaffPool:
         self._roster = None if self.headcount is None else self.headcount.tolist()
         self._idle: list[int] = []  # idle workers on the roster; the last one is served first
         self.busy_by_day = np.zeros(n_days + 1)
+        self._last_day = n_days
+        self._due = [Due(env) for _ in range(self.workers)]  # each worker's end of task
         self.tasks_done = 0
         self.groups_done = 0
         self.started = False
@@ -159,7 +162,7 @@ class StaffPool:
             back = None if self._roster is None else self._on_roster(k, env.now)
             if back is not None:
                 if back != _INF:
-                    Timeout(env, back - env.now, k).callbacks.append(self._wake)
+                    self._due[k].at(back - env.now, self._wake, k)
                 return
             if not queue:
                 self._idle.append(k)
@@ -172,32 +175,42 @@ class StaffPool:
                 return
 
     def _wake(self, event: Event) -> None:
-        self._ready(event.value)
+        self._ready(event._value)
 
     def _run(self, k: int, group: list[Any]) -> bool:
         """Worker k starts `group` now. True if it is already done (no working time)."""
-        env, cal = self.env, self.calendar
-        start = env.now
+        start = self.env._now  # type: ignore[attr-defined]
         work = self.duration(group)
-        end = cal.finish(start, work)
-        if end == _INF:
-            return False  # the calendar has no more shifts: this worker is done
+        # `self.calendar.finish(start, work)`, inline: the same operations (so the same end)
+        # keeping `i`, the working interval open at `start` (-1: before the first)
+        cal = self.calendar
+        starts, ends = cal.starts, cal.ends
+        i = bisect_right(starts, start) - 1
+        if work <= 0:
+            end = start
+        else:
+            target = (0.0 if i < 0 else cal.cum_start[i] + min(start, ends[i]) - starts[i]) + work
+            j = bisect_left(cal.cum_end, target)
+            if j >= len(starts):
+                return False  # the calendar has no more shifts: this worker is done
+            end = starts[j] + (target - cal.cum_start[j])
+            if end < start:
+                end = start
         # Inside a shift, clear of its end and of midnight, work started at `start` is done on
         # `start`'s day and began at `start`: the same numbers as `cal_day(start, cal)` and
         # `cal.next_working(start)` (their rounding errors are below 1e-9 min), without them.
-        i = bisect_right(cal.starts, start) - 1
-        inside = i >= 0 and start < cal.ends[i] - _CLEAR_MIN and start % MIN_PER_DAY < _LAST_MIN
+        inside = i >= 0 and start < ends[i] - _CLEAR_MIN and start % MIN_PER_DAY < _LAST_MIN
         day = int(start // MIN_PER_DAY) if inside else int(cal_day(start, cal))
         busy = self.busy_by_day
-        busy[min(day, len(busy) - 1)] += work
+        busy[day if day < self._last_day else self._last_day] += work
         if end > start:
-            Timeout(env, end - start, (k, group, start, end, inside)).callbacks.append(self._end)
+            self._due[k].at(end - start, self._end, (k, group, start, end, inside))
             return False
         self._done(group, start, end, inside)
         return True
 
     def _end(self, event: Event) -> None:
-        k, group, start, end, inside = event.value
+        k, group, start, end, inside = event._value
         self._done(group, start, end, inside)
         if self._roster is None and not self.queue:
             self._idle.append(k)  # what `_ready(k)` would do, without the call
