@@ -49,7 +49,8 @@ class Intake:
     def stock_ok(self, local: int) -> None:
         """Parcel `local` has all its stock now: to the pickers, or to the next wave."""
         wh = self.wh
-        wh._stock_ok_at[local if wh._block else wh.ids[local]] = wh.ctx.env._now  # type: ignore[attr-defined]
+        at = local if wh._block else wh.ids[local]
+        wh._stock_ok_at[at] = wh.ctx.env._now  # type: ignore[attr-defined]
         if self.wave is None:
             wh.pickers.put(local)
         else:

@@ -152,7 +152,12 @@ class Drive:
         except StopIteration:
             self.done.succeed()
             return
-        self.due.at(delay, self._resume)
+        # `self.due.at(delay, self._resume)`, inline: `due` was just processed
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
+        due, env = self.due, self.env
+        due.callbacks = [self._resume]
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), due))  # type: ignore[attr-defined]
 
     @property
     def running(self) -> bool:

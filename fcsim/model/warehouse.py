@@ -185,6 +185,9 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         rows = slice(int(ids[0]), int(ids[-1]) + 1) if self._block else slice(None)
         self._stock_ok_at = p.stock_ok_min[rows]
         self._pick_start_at, self._picked_at = p.pick_start_min[rows], p.picked_min[rows]
+        # the parcels with lines to pick again (`PickWork.repick_task`; None: no errors)
+        rp = self.pick.repick_min
+        self._repicks = None if rp is None else set(np.flatnonzero(rp > 0).tolist())
         self._pack_wait_at, self._ready_at = p.pack_wait_min[rows], p.ready_min[rows]
 
     def _express(self) -> list[bool] | None:
@@ -222,23 +225,23 @@ class WarehouseModel(NodeModel[WarehouseNode]):
             day = min(int(end // MIN_PER_DAY), len(self.short_tour_setup_min) - 1)
             spare = 1.0 - len(group) / self._batch
             self.short_tour_setup_min[day] += float(self.pick.setup_min[group[0]]) * spare
-        began, picked = self._pick_start_at, self._picked_at
+        began, picked, repicks = self._pick_start_at, self._picked_at, self._repicks
+        pack = self.packers.put
         for local in group:
             if local >= n:  # a re-pick of lines found wrong at packing: now it is packed
-                self.packers.put(local - n)
+                pack(local - n)
                 continue
             g = local if block else ids[local]
             began[g] = start
             picked[g] = end
-            again = self.pick.repick_task(local)
-            if again is None:
-                self.packers.put(local)
-            else:
-                self.pickers.put(again)
+            if repicks is None or local not in repicks:
+                pack(local)
+            else:  # `self.pick.repick_task(local)`
+                self.pickers.put(len(self.pick.setup_min) + local)
 
     def _pack_duration(self, group: list[int]) -> float:
         if len(group) == 1:  # packers take one parcel at a time
-            return float(self.pack_min[group[0]])
+            return self.pack_min.item(group[0])
         return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
@@ -246,7 +249,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         wait, ready, picked = self._pack_wait_at, self._ready_at, self._picked_at
         for local in group:
             g = local if block else ids[local]
-            wait[g] = start - picked[g]
+            wait[g] = start - picked.item(g)
             ready[g] = end
             dock.append(local)
         self.in_process -= len(group)
