@@ -24,7 +24,7 @@ MIN_PER_DAY = 1440
 
 
 class CountingEnvironment(simpy.Environment):
-    """A SimPy environment counting processed events (as `fcsim.model.network` does)."""
+    """A SimPy environment counting processed events, one `step` call each."""
 
     def __init__(self) -> None:
         super().__init__()

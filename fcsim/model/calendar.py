@@ -42,8 +42,9 @@ class WorkCalendar:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
                 merged.append([start, end])
-        self.starts = [s for s, _ in merged]
-        self.ends = [e for _, e in merged]
+        # floats: the staff pools compare float times with them, faster than with ints
+        self.starts = [float(s) for s, _ in merged]
+        self.ends = [float(e) for _, e in merged]
         cum = [0.0]
         for s, e in merged:
             cum.append(cum[-1] + (e - s))

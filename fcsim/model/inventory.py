@@ -105,14 +105,16 @@ class Inventory:
         on_hand = self.on_hand
         short_lines = 0
         lost = 0
+        reserved = 0
+        lots = self.lots
         held: list[tuple[int, int, list[int] | None]] | None = [] if self.track_waiting else None
         for sku, qty in zip(skus, units, strict=True):
             have = on_hand[sku]
             take = have if have < qty else qty
             on_hand[sku] = have - take
-            self.reserved_units += take
-            if self.lots is not None and take:
-                self.lots.take(sku, take)
+            reserved += take
+            if lots is not None and take:
+                lots.take(sku, take)
             rest = qty - take
             if rest:
                 if self.cfg.backorders:
@@ -126,7 +128,9 @@ class Inventory:
                     lost += rest
             elif held is not None:
                 held.append((sku, qty, None))
-        self.short_units += lost
+        self.reserved_units += reserved
+        if lost:
+            self.short_units += lost
         if short_lines:
             self._missing[parcel] = short_lines
             if held is not None:

@@ -29,6 +29,7 @@ from fcsim.model.lifecycle import life_cycles
 from fcsim.model.money import vat_rates
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.parcels import Parcels, split_orders
+from fcsim.model.simclock import RunEnvironment
 from fcsim.model.streams import Streams
 from fcsim.model.supplier import SupplierModel
 from fcsim.model.transfers import Rebalancing
@@ -105,18 +106,6 @@ def line_nodes(scenario: Scenario, strategy: str, facts: LineFacts) -> np.ndarra
         return np.zeros(len(facts.sales_rank), dtype=np.int64)
     route = get_policy("routing", strat.routing.policy)
     return route(strat.routing, facts, list(strat.nodes)).astype(np.int64)
-
-
-class _CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts processed events (for the events-per-order budget)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.processed = 0
-
-    def step(self) -> None:
-        self.processed += 1
-        simpy.Environment.step(self)  # not super(): this runs once per event
 
 
 def run_context(
@@ -226,7 +215,7 @@ def run_strategy(
     (customers who react, `model/reactive.py`), only the orders it marks are served; with
     `cut_short`, the run stops early once it certainly misses that target
     (`StrategyRun.cut_short_day`)."""
-    env = _CountingEnvironment()
+    env = RunEnvironment()
     ctx = run_context(scenario, strategy, orders, catalogue, streams, env=env, placed=placed)
     models = build_nodes(ctx, strategy)
     for model in models:

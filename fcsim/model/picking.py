@@ -70,6 +70,9 @@ class PickWork:
     def tour(self, group: Sequence[int]) -> float:
         """Minutes for one tour picking `group` (local parcel positions, or re-pick tasks)."""
         n = len(self.setup_min)
+        if len(group) == 1 and group[0] < n and self.travel is None:  # the common case, fast
+            i = group[0]
+            return self.setup_min.item(i) + self.lines_min.item(i)  # as float(a[i] + b[i])
         if self.repick_min is not None and max(group) >= n:
             rework = sum(float(self.repick_min[i - n]) for i in group if i >= n)
             rest = [i for i in group if i < n]

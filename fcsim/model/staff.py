@@ -21,16 +21,18 @@ arrivals are Poisson, durations exponential and the calendar 24/7).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
+from heapq import heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Event, Timeout
+from simpy.events import NORMAL, Event
 
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.simclock import Due
 
 TakeFn = Callable[[int], int]
 """How many queued tasks a worker takes at once (the batching policy), given the queue length."""
@@ -107,7 +109,10 @@ class StaffPool:
         self.queue: Queue = deque() if queue is None else queue
         self._roster = None if self.headcount is None else self.headcount.tolist()
         self._idle: list[int] = []  # idle workers on the roster; the last one is served first
-        self.busy_by_day = np.zeros(n_days + 1)
+        self._busy = [0.0] * (n_days + 1)  # working minutes started on each day
+        self._last_day = n_days
+        self._due = [Due(env) for _ in range(self.workers)]  # each worker's end of task
+        self._at, self._at_starts = -1, None  # the last start's working interval (`_run`)
         self.tasks_done = 0
         self.groups_done = 0
         self.started = False
@@ -139,6 +144,11 @@ class StaffPool:
     def queued(self) -> int:
         return len(self.queue)
 
+    @property
+    def busy_by_day(self) -> np.ndarray:
+        """Working minutes of the tasks started on each day 0..n_days (the last: any later)."""
+        return np.array(self._busy)
+
     def _on_roster(self, k: int, t: float) -> float | None:
         """None if worker k may work at `t`; else when it is next on the roster (inf: never)."""
         roster = self._roster
@@ -159,7 +169,7 @@ class StaffPool:
             back = None if self._roster is None else self._on_roster(k, env.now)
             if back is not None:
                 if back != _INF:
-                    Timeout(env, back - env.now, k).callbacks.append(self._wake)
+                    self._due[k].at(back - env.now, self._wake, k)
                 return
             if not queue:
                 self._idle.append(k)
@@ -172,35 +182,78 @@ class StaffPool:
                 return
 
     def _wake(self, event: Event) -> None:
-        self._ready(event.value)
+        self._ready(event._value)
 
     def _run(self, k: int, group: list[Any]) -> bool:
         """Worker k starts `group` now. True if it is already done (no working time)."""
-        env, cal = self.env, self.calendar
-        start = env.now
+        env = self.env
+        start = env._now  # type: ignore[attr-defined]
         work = self.duration(group)
-        end = cal.finish(start, work)
-        if end == _INF:
-            return False  # the calendar has no more shifts: this worker is done
+        # `self.calendar.finish(start, work)`, inline: the same operations (so the same end)
+        # keeping `i`, the working interval open at `start` (-1: before the first)
+        cal = self.calendar
+        starts, ends = cal.starts, cal.ends
+        # i = bisect_right(starts, start) - 1, found from the last one (time only goes on)
+        i = self._at
+        if starts is not self._at_starts:  # first call, or the calendar changed (overtime)
+            i = bisect_right(starts, start) - 1
+            self._at_starts = starts
+        else:
+            last = len(starts) - 1
+            while i < last and starts[i + 1] <= start:
+                i += 1
+        self._at = i
+        if work <= 0:
+            end = start
+        else:
+            target = (0.0 if i < 0 else cal.cum_start[i] + min(start, ends[i]) - starts[i]) + work
+            cum_end = cal.cum_end
+            # j = bisect_left(cum_end, target): i itself when the work ends in that interval
+            j = (
+                i
+                if i >= 0 and target <= cum_end[i] and (i == 0 or cum_end[i - 1] < target)
+                else bisect_left(cum_end, target)
+            )
+            if j >= len(starts):
+                return False  # the calendar has no more shifts: this worker is done
+            end = starts[j] + (target - cal.cum_start[j])
+            if end < start:
+                end = start
         # Inside a shift, clear of its end and of midnight, work started at `start` is done on
         # `start`'s day and began at `start`: the same numbers as `cal_day(start, cal)` and
         # `cal.next_working(start)` (their rounding errors are below 1e-9 min), without them.
-        i = bisect_right(cal.starts, start) - 1
-        inside = i >= 0 and start < cal.ends[i] - _CLEAR_MIN and start % MIN_PER_DAY < _LAST_MIN
+        inside = i >= 0 and start < ends[i] - _CLEAR_MIN and start % MIN_PER_DAY < _LAST_MIN
         day = int(start // MIN_PER_DAY) if inside else int(cal_day(start, cal))
-        busy = self.busy_by_day
-        busy[min(day, len(busy) - 1)] += work
+        self._busy[day if day < self._last_day else self._last_day] += work
         if end > start:
-            Timeout(env, end - start, (k, group, start, end, inside)).callbacks.append(self._end)
+            # `self._due[k].at(end - start, self._end, ...)`, inline (worker k is not waiting)
+            due = self._due[k]
+            due.callbacks = [self._end]
+            due._value = (k, group, start, end, inside)
+            heappush(env._queue, (start + (end - start), NORMAL, next(env._eid), due))  # type: ignore[attr-defined]
             return False
         self._done(group, start, end, inside)
         return True
 
     def _end(self, event: Event) -> None:
-        k, group, start, end, inside = event.value
-        self._done(group, start, end, inside)
-        if self._roster is None and not self.queue:
-            self._idle.append(k)  # what `_ready(k)` would do, without the call
+        """Worker k is done with its group: `_done`, then `_ready(k)`, inline."""
+        k, group, start, end, inside = event._value
+        self.tasks_done += len(group)
+        self.groups_done += 1
+        # work began at `start` when it was inside a shift (shifts only ever grow: overtime)
+        self.done(group, start if inside else min(self.calendar.next_working(start), end), end)
+        queue = self.queue
+        if self._roster is not None:
+            self._ready(k)
+        elif not queue:
+            self._idle.append(k)
+        elif self._one_at_a_time:
+            while True:
+                if not queue:
+                    self._idle.append(k)
+                    return
+                if not self._run(k, [queue.popleft()]):
+                    return
         else:
             self._ready(k)
 

@@ -5,8 +5,9 @@ Place in the flow: `model/network.py` builds one `WarehouseModel` per warehouse 
 strategy and drives it through the node life cycle (`model/node.py`): building it prepares the
 node's pick and pack times, stock targets and staff pools; `start` writes the packaging into the
 parcel columns and starts its processes; `collect` returns its `NodeResult`. Per parcel, in
-SimPy: arrival -> stock reservation (or wait for stock) -> picker pool -> packer pool -> dock
-(with `picking.express_first`, the pickers take the parcels that need an express carrier first).
+SimPy: arrival -> stock reservation (or wait for stock), both in `model/intake.py` -> picker pool
+-> packer pool -> dock (with `picking.express_first`, the pickers take the parcels that need an
+express carrier first).
 Once a day, one process per node: dispatches the parcels at the dock (`carriers.dispatch`,
 vectorised), plans their returns, queues today's returned parcels and truck receipts for the
 receiving staff, reviews stock (replenishment) and records the day's stock, backlog and
@@ -24,20 +25,18 @@ from fcsim.model.context import RunContext
 from fcsim.model.forecast import demand_forecast, demand_share
 from fcsim.model.headcount import headcount_by_day, roster, units_per_carton
 from fcsim.model.inbound import Inbound
+from fcsim.model.intake import Intake
 from fcsim.model.inventory import Inventory
 from fcsim.model.lifecycle import Clearance, forecast_factor
 from fcsim.model.node import NodeModel, NodeResult
 from fcsim.model.packing import pack_work
 from fcsim.model.patience import patience_for
-from fcsim.model.picking import pick_work, picker_load, take_policy, wave_times
+from fcsim.model.picking import pick_work, picker_load, take_policy
 from fcsim.model.returns import plan_returns
 from fcsim.model.staff import ExpressFirst, StaffPool
 from fcsim.model.stock_losses import node_stock_losses
 from fcsim.model.storage import StorageZones
 from fcsim.scenario.schema.nodes import ThirdPartyNode, WarehouseNode
-
-ARRIVAL_CHUNK = 4096
-"""Parcels whose arrival data are turned into Python lists at once (speed against memory)."""
 
 
 class WarehouseModel(NodeModel[WarehouseNode]):
@@ -63,7 +62,10 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         extra = [] if fallback_ids is None else fallback_ids.tolist()
         self.local_of = {g: len(own) + i for i, g in enumerate(extra)}
         self.fallbacks: list[WarehouseModel] = []  # where a parcel goes when stock is short here
-        self.fallen_in = np.zeros(ctx.n_days)
+        self.fallen_in = np.zeros(ctx.n_days)  # parcels taken over from other warehouses
+        self.intake = Intake(
+            self, waves=bool(cfg.picking.release_times)
+        )  # the parcels' arrivals (`model/intake.py`)
         sc = ctx.scenario
         shifts = [
             (s.days, s.start, s.end, [(b.start, b.end) for b in s.breaks]) for s in cfg.shifts
@@ -102,7 +104,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         self.inventory = Inventory(
             expected if error is None else expected * error,
             cfg.replenishment,
-            self._stock_ok,
+            self.intake.stock_ok,
             demand_forecast(ctx, own) if cfg.replenishment.follow_forecast else None,
             None if lc is None else (lc.skus, lc.level(lc.skus, n_days)),
         )
@@ -111,7 +113,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         )
         self.clearance = None if lc is None else Clearance(lc, ctx.catalogue.cost_eur, n_days)
         # customers who react: backorders cancelled when the customer's patience runs out
-        self.patience = patience_for(ctx, self.inventory, ids, self._cancelled)
+        self.patience = patience_for(ctx, self.inventory, ids, self.intake.cancelled)
         self.headcount = headcount_by_day(cfg, sc.start_date, ctx.calendar_days)
         self.overtime_min = np.zeros(n_days)
         self.express = self._express()
@@ -173,8 +175,6 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         # takes what is queued), so that the overload verdict reads the load, not busy time
         self._batch = cfg.picking.batch_size if cfg.picking.policy == "batch" else 1
         self.short_tour_setup_min = np.zeros(n_days)
-        # wave picking: parcels with their stock wait here for the next release time
-        self.wave: list[int] | None = [] if cfg.picking.release_times else None
         # the columns the per-parcel flow writes, as this node's rows: views by local position
         # when its parcels are one block of rows in order (one-node strategies), else whole
         # columns by `ids[local]` (a node that may take over others' parcels has its own, then
@@ -185,6 +185,9 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         rows = slice(int(ids[0]), int(ids[-1]) + 1) if self._block else slice(None)
         self._stock_ok_at = p.stock_ok_min[rows]
         self._pick_start_at, self._picked_at = p.pick_start_min[rows], p.picked_min[rows]
+        # the parcels with lines to pick again (`PickWork.repick_task`; None: no errors)
+        rp = self.pick.repick_min
+        self._repicks = None if rp is None else set(np.flatnonzero(rp > 0).tolist())
         self._pack_wait_at, self._ready_at = p.pack_wait_min[rows], p.ready_min[rows]
 
     def _express(self) -> list[bool] | None:
@@ -198,7 +201,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         ).tolist()
 
     def _start(self) -> None:
-        """Packaging into the parcel columns; staff pools, then arrivals, waves, the day."""
+        """Packaging into the parcel columns; staff pools, then waves and arrivals, the day."""
         p, own, env = self.ctx.parcels, self.own, self.ctx.env
         n = len(own)
         p.packaging_eur[own] = self.pack_cost[:n]
@@ -212,124 +215,33 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         self.pickers.start()
         self.packers.start()
         self.inbound.start()
-        if self.wave is not None:
-            env.process(self._waves(wave_times(self.calendar, self.cfg.picking, self.ctx.n_days)))
-        env.process(self._arrivals())
+        self.intake.start()  # wave releases (if any), then arrivals
         env.process(self._daily())
 
     # ------------------------------------------------------------------ per-parcel flow
-    def _arrivals(self):
-        env, p, orders, inv = self.ctx.env, self.ctx.parcels, self.ctx.orders, self.inventory
-        ids = self.own
-        for first in range(0, len(ids), ARRIVAL_CHUNK):
-            # one chunk of parcels as Python lists: fast per-parcel access, bounded memory
-            chunk = ids[first : first + ARRIVAL_CHUNK]
-            created = p.created_min[chunk].tolist()
-            ptr = np.concatenate(([0], np.cumsum(p.line_ptr[chunk + 1] - p.line_ptr[chunk])))
-            lines, _ = p.lines_of_many(chunk)
-            skus = orders.line_sku[lines].tolist()
-            units = orders.line_units[lines].tolist()
-            ptr = ptr.tolist()
-            for j in self.ctx.arriving(chunk):
-                t = created[j]
-                if t > env.now:
-                    yield env.timeout(t - env.now)
-                local, a, b = first + j, ptr[j], ptr[j + 1]
-                if self.fallbacks and not inv.has(skus[a:b], units[a:b]):
-                    other = next((m for m in self.fallbacks if m.inventory.has(
-                        skus[a:b], units[a:b])), None)  # fmt: skip
-                    if other is not None:
-                        other.take_over(int(chunk[j]), skus[a:b], units[a:b])
-                        continue
-                ok, short = inv.reserve(local, skus[a:b], units[a:b])
-                if short:
-                    g = int(chunk[j])
-                    self._short(g, p.lines_of(g), short)
-                    if short == p.units[g]:
-                        p.cancelled[g] = True
-                        continue
-                self.in_process += 1
-                if ok:
-                    self._stock_ok(local)
-                elif self.patience is not None:
-                    self.patience.watch(local)
-
-    def _cancelled(self, g: int) -> None:
-        """A backordered parcel its customer cancelled: a lost sale (`model/patience.py`)."""
-        p = self.ctx.parcels
-        self.in_process -= 1
-        p.cancelled[g] = True
-        self._short(g, p.lines_of(g), int(p.units[g]))
-
-    def take_over(self, g: int, skus: list[int], units: list[int]) -> None:
-        """Serve parcel `g`, routed to another warehouse short of its stock, from here."""
-        p, local = self.ctx.parcels, self.local_of[g]
-        p.node[g] = self.index
-        p.packaging_eur[g] = self.pack_cost[local]
-        p.inserts[g] = self.pick.inserts[local]
-        p.parcel_volume_l[g] = self.packed_l[local]
-        p.packaging[g] = self.packaging[local]
-        if self.pick.mispicked is not None:
-            p.track_picking_errors()
-            p.mispicked[g] = self.pick.mispicked[local]
-            p.wrong_lines[g] = self.pick.wrong_lines[local]
-        elif p.mispicked.flags.writeable:  # this node makes no errors: none of the first node's
-            p.mispicked[g] = 0
-            p.wrong_lines[g] = 0
-        self.inventory.reserve(local, skus, units)  # complete: this node has the stock
-        self.fallen_in[int(self.ctx.env.now // MIN_PER_DAY)] += 1
-        self.in_process += 1
-        self._stock_ok(local)
-
-    def _short(self, g: int, lines: np.ndarray, short_units: int) -> None:
-        """Record units lost for lack of stock (no backorders), valued at the parcel's mean
-        margin without VAT."""
-        p = self.ctx.parcels
-        share = short_units / p.units[g]
-        p.units_short[g] = short_units
-        vat = p.vat_by_zone[p.zone[g]]
-        p.short_margin_eur[g] = (p.value_eur[g] / (1 + vat) - p.goods_cost_eur[g]) * share
-
-    def _stock_ok(self, local: int) -> None:
-        self._stock_ok_at[local if self._block else self.ids[local]] = self.ctx.env.now
-        if self.wave is None:
-            self.pickers.put(local)
-        else:
-            self.wave.append(local)
-
-    def _waves(self, times: list[float]):
-        """Wave picking: release the waiting parcels to pickers at the wave times."""
-        env = self.ctx.env
-        for t in times:
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            released, self.wave = self.wave, []
-            for local in released:
-                self.pickers.put(local)
-
     def _picked(self, group: list[int], start: float, end: float) -> None:
         block, ids, n = self._block, self.ids, len(self.ids)
         if len(group) < self._batch and group[0] < n:  # a tour short of a full batch
             day = min(int(end // MIN_PER_DAY), len(self.short_tour_setup_min) - 1)
             spare = 1.0 - len(group) / self._batch
             self.short_tour_setup_min[day] += float(self.pick.setup_min[group[0]]) * spare
-        began, picked = self._pick_start_at, self._picked_at
+        began, picked, repicks = self._pick_start_at, self._picked_at, self._repicks
+        pack = self.packers.put
         for local in group:
             if local >= n:  # a re-pick of lines found wrong at packing: now it is packed
-                self.packers.put(local - n)
+                pack(local - n)
                 continue
             g = local if block else ids[local]
             began[g] = start
             picked[g] = end
-            again = self.pick.repick_task(local)
-            if again is None:
-                self.packers.put(local)
-            else:
-                self.pickers.put(again)
+            if repicks is None or local not in repicks:
+                pack(local)
+            else:  # `self.pick.repick_task(local)`
+                self.pickers.put(len(self.pick.setup_min) + local)
 
     def _pack_duration(self, group: list[int]) -> float:
         if len(group) == 1:  # packers take one parcel at a time
-            return float(self.pack_min[group[0]])
+            return self.pack_min.item(group[0])
         return float(sum(self.pack_min[i] for i in group))
 
     def _packed(self, group: list[int], start: float, end: float) -> None:
@@ -337,7 +249,7 @@ class WarehouseModel(NodeModel[WarehouseNode]):
         wait, ready, picked = self._pack_wait_at, self._ready_at, self._picked_at
         for local in group:
             g = local if block else ids[local]
-            wait[g] = start - picked[g]
+            wait[g] = start - picked.item(g)
             ready[g] = end
             dock.append(local)
         self.in_process -= len(group)

@@ -7,8 +7,11 @@ import datetime as dt
 import numpy as np
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
+from fcsim.model.simclock import RunEnvironment
 from fcsim.model.staff import StaffPool
 
 MONDAY = dt.date(2026, 1, 5)
@@ -120,3 +123,53 @@ def test_overtime_extends_shifts_and_is_paid_at_a_premium(small_scenario) -> Non
     boss_wage = costs.supervisors * costs.supervisor_wage_eur_per_hour / 60
     boss = ((minutes + 0.5 * ot) * boss_wage).sum()
     assert led.by_category["supervision"].sum() == pytest.approx(boss)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    durations=st.lists(
+        st.sampled_from([0.0, 1e-9, 0.5, 3.0, 17.25, 60.0, 200.0, 480.0]), min_size=1, max_size=60
+    ),
+    gaps=st.lists(st.sampled_from([0.0, 0.0, 1.0, 45.5, 300.0, 1000.0]), min_size=1),
+    workers=st.integers(1, 3),
+    overtime_at=st.sampled_from([None, 1, 3]),
+)
+def test_a_task_ends_where_the_calendar_says(durations, gaps, workers, overtime_at) -> None:
+    """The pool's own end of a task (it keeps its place in the calendar from task to task)
+    is `WorkCalendar.finish` at the task's start, across breaks, nights, weekends and
+    overtime added during the run."""
+    cal = WorkCalendar.from_shifts(
+        [(["mon", "tue", "wed", "fri"], "08:00", "17:00", [("12:00", "12:30")])], MONDAY, 30
+    )
+    cal.add(2 * MIN_PER_DAY + 22 * 60, 3 * MIN_PER_DAY + 2 * 60)  # a night shift
+    env = RunEnvironment()
+    expected: dict[int, float] = {}
+    ended: dict[int, float] = {}
+
+    def duration(group: list[int]) -> float:
+        work = durations[group[0]]
+        expected[group[0]] = cal.finish(env.now, work)
+        return work
+
+    pool = StaffPool(
+        env,
+        "p",
+        workers=workers,
+        calendar=cal,
+        duration=duration,
+        done=lambda g, s, e: ended.update({g[0]: e}),
+        n_days=30,
+    )
+    pool.start()
+
+    def arrivals():
+        for task in range(len(durations)):
+            yield env.timeout(gaps[task % len(gaps)])
+            pool.put(task)
+            if overtime_at is not None and task == overtime_at:
+                day = int(env.now // MIN_PER_DAY)
+                cal.add(day * MIN_PER_DAY + 17 * 60, day * MIN_PER_DAY + 19 * 60)
+
+    env.process(arrivals())
+    env.run()
+    assert ended == expected
