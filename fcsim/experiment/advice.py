@@ -94,6 +94,22 @@ class Sizing:
             return {}
         return {v.key: v.shown(i) for v, i in zip(self.variables, c, strict=True)}
 
+    def at_bounds(self) -> list[str]:
+        """The keys of the setting's variables at an end of the values searched, where the
+        best may lie beyond: a headcount at its upper bound (or at a lower bound above one
+        person), a share at either end. Widening those `sizing` bounds may find a better one."""
+        c = self.config
+        if c is None:
+            return []
+        out = []
+        for v, i in zip(self.variables, c, strict=True):
+            if v.plan or len(v.values) < 2:
+                continue
+            top, bottom = i == len(v.values) - 1, i == 0
+            if top or (bottom and (v.share or v.values[0] > 1)):
+                out.append(v.key)
+        return out
+
     def overrides(self, config: Config | None = None) -> dict[str, str]:
         """The setting as `--set` overrides, KEY -> VALUE text (a plan: every key it sets)."""
         c = self.config if config is None else config
@@ -273,10 +289,13 @@ def answers(
     per = [cheapest(sizings, v, objective) for v in volumes]
     bes = break_evens(sizings, volumes, objective)
     shares: dict[str, dict[str, float]] = {}
+    edge: dict[str, list[str]] = {}
     for z in sizings:
         for k, v in z.setting().items():
             if k.endswith(".routing.a_share") and z.feasible:
                 shares.setdefault(z.strategy, {})[f"{z.volume:g}"] = float(v)
+                if k in z.at_bounds():
+                    edge.setdefault(z.strategy, []).append(f"{z.volume:g}")
     return {
         "objective": objective.name,
         "per_volume": per,
@@ -294,6 +313,8 @@ def answers(
         ],
         "feasibility_changes": feasibility_changes(sizings, volumes, objective),
         "hybrid_a_share": shares,
+        # the volumes where that share is at an end of the shares searched (`sizing.a_shares`)
+        "hybrid_a_share_at_bounds": edge,
     }
 
 
@@ -307,6 +328,7 @@ def sizing_doc(z: Sizing) -> dict[str, Any]:
         "set": [f"{k}={v}" for k, v in z.overrides().items()],
         "candidates_screened": z.screen.evaluated,
         "steps_up": z.steps_up,
+        "at_bounds": z.at_bounds(),
     }
     if any(v.plan for v in z.variables) and z.config is not None:
         doc["plans"] = z.plans()

@@ -295,7 +295,7 @@ class Advisor:
 
             return max(ups, key=lambda u: (busy(u), u))
         have = sizing.screen.trials
-        todo = [u for u in ups if u not in have or have[u].cut_short]
+        todo = [u for u in ups if u not in have or have[u].unknown]
         if todo:
             tables = self._run([(sizing, u, True) for u in todo])
             for u, r in zip(todo, tables, strict=True):

@@ -106,8 +106,8 @@ class Target:
 
     def violation(self, t: Trial, margin: float = 0.0) -> float:
         """How far a trial's means miss the target (0 when met), in shares of the target; a
-        trial cut short (`Trial.cut_short`) misses it by an unknown amount: infinity."""
-        if t.cut_short:
+        trial cut short or inferred (`Trial.unknown`) misses it by an unknown amount: infinity."""
+        if t.unknown:
             return math.inf
         k = 1.0 - margin
         late = _excess(t.late_rate, self.late_rate * k)
@@ -120,7 +120,7 @@ class Target:
 
     def sure(self, t: Trial) -> bool:
         """Whether the 95 % upper bounds meet the target and no run could not keep up."""
-        if not t.ok or t.cut_short or t.overloaded > 0:
+        if not t.ok or t.unknown or t.overloaded > 0:
             return False
         return _upper(t.late_rate, t.late_high) <= self.late_rate and (
             _upper(t.unfinished_rate, t.unfinished_high) <= self.unfinished_rate
@@ -153,6 +153,14 @@ class Trial:
     # its runs stopped as soon as they certainly missed the target (without margin): it
     # misses it, by how much is unknown (its means are NaN); `Evaluate` with `verdict=True`
     cut_short: bool = False
+    # not run: it has no more people in any pool than a candidate that missed the target (the
+    # same shares and plans), so it misses it too (`fcsim.experiment.staffing`)
+    inferred: bool = False
+
+    @property
+    def unknown(self) -> bool:
+        """Whether it misses the target by an amount not known (cut short, or inferred)."""
+        return self.cut_short or self.inferred
 
     @property
     def sort_cost(self) -> float:
@@ -179,7 +187,8 @@ class Sized:
 
     @property
     def evaluated(self) -> int:
-        return len(self.trials)
+        """The candidates run (not those inferred to miss the target)."""
+        return sum(not t.inferred for t in self.trials.values())
 
 
 def without_margin(screen: Sized, target: Target) -> Config | None:

@@ -23,6 +23,11 @@ numbers, or a list of shares):
    then descend again with that pool held (the extra person may let another pool shrink by
    several); a cheaper end point is kept and kicked again.
 
+In the descent, the polish and the kick only whether a move meets the target counts, and a
+move with no more people in any pool than a candidate that missed the target misses it too:
+it is not run (`Trial.inferred`). This rests on the same monotony as the polish's pairs, on
+the screening runs' common random numbers: one person fewer never makes deliveries earlier.
+
 A routing share (the share of SKUs a hybrid keeps in class A) is no headcount: `search` walks
 it as a 1-D problem, each share tried with its headcounts sized as above (`share_walk`: from the
 start, towards the cheaper neighbour while it is cheaper), assuming the cost of a share's best
@@ -70,8 +75,10 @@ class _Search:
         target: Target,
         margin: float,
         verdicts: Verdicts | None = None,
+        infer: bool = True,
     ) -> None:
         self.vars = list(variables)
+        self.infer = infer
         self.evaluate = evaluate
         self.verdicts = verdicts or evaluate
         self.target = target
@@ -80,14 +87,15 @@ class _Search:
 
     def trials(self, configs: Sequence[Config], verdict: bool = False) -> list[Trial]:
         """The trials of `configs`, evaluated where not yet; `verdict`: only whether each
-        meets the target matters (a candidate that misses it may be cut short), else a trial
-        cut short before is evaluated again in full."""
+        meets the target matters (a candidate that misses it may be cut short, or not run at
+        all when it is inferred to miss it: `_infer`), else a trial cut short or inferred
+        before is evaluated in full."""
         have = self.out.trials
         todo = [
-            c
-            for c in dict.fromkeys(configs)
-            if c not in have or (have[c].cut_short and not verdict)
+            c for c in dict.fromkeys(configs) if c not in have or (have[c].unknown and not verdict)
         ]
+        if verdict and self.infer:
+            todo = [c for c in todo if not self._infer(c)]
         if todo:
             run = self.verdicts if verdict else self.evaluate
             for c, t in zip(todo, run(todo), strict=True):
@@ -98,6 +106,20 @@ class _Search:
 
     def met(self, c: Config) -> bool:
         return self.target.met(self.out.trials[c], self.margin)
+
+    def _infer(self, c: Config) -> bool:
+        """Whether `c` misses the target because a candidate with at least as many people in
+        every pool (and the same shares and plans) missed it: late deliveries and unfinished
+        orders do not fall when pools lose people. Its trial is then `inferred`, not run."""
+        have = self.out.trials
+        for d, t in have.items():
+            if not t.ok or self.target.met(t, self.margin):
+                continue
+            if all(c[i] <= d[i] if v.whole else c[i] == d[i] for i, v in enumerate(self.vars)):
+                nan = math.nan
+                have[c] = Trial(c, nan, nan, nan, nan, inferred=True)
+                return True
+        return False
 
     def moves(
         self, c: Config, up: bool, down: bool, merchant_up_only: bool = False
@@ -275,8 +297,9 @@ def _coordinate(
     start: Config,
     margin: float,
     verdicts: Verdicts | None = None,
+    infer: bool = True,
 ) -> Sized:
-    s = _Search(variables, evaluate, target, margin, verdicts)
+    s = _Search(variables, evaluate, target, margin, verdicts, infer)
     if not variables:
         (t,) = s.trials([()])
         ok = target.met(t, margin)
@@ -303,6 +326,7 @@ def search(
     margin: float = 0.0,
     warm: Warm | None = None,
     verdicts: Verdicts | None = None,
+    infer: bool = True,
 ) -> Sized:
     """The cheapest candidate meeting `target` (by the means, `margin` below it) from `start`.
 
@@ -310,7 +334,10 @@ def search(
     (the moves of the descent, the polish and the kick: a move that misses the target is
     dropped, however far it misses); it may cut short those that certainly miss the target,
     which changes nothing the search decides. The first steps towards the target compare how
-    far candidates miss it, so they use `evaluate`.
+    far candidates miss it, so they use `evaluate`. `infer` (default) skips those moves that
+    have no more people in any pool than a candidate that missed the target (`Trial.inferred`):
+    with late deliveries that do not fall when pools lose people, that changes nothing the
+    search decides either, only the candidates run.
 
     A variable that is not a headcount (a routing share: at most one) is searched as a 1-D
     problem along its values, each share with its headcounts sized by the coordinate search:
@@ -328,7 +355,7 @@ def search(
         raise ValueError(f"start has {len(start)} values for {len(variables)} variables")
     outer = [i for i, v in enumerate(variables) if not v.whole]
     if not outer:
-        return _coordinate(variables, evaluate, target, tuple(start), margin, verdicts)
+        return _coordinate(variables, evaluate, target, tuple(start), margin, verdicts, infer)
     if len(outer) > 1:
         raise ValueError(f"{len(outer)} share variables: the share search walks one")
     (k,) = outer
@@ -360,7 +387,7 @@ def search(
             def vd(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
                 return (verdicts or evaluate)([full(o, c) for c in configs])
 
-            sub = _coordinate(inner_vars, ev, target, seed, margin, vd)
+            sub = _coordinate(inner_vars, ev, target, seed, margin, vd, infer)
             searched[o] = sub
             for c in sub.order:
                 out.trials[full(o, c)] = sub.trials[c]

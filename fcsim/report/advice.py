@@ -205,6 +205,12 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
     for s, shares in (a.get("hybrid_a_share") or {}).items():
         by = ", ".join(f"{_volume(float(k))}: {100 * v:g} %" for k, v in shares.items())
         lines.append(f"{s}: best share of SKUs in routing class A, by volume: {by}")
+        if edge := (a.get("hybrid_a_share_at_bounds") or {}).get(s):
+            at = ", ".join(_volume(float(k)) for k in edge)
+            lines.append(
+                f"{s}: at {at} orders/day that share is at an end of the shares searched "
+                "(sizing.a_shares): the best may lie beyond"
+            )
     for s, per in (a.get("hybrid_in_house") or {}).items():
         for v, h in per.items():
             where = " and ".join(h["in_house_nodes"]) or "no node of its own"

@@ -315,3 +315,32 @@ def test_a_hybrids_warm_start_scales_each_node_by_its_order_lines() -> None:
     own, provider = high["own"] / low["own"], high["provider"] / low["provider"]
     assert up[:3] == (round(10 * own) - 1,) * 3 and up[3:] == (round(10 * provider) - 1,) * 3
     assert warm((first,), staff, (first,)) == staff
+
+
+def test_a_setting_at_an_end_of_the_values_searched_is_flagged() -> None:
+    """A headcount at its upper bound, a lower bound above one person, or a share at either end
+    of the shares searched: the best may lie beyond, and advice.json and the answer say so."""
+    from fcsim.experiment.advice import Sizing, answers, sizing_doc
+    from fcsim.experiment.candidates import Sized, Variable, staff_range
+    from fcsim.report.advice import answer_lines
+
+    variables = [
+        staff_range("strategies.h.nodes.own.pickers", 1, 6, True),
+        staff_range("strategies.h.nodes.own.packers", 2, 6, True),
+        staff_range("strategies.h.nodes.provider.pickers", 1, 6, False),
+        Variable("strategies.h.routing.a_share", (0.1, 0.25, 0.4), True, headcount=False),
+    ]
+
+    def sized(config: tuple[int, ...]) -> Sizing:
+        z = Sizing("h", 300.0, variables, Sized(config), config=config, feasible=True)
+        z.confirmed = pd.DataFrame({"cost_per_order_eur": [14.0, 14.1], "late_rate": [0.04] * 2})
+        return z
+
+    inside = sized((2, 1, 0, 1))  # one provider picker: the fewest there can be
+    assert inside.at_bounds() == []
+    edges = sized((5, 0, 3, 2))
+    assert edges.at_bounds() == [v.key for v in variables if "provider" not in v.key]
+    assert sizing_doc(edges)["at_bounds"] == edges.at_bounds()
+    doc = {"answers": answers([edges], [300.0])}
+    assert doc["answers"]["hybrid_a_share_at_bounds"] == {"h": ["300"]}
+    assert any("at an end of the shares searched" in line for line in answer_lines(doc))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from fcsim.experiment.candidates import Target, Trial, Variable, staff_range
-from fcsim.experiment.staffing import brute_force, search, share_walk
+from fcsim.experiment.staffing import _Search, brute_force, search, share_walk
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)
 
@@ -374,3 +374,60 @@ def test_a_cut_short_trial_never_meets_the_target_nor_is_sure() -> None:
     t = Trial((0,), math.nan, math.nan, math.nan, math.nan, cut_short=True)
     assert TARGET.violation(t) == math.inf
     assert not TARGET.met(t) and not TARGET.sure(t)
+
+
+def _monotone_problems(n: int, seed: int):
+    """Made-up problems of two or three pools whose late and unfinished shares never fall when
+    a pool loses a person (as `test_random_staffing_problems_...`): (variables, evaluator)."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(n):
+        k = rng.choice([2, 3])
+        demand = rng.uniform(100, 1000)
+        rates = [rng.uniform(30, 150) for _ in range(k)]
+        wage = [rng.uniform(100, 250) for _ in range(k)]
+        his = [max(6, math.ceil(2.2 * demand / r)) for r in rates]
+        groups = [rng.choice(["w.a", "w.b"]) for _ in range(k)]
+        pays = [rng.random() < 0.7 for _ in range(k)]
+        pools = enumerate(zip(groups, his, pays, strict=True))
+        variables = [staff_range(f"{g}.pool{i}", 1, h, p) for i, (g, h, p) in pools]
+        yield variables, _problem(demand, tuple(rates), tuple(wage), floor=rng.uniform(0, 0.04))
+
+
+def test_moves_inferred_to_miss_change_nothing_the_search_decides() -> None:
+    """With late deliveries that never fall when a pool loses a person, skipping the moves that
+    have no more people in any pool than a candidate that missed the target ends at the same
+    best, runs the same candidates less those skipped, in the same order, and each skipped one
+    does miss the target."""
+    saved = 0
+    for variables, ev in _monotone_problems(60, seed=7):
+        for margin in (0.0, 0.1):
+            for start in (
+                tuple(0 for _ in variables),
+                tuple(len(v.values) - 1 for v in variables),
+            ):
+                plain = search(variables, ev, TARGET, start, margin, infer=False)
+                lean = search(variables, ev, TARGET, start, margin)
+                assert lean.best == plain.best
+                inferred = {c for c, t in lean.trials.items() if t.inferred}
+                assert lean.order == [c for c in plain.order if c not in inferred]
+                assert lean.evaluated == len(plain.order) - len(inferred)
+                for c in inferred:
+                    assert not TARGET.met(plain.trials[c], margin), "inferred, yet it meets it"
+                    assert not TARGET.met(lean.trials[c]) and not TARGET.sure(lean.trials[c])
+                saved += len(inferred)
+    assert saved > 0, "nothing was inferred: the test shows nothing"
+
+
+def test_an_inferred_move_is_run_when_its_value_is_needed() -> None:
+    """A candidate inferred to miss has no means: for a verdict it is not run; asked for its
+    value, the search runs it (and it does miss)."""
+    ev = _problem(300, (80.0, 60.0), (200.0, 200.0))
+    s = _Search(_vars(8, 8), ev, TARGET, 0.0)
+    (two_each,) = s.trials([(1, 1)])  # two people in each pool: swamped
+    assert not TARGET.met(two_each)
+    (verdict,) = s.trials([(0, 1)], verdict=True)
+    assert verdict.inferred and (0, 1) not in ev.calls
+    (value,) = s.trials([(0, 1)])
+    assert not value.inferred and (0, 1) in ev.calls and not TARGET.met(value)
