@@ -59,9 +59,10 @@ def test_every_feasible_sizing_meets_the_target_at_95_percent(advised) -> None:
 
 
 def _run(tmp: Path, name: str, sets: list[str]) -> dict:
+    """`fcsim run --set ...` of the own warehouse alone (the other strategies removed)."""
     out = tmp / name
     args = ["run", SMALL, "-r", "3", "-w", "1", "--no-report", "-q", *FAST, "-o", out]
-    for s in sets:
+    for s in [*sets, "strategies.out=null", "strategies.drop=null", "strategies.hyb=null"]:
         args += ["--set", s]
     res = run_in_process(*args)
     assert res.returncode == 0, res.stderr
@@ -123,14 +124,17 @@ def test_the_search_finds_the_brute_force_optimum_on_the_simulator(tmp_path: Pat
 def test_a_strategy_that_cannot_keep_up_is_never_the_cheapest(tmp_path: Path) -> None:
     """At 400 orders a day the small scenario's warehouses cannot keep up with at most one
     picker and packer: the dropship supplier is the only feasible answer, however cheap the
-    overloaded warehouses look."""
+    overloaded warehouses look. (One receiver at most too: one candidate per warehouse, as
+    overloaded with more receivers.)"""
     out = tmp_path / "out"
     res = run_in_process(
         "advise", SMALL, "--volumes", "400", "--target", TARGET, "-r", "2", "-w", "1",
         *SIMPLE, *FAST, "--set", "strategies.own.sizing.pickers.max=1",
         "--set", "strategies.own.sizing.packers.max=1",
         "--set", "strategies.out.sizing.pickers.max=1",
-        "--set", "strategies.out.sizing.packers.max=1", "-o", out, "-q",
+        "--set", "strategies.out.sizing.packers.max=1",
+        "--set", "strategies.own.sizing.receivers.max=1",
+        "--set", "strategies.out.sizing.receivers.max=1", "-o", out, "-q",
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     doc = json.loads((out / "advice.json").read_text(encoding="utf-8"))

@@ -20,6 +20,8 @@ from conftest import SMALL, run_in_process
 
 TARGET = "late_rate<=10%"
 FAST = ("--set", "horizon_days=28", "--set", "warmup_days=7")
+OWN_ALONE = ["strategies.out=null", "strategies.drop=null", "strategies.hyb=null"]
+"""`--set`s of a `fcsim run` of the own warehouse alone (the other strategies removed)."""
 TWO_SHIFTS = '[{start: "06:00", end: "14:00"}, {start: "14:00", end: "22:00"}]'
 PLANS = (
     f"strategies.own.sizing.plans=[{{name: one shift}}, {{name: two shifts, shifts: {TWO_SHIFTS}}}]"
@@ -66,7 +68,7 @@ def test_the_advised_set_list_rerun_alone_gives_the_confirmed_figures(
     (z,) = doc["sizings"]
     assert any(s.startswith("strategies.own.shifts=[") for s in z["set"])
     args = ["run", SMALL, "-r", "3", "-w", "1", "--no-report", "-q", *FAST, "-o", tmp_path / "r"]
-    for s in ["demand.orders_per_day=120", *z["set"]]:
+    for s in ["demand.orders_per_day=120", *z["set"], *OWN_ALONE]:
         args += ["--set", s]
     res = run_in_process(*args)
     assert res.returncode == 0, res.stderr
@@ -121,7 +123,7 @@ def test_where_both_plans_meet_the_target_the_cheaper_wins_as_brute_force_says(
 def _run_own(tmp: Path, name: str, sets: list[str]) -> dict:
     out = tmp / name
     args = ["run", SMALL, "-r", "2", "-w", "1", "--no-report", "-q", *FAST, "-o", out]
-    for s in sets:
+    for s in [*sets, *OWN_ALONE]:
         args += ["--set", s]
     res = run_in_process(*args)
     assert res.returncode == 0, res.stderr

@@ -25,7 +25,9 @@ REQUIRED_METRICS = (
 
 def test_run_writes_the_contracted_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    res = run_in_process("run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q")
+    res = run_in_process(
+        "run", str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q", "--set", "horizon_days=21"
+    )
     assert res.returncode == 0, res.stderr
     for name in ("summary.json", "summary.csv", "runs.parquet", "daily.parquet", "index.html"):
         assert (out / name).is_file(), name
@@ -52,18 +54,18 @@ def test_same_seed_gives_identical_summary(tmp_path: Path) -> None:
     for i, workers in enumerate(("1", "2")):
         out = tmp_path / f"o{i}"
         res = run_in_process(
-            "run", str(SMALL), "-o", str(out), "-r", "2", "-w", workers, "-q", "--no-report"
-        )
+            "run", str(SMALL), "-o", str(out), "-r", "2", "-w", workers, "-q", "--no-report",
+            "--set", "horizon_days=21",
+        )  # fmt: skip
         assert res.returncode == 0, res.stderr
         docs.append((out / "summary.json").read_text())
     assert docs[0] == docs[1]
 
 
 def test_a_different_seed_gives_different_results(tmp_path: Path) -> None:
-    a = run_in_process("run", str(SMALL), "-o", str(tmp_path / "a"), "-r", "2", "-q", "--no-report")
-    b = run_in_process(
-        "run", str(SMALL), "-o", str(tmp_path / "b"), "-r", "2", "-q", "--no-report", "--seed", "8"
-    )
+    args = ("run", str(SMALL), "-r", "2", "-w", "1", "-q", "--no-report")
+    a = run_in_process(*args, "-o", str(tmp_path / "a"))
+    b = run_in_process(*args, "-o", str(tmp_path / "b"), "--seed", "8")
     assert a.returncode == b.returncode == 0
     ra = pd.read_parquet(tmp_path / "a" / "runs.parquet")
     rb = pd.read_parquet(tmp_path / "b" / "runs.parquet")
@@ -111,8 +113,9 @@ def test_run_sim_py_is_fcsim_run(tmp_path: Path) -> None:
     # A real process: `python run_sim.py ARGS` exactly as the README's quick start writes it
     # (the script, its imports from the repository folder and its exit status).
     out = tmp_path / "out"
+    args = [str(SMALL), "-o", str(out), "-r", "2", "-w", "1", "-q", "--no-report"]
     res = subprocess.run(
-        [sys.executable, "run_sim.py", str(SMALL), "-o", str(out), "-r", "2", "-q", "--no-report"],
+        [sys.executable, "run_sim.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

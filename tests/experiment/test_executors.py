@@ -54,8 +54,8 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
     # The failing run in a real process: its exit status, and its stderr with that of its
     # worker processes (they write to the file descriptor they inherit): no traceback on any.
     out = tmp_path / "out"
-    args = ["run", str(SMALL), "-r", "2", "-w", "2", "-o", str(out), "--set", "horizon_days=21"]
-    res = run_cli(*args, "--no-report", "-q", env={FAIL_ENV: "own#1"})
+    args = ["run", str(SMALL), "-r", "2", "-o", str(out), "--set", "horizon_days=21"]
+    res = run_cli(*args, "-w", "2", "--no-report", "-q", env={FAIL_ENV: "own#1"})
     assert res.returncode == 3, res.stderr
     assert "own #1: RuntimeError: failure injected" in res.stderr
     assert "Traceback" not in res.stderr
@@ -66,7 +66,7 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
     assert not ((runs["strategy"] == "own") & (runs["replication"] == 1)).any()
     # once the cause is gone, --resume runs the failed run only
     assert FAIL_ENV not in os.environ
-    again = run_in_process(*args, "--no-report", "--resume")
+    again = run_in_process(*args, "-w", "1", "--no-report", "--resume")
     assert again.returncode == 0, again.stderr
     assert "7 run(s) already done, 1 to run" in again.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 8

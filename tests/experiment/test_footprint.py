@@ -69,6 +69,7 @@ def test_a_plan_that_fits_runs(twenty_gb: Path) -> None:
     assert main(["run", str(SMALL), "--set", "horizon_days=14", "-r", "1", "-w", "1", "-q"]) == 0
 
 
+@pytest.mark.slow  # a run of 60,000 orders under tracemalloc
 def test_a_large_run_gives_its_memory_back_before_the_next_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

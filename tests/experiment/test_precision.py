@@ -109,7 +109,8 @@ def test_run_to_precision_stops_as_soon_as_met() -> None:
     runs = res.runs
     assert sorted(runs["replication"].unique()) == list(range(n))
     assert not measure(runs[runs["replication"] < before], targets).met
-    (fixed,) = run_points([PointPlan.of(sc, 3, strategies=("out", "drop"))]).points
+    fixed_point = PointPlan.of(sc, 3, strategies=("out", "drop"))
+    (fixed,) = run_points([fixed_point], Execution(workers=1)).points
     cols = [c for c in fixed.runs.columns if c != "wall_s"]
     first = runs[runs["replication"] < 3].reset_index(drop=True)
     pd.testing.assert_frame_equal(first[cols], fixed.runs[cols])

@@ -4,7 +4,8 @@ No timing is asserted (the machine is shared and the sizes are tiny); what is ch
 every step runs and writes its files, and what the benchmark relies on: fcsim's `StaffPool`
 serves tasks exactly as `simpy.Resource` does, the tandem scenario (b) is the same system as the
 bare SimPy reference (a) (every order packed; mean times from order to ready and to collection
-close), and a run keeps no Python object per order.
+close), and a run keeps no Python object per order. The smoke run takes a good 20 s, so the
+tests that read it are marked `slow` (`python -m pytest -m slow`, a step of `.ci/run`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def smoke(tmp_path_factory):
     return proc, out, json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_smoke_runs_every_step_and_writes_both_files(smoke):
     proc, out, data = smoke
     assert data["smoke"] is True
@@ -59,6 +61,7 @@ def test_smoke_runs_every_step_and_writes_both_files(smoke):
     assert not list(out.glob(".*.tmp"))  # atomic writes leave nothing behind
 
 
+@pytest.mark.slow
 def test_smoke_equivalences_hold(smoke):
     _, _, data = smoke
     pool = data["pool_check"]
@@ -83,6 +86,7 @@ def _benchmark_here(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int
     return status, capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_results_render_again_from_the_json_file(smoke, tmp_path, capsys):
     _, out, data = smoke
     status, err = _benchmark_here(

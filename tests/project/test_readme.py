@@ -2,25 +2,20 @@
 
 The example commands are run one after the other (some use what an earlier one wrote) in a
 scratch folder that sees the repository's `scenarios/` and `tests/` folders, so the reports
-they write do not land in the repository.
+they write do not land in the repository. They run in independent groups (a command that reads
+what an earlier one wrote stays with it, in order), spread over the `test_readme_examples_*.py`
+files so that the test workers share them; this file checks that the groups cover every
+command once.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
-from pathlib import Path
 
 import pytest
+from readme_examples import FILES, README, example_groups, groups_of_file, readme_examples
 
-from conftest import ROOT, run_in_process
-
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def readme_examples() -> list[str]:
-    block = README.split("Examples (each runs", 1)[1].split("```", 2)[1]
-    return [line for line in block.strip().splitlines() if line.strip()]
+from conftest import ROOT
 
 
 def test_the_quick_start_lines_are_the_documented_ones() -> None:
@@ -30,22 +25,20 @@ def test_the_quick_start_lines_are_the_documented_ones() -> None:
     assert 'python -m pip install -e ".[dev]"' in ci and "python -m pytest" in ci
 
 
-def test_readme_examples_run_as_written(tmp_path: Path) -> None:
-    for name in ("scenarios", "tests"):
-        (tmp_path / name).symlink_to(ROOT / name)
+def test_the_example_groups_run_every_command_once_in_the_readme_order() -> None:
     commands = readme_examples()
     assert len(commands) >= 8
-    for command in commands:
-        argv = shlex.split(command)
-        assert argv[0] == "fcsim", command
-        args = []  # `scenarios/*.yaml`: expanded as the shell would
-        for a in argv[1:]:
-            globbed = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.glob(a))
-            args += globbed if "*" in a else [a]
-        res = run_in_process(*args, cwd=tmp_path)
-        expected = 1 if argv[1] == "check" else 0
-        assert res.returncode == expected, f"{command}\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
-        assert "Traceback" not in res.stderr
+    files = sorted((ROOT / "tests" / "project").glob("test_readme_examples_*.py"))
+    assert len(files) == FILES, files
+    run = [c for part in range(FILES) for g in groups_of_file(part) for c in g]
+    assert sorted(run) == sorted(commands)
+    for group in example_groups():
+        assert group == [c for c in commands if c in group]  # the README's order
+    # what an earlier command wrote is read in the same group: `fcsim report` of a `run`'s
+    # folder, `fcsim check` of a `baseline`'s file
+    for reader in ("fcsim report ", "fcsim check "):
+        (group,) = [g for g in example_groups() if any(c.startswith(reader) for c in g)]
+        assert len(group) >= 2 and not group[0].startswith(reader), group
 
 
 @pytest.mark.parametrize("link", re.findall(r"\]\(((?:docs|benchmarks)/[^)#]+)\)", README))
