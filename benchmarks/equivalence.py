@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
+from benchmarks.reference import CountingEnvironment
 from fcsim.model.calendar import MIN_PER_DAY, WorkCalendar
 from fcsim.model.staff import StaffPool, cal_day
 
@@ -38,16 +39,6 @@ class PoolComparison:
         return self.max_start_diff_min == 0.0 and self.max_end_diff_min == 0.0
 
 
-class _Counting(simpy.Environment):
-    def __init__(self) -> None:
-        super().__init__()
-        self.processed = 0
-
-    def step(self) -> None:
-        self.processed += 1
-        super().step()
-
-
 def _tasks(n: int, workers: int, seed: int) -> tuple[list[float], list[float]]:
     """Arrival times and durations: Poisson arrivals at ~90 % load, exponential durations,
     with some simultaneous arrivals and zero-length tasks to exercise ties."""
@@ -60,7 +51,7 @@ def _tasks(n: int, workers: int, seed: int) -> tuple[list[float], list[float]]:
 
 
 def _with_resource(arrivals: list[float], durations: list[float], workers: int):
-    env = _Counting()
+    env = CountingEnvironment()
     pool = simpy.Resource(env, capacity=workers)
     start = [0.0] * len(arrivals)
     end = [0.0] * len(arrivals)
@@ -84,7 +75,7 @@ def _with_resource(arrivals: list[float], durations: list[float], workers: int):
 
 
 def _with_staff_pool(arrivals: list[float], durations: list[float], workers: int):
-    env = _Counting()
+    env = CountingEnvironment()
     start = [0.0] * len(arrivals)
     end = [0.0] * len(arrivals)
     horizon_days = int(arrivals[-1] + sum(durations)) // 1440 + 2

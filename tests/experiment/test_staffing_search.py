@@ -288,6 +288,18 @@ def test_each_share_starts_from_the_nearest_share_searched_warmed() -> None:
     assert len(warmed) == len(firsts) - 1
 
 
+def _random_pools(rng):
+    """Two or three pools (in one or two warehouses) drawn at random: the demand, each pool's
+    rate a person and wage, its upper bound, its warehouse."""
+    k = rng.choice([2, 3])
+    demand = rng.uniform(100, 1000)
+    rates = [rng.uniform(30, 150) for _ in range(k)]
+    wage = [rng.uniform(100, 250) for _ in range(k)]
+    his = [max(6, math.ceil(2.2 * demand / r)) for r in rates]
+    groups = [rng.choice(["w.a", "w.b"]) for _ in range(k)]
+    return demand, rates, wage, his, groups
+
+
 def test_random_staffing_problems_from_low_and_high_starts_reach_the_brute_force_optimum() -> None:
     """200 made-up problems of two or three pools (in one or two warehouses) with a late rate
     that rises with every pool's load, and a price of lateness from nothing to high: from the
@@ -297,12 +309,7 @@ def test_random_staffing_problems_from_low_and_high_starts_reach_the_brute_force
     rng = random.Random(1)
     misses = []
     for _ in range(100):
-        k = rng.choice([2, 3])
-        demand = rng.uniform(100, 1000)
-        rates = [rng.uniform(30, 150) for _ in range(k)]
-        wage = [rng.uniform(100, 250) for _ in range(k)]
-        his = [max(6, math.ceil(2.2 * demand / r)) for r in rates]
-        groups = [rng.choice(["w.a", "w.b"]) for _ in range(k)]
+        demand, rates, wage, his, groups = _random_pools(rng)
         penalty = rng.choice([0.0, 3.0, 30.0])
         pools = enumerate(zip(groups, his, strict=True))
         variables = [staff_range(f"{g}.pool{i}", 1, h, True) for i, (g, h) in pools]
@@ -383,13 +390,8 @@ def _monotone_problems(n: int, seed: int):
 
     rng = random.Random(seed)
     for _ in range(n):
-        k = rng.choice([2, 3])
-        demand = rng.uniform(100, 1000)
-        rates = [rng.uniform(30, 150) for _ in range(k)]
-        wage = [rng.uniform(100, 250) for _ in range(k)]
-        his = [max(6, math.ceil(2.2 * demand / r)) for r in rates]
-        groups = [rng.choice(["w.a", "w.b"]) for _ in range(k)]
-        pays = [rng.random() < 0.7 for _ in range(k)]
+        demand, rates, wage, his, groups = _random_pools(rng)
+        pays = [rng.random() < 0.7 for _ in rates]
         pools = enumerate(zip(groups, his, pays, strict=True))
         variables = [staff_range(f"{g}.pool{i}", 1, h, p) for i, (g, h, p) in pools]
         yield variables, _problem(demand, tuple(rates), tuple(wage), floor=rng.uniform(0, 0.04))

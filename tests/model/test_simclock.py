@@ -14,20 +14,8 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.reference import CountingEnvironment as Stepping  # SimPy's own, counting
 from fcsim.model.simclock import Drive, Due, RunEnvironment
-
-
-class Stepping(simpy.Environment):
-    """SimPy's own environment, counting its `step` calls."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.processed = 0
-
-    def step(self) -> None:
-        self.processed += 1
-        super().step()
-
 
 # an action of a process: ("wait", minutes), ("on", event), ("fire", event), ("fail", event),
 # ("spawn", process), ("raise", 0)
