@@ -98,7 +98,8 @@ def test_the_search_finds_the_brute_force_optimum_on_the_simulator(tmp_path: Pat
     from fcsim.experiment.candidates import Target
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import Execution, Pipeline
-    from fcsim.experiment.staffing import brute_force, search
+    from fcsim.experiment.staffing import search
+    from fcsim.experiment.walks import brute_force
 
     sets = [
         "horizon_days=28",

@@ -88,7 +88,7 @@ def test_where_both_plans_meet_the_target_the_cheaper_wins_as_brute_force_says(
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.pipeline import Execution, Pipeline
     from fcsim.experiment.plan_search import search_plans
-    from fcsim.experiment.staffing import brute_force
+    from fcsim.experiment.walks import brute_force
 
     sat = '[{start: "08:00", end: "16:00", days: [mon, tue, wed, thu, fri, sat]}]'
     sets = [

@@ -13,7 +13,7 @@ import pytest
 
 from fcsim.experiment.candidates import Choice, Target, Trial, Variable, staff_range
 from fcsim.experiment.plan_search import hours_per_week, search_plans
-from fcsim.experiment.staffing import brute_force
+from fcsim.experiment.walks import brute_force
 from fcsim.scenario.schema.shifts import Break, Shift
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)

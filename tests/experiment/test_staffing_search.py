@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pytest
 
 from fcsim.experiment.candidates import Target, Trial, Variable, staff_range
-from fcsim.experiment.staffing import _Search, brute_force, search, share_walk
+from fcsim.experiment.staffing import _Search, search
+from fcsim.experiment.walks import brute_force, share_walk
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)
 
