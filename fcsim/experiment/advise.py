@@ -17,9 +17,11 @@ strategy, the advisor
    steps one person up where the screening says it helps most, up to `max_steps_up` times;
    a strategy still missing the target is **infeasible** at that volume, never compared.
 
-Every candidate of a volume runs on the same orders (common random numbers), and so do the
-strategies' confirmations, so their differences are paired replication by replication. The
-answers (cheapest feasible strategy per volume, break-even volumes) are in
+With more than one worker the strategies of a volume are screened side by side (in threads
+sharing the pipeline's pool), which changes no answer: each search decides from its own
+trials. Every candidate of a volume runs on the same orders (common random numbers), and so
+do the strategies' confirmations, so their differences are paired replication by
+replication. The answers (cheapest feasible strategy per volume, break-even volumes) are in
 `fcsim.experiment.advice`, with the `Sizing` records the advisor fills. With the profit
 objective (`Settings.objective`), "cheapest" reads "most profitable": the search minimises
 minus the profit per order (`Objective.score`), and so do the answers.
@@ -28,7 +30,9 @@ minus the profit per order (`Objective.score`), and so do the answers.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -127,6 +131,7 @@ class Advisor:
         self.failures: list[RunFailure] = []
         self.runs_done = 0
         self._popularity: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
 
     @cached_property
     def axis(self) -> VolumeAxis:
@@ -158,8 +163,9 @@ class Advisor:
                 PointPlan(sc, reps, seed, (sizing.strategy,), tuple(overrides), cut_short=cut)
             )
         outcome = self.pipeline.run(plans)
-        self.failures.extend(outcome.failures)
-        self.runs_done += outcome.ran
+        with self._lock:  # strategies may be screened in threads side by side
+            self.failures.extend(outcome.failures)
+            self.runs_done += outcome.ran
         return [p.runs for p in outcome.points]
 
     def _record(self, sizing: Sizing, config: Config, stage: str, runs: pd.DataFrame) -> Trial:
@@ -331,38 +337,59 @@ class Advisor:
             todo = again
 
     # --------------------------------------------------------------------------- volumes
+    def _size(self, strategy: str, volume: float, prev: Sizing | None) -> Sizing:
+        """One strategy screened at one volume, from its sizing at the volume before."""
+        sizing = self.sizing(strategy, volume)
+        variables = sizing.variables
+        if prev is not None and prev.config is not None:
+            start = scaled(variables, prev.config, volume / prev.volume)
+        else:  # a share starts in the middle of its values (the walk's shortest worst)
+            start = start_config(variables, self.base, volume / self.axis.base, middle=True)
+        if variables:
+            sizing.screen = self._screen(sizing, start)
+            sizing.config = sizing.screen.best
+            if sizing.config is None:  # the margin may be what it misses: try as is
+                sizing.config = without_margin(sizing.screen, self.s.target)
+        else:  # nothing to size: the confirmation alone judges it
+            sizing.config = ()
+        if sizing.config is None:
+            sizing.reason = f"cannot meet the target: {sizing.screen.reason}"
+        done = (
+            f"{sizing.screen.evaluated} candidates screened"
+            if variables
+            else "nothing to size, confirmed as written"
+        )
+        miss = f"; {sizing.reason}" if sizing.config is None else ""
+        self.progress(f"{fmt_volume(volume)} orders/day, {strategy}: {done}{miss}")
+        return sizing
+
+    def _side_by_side(self, volume: float, last: dict[str, Sizing]) -> list[Sizing]:
+        """Every strategy screened at `volume`, in the strategies' order.
+
+        With more than one worker the strategies' searches run in threads side by side, so
+        that the runs of one fill the workers another leaves idle (a search step with fewer
+        candidates than workers). Each search decides from its own trials alone, on the same
+        orders whatever runs beside it: the answer is the same as one after the other."""
+        names = self.s.strategies
+        if self.pipeline.workers <= 1 or len(names) < 2:
+            return [self._size(s, volume, last.get(s)) for s in names]
+        _ = (self.axis, self.cut_short)  # cached before the threads read them
+        threads = ThreadPoolExecutor(len(names), thread_name_prefix="fcsim-advise")
+        try:
+            futures = [threads.submit(self._size, s, volume, last.get(s)) for s in names]
+            return [f.result() for f in futures]
+        except KeyboardInterrupt:
+            self.pipeline.interrupted()
+            raise
+        finally:  # on Ctrl-C the pipeline closes next: a thread waiting for runs then stops
+            threads.shutdown(wait=False, cancel_futures=True)
+
     def run(self) -> list[Sizing]:
         """Every strategy sized at every volume, in order."""
-        base_volume = self.axis.base
         out: list[Sizing] = []
         last: dict[str, Sizing] = {}
         for volume in self.s.volumes:
-            here = []
-            for strategy in self.s.strategies:
-                sizing = self.sizing(strategy, volume)
-                variables = sizing.variables
-                prev = last.get(strategy)
-                if prev is not None and prev.config is not None:
-                    start = scaled(variables, prev.config, volume / prev.volume)
-                else:  # a share starts in the middle of its values (the walk's shortest worst)
-                    start = start_config(variables, self.base, volume / base_volume, middle=True)
-                if variables:
-                    sizing.screen = self._screen(sizing, start)
-                    sizing.config = sizing.screen.best
-                    if sizing.config is None:  # the margin may be what it misses: try as is
-                        sizing.config = without_margin(sizing.screen, self.s.target)
-                else:  # nothing to size: the confirmation alone judges it
-                    sizing.config = ()
-                if sizing.config is None:
-                    sizing.reason = f"cannot meet the target: {sizing.screen.reason}"
-                here.append(sizing)
-                done = (
-                    f"{sizing.screen.evaluated} candidates screened"
-                    if variables
-                    else "nothing to size, confirmed as written"
-                )
-                miss = f"; {sizing.reason}" if sizing.config is None else ""
-                self.progress(f"{fmt_volume(volume)} orders/day, {strategy}: {done}{miss}")
+            here = self._side_by_side(volume, last)
             self._confirm(here)
             for z in here:
                 last[z.strategy] = z

@@ -7,7 +7,7 @@ whatever the executor and the number of workers.
 
 - Local pool (default, `-w N`): a `ProcessPoolExecutor` with the spawn context. Workers run in
   their own process group (a Ctrl-C in the terminal reaches fcsim only, which then stops them)
-  and, on Linux, die with the parent if it is killed.
+  and end within half a second when the parent is killed (they watch its process id).
 - Dask (`--dask ADDRESS` or `--dask local`): `distributed.Client(...).get_executor()`, a
   `concurrent.futures` executor, so one code path serves both. The optional extra
   `fcsim[dask]` provides it; without it the command says how to install it (exit 2).
@@ -23,14 +23,12 @@ whatever the executor and the number of workers.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import math
 import multiprocessing
 import os
-import signal
-import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
@@ -84,16 +82,30 @@ def _injected_failure(spec: RunSpec) -> None:
         raise RuntimeError(f"failure injected by {FAIL_ENV} for {spec.label}")
 
 
+PARENT_POLL_S = 0.5
+"""How often a local worker checks that the process that started it is still there."""
+
+
 def _worker_init(parent_pid: int) -> None:
-    """Local pool worker: own process group; on Linux, killed when the parent dies."""
+    """Local pool worker: its own process group, and it ends when the parent has died.
+
+    A watcher thread polls the parent's pid: Linux's parent-death signal (`PR_SET_PDEATHSIG`)
+    would fire when the *thread* that started the worker ends, and `fcsim advise` submits runs
+    from threads that end after each volume."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
-    if os.getppid() != parent_pid:  # the parent died before the line above
+    if os.getppid() != parent_pid:  # the parent died already
         os._exit(1)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid,), name="fcsim-parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_S)
+        if os.getppid() != parent_pid:  # orphaned (the parent was killed): stop at once
+            os._exit(1)
 
 
 # ---------------------------------------------------------------------------- pools

@@ -18,14 +18,20 @@ search evaluates, the base and each input's low and high value of a sensitivity 
 It returns values and prints nothing: progress and messages reach the commands through an
 optional observer, called with an `Event` at each step ("resumed", "unreadable", "started",
 "run_done", "run_failed", "interrupted"); the commands decide what to show.
+
+An open pipeline may be given plans by several threads at once (`fcsim advise` sizes the
+strategies of a volume side by side so that no worker waits): their runs share the pool, the
+run store is written under a lock, and once the pipeline closes (Ctrl-C in the main thread)
+a thread still waiting for its runs gets `PipelineClosed` instead of failed runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -70,6 +76,11 @@ class Event:
 
 
 Observer = Callable[[Event], None]
+
+
+class PipelineClosed(Exception):
+    """The pipeline closed (Ctrl-C, SIGTERM) while a thread waited for its runs: nothing of
+    what was in flight is recorded; the thread should stop."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +264,14 @@ class Pipeline:
         self.pool: Pool | None = None
         self.store: RunStore | None = None
         self._stack = contextlib.ExitStack()
+        self._lock = threading.RLock()  # the run store and the observer, across threads
+        self._closed = threading.Event()
+        self.asked = 0  # distinct runs asked of this pipeline (every thread, every plan)
+
+    @property
+    def workers(self) -> int:
+        """The pool's workers (1 before it opens, or when runs execute in this process)."""
+        return 1 if self.pool is None or self.pool.executor is None else self.pool.workers
 
     def __enter__(self) -> Pipeline:
         ex = self.execution
@@ -265,12 +284,23 @@ class Pipeline:
         return self
 
     def __exit__(self, *exc: object) -> bool | None:
+        self._closed.set()  # a thread still waiting for runs stops (`PipelineClosed`)
         self.pool = None  # stopped: no plan runs on it any more
         return self._stack.__exit__(*exc)
 
     def _emit(self, event: Event) -> None:
         if self.on_event is not None:
-            self.on_event(event)
+            with self._lock:
+                self.on_event(event)
+
+    def interrupted(self) -> None:
+        """Say what an interruption kept, when it reached the main thread while other threads
+        ran the plans (a plan run in the interrupted thread says it itself)."""
+        store = self.store
+        if store is not None:
+            with self._lock:
+                kept = sum(e.status == "done" for e in store.entries.values())
+            self._emit(Event("interrupted", self.asked, kept, store=store.folder))
 
     def run(self, points: Sequence[PointPlan]) -> RunOutcome:
         """Plan, run and summarise `points` as one plan (`wall_s`: this call's time)."""
@@ -285,21 +315,27 @@ class Pipeline:
         Each finished run is stored at once, so an interrupted command loses only the runs in
         flight. Identical specs (same hash) run once.
         """
+        if self._closed.is_set():
+            raise PipelineClosed
         if self.pool is None:
             raise RuntimeError("Pipeline.execute outside `with Pipeline(...)`")
         pool, store = self.pool, self.store
-        if store is not None and store.unreadable:
-            lines = ", ".join(map(str, store.unreadable))
-            self._emit(Event("unreadable", message=lines, store=store.manifest))
-            store.unreadable = []  # said once
+        with self._lock:
+            if store is not None and store.unreadable:
+                lines = ", ".join(map(str, store.unreadable))
+                self._emit(Event("unreadable", message=lines, store=store.manifest))
+                store.unreadable = []  # said once
         specs = list(specs)
         where: dict[str, list[int]] = {}
         for i, h in enumerate(_hashes(specs)):
             where.setdefault(h, []).append(i)
+        with self._lock:
+            self.asked += len(where)
         out = Executed([None] * len(specs), [None] * len(specs))
         todo: list[tuple[str, RunSpec]] = []
         for h, idx in where.items():
-            stored = store.load(h) if store is not None and store.is_done(h) else None
+            with self._lock:
+                stored = store.load(h) if store is not None and store.is_done(h) else None
             if stored is not None:
                 for i in idx:
                     out.results[i] = stored
@@ -311,27 +347,32 @@ class Pipeline:
         self._emit(Event("started", total=len(todo)))
 
         def record(h: str, item: RunResult | RunFailure) -> None:
+            if self._closed.is_set():  # stopped under this thread: keep nothing in flight
+                raise PipelineClosed
             out.ran += 1
             if isinstance(item, RunFailure):
                 out.failures.append(item)
                 for i in where[h]:
                     out.errors[i] = item
                 if store is not None:
-                    store.put_failure(h, item.spec, item.message)
+                    with self._lock:
+                        store.put_failure(h, item.spec, item.message)
                 label, message = item.spec.label, item.message
                 self._emit(Event("run_failed", len(todo), out.ran, label=label, message=message))
                 return
             if store is not None:
-                store.put(h, specs[where[h][0]], item)
+                with self._lock:
+                    store.put(h, specs[where[h][0]], item)
             for i in where[h]:
                 out.results[i] = item
             self._emit(Event("run_done", len(todo), out.ran, label=specs[where[h][0]].label))
 
         try:
-            _run_on(pool, todo, record)
+            _run_on(pool, todo, record, self._closed)
         except KeyboardInterrupt:
             if store is not None:
-                kept = sum(1 for h in where if store.is_done(h))
+                with self._lock:
+                    kept = sum(1 for h in where if store.is_done(h))
                 self._emit(Event("interrupted", len(where), kept, store=store.folder))
             raise
         return out
@@ -341,8 +382,13 @@ def _run_on(
     pool: Pool,
     todo: list[tuple[str, RunSpec]],
     record: Callable[[str, RunResult | RunFailure], None],
+    closed: threading.Event | None = None,
 ) -> None:
-    """Run `todo` (hash, spec) on `pool` in batches, recording each result as it comes back."""
+    """Run `todo` (hash, spec) on `pool` in batches, recording each result as it comes back.
+
+    `closed`: set when the pipeline closes under a thread waiting here (Ctrl-C reached the
+    main thread); the wait then ends with `PipelineClosed` (the pool's workers are stopped, and
+    the futures of their runs may never complete)."""
     if pool.executor is None:
         for h, spec in todo:
             record(h, run_batch([spec])[0])
@@ -356,14 +402,23 @@ def _run_on(
         except Exception as exc:  # the pool is broken or shut down
             for h, spec in b:
                 record(h, RunFailure.of(spec, exc))
-    for fut in as_completed(futures):
-        batch = futures[fut]
-        try:
-            items = fut.result()
-        except Exception as exc:  # the worker itself died (killed, out of memory)
-            items = [RunFailure.of(spec, exc) for _, spec in batch]
-        for (h, _), item in zip(batch, items, strict=True):
-            record(h, item)
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, CLOSED_POLL_S, FIRST_COMPLETED)
+        if closed is not None and closed.is_set():
+            raise PipelineClosed
+        for fut in [f for f in futures if f in finished]:  # in the order submitted
+            batch = futures[fut]
+            try:
+                items = fut.result()
+            except Exception as exc:  # the worker itself died (killed, out of memory)
+                items = [RunFailure.of(spec, exc) for _, spec in batch]
+            for (h, _), item in zip(batch, items, strict=True):
+                record(h, item)
+
+
+CLOSED_POLL_S = 0.5
+"""How often a thread waiting for runs checks that its pipeline is still open."""
 
 
 def _hashes(specs: Sequence[RunSpec]) -> list[str]:

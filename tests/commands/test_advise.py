@@ -48,6 +48,27 @@ def test_advise_writes_its_three_outputs(advised) -> None:
     assert [s["volume"] for s in doc["sizings"]] == [40.0] * 3 + [80.0] * 3
 
 
+def test_two_workers_screening_strategies_side_by_side_give_the_same_answer(
+    advised, tmp_path: Path
+) -> None:
+    # with 2 workers the strategies of a volume are searched in threads sharing the pool
+    out, doc = advised
+    res = run_in_process(
+        "advise", SMALL, "--volumes", "40,80", "--target", TARGET, "-r", "3", "-w", "2",
+        *SIMPLE, *FAST, "-o", tmp_path / "w2",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    two = json.loads((tmp_path / "w2" / "advice.json").read_text(encoding="utf-8"))
+    assert {k: v for k, v in two.items() if k != "wall_s"} == {
+        k: v for k, v in doc.items() if k != "wall_s"
+    }
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "w2" / "advice.parquet"),
+        pd.read_parquet(out / "advice.parquet"),
+        check_exact=True,
+    )
+
+
 def test_every_feasible_sizing_meets_the_target_at_95_percent(advised) -> None:
     _, doc = advised
     for z in doc["sizings"]:

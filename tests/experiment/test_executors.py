@@ -132,6 +132,71 @@ def test_sigterm_stops_like_ctrl_c_and_keeps_finished_runs(tmp_path: Path) -> No
     assert all(not _running(pid) for pid in workers)
 
 
+def test_ctrl_c_stops_an_advise_whose_strategies_run_in_threads(tmp_path: Path) -> None:
+    # `fcsim advise -w 2` screens the strategies of a volume in threads: Ctrl-C reaches the
+    # main thread while the others wait for their runs; all stop at once, nothing is lost
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*CLI, "advise", str(SMALL), "--volumes", "40,80", "-w", "2", "-o", str(out), *LONG[1:]],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for_a_stored_run(proc, out, 120)
+        workers = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        t0 = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        stopped_in = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert stopped_in < 10, stopped_in  # not after the runs in flight (or never)
+    assert "--resume" in err and "Traceback" not in err, err
+    assert not (out / "advice.json").exists()  # nothing half-written
+    time.sleep(0.5)
+    assert all(not _running(pid) for pid in workers)
+
+
+def test_workers_end_when_fcsim_is_killed(tmp_path: Path) -> None:
+    # SIGKILL leaves no chance to stop the pool: the workers see their parent gone and end
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*CLI, "run", str(SMALL), "-r", "30", "-w", "2", "-o", str(out), *LONG],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_a_stored_run(proc, out, 120)
+        workers = [pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)]
+        assert len(workers) == 2
+        proc.kill()  # the main process alone, not its group
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def test_batches_are_tiny_runs_only(small_scenario) -> None:
     specs = plan(small_scenario, 25)  # 100 runs of ~3,400 orders
     assert batch_size(specs, 1) == 1
