@@ -20,8 +20,9 @@ numbers, or a list of shares):
    two pools one step down together (not two of which one alone misses the target: late
    deliveries do not fall when pools lose people); stop when no move helps;
 3. **kick**: from that local minimum, one more person in each of the merchant's pools in turn,
-   then descend again with that pool held (the extra person may let another pool shrink by
-   several); a cheaper end point is kept and kicked again.
+   then descend again with that pool held, by moves that take people away only (the extra
+   person may let another pool shrink by several); a cheaper end point is kept and kicked
+   again.
 
 In the descent, the polish and the kick only whether a move meets the target counts, and a
 move with no more people in any pool than a candidate that missed the target misses it too:
@@ -29,9 +30,12 @@ it is not run (`Trial.inferred`). This rests on the same monotony as the polish'
 the screening runs' common random numbers: one person fewer never makes deliveries earlier.
 
 A routing share (the share of SKUs a hybrid keeps in class A) is no headcount: `search` walks
-it as a 1-D problem, each share tried with its headcounts sized as above (`share_walk`: from the
-start, towards the cheaper neighbour while it is cheaper), assuming the cost of a share's best
-staffing has one valley along the shares.
+it as a 1-D problem (`share_walk`: from the start, towards the cheaper neighbour while it is
+cheaper), assuming the cost of a share's best staffing has one valley along the shares. The
+walk compares shares by their headcounts after steps 1 and 2's moves down; the polish and the
+kick then refine the share it ends at, and any other share searched whose cost, cut by as much
+as they cut that one's, would beat it (on the default scenario they cut nothing, and the walk's
+neighbours lose by several people's wages).
 
 Who pays decides what "better" means. A variable the merchant pays for (its own warehouse's
 staff, a routing share) is chosen for the lowest cost. A provider's staff (a 3PL or a
@@ -253,15 +257,20 @@ class _Search:
         """A move down that is not a headcount (a routing share): it may help lateness."""
         return any(m[i] != c[i] and not v.whole for i, v in enumerate(self.vars))
 
-    def descend(self, c: Config, frozen: int | None = None) -> Config:
-        """Moves down, then polish moves, while one is better; `frozen`: a variable held."""
+    def descend(self, c: Config, frozen: int | None = None, polish: bool = True) -> Config:
+        """Moves down, then polish moves, while one is better; `frozen`: a variable held (the
+        kick's descent, which only takes people away: no polish move adds one); `polish`
+        False: moves down only (how the share walk compares shares)."""
         while True:
-            for moves in (
-                self.moves(c, up=False, down=True),
-                self.moves(c, up=True, down=False, merchant_up_only=True)
-                + self.swaps(c)
-                + self.downs_together(c),
-            ):
+            ups = (
+                []
+                if frozen is not None
+                else self.moves(c, up=True, down=False, merchant_up_only=True)
+            )
+            steps = [self.moves(c, up=False, down=True)]
+            if polish:
+                steps.append(ups + self.swaps(c) + self.downs_together(c))
+            for moves in steps:
                 if frozen is not None:
                     moves = [m for m in moves if m[frozen] == c[frozen]]
                 self.trials(moves, verdict=True)
@@ -340,11 +349,14 @@ def search(
     search decides either, only the candidates run.
 
     A variable that is not a headcount (a routing share: at most one) is searched as a 1-D
-    problem along its values, each share with its headcounts sized by the coordinate search:
-    from the share in `start`, both neighbours are searched, and the walk moves to the cheaper
-    one while it is cheaper, and stops when both neighbours of the share it stands on are dearer
-    or cannot meet the target (`share_walk`). Each share's headcounts start from the best found
-    for the nearest share already searched, passed through `warm` (default: as they are).
+    problem along its values, each share with its headcounts sized by the coordinate search's
+    steps towards the target and down: from the share in `start`, both neighbours are
+    searched, and the walk moves to the cheaper one while it is cheaper, and stops when both
+    neighbours of the share it stands on are dearer or cannot meet the target (`share_walk`).
+    The share it stops at is polished and kicked; so is any other share searched whose cost
+    after the descent, less what the polish and the kick saved there, is below the refined
+    best (a gain of nothing refines no other). Each share's headcounts start from the best
+    found for the nearest share already searched, passed through `warm` (default: as they are).
 
     This assumes the cost of the best staffing is unimodal along the shares (one valley): true
     when more in-house saves on fees at a falling rate while the in-house staff and building
@@ -368,37 +380,69 @@ def search(
         return tuple(x)
 
     out = Sized(None)
-    searched: dict[int, Sized] = {}
+    searched: dict[int, _Search] = {}
+    light: dict[int, Config | None] = {}  # each share's best after the descent (None: missed)
+    refined: dict[int, Config] = {}  # after the polish and the kick, where they ran
     reasons = []
 
+    def cost_at(o: int, c: Config | None) -> float:
+        return math.inf if c is None else searched[o].out.trials[c].sort_cost
+
     def cost(o: int) -> float:
+        """The walk's cost of a share: its best staffing after the descent."""
         if o not in searched:
-            found = [j for j in searched if searched[j].best is not None]
+            found = [j for j in searched if light[j] is not None]
             seed = tuple(start[i] for i in inner)
             if found:
                 near = min(found, key=lambda j: (abs(j - o), j))
-                best = searched[near].best
+                best = refined.get(near, light[near])
                 assert best is not None
                 seed = warm((near,), best, (o,)) if warm is not None else best
 
             def ev(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
-                return evaluate([full(o, c) for c in configs])
+                return evaluate(_noted(o, configs))
 
             def vd(configs: Sequence[Config], o: int = o) -> Sequence[Trial]:
-                return (verdicts or evaluate)([full(o, c) for c in configs])
+                return (verdicts or evaluate)(_noted(o, configs))
 
-            sub = _coordinate(inner_vars, ev, target, seed, margin, vd, infer)
+            sub = _Search(inner_vars, ev, target, margin, vd, infer)
             searched[o] = sub
-            for c in sub.order:
-                out.trials[full(o, c)] = sub.trials[c]
-                out.order.append(full(o, c))
-            if sub.best is None:
-                reasons.append(sub.reason)
-        best = searched[o].best
-        return math.inf if best is None else out.trials[full(o, best)].sort_cost
+            c = sub.reach(seed)
+            light[o] = None if c is None else sub.descend(c, polish=False)
+            if c is None:
+                reasons.append(sub.out.reason)
+        return cost_at(o, light[o])
 
-    share_walk(len(variables[k].values), start[k], cost)
-    feasible = [(cost(o), full(o, z.best)) for o, z in searched.items() if z.best is not None]
+    def _noted(o: int, configs: Sequence[Config]) -> list[Config]:
+        fulls = [full(o, c) for c in configs]
+        out.order.extend(f for f in dict.fromkeys(fulls) if f not in seen)
+        seen.update(fulls)
+        return fulls
+
+    seen: set[Config] = set()
+
+    def refine(o: int) -> None:
+        c = light[o]
+        assert c is not None
+        refined[o] = searched[o].kick(searched[o].descend(c))
+
+    here = share_walk(len(variables[k].values), start[k], cost)
+    if here is not None:
+        # the polish and the kick refine the share the walk ended at, and every other share
+        # searched that would beat it if they cut its cost as much as they cut this one's
+        refine(here)
+        gain = cost(here) - cost_at(here, refined[here])
+        for o in sorted(searched):
+            if o not in refined and cost(o) - gain < cost_at(here, refined[here]):
+                refine(o)
+    for o, sub in searched.items():
+        for c, t in sub.out.trials.items():
+            out.trials[full(o, c)] = t
+    feasible = [
+        (cost_at(o, refined.get(o, c)), full(o, refined.get(o, c)))
+        for o, c in light.items()
+        if c is not None
+    ]
     if feasible:
         out.best = min(feasible)[1]
     else:
