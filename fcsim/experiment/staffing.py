@@ -33,8 +33,8 @@ A routing share (the share of SKUs a hybrid keeps in class A) is no headcount: `
 it as a 1-D problem (`share_walk`: from the start, towards the cheaper neighbour while it is
 cheaper), assuming the cost of a share's best staffing has one valley along the shares. The
 walk compares shares by their headcounts after steps 1 and 2's moves down; the polish and the
-kick then refine the share it ends at, and any other share searched whose cost, cut by as much
-as they cut that one's, would beat it (on the default scenario they cut nothing, and the walk's
+kick then refine the share it ends at and, when they cut its cost, every other share searched
+that lost to it by less than that cut (on the default scenario they cut nothing, and the walk's
 neighbours lose by several people's wages).
 
 Who pays decides what "better" means. A variable the merchant pays for (its own warehouse's
@@ -353,9 +353,9 @@ def search(
     steps towards the target and down: from the share in `start`, both neighbours are
     searched, and the walk moves to the cheaper one while it is cheaper, and stops when both
     neighbours of the share it stands on are dearer or cannot meet the target (`share_walk`).
-    The share it stops at is polished and kicked; so is any other share searched whose cost
-    after the descent, less what the polish and the kick saved there, is below the refined
-    best (a gain of nothing refines no other). Each share's headcounts start from the best
+    The share it stops at is polished and kicked; when that cuts its cost, so is every other
+    share searched whose cost after the descent is above that share's by less than the cut
+    (a cut of nothing refines no other share). Each share's headcounts start from the best
     found for the nearest share already searched, passed through `warm` (default: as they are).
 
     This assumes the cost of the best staffing is unimodal along the shares (one valley): true
@@ -428,12 +428,12 @@ def search(
 
     here = share_walk(len(variables[k].values), start[k], cost)
     if here is not None:
-        # the polish and the kick refine the share the walk ended at, and every other share
-        # searched that would beat it if they cut its cost as much as they cut this one's
+        # the polish and the kick refine the share the walk ended at; when they cut its cost,
+        # every other share searched that lost to it by less than that cut is refined too
         refine(here)
         gain = cost(here) - cost_at(here, refined[here])
         for o in sorted(searched):
-            if o not in refined and cost(o) - gain < cost_at(here, refined[here]):
+            if o not in refined and light[o] is not None and cost(o) - cost(here) < gain:
                 refine(o)
     for o, sub in searched.items():
         for c, t in sub.out.trials.items():

@@ -434,3 +434,51 @@ def test_an_inferred_move_is_run_when_its_value_is_needed() -> None:
     assert verdict.inferred and (0, 1) not in ev.calls
     (value,) = s.trials([(0, 1)])
     assert not value.inferred and (0, 1) in ev.calls and not TARGET.met(value)
+
+
+def _swap_problem(fees: tuple[float, ...], need: tuple[int, ...], packer_wage: tuple[float, ...]):
+    """Shares (index) x pickers x packers: a share meets the target with `need[share]` people
+    or more in all, at least one in each pool; a picker costs 1, a packer `packer_wage[share]`,
+    so the moves down (which shed the dearer pickers first) stop short of the cheapest staffing
+    and only the polish's swaps (a picker for a packer) reach it."""
+    calls: list[tuple[int, ...]] = []
+
+    def ev(configs):
+        out = []
+        for c in configs:
+            calls.append(c)
+            o, pickers, packers = c[0], c[1] + 1, c[2] + 1
+            short = max(need[o] - pickers - packers, 0)
+            late = 0.01 if short == 0 else 0.2 + 0.05 * short
+            cost = fees[o] + pickers + packer_wage[o] * packers
+            out.append(Trial(c, cost, late, 0.0))
+        return out
+
+    ev.calls = calls  # type: ignore[attr-defined]
+    return ev
+
+
+def test_a_share_that_loses_before_the_polish_by_less_than_it_saves_the_winner_is_refined() -> None:
+    """The walk compares shares after the moves down; the polish cuts the share it ends at
+    (index 1) by 1.5, and share 0, which lost to it by 0.5 there, is refined too and wins
+    (its packers are cheaper: the polish cuts it by 2.25): the brute-force optimum."""
+    shares = Variable("routing.a_share", (0.1, 0.2, 0.3), headcount=False)
+    variables = [
+        shares,
+        staff_range("own.pickers", 1, 8, True),
+        staff_range("own.packers", 1, 8, True),
+    ]
+    fees, need, packer_wage = (10.5, 10.0, 20.0), (6, 5, 7), (0.25, 0.5, 0.5)
+    best = brute_force(variables, _swap_problem(fees, need, packer_wage), TARGET)
+    assert best is not None and best[0] == 0
+    ev = _swap_problem(fees, need, packer_wage)
+    sized = search(variables, ev, TARGET, (1, 4, 0))
+    assert sized.best == best
+    # the share that loses by more than the cut (index 2) is never polished: the swap of a
+    # picker for a packer from where its moves down stopped is not tried there
+    at_2 = {c[1:] for c in ev.calls if c[0] == 2}
+    met_2 = [c for c in at_2 if TARGET.met(ev([(2, *c)])[0])]
+    light_2 = min(met_2, key=lambda c: ev([(2, *c)])[0].cost)
+    assert (light_2[0] - 1, light_2[1] + 1) not in at_2, (light_2, sorted(at_2))
+    # while share 0's was (it is how share 0 reached its optimum)
+    assert best[1:] in {c[1:] for c in ev.calls if c[0] == 0}
