@@ -15,7 +15,8 @@ numbers, or a list of shares):
    one step up, and all of them; nothing getting closer means the target cannot be met within
    the bounds;
 2. **descend**: evaluate every one-step move down (one person fewer) and take the cheapest
-   that still meets the target and costs less; when none does, **polish**: one more person in
+   that still meets the target and costs less (when several do, all of them together first,
+   kept when that is better still); when none does, **polish**: one more person in
    a pool the merchant pays for, swaps within a warehouse (one fewer here, one more there) and
    two pools one step down together (not two of which one alone misses the target: late
    deliveries do not fall when pools lose people); stop when no move helps;
@@ -270,16 +271,31 @@ class _Search:
             steps = [self.moves(c, up=False, down=True)]
             if polish:
                 steps.append(ups + self.swaps(c) + self.downs_together(c))
-            for moves in steps:
+            for n, moves in enumerate(steps):
                 if frozen is not None:
                     moves = [m for m in moves if m[frozen] == c[frozen]]
                 self.trials(moves, verdict=True)
                 better = [m for m in moves if self.better(m, c)]
                 if better:
-                    c = min(better, key=lambda m: (self.out.trials[m].sort_cost, m))
+                    together = self._together(c, better) if n == 0 else None
+                    c = together or min(better, key=lambda m: (self.out.trials[m].sort_cost, m))
                     break
             else:
                 return c
+
+    def _together(self, c: Config, better: list[Config]) -> Config | None:
+        """When several pools may each lose a person, all of them one step down together, if
+        that is better still (a start scaled up from the volume before is above the target in
+        several pools: one step for all of them, not one step each); else None."""
+        if len(better) < 2:
+            return None
+        x = list(c)
+        for m in better:
+            (i,) = (j for j in range(len(c)) if m[j] != c[j])
+            x[i] = m[i]
+        combo = tuple(x)
+        self.trials([combo], verdict=True)
+        return combo if self.better(combo, c) else None
 
     def kick(self, c: Config) -> Config:
         """From a local minimum `c`: one more person in a merchant's pool, then descend again

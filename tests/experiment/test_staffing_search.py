@@ -482,3 +482,20 @@ def test_a_share_that_loses_before_the_polish_by_less_than_it_saves_the_winner_i
     assert (light_2[0] - 1, light_2[1] + 1) not in at_2, (light_2, sorted(at_2))
     # while share 0's was (it is how share 0 reached its optimum)
     assert best[1:] in {c[1:] for c in ev.calls if c[0] == 0}
+
+
+def test_pools_above_the_target_together_step_down_together(monkeypatch) -> None:
+    """A start far above the target in every pool (a setting scaled up from a smaller volume)
+    descends all pools at once while that still meets the target: fewer candidates than a
+    person at a time in one pool at a time, and the same optimum as brute force."""
+    demand, rates, wage = 950, (55.0, 70.0, 400.0), (180.0, 150.0, 160.0)
+    variables = _vars(30, 30, 12)
+    best = brute_force(variables, _problem(demand, rates, wage), TARGET)
+    assert best is not None
+    start = (best[0] + 8, best[1] + 8, best[2] + 6)
+    together = _problem(demand, rates, wage)
+    assert search(variables, together, TARGET, start).best == best
+    monkeypatch.setattr(_Search, "_together", lambda self, c, better: None)
+    one_at_a_time = _problem(demand, rates, wage)
+    assert search(variables, one_at_a_time, TARGET, start).best == best
+    assert len(set(together.calls)) <= len(set(one_at_a_time.calls)) - 10
