@@ -45,7 +45,7 @@ def specs(days: int, replications: int = 1, path: Path = NATIONAL_DC) -> list[Ru
     """Every strategy x replication of the large scenario over `days` days of orders."""
     sc = load_scenario(
         path,
-        [f"horizon_days={days}", f"warmup_days={max(1, days // 3)}", f"drain_days={days}"],
+        [f"horizon_days={days}", f"warmup_days={days // 3}", f"drain_days={days}"],
     )
     return [RunSpec(sc, name, r, sc.seed) for name in sc.strategies for r in range(replications)]
 

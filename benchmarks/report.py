@@ -73,6 +73,7 @@ def targets(res: dict[str, Any]) -> list[Target]:
             f"{sc['speedup']:.2f}x",
             sc["speedup"] >= 1.8,
         ),
+        *_national_targets(res.get("national"), kept),
         Target(
             "SimPy events per order, full model",
             "near 5 (<= 5)",
@@ -87,6 +88,86 @@ def targets(res: dict[str, Any]) -> list[Target]:
             ag["ready_rel_gap"] <= 0.05,
         ),
     ]
+
+
+GB = 1024**3
+
+
+def _national_targets(nat: dict[str, Any] | None, kept: float) -> list[Target]:
+    """The national centre's targets: a year at 100,000 orders/day in 5 minutes of CPU and
+    4 GB, results streamed (16 B/order), Dask identical to the local pool."""
+    if nat is None:  # results of a benchmark run before this step existed
+        return []
+    short = f"{nat['orders']:,} orders over {nat['days']} days: {nat['cpu_s']:.0f} s CPU"
+    dask = nat.get("dask")
+    if dask is None:
+        dask_target = Target(
+            "Dask LocalCluster of 2 = local pool of 2, national centre",
+            "identical results",
+            "not measured: the optional extra is missing (pip install 'fcsim[dask]')",
+            False,
+        )
+    else:
+        dask_target = Target(
+            "Dask LocalCluster of 2 = local pool of 2, national centre",
+            "identical results",
+            f"{'identical' if dask['identical'] else 'DIFFERENT'}: {dask['runs']} runs, "
+            f"{dask['days']} days ({dask['dask_wall_s']:.0f} s on Dask, "
+            f"{dask['local_wall_s']:.0f} s local, wall)",
+            bool(dask["identical"]),
+        )
+    return [
+        Target(
+            "a year at 100,000 orders/day, one replication",
+            "<= 300 s CPU",
+            f"{nat['year_cpu_s_est']:.0f} s (extrapolated by orders from {short})",
+            nat["year_cpu_s_est"] <= 300,
+        ),
+        Target(
+            "peak memory of that year",
+            "<= 4 GB RSS",
+            f"{nat['year_rss_bytes_est'] / GB:.1f} GB (run footprint estimate; "
+            f"{nat['rss_peak_bytes'] / GB:.2f} GB measured over {nat['days']} days)",
+            nat["year_rss_bytes_est"] <= 4 * GB,
+        ),
+        Target(
+            "memory kept per order once streamed",
+            "<= 16 B/order",
+            f"{kept:.0f} B/order (per-parcel outcome columns kept for the whole horizon)",
+            kept <= 16,
+        ),
+        dask_target,
+    ]
+
+
+def _national_section(nat: dict[str, Any] | None) -> list[str]:
+    if nat is None:
+        return []
+    dask = nat.get("dask")
+    lines = [
+        "## National centre (100,000 orders/day)",
+        "",
+        f"`scenarios/national_dc.yaml`, strategy `{nat['strategy']}`, one replication of "
+        f"{nat['days']} days ({nat['orders']:,} orders) in a fresh process: {nat['cpu_s']:.1f} s "
+        f"CPU ({nat['wall_s']:.1f} s wall), peak RSS {nat['rss_peak_bytes'] / GB:.2f} GB; load "
+        f"average after: {nat['load']}. A year ({nat['year_orders']:,.0f} orders expected) is "
+        f"not run: by orders it would take about {nat['year_cpu_s_est']:.0f} s of CPU, and its "
+        f"run footprint (the estimate `fcsim run` checks before it starts) is "
+        f"{nat['year_rss_bytes_est'] / GB:.1f} GB, more than this machine can spare for one "
+        "run while the per-parcel outcome columns are kept for the whole horizon.",
+        "",
+    ]
+    if dask is not None:
+        lines += [
+            f"Dask check (`python -m benchmarks.dask_check --days {dask['days']}`): "
+            f"{dask['runs']} runs, {dask['orders']:,.0f} orders measured, "
+            f"{'identical bit for bit' if dask['identical'] else 'DIFFERENT'} on a local Dask "
+            f"cluster of 2 workers and the local pool of 2 ({dask['dask_wall_s']:.1f} s and "
+            f"{dask['local_wall_s']:.1f} s wall).",
+            "",
+        ]
+        lines += [f"- {d}" for d in dask["differences"]] + ([""] if dask["differences"] else [])
+    return lines
 
 
 def revision() -> str | None:
@@ -268,6 +349,7 @@ def markdown(res: dict[str, Any], checks: list[Target]) -> str:
             else ""
         ),
         "",
+        *_national_section(res.get("national")),
         "## StaffPool against simpy.Resource",
         "",
         f"{res['pool_check']['tasks']:,} tasks, {res['pool_check']['workers']} workers, FIFO, "

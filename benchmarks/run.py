@@ -1,5 +1,5 @@
 """The benchmark's measurements, in order: pool check, tandem (a)/(b), full model (c), memory,
-parallel replications, profile.
+parallel replications, the national centre (100,000 orders/day) and its Dask check, profile.
 
 Place in the flow: `benchmarks/__main__.py` parses the command line into a `Config` and calls
 `measure`; the result goes to `benchmarks/report.py`. (a) and (b) are timed in this process,
@@ -47,6 +47,8 @@ class Config:
     scaling_days: int = 56
     profile_days: int = 21
     pool_tasks: int = 50_000
+    national_days: int = 14  # days of orders of the national centre's timed run
+    dask_days: int = 3  # days of orders of the Dask check on the national centre
     smoke: bool = False
 
     @classmethod
@@ -63,6 +65,8 @@ class Config:
             scaling_days=3,
             profile_days=3,
             pool_tasks=3_000,
+            national_days=1,
+            dask_days=1,
             smoke=True,
         )
 
@@ -238,6 +242,58 @@ def _scaling(cfg: Config) -> dict[str, Any]:
     }
 
 
+def _national(cfg: Config) -> dict[str, Any]:
+    """The national centre (`scenarios/national_dc.yaml`, 100,000 orders/day).
+
+    One replication of `national_days` days timed in a fresh process; the year's CPU time
+    extrapolated from it by orders (the year's expected orders over those generated; the short
+    run's set-up, its 50,000 SKUs, counts in full); the year's peak memory estimated by the
+    run footprint (`fcsim.experiment.footprint`, what `fcsim run` checks before it starts);
+    then the Dask check: a local Dask cluster of 2 workers against the local pool of 2, result
+    for result (`dask_check`)."""
+    from benchmarks import dask_check
+    from fcsim.experiment.footprint import BYTES_PER_PROCESS, run_footprint
+    from fcsim.scenario.load import load_scenario
+
+    days = cfg.national_days
+    short = [f"horizon_days={days}", f"warmup_days={days // 3}", f"drain_days={days}"]
+    sc = load_scenario(dask_check.NATIONAL_DC, short)
+    year = load_scenario(dask_check.NATIONAL_DC)
+    strategy = next(iter(sc.strategies))
+    n, n_year = cases.count_orders(sc), run_footprint(year).orders  # the year: its expectation
+    _say(f"national centre: {n:,} orders over {days} days in a fresh process ({strategy})")
+    run = _child(memory.year_run, sc, strategy)
+    out: dict[str, Any] = {
+        "strategy": strategy,
+        "days": days,
+        "orders": n,
+        "cpu_s": run["cpu_s"],
+        "wall_s": run["wall_s"],
+        "rss_peak_bytes": run["rss_peak_bytes"],
+        "year_orders": n_year,
+        "year_cpu_s_est": run["cpu_s"] * n_year / max(n, 1),
+        "year_rss_bytes_est": run_footprint(year).run_bytes + BYTES_PER_PROCESS,
+        "load": _load(),
+    }
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        out["dask"] = None  # the optional extra is missing: said in the report
+        return out
+    _say(f"Dask check: national centre over {cfg.dask_days} days, local pool and Dask")
+    check = dask_check.check(cfg.dask_days)
+    out["dask"] = {
+        "days": cfg.dask_days,
+        "runs": check.runs,
+        "orders": check.orders,
+        "identical": check.identical,
+        "differences": check.differences[:20],
+        "local_wall_s": check.local_wall_s,
+        "dask_wall_s": check.dask_wall_s,
+    }
+    return out
+
+
 def _profile(cfg: Config, lines: int = 22) -> dict[str, Any]:
     sc = cases.full_scenario(cfg.profile_days, cfg.orders_per_day)
     _say(f"profile of the full model over {cfg.profile_days} days (cProfile)")
@@ -267,6 +323,7 @@ def measure(cfg: Config, command: str) -> dict[str, Any]:
     full = _full(cfg, tandem["reference"]["orders_per_s"])
     mem = _memory(cfg)
     scaling = _scaling(cfg)
+    national = _national(cfg)
     profile = _profile(cfg)
     return {
         "command": command,
@@ -280,5 +337,6 @@ def measure(cfg: Config, command: str) -> dict[str, Any]:
         "full": full,
         "memory": mem,
         "scaling": scaling,
+        "national": national,
         "profile": profile,
     }

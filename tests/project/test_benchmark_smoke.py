@@ -51,6 +51,10 @@ def test_smoke_runs_every_step_and_writes_both_files(smoke):
         "one replication of the year, one core",
         "memory kept for results",
         "2 workers vs 1, 8 replications",
+        "a year at 100,000 orders/day, one replication",
+        "peak memory of that year",
+        "memory kept per order once streamed",
+        "Dask LocalCluster of 2 = local pool of 2, national centre",
     } <= names
     for t in data["targets"]:
         assert ("PASS" if t["passed"] else "FAIL") in proc.stdout
@@ -58,6 +62,11 @@ def test_smoke_runs_every_step_and_writes_both_files(smoke):
     assert "## Targets" in text and "## Profile of (c)" in text
     assert data["full"]["orders"] > 0 and data["full"]["events_per_order"] > 0
     assert data["scaling"]["replications"] == 2
+    national = data["national"]
+    assert national["orders"] > 50_000 and national["year_orders"] > 300 * national["orders"]
+    assert "## National centre (100,000 orders/day)" in text
+    if national["dask"] is not None:  # the optional extra is installed (as in CI)
+        assert national["dask"]["identical"], national["dask"]["differences"]
     assert not list(out.glob(".*.tmp"))  # atomic writes leave nothing behind
 
 
