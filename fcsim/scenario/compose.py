@@ -17,6 +17,7 @@ import copy
 import difflib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,7 @@ COMPOSED_KEPT = 8
 """Composed scenario files kept by `composed` (a search loads one file hundreds of times)."""
 
 _composed: dict[tuple[Path, str, str], tuple[tuple[tuple[Path, bytes], ...], Parsed]] = {}
+_composed_lock = threading.Lock()  # `fcsim advise` loads candidates from several threads
 
 
 def _unchanged(files: tuple[tuple[Path, bytes], ...]) -> bool:
@@ -141,15 +143,17 @@ def composed(path: Path, source: str) -> Parsed:
     A file that cannot be read, or that holds a fatal problem, is never kept: each call reports
     it afresh."""
     key = (path.resolve(), source, os.getcwd())  # a base's name in messages is relative
-    kept = _composed.get(key)
+    with _composed_lock:
+        kept = _composed.get(key)
     if kept is not None and _unchanged(kept[0]):
         return copy_parsed(kept[1])
     seen: list[tuple[Path, bytes]] = []
     parsed = load_with_extends(path, source, seen=seen)
-    _composed.pop(key, None)
-    while len(_composed) >= COMPOSED_KEPT:
-        del _composed[next(iter(_composed))]  # the oldest
-    _composed[key] = (tuple(seen), copy_parsed(parsed))
+    with _composed_lock:
+        _composed.pop(key, None)
+        while len(_composed) >= COMPOSED_KEPT:
+            del _composed[next(iter(_composed))]  # the oldest
+        _composed[key] = (tuple(seen), copy_parsed(parsed))
     return parsed
 
 
