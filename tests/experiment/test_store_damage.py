@@ -3,6 +3,7 @@ line, every readable entry kept, so `--resume` reuses the runs it can still read
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,18 @@ from tests.conftest import SMALL
 RUN = ["run", str(SMALL), "--set", "horizon_days=14", "-r", "2", "-w", "1", "--no-report"]
 
 
-@pytest.fixture
-def stored(tmp_path: Path) -> Path:
-    out = tmp_path / "X"
+@pytest.fixture(scope="module")
+def stored_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of `RUN`, run store included, made once for the module."""
+    out = tmp_path_factory.mktemp("store") / "X"
     assert main([*RUN, "-q", "-o", str(out)]) == 0
     return out
+
+
+@pytest.fixture
+def stored(stored_once: Path, tmp_path: Path) -> Path:
+    """A copy of `stored_once` for one test to damage."""
+    return Path(shutil.copytree(stored_once, tmp_path / "X", symlinks=True))
 
 
 def _damage(manifest: Path, at: int, line: bytes) -> None:

@@ -12,6 +12,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_in_process
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -57,7 +59,7 @@ def group_id(group: list[str]) -> str:
 def run_as_written(commands: list[str], tmp_path: Path) -> None:
     """Run the commands one after the other in `tmp_path`, which sees the repository's
     `scenarios/` and `tests/` folders; each must exit 0 (`fcsim check`: 1, the documented
-    regression it finds) without a traceback."""
+    regression it finds) without a traceback. The default number of workers is one (above)."""
     for name in ("scenarios", "tests"):
         (tmp_path / name).symlink_to(ROOT / name)
     for command in commands:
@@ -67,7 +69,10 @@ def run_as_written(commands: list[str], tmp_path: Path) -> None:
         for a in argv[1:]:
             globbed = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.glob(a))
             args += globbed if "*" in a else [a]
-        res = run_in_process(*args, cwd=tmp_path)
+        with pytest.MonkeyPatch.context() as mp:
+            for module in ("fcsim.experiment.runs", "fcsim.experiment.executors"):
+                mp.setattr(f"{module}.default_workers", lambda: 1)
+            res = run_in_process(*args, cwd=tmp_path)
         expected = 1 if argv[1] == "check" else 0
         assert res.returncode == expected, f"{command}\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
         assert "Traceback" not in res.stderr

@@ -12,13 +12,15 @@ from openpyxl import load_workbook
 
 from fcsim.core.metrics import metric
 
-from conftest import SMALL, run_cli
+from conftest import SMALL, run_in_process
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("workbook") / "small"
-    res = run_cli("run", str(SMALL), "-o", str(folder), "-r", "2", "-w", "1", "-q", "--no-report")
+    res = run_in_process(
+        "run", str(SMALL), "-o", str(folder), "-r", "2", "-w", "1", "-q", "--no-report"
+    )
     assert res.returncode == 0, res.stderr
     return folder
 
@@ -77,7 +79,7 @@ def test_the_workbook_is_formatted_and_rebuilt_by_fcsim_report(out: Path) -> Non
     late = next(r for r in ws.iter_rows(min_row=2) if r[7].value == "late_rate")
     assert late[3].number_format == "0.0%"
     (out / "results.xlsx").unlink()
-    res = run_cli("report", str(out), "-q")
+    res = run_in_process("report", str(out), "-q")
     assert res.returncode == 0, res.stderr
     assert (out / "results.xlsx").is_file()
     assert not list(out.glob(".results.xlsx*"))  # no temporary file left
