@@ -142,6 +142,7 @@ class LocalPool(Pool):
         # ProcessPoolExecutor has no public way to stop running workers before Python 3.14
         # (`terminate_workers`); its worker table is read, not modified.
         procs = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in procs:
             with contextlib.suppress(Exception):
@@ -149,6 +150,11 @@ class LocalPool(Pool):
         for proc in procs:
             with contextlib.suppress(Exception):
                 proc.join(timeout=5)
+        # the executor's manager thread sees its workers gone and ends; wait for it here, or
+        # the interpreter's exit would race it for the pipes they share (a hang, or EBADF)
+        if manager is not None:
+            with contextlib.suppress(Exception):
+                manager.join(timeout=5)
 
 
 class DaskPool(Pool):
