@@ -97,7 +97,8 @@ class Sizing:
     def at_bounds(self) -> list[str]:
         """The keys of the setting's variables at an end of the values searched, where the
         best may lie beyond: a headcount at its upper bound (or at a lower bound above one
-        person), a share at either end. Widening those `sizing` bounds may find a better one."""
+        person), a share at either end (its top not when it is the largest the routing allows:
+        what class B leaves). Widening those `sizing` bounds may find a better one."""
         c = self.config
         if c is None:
             return []
@@ -106,6 +107,8 @@ class Sizing:
             if v.plan or len(v.values) < 2:
                 continue
             top, bottom = i == len(v.values) - 1, i == 0
+            if top and v.limit is not None and v.values[-1] >= v.limit - 1e-9:
+                top = False  # as far as the scenario allows: nothing beyond to search
             if top or (bottom and (v.share or v.values[0] > 1)):
                 out.append(v.key)
         return out

@@ -51,6 +51,8 @@ class Variable:
     label: str = ""
     headcount: bool = True  # False: a share (of SKUs in-house), walked by `share_walk`
     plans: tuple[Choice, ...] = ()  # a node's operating plans: a categorical variable
+    # the largest value the scenario allows (a share: what class B leaves), None: no such limit
+    limit: float | None = None
 
     @property
     def plan(self) -> bool:

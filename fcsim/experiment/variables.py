@@ -44,7 +44,8 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
         shares = tuple(float(s) for s in st.sizing.a_shares if s <= room + 1e-12)
         if shares:
             label = "share of SKUs in class A"
-            out.append(Variable(f"{base}.routing.a_share", shares, True, label, headcount=False))
+            key = f"{base}.routing.a_share"
+            out.append(Variable(key, shares, True, label, headcount=False, limit=room))
     return out
 
 

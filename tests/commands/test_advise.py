@@ -370,3 +370,18 @@ def test_a_setting_at_an_end_of_the_values_searched_is_flagged() -> None:
     doc = {"answers": answers([edges], [300.0])}
     assert doc["answers"]["hybrid_a_share_at_bounds"] == {"h": ["300"]}
     assert any("at an end of the shares searched" in line for line in answer_lines(doc))
+
+
+def test_a_share_at_the_routings_limit_is_not_flagged() -> None:
+    """The largest share the routing allows (class B takes the rest) has nothing beyond it to
+    search: it is no end of the search's bounds; the smallest still is."""
+    from fcsim.experiment.advice import Sizing
+    from fcsim.experiment.candidates import Sized, Variable
+
+    share = Variable("strategies.h.routing.a_share", (0.4, 0.55, 0.65), headcount=False, limit=0.65)
+    for config, flagged in (((2,), []), ((0,), [share.key]), ((1,), [])):
+        z = Sizing("h", 300.0, [share], Sized(config), config=config, feasible=True)
+        assert z.at_bounds() == flagged
+    below = Variable(share.key, (0.4, 0.55), headcount=False, limit=0.65)
+    z = Sizing("h", 300.0, [below], Sized((1,)), config=(1,), feasible=True)
+    assert z.at_bounds() == [share.key]  # 55 %: a larger share was allowed, not searched
