@@ -327,10 +327,11 @@ def test_a_hybrids_warm_start_scales_each_node_by_its_order_lines() -> None:
     settings = Settings((300.0,), Target(0.05, 0.005), 3, 1, ("hybrid",))
     advisor = Advisor(base, settings, None, lambda o: None)  # type: ignore[arg-type]
     lines = advisor.lines_of("hybrid")
-    low, high = lines(0.05), lines(0.4)
+    sizing = advisor.sizing("hybrid", 300.0)
+    shares = sizing.variables[-1].values
+    low, high = lines(shares[0]), lines(shares[-1])
     assert sum(low.values()) == pytest.approx(1.0) == sum(high.values())
     assert high["own"] > low["own"] and high["provider"] < low["provider"]
-    sizing = advisor.sizing("hybrid", 300.0)
     labels = [v.key.removeprefix("strategies.hybrid.") for v in sizing.variables]
     assert labels[-1] == "routing.a_share" and labels[0] == "nodes.own.pickers"
     warm = advisor._warm(sizing)
