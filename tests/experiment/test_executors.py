@@ -79,60 +79,62 @@ def test_a_failing_run_is_reported_with_exit_3_and_the_others_kept(tmp_path: Pat
     assert not (out / "failed_runs.log").exists()
 
 
+def _stopped(
+    args: list[str], out: Path, stop, new_session: bool = True, env=None, timeout: float = 60
+) -> tuple[subprocess.Popen, str, list[int], float]:
+    """`fcsim ARGS` in a real process, stopped by `stop(proc)` once it has stored a run: the
+    process, its stderr, its worker processes before the stop, seconds from stop to exit."""
+    proc = subprocess.Popen(
+        [*CLI, *args, "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=new_session,
+    )
+    try:
+        wait_for_a_stored_run(proc, out, 120)
+        workers = _children(proc.pid)
+        stop(proc)
+        t0 = time.monotonic()
+        _, err = proc.communicate(timeout=timeout)
+        took = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc, err, workers, took
+
+
+def _ctrl_c(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+
+
 def test_ctrl_c_stops_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
     # A real process: SIGINT to the process group as a terminal sends it, exit status 130,
     # and its worker processes gone afterwards.
     out = tmp_path / "out"
-    manifest = out / ".fcsim" / "manifest.jsonl"
-    proc = subprocess.Popen(
-        [*CLI, "run", str(SMALL), "-r", "30", "-w", "2", "-o", str(out), *LONG],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        wait_for_a_stored_run(proc, manifest.parent.parent, 120)
-        workers = _children(proc.pid)
-        os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    args = ["run", str(SMALL), "-r", "30", "-w", "2", *LONG]
+    proc, err, workers, _ = _stopped(args, out, _ctrl_c)
     assert proc.returncode == 130, err
     assert "--resume" in err and "Traceback" not in err
-    done = manifest.read_text().count("\n")
+    done = (out / ".fcsim" / "manifest.jsonl").read_text().count("\n")
     assert 1 <= done < 120
     time.sleep(0.5)
     assert all(not _running(pid) for pid in workers)
 
 
 def test_sigterm_stops_like_ctrl_c_and_keeps_finished_runs(tmp_path: Path) -> None:
-    # a subprocess: the signal and the exit status of the process are the point
+    # a subprocess: the signal and the exit status of the process are the point; SIGTERM to
+    # fcsim alone, as a service manager or `kill` sends it
     out = tmp_path / "out"
-    manifest = out / ".fcsim" / "manifest.jsonl"
     env = dict(os.environ, PYTHONWARNINGS="default")  # a leaked semaphore would be said
-    proc = subprocess.Popen(
-        [*CLI, "run", str(SMALL), "-r", "30", "-w", "2", "-o", str(out), *LONG],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_a_stored_run(proc, manifest.parent.parent, 120)
-        workers = _children(proc.pid)
-        proc.terminate()  # SIGTERM to fcsim alone, as a service manager or `kill` sends it
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    args = ["run", str(SMALL), "-r", "30", "-w", "2", *LONG]
+    proc, err, workers, _ = _stopped(args, out, subprocess.Popen.terminate, False, env)
     assert proc.returncode == 143, err
     assert err.strip().splitlines()[-1] == "fcsim: terminated (SIGTERM)", err
     assert "--resume" in err and "Traceback" not in err and "leaked" not in err
-    assert 1 <= manifest.read_text().count("\n") < 120
+    assert 1 <= (out / ".fcsim" / "manifest.jsonl").read_text().count("\n") < 120
     assert not (out / "runs.parquet").exists()  # nothing half-written
     time.sleep(0.5)
     assert all(not _running(pid) for pid in workers)
@@ -142,26 +144,10 @@ def test_ctrl_c_stops_an_advise_whose_strategies_run_in_threads(tmp_path: Path) 
     # `fcsim advise -w 2` screens the strategies of a volume in threads: Ctrl-C reaches the
     # main thread while the others wait for their runs; all stop at once, nothing is lost
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [*CLI, "advise", str(SMALL), "--volumes", "40,80", "-w", "2", "-o", str(out), *LONG[1:]],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        wait_for_a_stored_run(proc, out, 120)
-        workers = _children(proc.pid)
-        os.killpg(proc.pid, signal.SIGINT)
-        t0 = time.monotonic()
-        _, err = proc.communicate(timeout=30)
-        stopped_in = time.monotonic() - t0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    args = ["advise", str(SMALL), "--volumes", "40,80", "-w", "2", *LONG[1:]]
+    proc, err, workers, took = _stopped(args, out, _ctrl_c, timeout=30)
     assert proc.returncode == 130, err
-    assert stopped_in < 10, stopped_in  # not after the runs in flight (or never)
+    assert took < 10, took  # not after the runs in flight (or never)
     assert "--resume" in err and "Traceback" not in err, err
     assert not (out / "advice.json").exists()  # nothing half-written
     time.sleep(0.5)
