@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pytest
 
 from fcsim.experiment.candidates import Target, Trial, Variable, staff_range
-from fcsim.experiment.staffing import _Search, search
+from fcsim.experiment.coordinate import CoordinateSearch
+from fcsim.experiment.staffing import search
 from fcsim.experiment.walks import brute_force, share_walk
 
 TARGET = Target(late_rate=0.05, unfinished_rate=0.005)
@@ -427,7 +428,7 @@ def test_an_inferred_move_is_run_when_its_value_is_needed() -> None:
     """A candidate inferred to miss has no means: for a verdict it is not run; asked for its
     value, the search runs it (and it does miss)."""
     ev = _problem(300, (80.0, 60.0), (200.0, 200.0))
-    s = _Search(_vars(8, 8), ev, TARGET, 0.0)
+    s = CoordinateSearch(_vars(8, 8), ev, TARGET, 0.0)
     (two_each,) = s.trials([(1, 1)])  # two people in each pool: swamped
     assert not TARGET.met(two_each)
     (verdict,) = s.trials([(0, 1)], verdict=True)
@@ -495,7 +496,7 @@ def test_pools_above_the_target_together_step_down_together(monkeypatch) -> None
     start = (best[0] + 8, best[1] + 8, best[2] + 6)
     together = _problem(demand, rates, wage)
     assert search(variables, together, TARGET, start).best == best
-    monkeypatch.setattr(_Search, "_together", lambda self, c, better: None)
+    monkeypatch.setattr(CoordinateSearch, "_together", lambda self, c, better: None)
     one_at_a_time = _problem(demand, rates, wage)
     assert search(variables, one_at_a_time, TARGET, start).best == best
     assert len(set(together.calls)) <= len(set(one_at_a_time.calls)) - 10
