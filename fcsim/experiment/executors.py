@@ -11,7 +11,8 @@ whatever the executor and the number of workers.
 - Dask (`--dask ADDRESS` or `--dask local`): `distributed.Client(...).get_executor()`, a
   `concurrent.futures` executor, so one code path serves both. The optional extra
   `fcsim[dask]` provides it; without it the command says how to install it (exit 2).
-- Tiny runs are batched (several specs per task) so per-task overhead stays negligible.
+- Tiny runs are batched (several specs per task) so per-task overhead stays negligible;
+  `run_on` submits a plan's batches and records each result as it comes back.
 - A run that raises becomes a `RunFailure` (message and traceback); the others go on.
 - Ctrl-C: pending runs are cancelled, workers stopped.
 - Memory: a finished run's arrays are held by reference cycles until the collector's next
@@ -29,8 +30,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from fcsim.core.errors import UsageError
@@ -248,6 +249,54 @@ def open_pool(workers: int | None, dask: str | None, tasks: int | None = None) -
         raise
     finally:
         pool.stop(interrupted)
+
+
+class PoolClosed(Exception):
+    """The pipeline closed (Ctrl-C, SIGTERM) while a thread waited for its runs: nothing of
+    what was in flight is recorded; the thread should stop."""
+
+
+def run_on(
+    pool: Pool,
+    todo: list[tuple[str, RunSpec]],
+    record: Callable[[str, RunResult | RunFailure], None],
+    closed: threading.Event | None = None,
+) -> None:
+    """Run `todo` (hash, spec) on `pool` in batches, recording each result as it comes back.
+
+    `closed`: set when the pipeline closes under a thread waiting here (Ctrl-C reached the
+    main thread); the wait then ends with `PoolClosed` (the pool's workers are stopped, and
+    the futures of their runs may never complete)."""
+    if pool.executor is None:
+        for h, spec in todo:
+            record(h, run_batch([spec])[0])
+        return
+    size = batch_size([s for _, s in todo], pool.workers)
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    futures: dict[Future, list[tuple[str, RunSpec]]] = {}
+    for b in batches:
+        try:
+            futures[pool.executor.submit(run_batch, [s for _, s in b])] = b
+        except Exception as exc:  # the pool is broken or shut down
+            for h, spec in b:
+                record(h, RunFailure.of(spec, exc))
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, CLOSED_POLL_S, FIRST_COMPLETED)
+        if closed is not None and closed.is_set():
+            raise PoolClosed
+        for fut in [f for f in futures if f in finished]:  # in the order submitted
+            batch = futures[fut]
+            try:
+                items = fut.result()
+            except Exception as exc:  # the worker itself died (killed, out of memory)
+                items = [RunFailure.of(spec, exc) for _, spec in batch]
+            for (h, _), item in zip(batch, items, strict=True):
+                record(h, item)
+
+
+CLOSED_POLL_S = 0.5
+"""How often a thread waiting for runs checks that its pipeline is still open."""
 
 
 def batch_size(specs: Sequence[RunSpec], workers: int) -> int:

@@ -22,7 +22,7 @@ optional observer, called with an `Event` at each step ("resumed", "unreadable",
 An open pipeline may be given plans by several threads at once (`fcsim advise` sizes the
 strategies of a volume side by side so that no worker waits): their runs share the pool, the
 run store is written under a lock, and once the pipeline closes (Ctrl-C in the main thread)
-a thread still waiting for its runs gets `PipelineClosed` instead of failed runs.
+a thread still waiting for its runs gets `PoolClosed` instead of failed runs.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +38,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from fcsim.experiment.executors import Pool, batch_size, open_pool, run_batch
+from fcsim.experiment.executors import Pool, PoolClosed, open_pool, run_on
 from fcsim.experiment.results import daily_table, runs_table, summary_document
 from fcsim.experiment.runs import RunFailure, RunResult, RunsFailed, RunSpec, plan
 from fcsim.experiment.selection import Settings
@@ -76,11 +75,6 @@ class Event:
 
 
 Observer = Callable[[Event], None]
-
-
-class PipelineClosed(Exception):
-    """The pipeline closed (Ctrl-C, SIGTERM) while a thread waited for its runs: nothing of
-    what was in flight is recorded; the thread should stop."""
 
 
 @dataclass(frozen=True)
@@ -284,7 +278,7 @@ class Pipeline:
         return self
 
     def __exit__(self, *exc: object) -> bool | None:
-        self._closed.set()  # a thread still waiting for runs stops (`PipelineClosed`)
+        self._closed.set()  # a thread still waiting for runs stops (`PoolClosed`)
         self.pool = None  # stopped: no plan runs on it any more
         return self._stack.__exit__(*exc)
 
@@ -316,7 +310,7 @@ class Pipeline:
         flight. Identical specs (same hash) run once.
         """
         if self._closed.is_set():
-            raise PipelineClosed
+            raise PoolClosed
         if self.pool is None:
             raise RuntimeError("Pipeline.execute outside `with Pipeline(...)`")
         pool, store = self.pool, self.store
@@ -348,7 +342,7 @@ class Pipeline:
 
         def record(h: str, item: RunResult | RunFailure) -> None:
             if self._closed.is_set():  # stopped under this thread: keep nothing in flight
-                raise PipelineClosed
+                raise PoolClosed
             out.ran += 1
             if isinstance(item, RunFailure):
                 out.failures.append(item)
@@ -368,7 +362,7 @@ class Pipeline:
             self._emit(Event("run_done", len(todo), out.ran, label=specs[where[h][0]].label))
 
         try:
-            _run_on(pool, todo, record, self._closed)
+            run_on(pool, todo, record, self._closed)
         except KeyboardInterrupt:
             if store is not None:
                 with self._lock:
@@ -376,49 +370,6 @@ class Pipeline:
                 self._emit(Event("interrupted", len(where), kept, store=store.folder))
             raise
         return out
-
-
-def _run_on(
-    pool: Pool,
-    todo: list[tuple[str, RunSpec]],
-    record: Callable[[str, RunResult | RunFailure], None],
-    closed: threading.Event | None = None,
-) -> None:
-    """Run `todo` (hash, spec) on `pool` in batches, recording each result as it comes back.
-
-    `closed`: set when the pipeline closes under a thread waiting here (Ctrl-C reached the
-    main thread); the wait then ends with `PipelineClosed` (the pool's workers are stopped, and
-    the futures of their runs may never complete)."""
-    if pool.executor is None:
-        for h, spec in todo:
-            record(h, run_batch([spec])[0])
-        return
-    size = batch_size([s for _, s in todo], pool.workers)
-    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    futures: dict[Future, list[tuple[str, RunSpec]]] = {}
-    for b in batches:
-        try:
-            futures[pool.executor.submit(run_batch, [s for _, s in b])] = b
-        except Exception as exc:  # the pool is broken or shut down
-            for h, spec in b:
-                record(h, RunFailure.of(spec, exc))
-    pending = set(futures)
-    while pending:
-        finished, pending = wait(pending, CLOSED_POLL_S, FIRST_COMPLETED)
-        if closed is not None and closed.is_set():
-            raise PipelineClosed
-        for fut in [f for f in futures if f in finished]:  # in the order submitted
-            batch = futures[fut]
-            try:
-                items = fut.result()
-            except Exception as exc:  # the worker itself died (killed, out of memory)
-                items = [RunFailure.of(spec, exc) for _, spec in batch]
-            for (h, _), item in zip(batch, items, strict=True):
-                record(h, item)
-
-
-CLOSED_POLL_S = 0.5
-"""How often a thread waiting for runs checks that its pipeline is still open."""
 
 
 def _hashes(specs: Sequence[RunSpec]) -> list[str]:
