@@ -218,13 +218,9 @@ class CoordinateSearch:
         kick's descent, which only takes people away: no polish move adds one); `polish`
         False: moves down only (how the share walk compares shares)."""
         while True:
-            ups = (
-                []
-                if frozen is not None
-                else self.moves(c, up=True, down=False, merchant_up_only=True)
-            )
             steps = [self.moves(c, up=False, down=True)]
-            if polish:
+            if polish:  # the kick's descent (frozen) adds no one: no ups
+                ups = [] if frozen is not None else self.moves(c, True, False, True)
                 steps.append(ups + self.swaps(c) + self.downs_together(c))
             for n, moves in enumerate(steps):
                 if frozen is not None:
