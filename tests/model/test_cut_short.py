@@ -46,7 +46,9 @@ def test_a_run_cut_short_misses_the_target_when_run_to_its_end(staff) -> None:
     # the certain late orders are a floor of the full run's late orders
     late_orders = full.kpis["late_rate"] * (full.kpis["orders"] - full.kpis["orders_in_progress"])
     assert cut.kpis["late_orders_certain"] <= late_orders + 1e-9
-    assert cut.wall_s < full.wall_s
+    # it stopped before the horizon (above) and skipped the accounting: no daily series (a
+    # deterministic check of the work saved; its seconds are a benchmark's, not a test's)
+    assert cut.daily == {} and full.daily
     assert undeclared(cut.kpis) == [] and set(CUT_SHORT_METRICS) <= set(cut.kpis)
 
 
