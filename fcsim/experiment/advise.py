@@ -81,6 +81,8 @@ class Settings:
     screen_days: int | None = None  # None: the scenario's horizon
     margin: float = 0.1  # screening: the means must be this share below the target
     max_steps_up: int = 3
+    # runs every sized strategy gets first; all `replications` only where they matter
+    confirm_first: int = 3
     objective: str = "cost"  # what the search minimises: cost, or maximises: profit per order
 
 
@@ -104,6 +106,8 @@ def trial_of(
         overloaded=float(runs["overloaded"].mean()),
         late_high=late["ci_high"],
         unfinished_high=unfinished["ci_high"],
+        late_low=late["ci_low"],
+        unfinished_low=unfinished["ci_low"],
     )
 
 
@@ -147,16 +151,23 @@ class Advisor:
         return out
 
     def _run(
-        self, jobs: Sequence[tuple[Sizing, Config, bool]], verdict: bool = False
+        self,
+        jobs: Sequence[tuple[Sizing, Config, bool]],
+        verdict: bool = False,
+        replications: Sequence[int] | None = None,
     ) -> list[pd.DataFrame]:
         """Run candidates (sizing, config, screening?) side by side; their runs tables.
         `verdict`: only whether each meets the target counts, so screening runs stop once
-        they certainly miss it (`cut_short`)."""
+        they certainly miss it (`cut_short`); `replications`: each job's runs (default: the
+        screening's or the confirmation's; the first runs of a job asked again with more
+        come from the run store)."""
         plans = []
-        for sizing, config, screen in jobs:
+        for k, (sizing, config, screen) in enumerate(jobs):
             overrides = self._overrides(sizing, config, screen)
             sc = self.load(overrides)
             reps = self.s.screen_replications if screen else self.s.replications
+            if replications is not None:
+                reps = replications[k]
             seed = screen_seed(self.s.seed) if screen else self.s.seed
             cut = self.cut_short if screen and verdict else None
             plans.append(
@@ -280,10 +291,12 @@ class Advisor:
     def _step_up(self, sizing: Sizing, missed: Trial, runs: pd.DataFrame) -> Config | None:
         """One person more after a confirmation that `missed` the target (its `runs`).
 
-        Runs that could not keep up: in the busiest pool of those runs (its utilisation),
-        whatever the screening saw (a single screening run may not have hit the peak that
-        overloaded them). Late deliveries or unfinished orders above the target: where the
-        screening says the miss shrinks most, when it shrinks at all."""
+        Runs that could not keep up: in the pool their overload names most often ("packers
+        of own busy 97%+ of the time", in `overload_reasons`), else the busiest pool of those
+        runs (its utilisation over the year), whatever the screening saw (a single screening
+        run may not have hit the peak that overloaded them). Late deliveries or unfinished
+        orders above the target: where the screening says the miss shrinks most, when it
+        shrinks at all."""
         c = sizing.config
         assert c is not None
         ups = {}
@@ -293,13 +306,18 @@ class Advisor:
         if not ups:
             return None
         if missed.overloaded > 0:
+            reasons = runs.get("overload_reasons", pd.Series(dtype=object)).fillna("")
+
+            def named(u: Config) -> int:
+                pool, node = ups[u].key.rsplit(".", 1)[1], ups[u].group.rpartition(".")[2]
+                return int(reasons.str.contains(f"{pool} of {node} busy", regex=False).sum())
 
             def busy(u: Config) -> float:
                 column = f"{ups[u].key.rsplit('.', 1)[1].removesuffix('s')}_utilisation"
                 value = runs[column].mean() if column in runs else math.nan
                 return -1.0 if value != value else float(value)
 
-            return max(ups, key=lambda u: (busy(u), u))
+            return max(ups, key=lambda u: (named(u), busy(u), u))
         have = sizing.screen.trials
         todo = [u for u in ups if u not in have or have[u].unknown]
         if todo:
@@ -315,26 +333,71 @@ class Advisor:
         return None  # one more person changes neither lateness nor overload: no use
 
     def _confirm(self, sizings: list[Sizing]) -> None:
-        """Confirm every sized strategy of a volume side by side; step up those that miss."""
-        todo = [z for z in sizings if z.config is not None]
+        """Confirm every sized strategy of a volume side by side, in two stages; step up those
+        that miss the target.
+
+        Each strategy's setting first gets `confirm_first` runs (at most `replications`).
+        Those runs settle a strategy that is out of the running: one that surely misses the
+        target (`Target.missed`: a run could not keep up, or a 95 % lower bound is above the
+        target), which steps one person up (`_step_up`) or is infeasible; and one that surely
+        meets it (`Target.sure`) and is clearly worse, by the paired 95 % interval, than the
+        runner-up of those that surely meet it. Every other strategy gets all `replications`
+        runs: the best and the runner-up (the answer's paired interval and the break-even
+        curves read them), and any whose verdict the first runs leave open. The ranking is
+        read again after every round, so a strategy settled early is topped up when a later
+        round makes it a contender."""
+        r = self.s.replications
+        first = min(r, max(2, self.s.confirm_first))
+        asked: dict[str, int] = {}  # strategy -> runs asked for its current setting
+        trials: dict[str, Trial] = {}
+        live = [z for z in sizings if z.config is not None]
+        todo = [(z, first) for z in live]
         while todo:
-            tables = self._run([(z, z.config, False) for z in todo])  # type: ignore[misc]
-            again = []
-            for z, runs in zip(todo, tables, strict=True):
+            tables = self._run(
+                [(z, z.config, False) for z, _ in todo],  # type: ignore[misc]
+                replications=[n for _, n in todo],
+            )
+            step: list[Sizing] = []
+            for (z, n), runs in zip(todo, tables, strict=True):
                 assert z.config is not None
-                t = self._record(z, z.config, "confirm", runs)
-                z.confirmed = runs
-                if self.s.target.sure(t):
-                    z.feasible = True
-                    continue
+                z.confirmed, asked[z.strategy] = runs, n
+                t = trials[z.strategy] = trial_of(z.config, runs, OBJECTIVES[self.s.objective])
+                if self.s.target.sure(t) or (n < r and not self.s.target.missed(t)):
+                    continue  # met (for now), or open: the ranking below decides
+                self._record(z, z.config, "confirm", runs)
                 up = z.steps_up < self.s.max_steps_up
                 nxt = self._step_up(z, t, runs) if up else None
                 if nxt is None:
                     z.reason = miss_text(t, self.s.target)
+                    live.remove(z)
                     continue
                 z.config, z.steps_up = nxt, z.steps_up + 1
-                again.append(z)
-            todo = again
+                step.append(z)
+            todo = [(z, first) for z in step]
+            stepping = set(map(id, step))
+            todo += [(z, r) for z in self._contenders(live, trials) if id(z) not in stepping]
+            todo = [(z, n) for z, n in todo if id(z) in stepping or asked[z.strategy] < n]
+        for z in live:
+            assert z.config is not None and z.confirmed is not None
+            t = self._record(z, z.config, "confirm", z.confirmed)
+            z.feasible = self.s.target.sure(t)
+            if not z.feasible:
+                z.reason = miss_text(t, self.s.target)
+
+    def _contenders(self, live: list[Sizing], trials: dict[str, Trial]) -> list[Sizing]:
+        """The strategies whose confirmation needs all its runs: any whose verdict is open,
+        the best and the runner-up of those surely meeting the target, and any of those not
+        clearly worse than the runner-up (paired 95 % interval of the objective)."""
+        target, objective = self.s.target, OBJECTIVES[self.s.objective]
+        met = [z for z in live if target.sure(trials[z.strategy])]
+        met.sort(key=lambda z: (trials[z.strategy].sort_cost, z.strategy))
+        out = [z for z in live if z not in met]
+        out += met[:2]
+        for z in met[2:]:
+            d = objective.difference(z.confirmed, met[1].confirmed)  # type: ignore[arg-type]
+            if not d["ci_low"] > 0:
+                out.append(z)
+        return out
 
     # --------------------------------------------------------------------------- volumes
     def _size(self, strategy: str, volume: float, prev: Sizing | None) -> Sizing:

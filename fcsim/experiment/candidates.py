@@ -120,6 +120,16 @@ class Target:
         """Whether the trial's means meet the target, `margin` below it."""
         return t.ok and self.violation(t, margin) == 0.0
 
+    def missed(self, t: Trial) -> bool:
+        """Whether more runs cannot make the trial `sure`: every run failed, a run could not
+        keep up (it stays among the runs), or a 95 % lower bound is above the target (the
+        miss is significant)."""
+        if not t.ok or t.unknown or t.overloaded > 0:
+            return True
+        return _lower(t.late_rate, t.late_low) > self.late_rate or (
+            _lower(t.unfinished_rate, t.unfinished_low) > self.unfinished_rate
+        )
+
     def sure(self, t: Trial) -> bool:
         """Whether the 95 % upper bounds meet the target and no run could not keep up."""
         if not t.ok or t.unknown or t.overloaded > 0:
@@ -140,6 +150,10 @@ def _upper(mean: float, high: float) -> float:
     return mean if math.isnan(high) else high
 
 
+def _lower(mean: float, low: float) -> float:
+    return -math.inf if math.isnan(low) else low
+
+
 @dataclass(frozen=True)
 class Trial:
     """A candidate evaluated: means (and 95 % upper bounds) over its replications."""
@@ -158,6 +172,8 @@ class Trial:
     # not run: it has no more people in any pool than a candidate that missed the target (the
     # same shares and plans), so it misses it too (`fcsim.experiment.staffing`)
     inferred: bool = False
+    late_low: float = math.nan  # 95 % lower bounds (nan with one replication)
+    unfinished_low: float = math.nan
 
     @property
     def unknown(self) -> bool:

@@ -295,6 +295,37 @@ def test_a_confirmation_that_could_not_keep_up_steps_up_its_busiest_pool() -> No
     assert advisor._step_up(sizing, missed, runs) == (2, 3, 1)
 
 
+def test_a_confirmation_overloaded_steps_up_the_pool_its_overload_names() -> None:
+    """The pool busy 97 %+ at the end of the window (the peak) is not always the busiest over
+    the year: the step goes to the pool the overload names (the hybrid's own packers at 900
+    orders a day on the default scenario, where the pickers, busier over the year, were
+    stepped up three times and changed nothing)."""
+    from fcsim.experiment.advice import Sizing
+    from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.candidates import Sized, Target, Trial, staff_range
+
+    variables = [
+        staff_range(f"strategies.hybrid.nodes.{node}.{p}", 1, 10, node == "own")
+        for node in ("own", "provider")
+        for p in ("pickers", "packers", "receivers")
+    ]
+    settings = Settings((900.0,), Target(0.05, 0.005), 3, 1, ("hybrid",))
+    advisor = Advisor(None, settings, None, lambda o: None)  # type: ignore[arg-type]
+    start = (5, 7, 4, 0, 0, 0)
+    sizing = Sizing("hybrid", 900.0, variables, Sized(start), config=start)
+    runs = pd.DataFrame(
+        {"picker_utilisation": [0.73, 0.74], "packer_utilisation": [0.62, 0.61],
+         "receiver_utilisation": [0.42, 0.42],
+         "overload_reasons": ["packers of own busy 97%+ of the time", ""]}
+    )  # fmt: skip
+    missed = Trial(start, 13.5, 0.039, 0.0, overloaded=0.5)
+    assert advisor._step_up(sizing, missed, runs) == (5, 8, 4, 0, 0, 0)
+    runs["overload_reasons"] = "receivers of provider busy 97%+ of the time"
+    assert advisor._step_up(sizing, missed, runs) == (5, 7, 4, 0, 0, 1)
+    runs["overload_reasons"] = "backlog ran away to 9 days of demand by the end of the window"
+    assert advisor._step_up(sizing, missed, runs) == (6, 7, 4, 0, 0, 0)  # the busiest: pickers
+
+
 def test_a_scenario_edited_during_the_search_stops_it(tmp_path: Path) -> None:
     """Every candidate reloads the scenario: an edit in between would mix two scenarios."""
     import os
@@ -386,3 +417,101 @@ def test_a_share_at_the_routings_limit_is_not_flagged() -> None:
     below = Variable(share.key, (0.4, 0.55), headcount=False, limit=0.65)
     z = Sizing("h", 300.0, [below], Sized((1,)), config=(1,), feasible=True)
     assert z.at_bounds() == [share.key]  # 55 %: a larger share was allowed, not searched
+
+
+def _two_stage(monkeypatch, outcomes):
+    """An advisor whose confirmation runs come from `outcomes`: strategy -> config -> one
+    (cost, late, overloaded) per replication; returns it, its sizings and the runs asked."""
+    from fcsim.experiment.advice import Sizing
+    from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.candidates import Sized, Target, staff_range
+
+    names = tuple(outcomes)
+    settings = Settings((100.0,), Target(0.05, 0.005), 5, 1, names)
+    advisor = Advisor(None, settings, None, lambda o: None)  # type: ignore[arg-type]
+    asked: list[tuple[str, tuple[int, ...], int]] = []
+
+    def run(jobs, verdict=False, replications=None):
+        out = []
+        for k, (z, config, screen) in enumerate(jobs):
+            n = 1 if screen else replications[k]
+            if not screen:
+                asked.append((z.strategy, config, n))
+            rows = outcomes[z.strategy].get(config, [(20.0, 0.09, 0)])[:n]  # a screening run
+            out.append(
+                pd.DataFrame(
+                    {"replication": range(n), "cost_per_order_eur": [r[0] for r in rows],
+                     "late_rate": [r[1] for r in rows], "unfinished_rate": [0.0] * n,
+                     "overloaded": [r[2] for r in rows],
+                     "picker_utilisation": [0.9] * n, "packer_utilisation": [0.5] * n}
+                )
+            )  # fmt: skip
+        return out
+
+    monkeypatch.setattr(advisor, "_run", run)
+    sizings = []
+    for name in names:
+        variables = [
+            staff_range(f"strategies.{name}.{p}", 1, 9, True) for p in ("pickers", "packers")
+        ]
+        start = next(iter(outcomes[name]))
+        sizings.append(Sizing(name, 100.0, variables, Sized(start), config=start))
+    return advisor, sizings, asked
+
+
+def test_the_confirmation_gives_all_its_runs_only_where_they_decide_the_answer(monkeypatch) -> None:
+    """Three runs each first; the best and the runner-up get all five (the answer's paired
+    interval reads them), a strategy clearly dearer than the runner-up and one surely missing
+    the target stop at three (the miss steps one person up: three runs again)."""
+
+    def runs(cost, late, spread=0.0, overloaded=(0, 0, 0, 0, 0)):
+        return [(cost + spread * k, late + 0.0001 * k, o) for k, o in enumerate(overloaded)]
+
+    outcomes = {
+        "best": {(2, 2): runs(10.0, 0.03)},
+        "second": {(2, 2): runs(10.5, 0.03)},
+        "dear": {(2, 2): runs(12.0, 0.03)},
+        "late": {(2, 2): runs(9.0, 0.08), (3, 2): runs(9.5, 0.04)},
+        "busy": {(1, 1): runs(11.0, 0.03, overloaded=(0, 1, 0, 0, 0)), (2, 1): runs(11.2, 0.03)},
+    }
+    advisor, sizings, asked = _two_stage(monkeypatch, outcomes)
+    advisor._confirm(sizings)
+    total = {}
+    for name, config, n in asked:
+        total[(name, config)] = max(n, total.get((name, config), 0))
+    assert total == {
+        ("best", (2, 2)): 5, ("second", (2, 2)): 5, ("dear", (2, 2)): 3,
+        ("late", (2, 2)): 3, ("late", (3, 2)): 5,  # stepped up: 9.5 EUR, now the best
+        ("busy", (1, 1)): 3, ("busy", (2, 1)): 3,  # its overload named the busiest pool
+    }  # fmt: skip
+    by = {z.strategy: z for z in sizings}
+    assert all(z.feasible for z in sizings)
+    assert [len(by[s].confirmed) for s in outcomes] == [5, 5, 3, 5, 3]
+    rows = [
+        (c["strategy"], c["runs"], c["meets_target"])
+        for z in sizings
+        for c in z.candidates
+        if c["stage"] == "confirm"
+    ]
+    assert sorted(rows) == sorted(
+        [("best", 5, True), ("second", 5, True), ("dear", 3, True), ("late", 3, False),
+         ("late", 5, True), ("busy", 3, False), ("busy", 3, True)]
+    )  # fmt: skip
+
+
+def test_a_confirmation_left_open_by_its_first_runs_gets_them_all(monkeypatch) -> None:
+    """Late deliveries whose interval straddles the target after three runs: two more runs
+    decide (here they settle it under the target); one surely above it after five steps up."""
+    outcomes = {
+        "near": {(2, 2): [(10.0, x, 0) for x in (0.049, 0.046, 0.051, 0.046, 0.047)]},
+        "over": {
+            (2, 2): [(9.0, x, 0) for x in (0.048, 0.054, 0.049, 0.055, 0.056)],
+            (3, 2): [(9.4, 0.03, 0)] * 5,
+        },
+    }
+    advisor, sizings, asked = _two_stage(monkeypatch, outcomes)
+    advisor._confirm(sizings)
+    assert ("near", (2, 2), 5) in asked and ("over", (2, 2), 5) in asked
+    near, over = sizings
+    assert not near.feasible and "late" in near.reason  # 95 % bound of five runs above 5 %
+    assert over.feasible and over.config == (3, 2) and over.steps_up == 1
