@@ -12,10 +12,12 @@ strategy, the advisor
    coordinate search of `fcsim.experiment.staffing`, on `screen_replications` runs per
    candidate (the full horizon by default: a short window would miss the peak months), judged
    by the mean with a margin below the target;
-2. **confirms**: runs the chosen setting on the full horizon with `replications` runs and
-   keeps it when the 95 % upper bounds meet the target and no run was overloaded; otherwise
-   steps one person up where the screening says it helps most, up to `max_steps_up` times;
-   a strategy still missing the target is **infeasible** at that volume, never compared.
+2. **confirms**: runs the chosen setting on the full horizon, `confirm_first` runs first and
+   all `replications` only where they decide the answer (`Advisor._confirm`), and keeps it
+   when the 95 % upper bounds meet the target and no run was overloaded; otherwise steps one
+   person up (in the pool an overload names, else where the screening says it helps most), up
+   to `max_steps_up` times; a strategy still missing the target is **infeasible** at that
+   volume, never compared.
 
 With more than one worker the strategies of a volume are screened side by side (in threads
 sharing the pipeline's pool), which changes no answer: each search decides from its own

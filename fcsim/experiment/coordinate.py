@@ -215,13 +215,16 @@ class CoordinateSearch:
 
     def descend(self, c: Config, frozen: int | None = None, polish: bool = True) -> Config:
         """Moves down, then polish moves, while one is better; `frozen`: a variable held (the
-        kick's descent, which only takes people away: no polish move adds one); `polish`
-        False: moves down only (how the share walk compares shares)."""
+        kick's descent, which only takes people away: of the polish moves, two pools down
+        together, no ups nor swaps); `polish` False: moves down only (how the share walk
+        compares shares)."""
         while True:
             steps = [self.moves(c, up=False, down=True)]
-            if polish:  # the kick's descent (frozen) adds no one: no ups
-                ups = [] if frozen is not None else self.moves(c, True, False, True)
+            if polish and frozen is None:
+                ups = self.moves(c, True, False, True)
                 steps.append(ups + self.swaps(c) + self.downs_together(c))
+            elif polish:  # the kick's descent only takes people away: no ups, no swaps
+                steps.append(self.downs_together(c))
             for n, moves in enumerate(steps):
                 if frozen is not None:
                     moves = [m for m in moves if m[frozen] == c[frozen]]

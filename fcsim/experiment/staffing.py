@@ -23,9 +23,9 @@ numbers, or a list of shares):
    two pools one step down together (not two of which one alone misses the target: late
    deliveries do not fall when pools lose people); stop when no move helps;
 3. **kick**: from that local minimum, one more person in each of the merchant's pools in turn,
-   then descend again with that pool held, by moves that take people away only (the extra
-   person may let another pool shrink by several); a cheaper end point is kept and kicked
-   again.
+   then descend again with that pool held, by moves that take people away only (one pool
+   down, or two together, no swaps: the extra person may let another pool shrink by
+   several); a cheaper end point is kept and kicked again.
 
 In the descent, the polish and the kick only whether a move meets the target counts, and a
 move with no more people in any pool than a candidate that missed the target misses it too:
