@@ -95,7 +95,8 @@ def markdown(timing: dict[str, Any] | None, s: dict[str, Any], command: str) -> 
         f"- Volumes: {', '.join(f'{v:g}' for v in doc['volumes'])} orders a day; "
         f"{len(doc['strategies'])} strategies; screening {doc['screening']['replications']} "
         f"run(s) of {doc['screening']['horizon_days']} days per candidate, confirmation "
-        f"{doc['replications']} runs of {doc['horizon_days']} days.",
+        f"3 to {doc['replications']} runs of {doc['horizon_days']} days (all of them where "
+        "they decide the answer).",
     ]
     if timing is not None:
         verdict = "PASS" if timing["wall_s"] <= TARGET_S else "FAIL"
