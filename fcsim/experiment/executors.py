@@ -28,6 +28,7 @@ import gc
 import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -121,13 +122,34 @@ class Pool:
         """Release the executor; when interrupted, cancel pending work and stop workers now."""
 
 
+class _SpawnExecutor(ProcessPoolExecutor):
+    """A process pool whose workers start with SIGINT blocked.
+
+    The pool starts a worker when a run is submitted and no worker is idle, in the thread that
+    submits it. Until its initializer (`_worker_init`) moves it to its own process group, the
+    new process is in fcsim's, so a Ctrl-C in the terminal then would reach it too and print a
+    KeyboardInterrupt traceback from its start-up. A process inherits the signal mask of the
+    thread that starts it, so SIGINT is blocked around each submission: the workers never see
+    it (fcsim stops them itself, `LocalPool.stop`), and a SIGINT that arrives meanwhile waits
+    for the other threads or for the end of the call."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+            return super().submit(fn, *args, **kwargs)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class LocalPool(Pool):
     """A spawn-context process pool whose workers run in their own process group."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.name = f"{workers} local worker processes"
-        self.executor = ProcessPoolExecutor(
+        self.executor = _SpawnExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,

@@ -208,3 +208,29 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return "State:\tZ" not in status
+
+
+def test_local_workers_start_with_sigint_blocked_whichever_thread_starts_them() -> None:
+    """A Ctrl-C while a worker is still starting (before its initializer leaves fcsim's process
+    group) printed a KeyboardInterrupt traceback from the worker's start-up: workers now start
+    with SIGINT blocked, also those a thread of `fcsim advise` starts, and the submitting
+    thread's own mask is as before."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fcsim.experiment.executors import LocalPool
+
+    pool = LocalPool(2)
+    try:
+        busy = pool.executor.submit(time.sleep, 1.0)  # the first worker, started here
+        with ThreadPoolExecutor(1) as thread:  # the second, started from another thread
+            mask = thread.submit(
+                pool.executor.submit, signal.pthread_sigmask, signal.SIG_BLOCK, []
+            ).result()
+        assert signal.SIGINT in mask.result(timeout=60)
+        busy.result(timeout=60)
+        again = pool.executor.submit(signal.pthread_sigmask, signal.SIG_BLOCK, [])
+        assert signal.SIGINT in again.result(timeout=60)
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        assert len(pool.executor._processes) == 2  # type: ignore[attr-defined]
+    finally:
+        pool.stop(interrupted=False)
