@@ -203,13 +203,10 @@ class Advisor:
     @cached_property
     def cut_short(self) -> CutShort | None:
         """The rule that stops a screening run once the mean over the screening runs certainly
-        misses the target less the search's margin (all a verdict asks: `met` with the
-        margin): one run above k times those shares, k runs a candidate; None when they reach
-        100 % (never stopped). A candidate it stops could meet the bare target; no search
-        step reads that of a verdict's candidates (the fallback to the bare target,
-        `without_margin`, runs only when no candidate met the margin, before any verdict)."""
-        k, t, keep = self.s.screen_replications, self.s.target, 1.0 - self.s.margin
-        late, unfinished = k * t.late_rate * keep, k * t.unfinished_rate * keep
+        misses the target (without the search's margin): one run above k times the target's
+        shares, k runs a candidate; None when those shares reach 100 % (never stopped)."""
+        k, t = self.s.screen_replications, self.s.target
+        late, unfinished = k * t.late_rate, k * t.unfinished_rate
         return CutShort(late, unfinished) if late < 1 and unfinished < 1 else None
 
     def evaluator(
