@@ -12,12 +12,12 @@ strategy, the advisor
    coordinate search of `fcsim.experiment.staffing`, on `screen_replications` runs per
    candidate (the full horizon by default: a short window would miss the peak months), judged
    by the mean with a margin below the target;
-2. **confirms**: runs the chosen setting on the full horizon, `confirm_first` runs first and
-   all `replications` only where they decide the answer (`Advisor._confirm`), and keeps it
-   when the 95 % upper bounds meet the target and no run was overloaded; otherwise steps one
-   person up (in the pool an overload names, else where the screening says it helps most), up
-   to `max_steps_up` times; a strategy still missing the target is **infeasible** at that
-   volume, never compared.
+2. **confirms** (`fcsim.experiment.confirmation`): runs the chosen setting on the full
+   horizon, `confirm_first` runs first and all `replications` only where they decide the
+   answer, and keeps it when the 95 % upper bounds meet the target and no run was overloaded;
+   otherwise steps one person up (in the pool an overload names, else where the screening
+   says it helps most), up to `max_steps_up` times; a strategy still missing the target is
+   **infeasible** at that volume, never compared.
 
 With more than one worker the strategies of a volume are screened side by side (in threads
 sharing the pipeline's pool), which changes no answer: each search decides from its own
@@ -42,22 +42,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fcsim.experiment.advice import OBJECTIVES, SHOWN, Objective, Sizing, fmt_volume
+from fcsim.experiment import confirmation
+from fcsim.experiment.advice import OBJECTIVES, SHOWN, Sizing, fmt_volume
 from fcsim.experiment.candidates import (
-    CLOSER,
     Config,
     Sized,
     Target,
     Trial,
-    miss_text,
-    swamped,
     without_margin,
 )
+from fcsim.experiment.confirmation import trial_of
 from fcsim.experiment.pipeline import Pipeline, PointPlan
 from fcsim.experiment.plan_search import plan_hours, search_plans
 from fcsim.experiment.runs import RunFailure
 from fcsim.experiment.staffing import Warm
-from fcsim.experiment.stats import interval
 from fcsim.experiment.variables import decision_variables, scaled, start_config
 from fcsim.experiment.volume_axis import VolumeAxis, volume_axis, volume_text
 from fcsim.model.catalogue import build_catalogue
@@ -86,31 +84,6 @@ class Settings:
     # runs every sized strategy gets first; all `replications` only where they matter
     confirm_first: int = 3
     objective: str = "cost"  # what the search minimises: cost, or maximises: profit per order
-
-
-def trial_of(
-    config: Config, runs: pd.DataFrame, objective: Objective = OBJECTIVES["cost"]
-) -> Trial:
-    """A candidate's trial from its runs table (every run failed: not ok; a run stopped as it
-    certainly missed the target: cut short); its `cost` is the objective's score (cost per
-    order, or minus the profit per order)."""
-    if not len(runs):
-        return Trial(config, math.nan, math.nan, math.nan, ok=False)
-    if "cut_short_day" in runs and runs["cut_short_day"].notna().any():
-        return Trial(config, math.nan, math.nan, math.nan, math.nan, cut_short=True)
-    late = interval(runs["late_rate"])
-    unfinished = interval(runs["unfinished_rate"])
-    return Trial(
-        config,
-        cost=objective.score(runs),
-        late_rate=late["mean"],
-        unfinished_rate=unfinished["mean"],
-        overloaded=float(runs["overloaded"].mean()),
-        late_high=late["ci_high"],
-        unfinished_high=unfinished["ci_high"],
-        late_low=late["ci_low"],
-        unfinished_low=unfinished["ci_low"],
-    )
 
 
 Loader = Callable[[list[str]], Scenario]
@@ -291,115 +264,12 @@ class Advisor:
         return lines
 
     def _step_up(self, sizing: Sizing, missed: Trial, runs: pd.DataFrame) -> Config | None:
-        """One person more after a confirmation that `missed` the target (its `runs`).
-
-        Runs that could not keep up: in the pool their overload names most often ("packers
-        of own busy 97%+ of the time", in `overload_reasons`), else the busiest pool of those
-        runs (its utilisation over the year), whatever the screening saw (a single screening
-        run may not have hit the peak that overloaded them). Late deliveries or unfinished
-        orders above the target: where the screening says the miss shrinks most, when it
-        shrinks at all."""
-        c = sizing.config
-        assert c is not None
-        ups = {}
-        for i, v in enumerate(sizing.variables):
-            if v.whole and c[i] < len(v.values) - 1:
-                ups[(*c[:i], c[i] + 1, *c[i + 1 :])] = v
-        if not ups:
-            return None
-        if missed.overloaded > 0:
-            reasons = runs.get("overload_reasons", pd.Series(dtype=object)).fillna("")
-
-            def named(u: Config) -> int:
-                pool, node = ups[u].key.rsplit(".", 1)[1], ups[u].group.rpartition(".")[2]
-                return int(reasons.str.contains(f"{pool} of {node} busy", regex=False).sum())
-
-            def busy(u: Config) -> float:
-                column = f"{ups[u].key.rsplit('.', 1)[1].removesuffix('s')}_utilisation"
-                value = runs[column].mean() if column in runs else math.nan
-                return -1.0 if value != value else float(value)
-
-            return max(ups, key=lambda u: (named(u), busy(u), u))
-        have = sizing.screen.trials
-        todo = [u for u in ups if u not in have or have[u].unknown]
-        if todo:
-            tables = self._run([(sizing, u, True) for u in todo])
-            for u, r in zip(todo, tables, strict=True):
-                sizing.screen.trials[u] = self._record(sizing, u, "screen", r)
-        t, target = sizing.screen.trials, self.s.target
-        best = min(ups, key=lambda u: (target.violation(t[u]), t[u].sort_cost, u))
-        if target.violation(t[best]) < max(target.violation(missed), CLOSER) - CLOSER / 2 or (
-            c in t and swamped(t[c], target)
-        ):
-            return best
-        return None  # one more person changes neither lateness nor overload: no use
+        """One person more after a confirmation that missed (`confirmation.step_up`)."""
+        return confirmation.step_up(self, sizing, missed, runs)
 
     def _confirm(self, sizings: list[Sizing]) -> None:
-        """Confirm every sized strategy of a volume side by side, in two stages; step up those
-        that miss the target.
-
-        Each strategy's setting first gets `confirm_first` runs (at most `replications`).
-        Those runs settle a strategy that is out of the running: one that surely misses the
-        target (`Target.missed`: a run could not keep up, or a 95 % lower bound is above the
-        target), which steps one person up (`_step_up`) or is infeasible; and one that surely
-        meets it (`Target.sure`) and is clearly worse, by the paired 95 % interval, than the
-        runner-up of those that surely meet it. Every other strategy gets all `replications`
-        runs: the best and the runner-up (the answer's paired interval and the break-even
-        curves read them), and any whose verdict the first runs leave open. The ranking is
-        read again after every round, so a strategy settled early is topped up when a later
-        round makes it a contender."""
-        r = self.s.replications
-        first = min(r, max(2, self.s.confirm_first))
-        asked: dict[str, int] = {}  # strategy -> runs asked for its current setting
-        trials: dict[str, Trial] = {}
-        live = [z for z in sizings if z.config is not None]
-        todo = [(z, first) for z in live]
-        while todo:
-            tables = self._run(
-                [(z, z.config, False) for z, _ in todo],  # type: ignore[misc]
-                replications=[n for _, n in todo],
-            )
-            step: list[Sizing] = []
-            for (z, n), runs in zip(todo, tables, strict=True):
-                assert z.config is not None
-                z.confirmed, asked[z.strategy] = runs, n
-                t = trials[z.strategy] = trial_of(z.config, runs, OBJECTIVES[self.s.objective])
-                if self.s.target.sure(t) or (n < r and not self.s.target.missed(t)):
-                    continue  # met (for now), or open: the ranking below decides
-                self._record(z, z.config, "confirm", runs)
-                up = z.steps_up < self.s.max_steps_up
-                nxt = self._step_up(z, t, runs) if up else None
-                if nxt is None:
-                    z.reason = miss_text(t, self.s.target)
-                    live.remove(z)
-                    continue
-                z.config, z.steps_up = nxt, z.steps_up + 1
-                step.append(z)
-            todo = [(z, first) for z in step]
-            stepping = set(map(id, step))
-            todo += [(z, r) for z in self._contenders(live, trials) if id(z) not in stepping]
-            todo = [(z, n) for z, n in todo if id(z) in stepping or asked[z.strategy] < n]
-        for z in live:
-            assert z.config is not None and z.confirmed is not None
-            t = self._record(z, z.config, "confirm", z.confirmed)
-            z.feasible = self.s.target.sure(t)
-            if not z.feasible:
-                z.reason = miss_text(t, self.s.target)
-
-    def _contenders(self, live: list[Sizing], trials: dict[str, Trial]) -> list[Sizing]:
-        """The strategies whose confirmation needs all its runs: any whose verdict is open,
-        the best and the runner-up of those surely meeting the target, and any of those not
-        clearly worse than the runner-up (paired 95 % interval of the objective)."""
-        target, objective = self.s.target, OBJECTIVES[self.s.objective]
-        met = [z for z in live if target.sure(trials[z.strategy])]
-        met.sort(key=lambda z: (trials[z.strategy].sort_cost, z.strategy))
-        out = [z for z in live if z not in met]
-        out += met[:2]
-        for z in met[2:]:
-            d = objective.difference(z.confirmed, met[1].confirmed)  # type: ignore[arg-type]
-            if not d["ci_low"] > 0:
-                out.append(z)
-        return out
+        """Confirm a volume's sized strategies (`confirmation.confirm`)."""
+        confirmation.confirm(self, sizings)
 
     # --------------------------------------------------------------------------- volumes
     def _size(self, strategy: str, volume: float, prev: Sizing | None) -> Sizing:
