@@ -19,11 +19,12 @@ strategy, the advisor
    says it helps most), up to `max_steps_up` times; a strategy still missing the target is
    **infeasible** at that volume, never compared.
 
-With more than one worker the strategies of a volume are screened side by side (in threads
-sharing the pipeline's pool), which changes no answer: each search decides from its own
-trials. Every candidate of a volume runs on the same orders (common random numbers), and so
-do the strategies' confirmations, so their differences are paired replication by
-replication. The answers (cheapest feasible strategy per volume, break-even volumes) are in
+With more than one worker the strategies are sized side by side (`_Chains`: one thread per
+strategy going through the volumes, sharing the pipeline's pool; a volume's second
+confirmation stage once every strategy is through its first), which changes no answer: each
+search starts where it would one volume after the other and decides from its own trials.
+Every candidate of a volume runs on the same orders (common random numbers), and so do the
+strategies' confirmations, so their differences are paired replication by replication. The answers (cheapest feasible strategy per volume, break-even volumes) are in
 `fcsim.experiment.advice`, with the `Sizing` records the advisor fills. With the profit
 objective (`Settings.objective`), "cheapest" reads "most profitable": the search minimises
 minus the profit per order (`Objective.score`), and so do the answers.
@@ -34,7 +35,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -272,12 +273,17 @@ class Advisor:
         confirmation.confirm(self, sizings)
 
     # --------------------------------------------------------------------------- volumes
-    def _size(self, strategy: str, volume: float, prev: Sizing | None) -> Sizing:
-        """One strategy screened at one volume, from its sizing at the volume before."""
+    def _size(
+        self, strategy: str, volume: float, prev: Sizing | None, kept: Config | None = None
+    ) -> Sizing:
+        """One strategy screened at one volume, from its sizing at the volume before (from
+        `kept`, its setting there, when given)."""
         sizing = self.sizing(strategy, volume)
         variables = sizing.variables
-        if prev is not None and prev.config is not None:
-            start = scaled(variables, prev.config, volume / prev.volume)
+        if prev is not None and kept is None:
+            kept = prev.config
+        if prev is not None and kept is not None:
+            start = scaled(variables, kept, volume / prev.volume)
         else:  # a share starts in the middle of its values (the walk's shortest worst)
             start = start_config(variables, self.base, volume / self.axis.base, middle=True)
         if variables:
@@ -298,40 +304,120 @@ class Advisor:
         self.progress(f"{fmt_volume(volume)} orders/day, {strategy}: {done}{miss}")
         return sizing
 
-    def _side_by_side(self, volume: float, last: dict[str, Sizing]) -> list[Sizing]:
-        """Every strategy screened at `volume`, in the strategies' order.
-
-        With more than one worker the strategies' searches run in threads side by side, so
-        that the runs of one fill the workers another leaves idle (a search step with fewer
-        candidates than workers). Each search decides from its own trials alone, on the same
-        orders whatever runs beside it: the answer is the same as one after the other."""
-        names = self.s.strategies
-        if self.pipeline.workers <= 1 or len(names) < 2:
-            return [self._size(s, volume, last.get(s)) for s in names]
-        _ = (self.axis, self.cut_short)  # cached before the threads read them
-        threads = ThreadPoolExecutor(len(names), thread_name_prefix="fcsim-advise")
-        try:
-            futures = [threads.submit(self._size, s, volume, last.get(s)) for s in names]
-            return [f.result() for f in futures]
-        except KeyboardInterrupt:
-            self.pipeline.interrupted()
-            raise
-        finally:  # on Ctrl-C the pipeline closes next: a thread waiting for runs then stops
-            threads.shutdown(wait=False, cancel_futures=True)
+    def _said(self, here: list[Sizing]) -> None:
+        for z in here:
+            verdict = "meets the target" if z.feasible else f"infeasible ({z.reason})"
+            self.progress(f"{fmt_volume(z.volume)} orders/day, {z.strategy}: {verdict}")
 
     def run(self) -> list[Sizing]:
-        """Every strategy sized at every volume, in order."""
-        out: list[Sizing] = []
-        last: dict[str, Sizing] = {}
-        for volume in self.s.volumes:
-            here = self._side_by_side(volume, last)
-            self._confirm(here)
-            for z in here:
-                last[z.strategy] = z
-                verdict = "meets the target" if z.feasible else f"infeasible ({z.reason})"
-                self.progress(f"{fmt_volume(volume)} orders/day, {z.strategy}: {verdict}")
-            out.extend(here)
-        return out
+        """Every strategy sized at every volume; in volume order, then the strategies'."""
+        names = self.s.strategies
+        if self.pipeline.workers <= 1 or len(names) < 2:
+            out: list[Sizing] = []
+            last: dict[str, Sizing] = {}
+            for volume in self.s.volumes:
+                here = [self._size(s, volume, last.get(s)) for s in names]
+                self._confirm(here)
+                self._said(here)
+                last.update((z.strategy, z) for z in here)
+                out.extend(here)
+            return out
+        return _Chains(self).run()
+
+
+class _Chains:
+    """The strategies sized side by side, each strategy's volumes one after the other.
+
+    With more than one worker each strategy is a chain in a thread of its own: screen a
+    volume, run its confirmation's first stage (`confirmation.first_stage`, its own runs),
+    then on to the next volume while the others catch up, so that the runs of one chain
+    fill the workers another leaves idle (a search step with fewer candidates than workers).
+    Once every strategy of a volume is through its first stage, the second stage (the
+    ranking's top-ups, `confirmation.second_stage`) runs in a thread of its own. A chain
+    starts its next volume's search from the setting its first stage kept, and waits for
+    that volume's second stage only before it joins the next one's; when the second stage
+    changed the setting (a step up), the chain searches and first-confirms that volume
+    again from the new one. So each search starts where it would one volume after the other, decides
+    from its own trials alone and runs on the same orders whatever runs beside it: the
+    answer is the same as one volume and one strategy after the other."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.a = advisor
+        self.names = advisor.s.strategies
+        n = len(advisor.s.volumes)
+        self.here: list[dict[str, Sizing]] = [{} for _ in range(n)]
+        self.done = [threading.Event() for _ in range(n)]
+        self.stop = threading.Event()  # a chain failed: the others stop waiting
+        self.lock = threading.Lock()
+        self.joints: list[Future[None]] = []  # the second stages submitted
+
+    def _wait(self, i: int) -> None:
+        """Until the second stage of volume `i` has ended (or a chain has failed)."""
+        while not self.done[i].wait(0.1):
+            if self.stop.is_set():
+                raise _Stopped
+
+    def _chain(self, strategy: str, joint: ThreadPoolExecutor) -> None:
+        try:
+            a, prev, kept = self.a, None, None
+            for i, volume in enumerate(a.s.volumes):
+                z = a._size(strategy, volume, prev, kept)
+                confirmation.first_stage(a, z)
+                if i:
+                    self._wait(i - 1)
+                    assert prev is not None
+                    if prev.config != kept:  # stepped up after this search began: again
+                        z = a._size(strategy, volume, prev)
+                        confirmation.first_stage(a, z)
+                with self.lock:
+                    self.here[i][strategy] = z
+                    prev, kept = z, z.config  # before a second stage may step it up
+                    if len(self.here[i]) == len(self.names):
+                        self.joints.append(joint.submit(self._second, i))
+        except BaseException:
+            self.stop.set()
+            raise
+
+    def _second(self, i: int) -> None:
+        try:
+            here = [self.here[i][s] for s in self.names]
+            confirmation.second_stage(self.a, here)
+            self.a._said(here)
+            self.done[i].set()
+        except BaseException:
+            self.stop.set()
+            raise
+
+    def run(self) -> list[Sizing]:
+        a = self.a
+        _ = (a.axis, a.cut_short)  # cached before the threads read them
+        chains = ThreadPoolExecutor(len(self.names), thread_name_prefix="fcsim-advise")
+        joint = ThreadPoolExecutor(1, thread_name_prefix="fcsim-confirm")
+        try:
+            futures = [chains.submit(self._chain, s, joint) for s in self.names]
+            while True:  # until every chain and second stage has ended; the first error raised
+                with self.lock:
+                    every = futures + self.joints
+                for f in every:
+                    e = f.exception() if f.done() else None
+                    if e is not None and not isinstance(e, _Stopped):
+                        raise e
+                running = [f for f in every if not f.done()]
+                if not running:
+                    break
+                wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+        except KeyboardInterrupt:
+            a.pipeline.interrupted()
+            raise
+        finally:  # on Ctrl-C or an error the pipeline closes next: a thread waiting for runs stops
+            self.stop.set()
+            chains.shutdown(wait=False, cancel_futures=True)
+            joint.shutdown(wait=False, cancel_futures=True)
+        return [self.here[i][s] for i in range(len(self.here)) for s in self.names]
+
+
+class _Stopped(Exception):
+    """A chain stopped waiting because another failed."""
 
 
 SCREEN_SEED_OFFSET = 1_000_003

@@ -94,8 +94,8 @@ def step_up(advisor: Advisor, sizing: Sizing, missed: Trial, runs: pd.DataFrame)
 
 
 def confirm(advisor: Advisor, sizings: list[Sizing]) -> None:
-    """Confirm every sized strategy of a volume side by side, in two stages; step up those
-    that miss the target.
+    """Confirm every sized strategy of a volume, in two stages; step up those that miss the
+    target: `first_stage` for each, then `second_stage` for them all.
 
     Each strategy's setting first gets `confirm_first` runs (at most `replications`).
     Those runs settle a strategy that is out of the running: one that surely misses the
@@ -107,13 +107,63 @@ def confirm(advisor: Advisor, sizings: list[Sizing]) -> None:
     curves read them), and any whose verdict the first runs leave open. The ranking is
     read again after every round, so a strategy settled early is topped up when a later
     round makes it a contender."""
-    r = advisor.s.replications
-    first = min(r, max(2, advisor.s.confirm_first))
-    asked: dict[str, int] = {}  # strategy -> runs asked for its current setting
-    trials: dict[str, Trial] = {}
-    live = [z for z in sizings if z.config is not None]
-    todo = [(z, first) for z in live]
-    while todo:
+    for z in sizings:
+        first_stage(advisor, z)
+    second_stage(advisor, sizings)
+
+
+def first_runs(advisor: Advisor) -> int:
+    """The runs every sized setting gets first (`confirm_first`, 2 to `replications`)."""
+    return min(advisor.s.replications, max(2, advisor.s.confirm_first))
+
+
+def first_stage(advisor: Advisor, z: Sizing) -> None:
+    """A strategy's own stage: its setting's first runs, stepped up while they surely miss
+    the target (or, when they are all its runs, while they do not surely meet it). It needs
+    no other strategy: each strategy runs it once its own screening ends, beside the
+    screening of the others."""
+    r, first, target = advisor.s.replications, first_runs(advisor), advisor.s.target
+    while z.config is not None and not z.reason:
+        runs = advisor._run([(z, z.config, False)], replications=[first])[0]
+        z.confirmed = runs
+        t = trial_of(z.config, runs, OBJECTIVES[advisor.s.objective])
+        if target.sure(t) or (first < r and not target.missed(t)):
+            return  # met (for now), or open: the second stage decides
+        if not _stepped(advisor, z, t, runs):
+            return
+
+
+def _stepped(advisor: Advisor, z: Sizing, t: Trial, runs: pd.DataFrame) -> bool:
+    """Record a confirmation that missed the target and step one person up: True if there
+    is a step, else the strategy is infeasible at this volume (its `reason` says why; its
+    config stays the last one tried, where the next volume's search starts)."""
+    assert z.config is not None
+    advisor._record(z, z.config, "confirm", runs)
+    nxt = step_up(advisor, z, t, runs) if z.steps_up < advisor.s.max_steps_up else None
+    if nxt is None:
+        z.reason = miss_text(t, advisor.s.target)
+        return False
+    z.config, z.steps_up = nxt, z.steps_up + 1
+    return True
+
+
+def second_stage(advisor: Advisor, sizings: list[Sizing]) -> None:
+    """After every strategy's `first_stage`: all `replications` runs for the `contenders`,
+    stepping up a contender that then misses the target (its first runs again, side by side
+    with the next round), until the ranking asks for nothing more; then every verdict."""
+    r, first, target = advisor.s.replications, first_runs(advisor), advisor.s.target
+    objective = OBJECTIVES[advisor.s.objective]
+    # still in the running: sized, confirmed, and no reason given why it cannot meet the target
+    live = [z for z in sizings if z.config is not None and z.confirmed is not None and not z.reason]
+    trials = {z.strategy: trial_of(z.config, z.confirmed, objective) for z in live}  # type: ignore[arg-type]
+    asked = {z.strategy: first for z in live}  # runs asked for its current setting
+    stepping: set[int] = set()
+    todo: list[tuple[Sizing, int]] = []
+    while True:
+        todo += [(z, r) for z in contenders(advisor, live, trials) if id(z) not in stepping]
+        todo = [(z, n) for z, n in todo if id(z) in stepping or asked[z.strategy] < n]
+        if not todo:
+            break
         tables = advisor._run(
             [(z, z.config, False) for z, _ in todo],  # type: ignore[misc]
             replications=[n for _, n in todo],
@@ -122,28 +172,21 @@ def confirm(advisor: Advisor, sizings: list[Sizing]) -> None:
         for (z, n), runs in zip(todo, tables, strict=True):
             assert z.config is not None
             z.confirmed, asked[z.strategy] = runs, n
-            t = trials[z.strategy] = trial_of(z.config, runs, OBJECTIVES[advisor.s.objective])
-            if advisor.s.target.sure(t) or (n < r and not advisor.s.target.missed(t)):
-                continue  # met (for now), or open: the ranking below decides
-            advisor._record(z, z.config, "confirm", runs)
-            up = z.steps_up < advisor.s.max_steps_up
-            nxt = step_up(advisor, z, t, runs) if up else None
-            if nxt is None:
-                z.reason = miss_text(t, advisor.s.target)
+            t = trials[z.strategy] = trial_of(z.config, runs, objective)
+            if target.sure(t) or (n < r and not target.missed(t)):
+                continue  # met (for now), or open: the ranking decides
+            if _stepped(advisor, z, t, runs):
+                step.append(z)
+            else:
                 live.remove(z)
-                continue
-            z.config, z.steps_up = nxt, z.steps_up + 1
-            step.append(z)
         todo = [(z, first) for z in step]
         stepping = set(map(id, step))
-        todo += [(z, r) for z in contenders(advisor, live, trials) if id(z) not in stepping]
-        todo = [(z, n) for z, n in todo if id(z) in stepping or asked[z.strategy] < n]
     for z in live:
         assert z.config is not None and z.confirmed is not None
         t = advisor._record(z, z.config, "confirm", z.confirmed)
-        z.feasible = advisor.s.target.sure(t)
+        z.feasible = target.sure(t)
         if not z.feasible:
-            z.reason = miss_text(t, advisor.s.target)
+            z.reason = miss_text(t, target)
 
 
 def contenders(advisor: Advisor, live: list[Sizing], trials: dict[str, Trial]) -> list[Sizing]:

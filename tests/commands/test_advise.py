@@ -460,9 +460,10 @@ def _two_stage(monkeypatch, outcomes):
 
 
 def test_the_confirmation_gives_all_its_runs_only_where_they_decide_the_answer(monkeypatch) -> None:
-    """Three runs each first; the best and the runner-up get all five (the answer's paired
-    interval reads them), a strategy clearly dearer than the runner-up and one surely missing
-    the target stop at three (the miss steps one person up: three runs again)."""
+    """Three runs each first; a setting surely missing the target steps one person up at
+    once (three runs again); then the best and the runner-up get all five (the answer's
+    paired interval reads them), strategies clearly dearer than the runner-up stop at three.
+    Here "late", stepped up, is the best: "second" is third and gets no more."""
 
     def runs(cost, late, spread=0.0, overloaded=(0, 0, 0, 0, 0)):
         return [(cost + spread * k, late + 0.0001 * k, o) for k, o in enumerate(overloaded)]
@@ -480,13 +481,13 @@ def test_the_confirmation_gives_all_its_runs_only_where_they_decide_the_answer(m
     for name, config, n in asked:
         total[(name, config)] = max(n, total.get((name, config), 0))
     assert total == {
-        ("best", (2, 2)): 5, ("second", (2, 2)): 5, ("dear", (2, 2)): 3,
+        ("best", (2, 2)): 5, ("second", (2, 2)): 3, ("dear", (2, 2)): 3,
         ("late", (2, 2)): 3, ("late", (3, 2)): 5,  # stepped up: 9.5 EUR, now the best
         ("busy", (1, 1)): 3, ("busy", (2, 1)): 3,  # its overload named the busiest pool
     }  # fmt: skip
     by = {z.strategy: z for z in sizings}
     assert all(z.feasible for z in sizings)
-    assert [len(by[s].confirmed) for s in outcomes] == [5, 5, 3, 5, 3]
+    assert [len(by[s].confirmed) for s in outcomes] == [5, 3, 3, 5, 3]
     rows = [
         (c["strategy"], c["runs"], c["meets_target"])
         for z in sizings
@@ -494,7 +495,7 @@ def test_the_confirmation_gives_all_its_runs_only_where_they_decide_the_answer(m
         if c["stage"] == "confirm"
     ]
     assert sorted(rows) == sorted(
-        [("best", 5, True), ("second", 5, True), ("dear", 3, True), ("late", 3, False),
+        [("best", 5, True), ("second", 3, True), ("dear", 3, True), ("late", 3, False),
          ("late", 5, True), ("busy", 3, False), ("busy", 3, True)]
     )  # fmt: skip
 
@@ -515,3 +516,69 @@ def test_a_confirmation_left_open_by_its_first_runs_gets_them_all(monkeypatch) -
     near, over = sizings
     assert not near.feasible and "late" in near.reason  # 95 % bound of five runs above 5 %
     assert over.feasible and over.config == (3, 2) and over.steps_up == 1
+
+
+def _chained(monkeypatch, workers: int):
+    """Two strategies over two volumes, screening faked (a search ends where it starts:
+    the setting it is handed, or the one before scaled) and confirmation runs from tables:
+    "a" at 100 straddles the target after three runs, misses it after five and steps up
+    in the second stage; returns the sizings and each search's (strategy, volume, start)."""
+    from types import SimpleNamespace
+
+    from fcsim.experiment.advice import Sizing
+    from fcsim.experiment.advise import Advisor, Settings
+    from fcsim.experiment.candidates import Sized, Target, staff_range
+
+    settings = Settings((100.0, 200.0), Target(0.05, 0.005), 5, 1, ("a", "b"))
+    pipe = SimpleNamespace(workers=workers, interrupted=lambda: None)
+    advisor = Advisor(None, settings, pipe, lambda o: None)  # type: ignore[arg-type]
+    over = [(9.0, x, 0) for x in (0.048, 0.054, 0.049, 0.055, 0.056)]
+    good = [(10.0, 0.03 + 0.0001 * k, 0) for k in range(5)]
+    searched: list[tuple[str, float, tuple[int, ...]]] = []
+
+    def size(strategy, volume, prev, kept=None):
+        start = (2, 2) if prev is None else (kept if kept is not None else prev.config)
+        searched.append((strategy, volume, start))
+        variables = [staff_range(f"strategies.{strategy}.{p}", 1, 9, True) for p in "xy"]
+        return Sizing(strategy, volume, variables, Sized(start), config=start)
+
+    def run(jobs, verdict=False, replications=None):
+        out = []
+        for k, (z, config, screen) in enumerate(jobs):
+            n = 1 if screen else replications[k]
+            if screen:  # the step up's screening: a packer more does not help
+                rows = [(10.0, 0.03 if config[0] == 3 else 0.06, 0)]
+            else:
+                rows = (over if (z.strategy, z.volume, config) == ("a", 100.0, (2, 2)) else good)
+            rows = rows[:n]
+            out.append(
+                pd.DataFrame(
+                    {"replication": range(n), "cost_per_order_eur": [r[0] for r in rows],
+                     "late_rate": [r[1] for r in rows], "unfinished_rate": [0.0] * n,
+                     "overloaded": [r[2] for r in rows]}
+                )
+            )  # fmt: skip
+        return out
+
+    monkeypatch.setattr(advisor, "_size", size)
+    monkeypatch.setattr(advisor, "_run", run)
+    advisor.__dict__.update(axis=None, cut_short=None)  # no scenario behind this advisor
+    return advisor.run(), searched
+
+
+def test_a_chain_searches_a_volume_again_when_the_second_stage_steps_the_last_one_up(
+    monkeypatch,
+) -> None:
+    """Side by side, a strategy's next search starts from the setting its first stage kept;
+    the second stage then stepped it up, so the next volume is searched again from the step:
+    every setting is the one a run one volume after the other finds."""
+    one, searched_one = _chained(monkeypatch, workers=1)
+    two, searched_two = _chained(monkeypatch, workers=2)
+    assert [(z.strategy, z.volume, z.config, z.feasible) for z in two] == [
+        (z.strategy, z.volume, z.config, z.feasible) for z in one
+    ]
+    a100, a200 = one[0], one[2]
+    assert (a100.config, a100.steps_up, a200.config) == ((3, 2), 1, (3, 2))
+    assert ("a", 200.0, (2, 2)) not in searched_one
+    assert ("a", 200.0, (2, 2)) in searched_two and ("a", 200.0, (3, 2)) in searched_two
+    assert sorted(set(searched_two)) == sorted(set(searched_one) | {("a", 200.0, (2, 2))})
