@@ -24,7 +24,8 @@ strategy going through the volumes, sharing the pipeline's pool; a volume's seco
 confirmation stage once every strategy is through its first), which changes no answer: each
 search starts where it would one volume after the other and decides from its own trials.
 Every candidate of a volume runs on the same orders (common random numbers), and so do the
-strategies' confirmations, so their differences are paired replication by replication. The answers (cheapest feasible strategy per volume, break-even volumes) are in
+strategies' confirmations, so their differences are paired replication by replication. The
+answers (cheapest feasible strategy per volume, break-even volumes) are in
 `fcsim.experiment.advice`, with the `Sizing` records the advisor fills. With the profit
 objective (`Settings.objective`), "cheapest" reads "most profitable": the search minimises
 minus the profit per order (`Objective.score`), and so do the answers.

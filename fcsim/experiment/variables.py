@@ -69,10 +69,14 @@ def start_config(
 
 
 def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
-    """A setting found at one volume, headcounts scaled to another (rounded up)."""
+    """A setting found at one volume, headcounts scaled to another, to the nearest (the
+    larger on a tie, within the bounds). Not rounded up: the setting was the fewest people
+    meeting the target, a pool at its lower bound often with room to spare (a 3PL's pool of
+    1 for a few order lines), and a pool rounded up from 1 cost the search three or four
+    runs a volume to take back."""
     out = []
     for v, i in zip(variables, c, strict=True):
-        out.append(v.index_of(math.ceil(v.values[i] * ratio - 1e-9)) if v.whole else i)
+        out.append(v.index_of(v.values[i] * ratio) if v.whole else i)
     return tuple(out)
 
 

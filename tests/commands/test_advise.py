@@ -549,7 +549,7 @@ def _chained(monkeypatch, workers: int):
             if screen:  # the step up's screening: a packer more does not help
                 rows = [(10.0, 0.03 if config[0] == 3 else 0.06, 0)]
             else:
-                rows = (over if (z.strategy, z.volume, config) == ("a", 100.0, (2, 2)) else good)
+                rows = over if (z.strategy, z.volume, config) == ("a", 100.0, (2, 2)) else good
             rows = rows[:n]
             out.append(
                 pd.DataFrame(
@@ -582,3 +582,19 @@ def test_a_chain_searches_a_volume_again_when_the_second_stage_steps_the_last_on
     assert ("a", 200.0, (2, 2)) not in searched_one
     assert ("a", 200.0, (2, 2)) in searched_two and ("a", 200.0, (3, 2)) in searched_two
     assert sorted(set(searched_two)) == sorted(set(searched_one) | {("a", 200.0, (2, 2))})
+
+
+def test_the_next_volume_starts_from_the_last_setting_scaled_to_the_nearest() -> None:
+    """The fewest people meeting the target, scaled by the volumes' ratio to the nearest
+    headcount (the larger on a tie), within the bounds: a pool of one for a few order lines
+    stays at one when the volume grows by a third (rounding up took it to two, and the
+    search three or four runs to take it back)."""
+    from fcsim.experiment.candidates import staff_range
+    from fcsim.experiment.variables import scaled
+
+    pools = [staff_range(f"strategies.s.{p}", 1, 9, True) for p in ("a", "b", "c", "d")]
+    at = tuple(v.index_of(n) for v, n in zip(pools, (1, 4, 3, 9), strict=True))
+    shown = [v.values[i] for v, i in zip(pools, scaled(pools, at, 4 / 3), strict=True)]
+    assert shown == [1, 5, 4, 9]  # 1.33, 5.33, 4 and 12 (above the bound)
+    shown = [v.values[i] for v, i in zip(pools, scaled(pools, at, 1.5), strict=True)]
+    assert shown == [2, 6, 5, 9]  # 1.5 and 4.5: the larger
