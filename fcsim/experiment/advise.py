@@ -54,6 +54,7 @@ from fcsim.experiment.candidates import (
     without_margin,
 )
 from fcsim.experiment.confirmation import trial_of
+from fcsim.experiment.executors import prefer
 from fcsim.experiment.pipeline import Pipeline, PointPlan
 from fcsim.experiment.plan_search import plan_hours, search_plans
 from fcsim.experiment.runs import RunFailure
@@ -338,9 +339,13 @@ class _Chains:
     starts its next volume's search from the setting its first stage kept, and waits for
     that volume's second stage only before it joins the next one's; when the second stage
     changed the setting (a step up), the chain searches and first-confirms that volume
-    again from the new one. So each search starts where it would one volume after the other, decides
-    from its own trials alone and runs on the same orders whatever runs beside it: the
-    answer is the same as one volume and one strategy after the other."""
+    again from the new one. The chains take turns for the workers (`executors.prefer`): the
+    one furthest behind in the volumes first, and among equals the one with the most
+    decision variables (the hybrid's search, the longest), so that it is not left running
+    alone at the end; a volume's second stage before them all. So each search starts where it
+    would one volume after the other, decides from its own trials alone and runs on the same
+    orders whatever runs beside it: the answer is the same as one volume and one strategy after
+    the other."""
 
     def __init__(self, advisor: Advisor) -> None:
         self.a = advisor
@@ -361,15 +366,17 @@ class _Chains:
     def _chain(self, strategy: str, joint: ThreadPoolExecutor) -> None:
         try:
             a, prev, kept = self.a, None, None
+            width = len(a.sizing(strategy, a.s.volumes[0]).variables)
             for i, volume in enumerate(a.s.volumes):
-                z = a._size(strategy, volume, prev, kept)
-                confirmation.first_stage(a, z)
-                if i:
-                    self._wait(i - 1)
-                    assert prev is not None
-                    if prev.config != kept:  # stepped up after this search began: again
-                        z = a._size(strategy, volume, prev)
-                        confirmation.first_stage(a, z)
+                with prefer((i, -width)):  # the furthest behind first, then the widest
+                    z = a._size(strategy, volume, prev, kept)
+                    confirmation.first_stage(a, z)
+                    if i:
+                        self._wait(i - 1)
+                        assert prev is not None
+                        if prev.config != kept:  # stepped up after this search began: again
+                            z = a._size(strategy, volume, prev)
+                            confirmation.first_stage(a, z)
                 with self.lock:
                     self.here[i][strategy] = z
                     prev, kept = z, z.config  # before a second stage may step it up
@@ -382,7 +389,8 @@ class _Chains:
     def _second(self, i: int) -> None:
         try:
             here = [self.here[i][s] for s in self.names]
-            confirmation.second_stage(self.a, here)
+            with prefer((i, -math.inf)):  # before every chain still at this volume
+                confirmation.second_stage(self.a, here)
             self.a._said(here)
             self.done[i].set()
         except BaseException:

@@ -12,7 +12,9 @@ whatever the executor and the number of workers.
   `concurrent.futures` executor, so one code path serves both. The optional extra
   `fcsim[dask]` provides it; without it the command says how to install it (exit 2).
 - Tiny runs are batched (several specs per task) so per-task overhead stays negligible;
-  `run_on` submits a plan's batches and records each result as it comes back.
+  `run_on` submits a plan's batches and records each result as it comes back. Threads that
+  share a pool and say their priority (`prefer`, `fcsim advise`'s strategies) take turns
+  (`Turns`): a free worker goes to the one of the lowest priority key.
 - A run that raises becomes a `RunFailure` (message and traceback); the others go on.
 - Ctrl-C: pending runs are cancelled, workers stopped.
 - Memory: a finished run's arrays are held by reference cycles until the collector's next
@@ -33,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 from fcsim.core.errors import UsageError
@@ -111,12 +114,23 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 # ---------------------------------------------------------------------------- pools
+_TURNS_LOCK = threading.Lock()
+
+
 class Pool:
     """An executor and how to stop it; `executor` None means: run in this process."""
 
     executor: Executor | None = None
     workers: int = 1
     name: str = "this process"
+    _turns: Turns | None = None
+
+    def turns(self) -> Turns:
+        """The turns of the threads that share this pool (`Turns`), one per pool."""
+        with _TURNS_LOCK:
+            if self._turns is None:
+                self._turns = Turns(self.workers)
+            return self._turns
 
     def stop(self, interrupted: bool) -> None:
         """Release the executor; when interrupted, cancel pending work and stop workers now."""
@@ -278,6 +292,66 @@ class PoolClosed(Exception):
     what was in flight is recorded; the thread should stop."""
 
 
+class Turns:
+    """Which thread submits next when several share a pool: at most `slots` tasks in flight,
+    and a free slot goes to the waiting thread of the lowest priority key (first come among
+    equals). Threads that do not say their priority (`prefer`) never wait here: they submit
+    everything at once, in the executor's own order.
+
+    Without it the executor serves tasks first come, first served, so a thread that submits
+    one task at a time (a search step with one candidate) waits behind another's whole step;
+    with it, `fcsim advise` lets the strategy furthest behind go first, so that the longest
+    search (the hybrid's) is not the one left running alone at the end. Only the order in
+    which runs start changes: each run's result is the same (`simulate` is pure)."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = max(1, slots)
+        self._cond = threading.Condition()
+        self._waiting: list[tuple[Any, int]] = []  # a heap of (priority, arrival)
+        self._arrivals = 0
+
+    def take(self, priority: Any, closed: threading.Event | None = None) -> None:
+        """Wait for a free slot and this thread's turn; `PoolClosed` if the pipeline closes."""
+        with self._cond:
+            me = (priority, self._arrivals)
+            self._arrivals += 1
+            heappush(self._waiting, me)
+            try:
+                while not (self.free > 0 and self._waiting[0] == me):
+                    self._cond.wait(CLOSED_POLL_S)
+                    if closed is not None and closed.is_set():
+                        raise PoolClosed
+            except BaseException:
+                self._waiting.remove(me)
+                heapify(self._waiting)
+                self._cond.notify_all()
+                raise
+            heappop(self._waiting)
+            self.free -= 1
+            self._cond.notify_all()
+
+    def give(self, _: object = None) -> None:
+        """A task ended (a future's done callback): its slot is free."""
+        with self._cond:
+            self.free += 1
+            self._cond.notify_all()
+
+
+_preferred = threading.local()
+
+
+@contextlib.contextmanager
+def prefer(priority: Any) -> Iterator[None]:
+    """Runs this thread submits inside take their turns at this priority key (`Turns`:
+    the lowest first); without it a thread's runs are submitted at once."""
+    old = getattr(_preferred, "key", None)
+    _preferred.key = priority
+    try:
+        yield
+    finally:
+        _preferred.key = old
+
+
 def run_on(
     pool: Pool,
     todo: list[tuple[str, RunSpec]],
@@ -288,7 +362,8 @@ def run_on(
 
     `closed`: set when the pipeline closes under a thread waiting here (Ctrl-C reached the
     main thread); the wait then ends with `PoolClosed` (the pool's workers are stopped, and
-    the futures of their runs may never complete)."""
+    the futures of their runs may never complete). A thread that said its priority
+    (`prefer`) submits each batch when its turn comes (`Pool.turns`)."""
     if pool.executor is None:
         for h, spec in todo:
             record(h, run_batch([spec])[0])
@@ -296,25 +371,39 @@ def run_on(
     size = batch_size([s for _, s in todo], pool.workers)
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     futures: dict[Future, list[tuple[str, RunSpec]]] = {}
-    for b in batches:
-        try:
-            futures[pool.executor.submit(run_batch, [s for _, s in b])] = b
-        except Exception as exc:  # the pool is broken or shut down
-            for h, spec in b:
-                record(h, RunFailure.of(spec, exc))
-    pending = set(futures)
-    while pending:
-        finished, pending = wait(pending, CLOSED_POLL_S, FIRST_COMPLETED)
-        if closed is not None and closed.is_set():
-            raise PoolClosed
+    priority = getattr(_preferred, "key", None)
+    turns = None if priority is None else pool.turns()
+
+    def collect(finished: set[Future]) -> None:
         for fut in [f for f in futures if f in finished]:  # in the order submitted
-            batch = futures[fut]
+            batch = futures.pop(fut)
             try:
                 items = fut.result()
             except Exception as exc:  # the worker itself died (killed, out of memory)
                 items = [RunFailure.of(spec, exc) for _, spec in batch]
             for (h, _), item in zip(batch, items, strict=True):
                 record(h, item)
+
+    for b in batches:
+        if turns is not None:
+            collect({f for f in futures if f.done()})
+            turns.take(priority, closed)
+        try:
+            fut = pool.executor.submit(run_batch, [s for _, s in b])
+        except Exception as exc:  # the pool is broken or shut down
+            if turns is not None:
+                turns.give()
+            for h, spec in b:
+                record(h, RunFailure.of(spec, exc))
+            continue
+        futures[fut] = b
+        if turns is not None:
+            fut.add_done_callback(turns.give)
+    while futures:
+        finished, _ = wait(set(futures), CLOSED_POLL_S, FIRST_COMPLETED)
+        if closed is not None and closed.is_set():
+            raise PoolClosed
+        collect(finished)
 
 
 CLOSED_POLL_S = 0.5

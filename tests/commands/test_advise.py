@@ -562,6 +562,7 @@ def _chained(monkeypatch, workers: int):
 
     monkeypatch.setattr(advisor, "_size", size)
     monkeypatch.setattr(advisor, "_run", run)
+    monkeypatch.setattr(advisor, "sizing", lambda s, v: SimpleNamespace(variables=[]))
     advisor.__dict__.update(axis=None, cut_short=None)  # no scenario behind this advisor
     return advisor.run(), searched
 

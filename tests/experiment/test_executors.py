@@ -234,3 +234,49 @@ def test_local_workers_start_with_sigint_blocked_whichever_thread_starts_them() 
         assert len(pool.executor._processes) == 2  # type: ignore[attr-defined]
     finally:
         pool.stop(interrupted=False)
+
+
+def test_threads_that_say_their_priority_take_turns_for_the_workers() -> None:
+    """One slot, held: three threads wait for it; as it frees, the lowest priority key goes
+    first whatever the order they came in, then the next (first come among equals); a
+    thread waiting when the pipeline closes stops with `PoolClosed`."""
+    import threading
+
+    from fcsim.experiment.executors import PoolClosed, Turns
+
+    turns = Turns(1)
+    turns.take((0, 0))  # the slot is taken
+    order: list[str] = []
+
+    def wait_for(name: str, key: tuple[int, int]) -> None:
+        turns.take(key)
+        order.append(name)
+        turns.give()
+
+    threads = []
+    for name, key in (("late", (2, 0)), ("behind", (0, -7)), ("equal", (2, 0))):
+        t = threading.Thread(target=wait_for, args=(name, key))
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)  # they come in this order
+    turns.give()
+    for t in threads:
+        t.join(timeout=5)
+    assert order == ["behind", "late", "equal"]
+    assert turns.free == 1
+
+    closed = threading.Event()
+    turns.take((0, 0))
+    out: list[BaseException] = []
+
+    def stopped() -> None:
+        try:
+            turns.take((0, 0), closed)
+        except PoolClosed as exc:
+            out.append(exc)
+
+    t = threading.Thread(target=stopped)
+    t.start()
+    closed.set()
+    t.join(timeout=5)
+    assert len(out) == 1 and turns._waiting == []  # it left the queue
