@@ -3,7 +3,8 @@
 Place in the flow: the outermost layer. Builds the parser from the subcommand modules in
 `fcsim.commands`, runs the chosen one and maps every failure to its exit status:
 0 done; 1 a check found a regression; 2 bad input or usage, or a file that cannot be read or
-written (never a traceback); 3 a run failed inside; 130 interrupted (Ctrl-C); 143 terminated
+written (never a traceback); 3 a run failed inside (or an unexpected error stopped fcsim: its
+traceback goes to a file, not the terminal); 130 interrupted (Ctrl-C); 143 terminated
 (SIGTERM, handled like Ctrl-C: workers stopped, finished runs kept for `--resume`).
 """
 
@@ -52,8 +53,9 @@ def _report_crash(exc: BaseException) -> int:
     fd, log = tempfile.mkstemp(prefix="fcsim-error-", suffix=".log")
     with os.fdopen(fd, "w") as fh:
         traceback.print_exception(exc, file=fh)
-    print(f"fcsim: a run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-    print(f"fcsim: details in {log}", file=sys.stderr)
+    # not a run (a run that raises is a RunFailure, reported with its spec): fcsim itself
+    print(f"fcsim: stopped by an unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(f"fcsim: details in {log} (please report it with this file)", file=sys.stderr)
     return EXIT_RUN_FAILED
 
 

@@ -86,3 +86,25 @@ def test_a_folder_of_another_command_is_not_mixed_with_new_results(tmp_path: Pat
     res = run_in_process("run", str(SMALL), "-o", str(out), *QUICK)
     _refused(res, "holds the results of `fcsim sweep` (sweep.json)")
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_an_unexpected_error_is_not_called_a_failed_run(monkeypatch, tmp_path: Path) -> None:
+    """An error in fcsim itself (not in a run: a run that raises is reported with its spec)
+    exits 3 with one line saying what stopped it and the file holding its traceback."""
+    import fcsim.commands.validate as validate
+
+    def broken(args):
+        raise TypeError("a bug")
+
+    import tempfile
+
+    monkeypatch.setattr(validate, "run", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv("FCSIM_DEBUG", raising=False)
+    res = run_in_process("validate", str(SMALL))
+    assert res.returncode == 3, res.stderr
+    assert "stopped by an unexpected error: TypeError: a bug" in res.stderr, res.stderr
+    assert "a run failed" not in res.stderr and "Traceback" not in res.stderr
+    logs = list(tmp_path.glob("fcsim-error-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in res.stderr
+    assert "Traceback" in logs[0].read_text(encoding="utf-8")
