@@ -51,6 +51,7 @@ from fcsim.experiment.candidates import (
     Sized,
     Target,
     Trial,
+    Variable,
     without_margin,
 )
 from fcsim.experiment.confirmation import trial_of
@@ -114,6 +115,7 @@ class Advisor:
         self.runs_done = 0
         self._popularity: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._halt: threading.Event | None = None  # set: the side-by-side sizing stops
 
     @cached_property
     def axis(self) -> VolumeAxis:
@@ -139,6 +141,8 @@ class Advisor:
         they certainly miss it (`cut_short`); `replications`: each job's runs (default: the
         screening's or the confirmation's; the first runs of a job asked again with more
         come from the run store)."""
+        if self._halt is not None and self._halt.is_set():
+            raise _Stopped  # sized side by side, and another thread failed: no more runs
         plans = []
         for k, (sizing, config, screen) in enumerate(jobs):
             overrides = self._overrides(sizing, config, screen)
@@ -275,6 +279,16 @@ class Advisor:
         confirmation.confirm(self, sizings)
 
     # --------------------------------------------------------------------------- volumes
+    def _start(
+        self, variables: list[Variable], volume: float, prev: Sizing | None, kept: Config | None
+    ) -> Config:
+        """Where a search at `volume` starts: `kept`, the setting at the volume before
+        (`prev`), scaled to this one; else the scenario's own, a share in the middle."""
+        if prev is not None and kept is not None:
+            return scaled(variables, kept, volume / prev.volume)
+        # a share starts in the middle of its values (the walk's shortest worst)
+        return start_config(variables, self.base, volume / self.axis.base, middle=True)
+
     def _size(
         self, strategy: str, volume: float, prev: Sizing | None, kept: Config | None = None
     ) -> Sizing:
@@ -282,12 +296,7 @@ class Advisor:
         `kept`, its setting there, when given)."""
         sizing = self.sizing(strategy, volume)
         variables = sizing.variables
-        if prev is not None and kept is None:
-            kept = prev.config
-        if prev is not None and kept is not None:
-            start = scaled(variables, kept, volume / prev.volume)
-        else:  # a share starts in the middle of its values (the walk's shortest worst)
-            start = start_config(variables, self.base, volume / self.axis.base, middle=True)
+        start = self._start(variables, volume, prev, prev.config if kept is None and prev else kept)
         if variables:
             sizing.screen = self._screen(sizing, start)
             sizing.config = sizing.screen.best
@@ -353,7 +362,8 @@ class _Chains:
         n = len(advisor.s.volumes)
         self.here: list[dict[str, Sizing]] = [{} for _ in range(n)]
         self.done = [threading.Event() for _ in range(n)]
-        self.stop = threading.Event()  # a chain failed: the others stop waiting
+        self.stop = threading.Event()  # a chain failed: the others stop waiting and running
+        advisor._halt = self.stop
         self.lock = threading.Lock()
         self.joints: list[Future[None]] = []  # the second stages submitted
 
@@ -374,7 +384,7 @@ class _Chains:
                     if i:
                         self._wait(i - 1)
                         assert prev is not None
-                        if prev.config != kept:  # stepped up after this search began: again
+                        if self._moved(z, prev, kept):  # stepped up: search again from there
                             z = a._size(strategy, volume, prev)
                             confirmation.first_stage(a, z)
                 with self.lock:
@@ -385,6 +395,14 @@ class _Chains:
         except BaseException:
             self.stop.set()
             raise
+
+    def _moved(self, z: Sizing, prev: Sizing, kept: Config | None) -> bool:
+        """Whether the second stage before `z` stepped `prev` up so that `z`'s search, begun
+        from `kept`, would now start elsewhere (a step may scale to the same start)."""
+        if prev.config == kept:
+            return False
+        start = self.a._start(z.variables, z.volume, prev, kept)
+        return self.a._start(z.variables, z.volume, prev, prev.config) != start
 
     def _second(self, i: int) -> None:
         try:
@@ -405,14 +423,17 @@ class _Chains:
         try:
             futures = [chains.submit(self._chain, s, joint) for s in self.names]
             while True:  # until every chain and second stage has ended; the first error raised
-                with self.lock:
+                with self.lock:  # a chain adds a second stage under it: none missed
                     every = futures + self.joints
+                    running = [f for f in every if not f.done()]
                 for f in every:
                     e = f.exception() if f.done() else None
                     if e is not None and not isinstance(e, _Stopped):
                         raise e
-                running = [f for f in every if not f.done()]
                 if not running:
+                    if not all(d.is_set() for d in self.done):  # every chain ended without it
+                        raise RuntimeError("a volume's confirmation never ran")
+                    a._halt = None  # all ended: the advisor may run again
                     break
                 wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
         except KeyboardInterrupt:
@@ -426,7 +447,8 @@ class _Chains:
 
 
 class _Stopped(Exception):
-    """A chain stopped waiting because another failed."""
+    """A thread of the side-by-side sizing stopped (waiting or about to run) because another
+    failed or the sizing was interrupted."""
 
 
 SCREEN_SEED_OFFSET = 1_000_003

@@ -518,7 +518,7 @@ def test_a_confirmation_left_open_by_its_first_runs_gets_them_all(monkeypatch) -
     assert over.feasible and over.config == (3, 2) and over.steps_up == 1
 
 
-def _chained(monkeypatch, workers: int):
+def _chained(monkeypatch, workers: int, fail_at: tuple[str, float] | None = None):
     """Two strategies over two volumes, screening faked (a search ends where it starts:
     the setting it is handed, or the one before scaled) and confirmation runs from tables:
     "a" at 100 straddles the target after three runs, misses it after five and steps up
@@ -537,6 +537,8 @@ def _chained(monkeypatch, workers: int):
     searched: list[tuple[str, float, tuple[int, ...]]] = []
 
     def size(strategy, volume, prev, kept=None):
+        if (strategy, volume) == fail_at:
+            raise ValueError(f"{strategy} broke at {volume}")
         start = (2, 2) if prev is None else (kept if kept is not None else prev.config)
         searched.append((strategy, volume, start))
         variables = [staff_range(f"strategies.{strategy}.{p}", 1, 9, True) for p in "xy"]
@@ -599,3 +601,14 @@ def test_the_next_volume_starts_from_the_last_setting_scaled_to_the_nearest() ->
     assert shown == [1, 5, 4, 9]  # 1.33, 5.33, 4 and 12 (above the bound)
     shown = [v.values[i] for v, i in zip(pools, scaled(pools, at, 1.5), strict=True)]
     assert shown == [2, 6, 5, 9]  # 1.5 and 4.5: the larger
+
+
+def test_an_error_in_one_chain_stops_them_all_and_is_the_one_raised(monkeypatch) -> None:
+    """Side by side, a strategy whose search raises stops the others (waiting for a volume
+    or about to run) and its own error, not the others' stop, reaches the caller."""
+    import time
+
+    t0 = time.monotonic()
+    with pytest.raises(ValueError, match="b broke at 200"):
+        _chained(monkeypatch, workers=2, fail_at=("b", 200.0))
+    assert time.monotonic() - t0 < 5

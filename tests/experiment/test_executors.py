@@ -141,7 +141,7 @@ def test_sigterm_stops_like_ctrl_c_and_keeps_finished_runs(tmp_path: Path) -> No
 
 
 def test_ctrl_c_stops_an_advise_whose_strategies_run_in_threads(tmp_path: Path) -> None:
-    # `fcsim advise -w 2` screens the strategies of a volume in threads: Ctrl-C reaches the
+    # `fcsim advise -w 2` sizes each strategy in a thread of its own: Ctrl-C reaches the
     # main thread while the others wait for their runs; all stop at once, nothing is lost
     out = tmp_path / "out"
     args = ["advise", str(SMALL), "--volumes", "40,80", "-w", "2", *LONG[1:]]
