@@ -97,6 +97,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the confirmation's 95 %% bound passes",
     )
     p.add_argument(
+        "--confirm-first",
+        type=positive_int,
+        default=3,
+        help="confirmation runs every sized setting gets first, all -r only where they decide "
+        "the answer (default: 3; at least 2; -r or more: all at once)",
+    )
+    p.add_argument(
         "--objective",
         choices=("cost", "profit"),
         default="cost",
@@ -233,6 +240,10 @@ def run(args: argparse.Namespace) -> int:
     axis.check(volumes)
     if not 0 <= args.margin < 1:
         raise UsageError(f"--margin {args.margin}: a share from 0 to below 1")
+    if args.confirm_first < 2:
+        raise UsageError(
+            f"--confirm-first {args.confirm_first}: at least 2 (a 95 % bound needs two runs)"
+        )
     reps = args.replications or base.replications
     if reps < 2:
         raise UsageError(
@@ -272,6 +283,7 @@ def run(args: argparse.Namespace) -> int:
         screen_replications=args.screen_replications,
         screen_days=args.screen_days,
         margin=args.margin,
+        confirm_first=args.confirm_first,
         objective=args.objective,
     )
     check_memory([ends[-1]], settings.replications * len(strategies), args)
@@ -311,6 +323,7 @@ def run(args: argparse.Namespace) -> int:
             "description": base.description,
             "seed": settings.seed,
             "replications": settings.replications,
+            "confirm_first": min(settings.replications, settings.confirm_first),
             "horizon_days": base.horizon_days,
             "warmup_days": base.warmup_days,
             "volumes": list(volumes),

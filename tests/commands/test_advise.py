@@ -69,6 +69,29 @@ def test_two_workers_screening_strategies_side_by_side_give_the_same_answer(
     )
 
 
+def test_confirm_first_sets_the_runs_every_setting_gets_before_the_ranking(
+    tmp_path: Path,
+) -> None:
+    """With `--confirm-first 2 -r 3`: the best and the runner-up of a volume get all 3 runs
+    (the answer's paired interval reads them), the third, surely meeting the target and
+    clearly dearer (the own warehouse at 80 orders a day), keeps its 2."""
+    out = tmp_path / "out"
+    res = run_in_process(
+        "advise", SMALL, "--volumes", "80", "--target", TARGET, "-r", "3", "-w", "1",
+        "--confirm-first", "2", *SIMPLE, *FAST, "-o", out,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    doc = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    assert doc["confirm_first"] == 2
+    confirmed = {z["strategy"]: z["metrics"]["cost_per_order_eur"]["n"] for z in doc["sizings"]}
+    feasible = sorted(
+        (z for z in doc["sizings"] if z["feasible"]),
+        key=lambda z: z["metrics"]["cost_per_order_eur"]["mean"],
+    )
+    assert [confirmed[z["strategy"]] for z in feasible[:2]] == [3, 3]
+    assert [z["strategy"] for z in feasible[2:]] == ["own"] and confirmed["own"] == 2
+
+
 def test_every_feasible_sizing_meets_the_target_at_95_percent(advised) -> None:
     _, doc = advised
     for z in doc["sizings"]:
@@ -216,6 +239,7 @@ def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume()
         (("--set", "demand.orders_per_day=50", "--volumes", "50"), "is also set by --volumes"),
         (("--margin", "1.5"), "--margin"),
         (("-r", "1"), "at least 2 runs"),
+        (("--confirm-first", "1"), "--confirm-first 1: at least 2"),
         (("--volumes", "1:inf:1"), "finite numbers"),
         (("--volumes", "1:1e7:0.0001"), "at most 50"),
         (("--set", "strategies.own.pickers=5"), "is also set by sizing of own"),
