@@ -282,11 +282,10 @@ class Advisor:
         self, variables: list[Variable], volume: float, prev: Sizing | None, kept: Config | None
     ) -> Config:
         """Where a search at `volume` starts: `kept`, the setting at the volume before
-        (`prev`), scaled to this one; else the scenario's own, a share in the middle."""
+        (`prev`), scaled to this one; else the scenario's own (`start_config`)."""
         if prev is not None and kept is not None:
             return scaled(variables, kept, volume / prev.volume)
-        # a share starts in the middle of its values (the walk's shortest worst)
-        return start_config(variables, self.base, volume / self.axis.base, middle=True)
+        return start_config(variables, self.base, volume / self.axis.base)
 
     def _size(
         self, strategy: str, volume: float, prev: Sizing | None, kept: Config | None = None

@@ -49,19 +49,14 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
     return out
 
 
-def start_config(
-    variables: Sequence[Variable], scenario: Scenario, ratio: float, middle: bool = False
-) -> Config:
+def start_config(variables: Sequence[Variable], scenario: Scenario, ratio: float) -> Config:
     """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
-    scenario's) and rounded up, within the bounds; `middle`: a share at the middle of its
-    values rather than the scenario's."""
+    scenario's) and rounded up, within the bounds; a share the one searched nearest the
+    scenario's (a sized scenario's share is where the walk ends, so it starts there)."""
     out = []
     for v in variables:
         if v.plan:  # the first plan listed
             out.append(0)
-            continue
-        if middle and not v.whole:
-            out.append(len(v.values) // 2)
             continue
         value = float(value_at(scenario, v.key))
         out.append(v.index_of(math.ceil(value * ratio - 1e-9) if v.whole else value))
