@@ -200,24 +200,6 @@ class _Frozen:
                 )
 
 
-def _refuse_dated_staffing(scenario: Any, strategies: tuple[str, ...]) -> None:
-    """A node sized by the search must not change its headcount by date: a dated change would
-    replace the searched headcount from its date on."""
-    from fcsim.scenario.schema.scenario import HybridStrategy
-
-    for s in strategies:
-        st = scenario.strategies[s]
-        nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
-        for name, node in nodes:
-            sizing = getattr(node, "sizing", None)
-            if sizing is not None and sizing.searched and getattr(node, "staffing", None):
-                where = f"strategies.{s}" + (f".nodes.{name}" if name else "")
-                raise UsageError(
-                    f"{where}.staffing: dated headcount changes would replace the headcounts "
-                    f"fcsim advise sizes; remove them, or set {where}.sizing.searched: false"
-                )
-
-
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import json_safe
@@ -263,7 +245,6 @@ def run(args: argparse.Namespace) -> int:
         for key in dict.fromkeys(k for i in range(len(v.values)) for k in v.sets(i))
     ]
     check_keys_apart(searched, args.overrides)  # a --set the search would silently replace
-    _refuse_dated_staffing(base, strategies)
     # every volume's scenario loads (and every setting the bounds allow is a valid value)
     at = [[*args.overrides, axis.override(v)] for v in volumes]
     ends = [load_scenario(path, o) for o in at]

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from fcsim.experiment.candidates import Config, Sized, Variable
+from fcsim.experiment.candidates import Config, Schedule, Sized, Variable
 from fcsim.experiment.stats import figures, interval, paired_difference
 
 COST = "cost_per_order_eur"
@@ -87,6 +87,7 @@ class Sizing:
     steps_up: int = 0
     reason: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)  # advice.parquet rows
+    schedules: tuple[Schedule, ...] = ()  # dated headcount changes scaled with the setting
 
     def setting(self, config: Config | None = None) -> dict[str, float | int | str]:
         c = self.config if config is None else config
@@ -121,6 +122,8 @@ class Sizing:
             return out
         for v, i in zip(self.variables, c, strict=True):
             out.update(v.sets(i))
+        for schedule in self.schedules:
+            out.update(schedule.sets(out))
         return out
 
     def plans(self, config: Config | None = None) -> dict[str, dict[str, Any]]:

@@ -59,7 +59,7 @@ from fcsim.experiment.pipeline import Pipeline, PointPlan
 from fcsim.experiment.plan_search import plan_hours, search_plans
 from fcsim.experiment.runs import RunFailure
 from fcsim.experiment.staffing import Warm
-from fcsim.experiment.variables import decision_variables, scaled, start_config
+from fcsim.experiment.variables import dated_schedules, decision_variables, scaled, start_config
 from fcsim.experiment.volume_axis import VolumeAxis, volume_axis, volume_text
 from fcsim.model.catalogue import build_catalogue
 from fcsim.model.cut_short import CutShort
@@ -204,7 +204,9 @@ class Advisor:
 
     def sizing(self, strategy: str, volume: float) -> Sizing:
         """An empty sizing of a strategy at a volume (its variables from the scenario)."""
-        return Sizing(strategy, volume, decision_variables(self.base, strategy), Sized(None))
+        variables = decision_variables(self.base, strategy)
+        schedules = dated_schedules(self.base, strategy)
+        return Sizing(strategy, volume, variables, Sized(None), schedules=schedules)
 
     def _screen(self, sizing: Sizing, start: Config) -> Sized:
         evaluate, verdicts = self.evaluator(sizing), self.evaluator(sizing, verdict=True)

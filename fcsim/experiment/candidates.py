@@ -42,6 +42,44 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """A sized node's dated headcount changes (`staffing`: seasonal staff, hiring ahead of
+    growth), scaled with the headcounts the search sets: each change's headcount times the
+    sized headcount over the written one, to the nearest (a half up; at least one person
+    where the change has one or more). The schedule keeps its shape and dates: a team sized
+    twice as large has twice the temporary staff at the peak."""
+
+    where: str  # the node's key, e.g. strategies.own_warehouse
+    written: tuple[tuple[str, int], ...]  # the node's written headcount of each pool
+    changes: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (date, ((pool, n), ...))
+
+    def staffing(self, sized: dict[str, float]) -> list[dict[str, object]]:
+        """The node's `staffing` list for the headcounts `sized` (pool -> headcount; a pool
+        not in it stays as written)."""
+        written = dict(self.written)
+        out: list[dict[str, object]] = []
+        for day, pools in self.changes:
+            change: dict[str, object] = {"from_date": day}
+            for pool, n in pools:
+                ratio = sized.get(pool, written[pool]) / written[pool]
+                change[pool] = max(min(n, 1), math.floor(n * ratio + 0.5))
+            out.append(change)
+        return out
+
+    def sets(self, overrides: dict[str, str]) -> dict[str, str]:
+        """The `--set` override of the node's `staffing` for a setting's overrides (KEY ->
+        VALUE text, the node's headcounts among them)."""
+        sized = {
+            pool: float(overrides[f"{self.where}.{pool}"])
+            for pool, _ in self.written
+            if f"{self.where}.{pool}" in overrides
+        }
+        # YAML flow text: a date unquoted, as the scenario writes it
+        changes = (", ".join(f"{k}: {v}" for k, v in c.items()) for c in self.staffing(sized))
+        return {f"{self.where}.staffing": "[" + ", ".join(f"{{{c}}}" for c in changes) + "]"}
+
+
+@dataclass(frozen=True)
 class Variable:
     """A decision variable: a dotted scenario key and the values it may take (ascending)."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from fcsim.experiment.candidates import Config, Variable, staff_range
+from fcsim.experiment.candidates import Config, Schedule, Variable, staff_range
 from fcsim.experiment.plan_search import plan_variable
 from fcsim.experiment.sweep import value_at
 from fcsim.scenario.schema.scenario import DropshipNode, HybridStrategy, Scenario, SelfNode
@@ -49,6 +49,31 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
     return out
 
 
+def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
+    """The dated headcount changes (`staffing`) of a strategy's searched nodes, to scale with
+    the headcounts the search sets (`Schedule`)."""
+    st = scenario.strategies[strategy]
+    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
+    out = []
+    for name, node in nodes:
+        if isinstance(node, DropshipNode) or not node.sizing.searched or not node.staffing:
+            continue
+        changes = tuple(
+            (
+                c.from_date.isoformat(),
+                tuple((p, n) for p in POOLS if (n := getattr(c, p)) is not None),
+            )
+            for c in node.staffing
+        )
+        written = tuple((p, int(getattr(node, p))) for p in POOLS)
+        out.append(
+            Schedule(
+                f"strategies.{strategy}" + (f".nodes.{name}" if name else ""), written, changes
+            )
+        )
+    return tuple(out)
+
+
 def start_config(variables: Sequence[Variable], scenario: Scenario, ratio: float) -> Config:
     """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
     scenario's) and rounded up, within the bounds; a share the one searched nearest the
@@ -75,4 +100,4 @@ def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
     return tuple(out)
 
 
-__all__ = ["POOLS", "decision_variables", "scaled", "start_config"]
+__all__ = ["POOLS", "dated_schedules", "decision_variables", "scaled", "start_config"]
