@@ -167,6 +167,19 @@ def test_dated_staffing_changes_scale_with_the_sized_headcounts() -> None:
     }
 
 
+def test_a_scaled_change_exactly_half_way_rounds_up() -> None:
+    """Halves are rounded up exactly: 11 x 15/22 is 7.5, and a float ratio (15/22 = 0.6818...)
+    made it 7.4999... and 7; 27 x 13/6 = 58.5 made 58."""
+    schedule = Schedule(
+        "strategies.own",
+        (("pickers", 22), ("packers", 6), ("receivers", 1)),
+        (("2026-11-02", (("pickers", 11), ("packers", 27))),),
+    )
+    assert schedule.staffing({"pickers": 15, "packers": 13}) == [
+        {"from_date": "2026-11-02", "pickers": 8, "packers": 59}
+    ]
+
+
 def test_a_node_with_dated_staffing_is_sized_with_its_changes_scaled(tmp_path: Path) -> None:
     """The own warehouse adds staff for its last week: sized at 160 orders a day (above the
     written 2 pickers and 2 packers), its setting carries the change scaled with it, and
