@@ -3,7 +3,8 @@
 Place in the flow: `fcsim.experiment.advise` builds `Variable`s from the scenario's `sizing`
 bounds and a `Target` from its service target; its evaluator returns one `Trial` per candidate
 (means and 95 % upper bounds over the screening runs); `fcsim.experiment.staffing.search`
-walks the candidates and returns a `Sized`. Plain frozen records and the rules that judge a
+walks the candidates and returns a `Sized`; a `Schedule` scales a node's dated headcount
+changes with the headcounts of a setting. Plain frozen records and the rules that judge a
 trial against the target: no search and no simulation here.
 """
 

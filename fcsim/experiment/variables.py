@@ -3,7 +3,9 @@
 Place in the flow: `fcsim.experiment.advise` (the `Advisor`) asks `decision_variables` for the
 variables of each strategy (from its nodes' `sizing` bounds and plans, and a hybrid's class A
 shares), then starts each volume's search from the scenario's own setting scaled to the volume
-(`start_config`) or from the setting found at the volume before (`scaled`).
+(`start_config`) or from the setting found at the volume before (`scaled`); a searched node's
+dated headcount changes (`staffing`) come as `Schedule`s (`dated_schedules`), scaled with the
+headcounts of every setting tried.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
     the headcounts the search sets (`Schedule`)."""
     st = scenario.strategies[strategy]
     nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
-    out = []
+    out: list[Schedule] = []
     for name, node in nodes:
         if isinstance(node, DropshipNode) or not node.sizing.searched or not node.staffing:
             continue
