@@ -29,10 +29,34 @@ NOTES = HERE / "advise_notes.md"
 """Measurements over time and their analysis, appended to the generated page."""
 TARGET_S = 600.0
 """The goal: the default scenario over 8 volumes in 10 minutes on 2 cores."""
+PROBE = (364, 300.0)
+"""The speed probe: one replication of the default scenario's own warehouse, a year at 300
+orders a day (about 1.6 s of CPU on an idle machine at full speed), in a fresh process."""
+
+
+def probe_s(repeat: int = 3) -> float:
+    """The machine's speed on fcsim's own work: the median CPU seconds of `repeat` runs of the
+    probe (`PROBE`), each in a fresh process. Taken before and after the command, it tells a
+    slower machine (a shared host) from more work: the same runs take longer on both."""
+    import multiprocessing
+    import statistics
+    from concurrent.futures import ProcessPoolExecutor
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import cases, memory
+
+    sc = cases.full_scenario(*PROBE)
+    ctx = multiprocessing.get_context("spawn")
+    times = []
+    for _ in range(repeat):
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+            times.append(pool.submit(memory.year_run, sc, cases.FULL_STRATEGY).result()["cpu_s"])
+    return statistics.median(times)
 
 
 def run_advise(out: Path, args: list[str]) -> dict[str, Any]:
     """`fcsim advise` in a child process: wall and CPU seconds, exit status."""
+    probe_before = probe_s()
     load_before = list(os.getloadavg())
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -43,13 +67,15 @@ def run_advise(out: Path, args: list[str]) -> dict[str, Any]:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):
         sys.exit(f"fcsim advise failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    load_after = list(os.getloadavg())
     return {
+        "probe_s": [probe_before, probe_s()],
         "command": "fcsim advise " + " ".join(args),
         "wall_s": wall,
         "cpu_s": cpu,
         "status": proc.returncode,
         "load_before": load_before,
-        "load_after": list(os.getloadavg()),
+        "load_after": load_after,
     }
 
 
@@ -109,6 +135,13 @@ def markdown(timing: dict[str, Any] | None, s: dict[str, Any], command: str) -> 
                 f"- Load average (1, 5, 15 min) before: {_load(timing['load_before'])}, after: "
                 f"{_load(timing['load_after'])}; the machine may be shared: the CPU time moves "
                 "less with the load than the wall time."
+            )
+        if "probe_s" in timing:
+            b, a = timing["probe_s"]
+            lines.append(
+                f"- Speed probe (a year of the own warehouse at {PROBE[1]:g} orders a day, CPU, "
+                f"median of 3 in fresh processes): {b:.2f} s before, {a:.2f} s after; the same "
+                "runs take longer on a slower machine in proportion."
             )
     lines += [
         f"- Runs simulated: {s['runs']:,} ({s['run_seconds']:,.0f} s of run time summed over the "

@@ -24,7 +24,8 @@ def test_the_advise_page_counts_what_the_folder_holds(tmp_path: Path) -> None:
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     timing = {"command": "fcsim advise small", "wall_s": 12.0, "cpu_s": 20.0, "status": 0,
-              "load_before": [0.5, 0.4, 0.3], "load_after": [1.5, 1.0, 0.5]}  # fmt: skip
+              "load_before": [0.5, 0.4, 0.3], "load_after": [1.5, 1.0, 0.5],
+              "probe_s": [1.61, 2.05]}  # fmt: skip
     (out / "timing.json").write_text(json.dumps(timing), encoding="utf-8")
     page = tmp_path / "ADVISE.md"
     assert bench.main(["--folder", str(out), "-o", str(page)]) == 0
@@ -33,4 +34,5 @@ def test_the_advise_page_counts_what_the_folder_holds(tmp_path: Path) -> None:
     assert f"candidates evaluated: {doc['candidates']:,}" in text
     assert "Command: `fcsim advise small`" in text and "**12 s**" in text
     assert "before: [0.50, 0.40, 0.30], after: [1.50, 1.00, 0.50]" in text
+    assert "Speed probe" in text and "1.61 s before, 2.05 s after" in text
     assert "Screening runs cut short" in text and "40 orders/day" in text
