@@ -35,7 +35,7 @@ from fcsim.commands.execution import (
     scenario_inputs,
 )
 from fcsim.commands.options import add_run_options, check_keys_apart, execution
-from fcsim.core.errors import UsageError
+from fcsim.core.errors import ScenarioError, UsageError
 
 MULTIPLES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0)
 """Default volumes: these multiples of the scenario's orders a day (two significant figures)."""
@@ -203,14 +203,16 @@ class _Frozen:
 def run(args: argparse.Namespace) -> int:
     from fcsim.commands.progress import RunMessages
     from fcsim.core.files import json_safe
-    from fcsim.experiment.advice import OBJECTIVES, answers, sizing_doc
+    from fcsim.experiment.advice import OBJECTIVES, Sizing, answers, sizing_doc
     from fcsim.experiment.advise import (
         Advisor,
         Settings,
         decision_variables,
     )
+    from fcsim.experiment.candidates import Sized
     from fcsim.experiment.loading import load_scenario
     from fcsim.experiment.outputs import Written, write_advice
+    from fcsim.experiment.variables import dated_schedules
     from fcsim.experiment.volume_axis import volume_axis
 
     path = args.scenario or default_scenario()
@@ -251,10 +253,23 @@ def run(args: argparse.Namespace) -> int:
     if args.screen_days is not None:
         load_scenario(path, [*args.overrides, f"horizon_days={args.screen_days}"])
     for s in strategies:
-        for v in decision_variables(base, s):
+        variables = decision_variables(base, s)
+        for v in variables:
             for i in range(len(v.values)) if v.plan else (0, len(v.values) - 1):
                 sets = [f"{k}={x}" for k, x in v.sets(i).items()]
                 load_scenario(path, [*args.overrides, *sets])
+        if schedules := dated_schedules(base, s):  # dated changes scaled to the upper bounds
+            top = tuple(0 if v.plan else len(v.values) - 1 for v in variables)
+            z = Sizing(s, volumes[0], variables, Sized(None), schedules=schedules)
+            at_top = [*args.overrides, *(f"{k}={x}" for k, x in z.overrides(top).items())]
+            try:
+                load_scenario(path, at_top)
+            except ScenarioError as e:
+                raise UsageError(
+                    f"strategies.{s}: its dated staffing changes, scaled with every headcount "
+                    f"at the upper bound of its sizing, are out of range (lower the sizing's "
+                    f"max):\n{e}"
+                ) from None
     settings = Settings(
         volumes=volumes,
         target=target,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
+import yaml
 from markupsafe import Markup, escape
 
 from fcsim import __version__
@@ -34,15 +35,36 @@ def _entry(z: dict[str, Any], metric: str) -> SummaryEntry:
     return SummaryEntry.read((z.get("metrics") or {}).get(metric))
 
 
+def _short(key: str) -> str:
+    """A setting's key without its strategy: `pickers`, `own.pickers`, `routing.a_share`."""
+    short = key.split(".", 2)[-1] if key.startswith("strategies.") else key
+    return short.removeprefix("nodes.")
+
+
 def _setting(z: dict[str, Any]) -> str:
     if not z.get("setting") and z.get("candidates_screened"):
         return "not sized (" + str(z.get("reason") or "it misses the target") + ")"
     parts = []
     for key, value in (z.get("setting") or {}).items():
-        short = key.split(".", 2)[-1] if key.startswith("strategies.") else key
-        short = short.removeprefix("nodes.")
+        short = _short(key)
         parts.append(f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}")
-    return ", ".join(parts) or "nothing to size"
+    return "; ".join([", ".join(parts) or "nothing to size", *_dated(z)])
+
+
+def _dated(z: dict[str, Any]) -> list[str]:
+    """The dated headcount changes a setting carries (scaled with it), one text per change:
+    `own from 2026-11-23: pickers 3, packers 6`."""
+    out = []
+    for item in z.get("set") or []:
+        key, _, value = item.partition("=")
+        if not key.endswith(".staffing"):
+            continue
+        path = key.removesuffix(".staffing").split(".")  # strategies.S[.nodes.N]
+        node = path[3] if len(path) > 3 else ""
+        for change in yaml.safe_load(value) or []:
+            pools = ", ".join(f"{k} {v}" for k, v in change.items() if k != "from_date")
+            out.append(f"{node + ' ' if node else ''}from {change['from_date']}: {pools}")
+    return out
 
 
 def _segments(sizings: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -201,6 +201,8 @@ def test_a_node_with_dated_staffing_is_sized_with_its_changes_scaled(tmp_path: P
         "pickers": (3 * pickers + 1) // 2,  # 3 x sized / written 2, a half up
         "packers": (3 * packers + 1) // 2,
     }
+    shown = f"from 2026-01-26: pickers {change['pickers']}, packers {change['packers']}"
+    assert shown in res.stdout  # the table shows the scaled change beside the setting
     alone = _run(tmp_path, "alone", ["demand.orders_per_day=160", *z["set"]])
     assert alone["cost_per_order_eur"]["mean"] == pytest.approx(
         z["metrics"]["cost_per_order_eur"]["mean"]
@@ -315,6 +317,10 @@ def test_break_evens_come_from_the_curves_and_never_cross_an_infeasible_volume()
         (("--volumes", "1:1e7:0.0001"), "at most 50"),
         (("--set", "strategies.own.pickers=5"), "is also set by sizing of own"),
         (("--screen-days", "2"), "horizon_days"),
+        (
+            ("--set", "strategies.own.staffing=[{from_date: 2026-01-26, pickers: 9000}]"),
+            "strategies.own: its dated staffing changes, scaled with every headcount at the upper",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(tmp_path: Path, args, message) -> None:
