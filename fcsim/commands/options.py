@@ -14,6 +14,7 @@ would replace at every point, and a key given to two of those.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from fcsim.experiment.pipeline import Execution
     from fcsim.experiment.precision import Target
     from fcsim.experiment.selection import Settings
+    from fcsim.scenario.schema.scenario import Scenario
 
 REPLICATIONS_HELP = "replications per strategy"
 SEED_HELP = "master random seed (default: the scenario's)"
@@ -62,6 +64,23 @@ def _parts(key: str) -> list[str] | None:
 
     parts = split_key_path(key)
     return None if not parts else [str(p) for p in parts]
+
+
+def warn_dated_staffing(scenario: Scenario, keys: Sequence[tuple[str, str]]) -> None:
+    """Warn (on stderr) when a headcount a sweep or search varies is replaced from a date on by
+    its node's dated staffing changes (`keys`: option as typed, key path): the value set holds
+    only before that date. `fcsim advise` scales those changes with the team instead."""
+    from fcsim.experiment.variables import dated_overrides
+
+    typed = {key: option for option, key in keys}
+    for key, day in dated_overrides(scenario, list(typed)):
+        node = key.rpartition(".")[0]
+        print(
+            f"warning: {typed[key]}: {node}.staffing sets {key.rpartition('.')[2]} from {day} on, "
+            f"so the value varied holds only before that date; vary {node}.staffing with it, "
+            "or size the node with fcsim advise (it scales the dated changes with the team)",
+            file=sys.stderr,
+        )
 
 
 def check_keys_apart(points: Sequence[tuple[str, str]], overrides: Sequence[str]) -> None:

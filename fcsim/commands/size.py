@@ -45,7 +45,12 @@ from fcsim.commands.execution import (
     report_failures,
     scenario_inputs,
 )
-from fcsim.commands.options import add_run_options, check_keys_apart, execution
+from fcsim.commands.options import (
+    add_run_options,
+    check_keys_apart,
+    execution,
+    warn_dated_staffing,
+)
 from fcsim.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -136,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"--key {args.key}: not a number in the scenario (got {value!r})")
     _check_whole(args, axis, first)
+    warn_dated_staffing(first, keys)
     strategies = _strategies(args, first)
     base = PointPlan.of(first, args.replications, args.seed, strategies=strategies)
     check_memory([first, last], base.size, args)  # before the metrics' trial run below

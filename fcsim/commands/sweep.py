@@ -21,7 +21,12 @@ from fcsim.commands.execution import (
     report_failures,
     scenario_inputs,
 )
-from fcsim.commands.options import add_run_options, check_keys_apart, execution
+from fcsim.commands.options import (
+    add_run_options,
+    check_keys_apart,
+    execution,
+    warn_dated_staffing,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     check_keys_apart(given, args.overrides)
     points, scenarios = resolve(args.scenario, args.overrides, grid(varies))
     base = scenarios[0]
+    warn_dated_staffing(base, given)
     out = args.out or Path("reports") / f"{base.slug}-sweep"
     check_out_folder(out, "sweep", scenario_inputs(args.scenario, *scenarios))
     first = PointPlan.of(base, args.replications, args.seed)  # every point: the same seed

@@ -76,6 +76,27 @@ def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
     return tuple(out)
 
 
+def dated_overrides(scenario: Scenario, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """The headcount keys among `keys` (`strategies.X[.nodes.N].pickers` ...) that a node's dated
+    staffing changes replace from a date on (the value set holds only before it), with the
+    first such date; none when `keys` also set the node's `staffing`."""
+    out = []
+    for key in keys:
+        where, _, pool = key.rpartition(".")
+        if pool not in POOLS or f"{where}.staffing" in keys:
+            continue
+        parts = where.split(".")  # strategies.X or strategies.X.nodes.N
+        st = scenario.strategies.get(parts[1]) if len(parts) > 1 else None
+        node = getattr(st, "nodes", {}).get(parts[3]) if len(parts) == 4 else st
+        if parts[0] != "strategies" or len(parts) not in (2, 4) or node is None:
+            continue
+        changes = getattr(node, "staffing", None) or []
+        dates = [c.from_date for c in changes if getattr(c, pool, None) is not None]
+        if dates:
+            out.append((key, min(dates).isoformat()))
+    return out
+
+
 def start_config(variables: Sequence[Variable], scenario: Scenario, ratio: float) -> Config:
     """The scenario's own setting, headcounts scaled by `ratio` (the volume over the
     scenario's) and rounded up, within the bounds; a share the one searched nearest the
@@ -102,4 +123,11 @@ def scaled(variables: Sequence[Variable], c: Config, ratio: float) -> Config:
     return tuple(out)
 
 
-__all__ = ["POOLS", "dated_schedules", "decision_variables", "scaled", "start_config"]
+__all__ = [
+    "POOLS",
+    "dated_overrides",
+    "dated_schedules",
+    "decision_variables",
+    "scaled",
+    "start_config",
+]
