@@ -307,7 +307,8 @@ class Advisor:
         if sizing.config is None:
             sizing.reason = f"cannot meet the target: {sizing.screen.reason}"
         done = (
-            f"{sizing.screen.evaluated} candidates screened"
+            f"{sizing.screen.evaluated} candidate{'' if sizing.screen.evaluated == 1 else 's'} "
+            "screened"
             if variables
             else "nothing to size, confirmed as written"
         )

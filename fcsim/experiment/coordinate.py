@@ -153,13 +153,17 @@ class CoordinateSearch:
                 # headcount up together, while it gets no farther
                 up = self.all_up(c)
                 if up is None:
-                    self.out.reason = "every headcount is at its upper bound"
+                    self.out.reason = f"every headcount is at its upper bound ({_closest(t)})"
                     return None
                 (ut,) = self.trials([up])
                 if self.met(up):
                     return up
                 if self.target.violation(ut, self.margin) > now:
-                    self.out.reason = "no change of the decision variables brings it closer"
+                    self.out.reason = (
+                        "no change of the decision variables brings it closer (the closest: "
+                        f"{_closest(t)}; every headcount one more: {_closest(ut)}); see the "
+                        "late causes of `fcsim run` at the closest setting (advice.parquet)"
+                    )
                     return None
                 step = (ut, up)
             t, c = step
@@ -267,6 +271,12 @@ class CoordinateSearch:
             if best is None or not self.out.trials[best].sort_cost < self.out.trials[c].sort_cost:
                 return c
             c = best
+
+
+def _closest(t: Trial) -> str:
+    """A screening candidate's miss in figures: late and unfinished shares, and overload."""
+    out = f"{t.late_rate:.1%} late, {t.unfinished_rate:.1%} unfinished"
+    return out + (", overloaded" if t.overloaded > 0 else "")
 
 
 def coordinate_search(

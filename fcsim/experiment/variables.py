@@ -10,6 +10,7 @@ headcounts of every setting tried.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 
@@ -79,7 +80,8 @@ def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
 def dated_overrides(scenario: Scenario, keys: Sequence[str]) -> list[tuple[str, str]]:
     """The headcount keys among `keys` (`strategies.X[.nodes.N].pickers` ...) that a node's dated
     staffing changes replace from a date on (the value set holds only before it), with the
-    first such date; none when `keys` also set the node's `staffing`."""
+    first such date within the simulated days; none when `keys` also set the node's
+    `staffing`."""
     out = []
     for key in keys:
         where, _, pool = key.rpartition(".")
@@ -91,7 +93,9 @@ def dated_overrides(scenario: Scenario, keys: Sequence[str]) -> list[tuple[str, 
         if parts[0] != "strategies" or len(parts) not in (2, 4) or node is None:
             continue
         changes = getattr(node, "staffing", None) or []
+        end = scenario.start_date + dt.timedelta(scenario.horizon_days + scenario.drain_days)
         dates = [c.from_date for c in changes if getattr(c, pool, None) is not None]
+        dates = [d for d in dates if d < end]  # a change after the last simulated day: none
         if dates:
             out.append((key, min(dates).isoformat()))
     return out

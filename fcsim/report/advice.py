@@ -41,14 +41,20 @@ def _short(key: str) -> str:
     return short.removeprefix("nodes.")
 
 
-def _setting(z: dict[str, Any]) -> str:
+def _setting(z: dict[str, Any], dated: bool = True) -> str:
+    """A sizing's setting in words; `dated`: its scaled dated changes one by one (False: how
+    many, for the terminal's width)."""
     if not z.get("setting") and z.get("candidates_screened"):
         return "not sized (" + str(z.get("reason") or "it misses the target") + ")"
     parts = []
     for key, value in (z.get("setting") or {}).items():
         short = _short(key)
         parts.append(f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}")
-    return "; ".join([", ".join(parts) or "nothing to size", *_dated(z)])
+    changes = _dated(z)
+    if changes and not dated:
+        n = len(changes)
+        changes = [f"{n} dated change{'s' if n > 1 else ''} scaled with it (advice.json: set)"]
+    return "; ".join([", ".join(parts) or "nothing to size", *changes])
 
 
 def _dated(z: dict[str, Any]) -> list[str]:
@@ -212,7 +218,7 @@ def answer_lines(doc: dict[str, Any]) -> list[str]:
             line = f"{v}: {p['cheapest']} ({cost} EUR/order)"
         if p.get("runner_up"):
             d = fmt_interval(p.get("difference_eur"), "eur")
-            better = "more profitable than" if profit else "cheaper"
+            better = "more profitable than" if profit else "cheaper than"
             sure = f"clearly {better}" if p.get("separable") else "not separable from"
             line += f", {sure} {p['runner_up']} (paired difference {d} EUR/order)"
         if p.get("infeasible"):
@@ -296,6 +302,7 @@ HEADERS = (
     "unfinished (%)",
     "order → ship (days)",
     "order → delivery (days)",
+    "runs",
     "verdict",
 )
 """Columns of the sized settings table (the terminal's and the page's)."""
@@ -311,6 +318,7 @@ def _figures(z: dict[str, Any]) -> list[str]:
         fmt_interval(m.get("unfinished_rate"), "rate"),
         fmt_interval(m.get("order_to_ship_h_mean"), "hours"),
         fmt_interval(m.get("order_to_delivery_h_mean"), "hours"),
+        str((m.get("cost_per_order_eur") or {}).get("n", "–")),  # the confirmation's runs
     ]
 
 
@@ -326,7 +334,9 @@ def render_advice(doc: dict[str, Any]) -> str:
         f"Every strategy is sized at every volume to the same target: late deliveries at most "
         f"{fmt(t.get('late_rate'), 'rate')} % and orders unfinished at most "
         f"{fmt(t.get('unfinished_rate'), 'rate', 2)} %, judged on the 95 % upper bound of "
-        f"{doc.get('replications')} runs of {doc.get('horizon_days')} days. The search tried "
+        f"its confirmation runs of {doc.get('horizon_days')} days (column runs: "
+        f"{doc.get('confirm_first', 3)} for every setting, all {doc.get('replications')} where "
+        "they decide the answer). The search tried "
         f"candidates on {scr.get('replications')} run(s) of {scr.get('horizon_days')} days each, "
         f"all on the same orders, with a margin of {100 * float(scr.get('margin', 0)):g} % below "
         "the target. A strategy that misses the target is never called the best. "
@@ -377,7 +387,8 @@ def terminal_text(doc: dict[str, Any]) -> str:
     rows = [HEADERS]
     for z in doc.get("sizings") or []:
         verdict = "meets the target" if z.get("feasible") else "misses the target"
-        rows.append((_volume(z["volume"]), z["strategy"], _setting(z), *_figures(z), verdict))
+        setting = _setting(z, dated=False)
+        rows.append((_volume(z["volume"]), z["strategy"], setting, *_figures(z), verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "-" * len(lines[0]))

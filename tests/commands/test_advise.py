@@ -201,8 +201,9 @@ def test_a_node_with_dated_staffing_is_sized_with_its_changes_scaled(tmp_path: P
         "pickers": (3 * pickers + 1) // 2,  # 3 x sized / written 2, a half up
         "packers": (3 * packers + 1) // 2,
     }
+    assert "1 dated change scaled with it (advice.json: set)" in res.stdout  # the terminal
     shown = f"from 2026-01-26: pickers {change['pickers']}, packers {change['packers']}"
-    assert shown in res.stdout  # the table shows the scaled change beside the setting
+    assert shown in (out / "index.html").read_text(encoding="utf-8")  # the page: each change
     alone = _run(tmp_path, "alone", ["demand.orders_per_day=160", *z["set"]])
     assert alone["cost_per_order_eur"]["mean"] == pytest.approx(
         z["metrics"]["cost_per_order_eur"]["mean"]

@@ -45,9 +45,16 @@ def test_a_headcount_replaced_by_dated_changes_is_warned_about(tmp_path: Path, c
     assert f"warning: {option}: {SAID}" in res.stderr
 
 
-def test_no_warning_for_a_pool_the_dated_changes_leave_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("vary", "change"),
+    [
+        ("strategies.own.packers=1,2", CHANGE),  # a pool the change leaves alone
+        ("strategies.own.pickers=1,2", CHANGE.replace("2026-01-19", "2026-06-01")),  # after the end
+    ],
+)
+def test_no_warning_where_the_dated_changes_do_not_replace_it(tmp_path: Path, vary, change) -> None:
     res = run_in_process(
-        "sweep", SMALL, "--vary", "strategies.own.packers=1,2", "--no-report", "--set", CHANGE,
+        "sweep", SMALL, "--vary", vary, "--no-report", "--set", change,
         *QUICK, *ONLY_OWN, "-o", tmp_path / "o",
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
