@@ -48,9 +48,16 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
         if name in doc["strategies"]:
             share = verdict.get("share_of_runs", 1.0)
             why = "; ".join(condense(verdict.get("reasons") or [])) or "it cannot keep up"
+            cause = _main_late_cause(doc["strategies"][name])
+            advice = (
+                "size it (more staff, shifts) before comparing its cost"
+                if cause is None
+                else f"its late deliveries come mostly from {cause}, which staff do not fix: "
+                "read its late causes (docs/lateness.md) before adding staff"
+            )
             out.append(
                 f"warning: {name} could not keep up in {100 * share:.0f} % of the runs ({why}): "
-                "size it (more staff, shifts) before comparing its cost"
+                + advice
             )
     listed = set(doc.get("overloaded") or {})
     for name, reasons in (doc.get("missed_target") or {}).items():
@@ -70,6 +77,27 @@ def capacity_warnings(doc: dict[str, Any]) -> list[str]:
                 "never done"
             )
     return out
+
+
+STAFF_CAUSES = ("backlog", "cutoff")
+"""Late causes more staff or shifts can shorten (waiting for a picker or a packer, a cutoff
+missed by the pack); the others (stock, carrier collection and transit, customs, incidents,
+the supplier, the promise) staff do not fix."""
+
+
+def _main_late_cause(metrics: dict[str, Any]) -> str | None:
+    """The late cause with the largest share of orders when staff do not fix it, in words
+    (`collection (38.9 points)`); None when the largest is one staff can shorten, or none."""
+    shares = {
+        k.removeprefix("late_cause_").removesuffix("_rate"): SummaryEntry.read(v).mean
+        for k, v in metrics.items()
+        if k.startswith("late_cause_") and k.endswith("_rate")
+    }
+    shares = {k: v for k, v in shares.items() if v is not None and v > 0}
+    if not shares:
+        return None
+    top = max(shares, key=lambda k: shares[k])
+    return None if top in STAFF_CAUSES else f"{top} ({100 * shares[top]:.1f} points)"
 
 
 def sweep_table(doc: dict[str, Any]) -> str:

@@ -35,3 +35,20 @@ def test_alike_reasons_of_several_runs_are_told_once_with_their_ranges() -> None
     (line,) = capacity_warnings(doc)
     assert "own could not keep up in 60 % of the runs" in line
     assert "(backlog grew from 303–1,310 to 900–990 parcels over the window; pickers of own" in line
+
+
+def test_an_overload_late_mostly_for_a_cause_staff_do_not_fix_says_so() -> None:
+    """Late mostly for the carrier's collection capacity: more staff would not help (they may
+    make it worse: more parcels ready for the capped van), so the warning does not say 'size
+    it (more staff)'; late mostly for the backlog: it does."""
+    doc = _doc(0.0)
+    doc["overloaded"] = {"own": {"share_of_runs": 1.0, "reasons": ["pickers of own busy 97%+"]}}
+    causes = doc["strategies"]["own"]
+    causes["late_cause_backlog_rate"] = {"mean": 0.08}
+    causes["late_cause_collection_rate"] = {"mean": 0.148}
+    (line,) = capacity_warnings(doc)
+    assert "its late deliveries come mostly from collection (14.8 points)" in line
+    assert "more staff, shifts" not in line
+    causes["late_cause_backlog_rate"] = {"mean": 0.2}
+    (line,) = capacity_warnings(doc)
+    assert line.endswith("size it (more staff, shifts) before comparing its cost")
