@@ -126,6 +126,15 @@ class Sizing:
             out.update(schedule.sets(out))
         return out
 
+    def staffing(self, config: Config | None = None) -> dict[str, list[dict[str, object]]]:
+        """The dated headcount changes the setting carries, scaled with it: node key -> its
+        `staffing` (empty without a setting or a node with dated changes)."""
+        c = self.config if config is None else config
+        if c is None or not self.schedules:
+            return {}
+        sets = self.overrides(c)
+        return {s.where: s.scaled(sets) for s in self.schedules}
+
     def plans(self, config: Config | None = None) -> dict[str, dict[str, Any]]:
         """The operating plan chosen for each node with plans: its name and the keys it sets."""
         c = self.config if config is None else config
@@ -338,6 +347,8 @@ def sizing_doc(z: Sizing) -> dict[str, Any]:
     }
     if any(v.plan for v in z.variables) and z.config is not None:
         doc["plans"] = z.plans()
+    if staffing := z.staffing():
+        doc["staffing"] = staffing
     if z.reason:
         doc["reason"] = z.reason
     if z.confirmed is not None:

@@ -69,16 +69,20 @@ class Schedule:
             out.append(change)
         return out
 
-    def sets(self, overrides: dict[str, str]) -> dict[str, str]:
-        """The `--set` override of the node's `staffing` for a setting's overrides (KEY ->
-        VALUE text, the node's headcounts among them)."""
+    def scaled(self, overrides: dict[str, str]) -> list[dict[str, object]]:
+        """The node's `staffing` for a setting's `--set` overrides (KEY -> VALUE text, the
+        node's headcounts among them)."""
         sized = {
             pool: float(overrides[f"{self.where}.{pool}"])
             for pool, _ in self.written
             if f"{self.where}.{pool}" in overrides
         }
+        return self.staffing(sized)
+
+    def sets(self, overrides: dict[str, str]) -> dict[str, str]:
+        """The `--set` override of the node's `staffing` for a setting's overrides."""
         # YAML flow text: a date unquoted, as the scenario writes it
-        changes = (", ".join(f"{k}: {v}" for k, v in c.items()) for c in self.staffing(sized))
+        changes = (", ".join(f"{k}: {v}" for k, v in c.items()) for c in self.scaled(overrides))
         return {f"{self.where}.staffing": "[" + ", ".join(f"{{{c}}}" for c in changes) + "]"}
 
 

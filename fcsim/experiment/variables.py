@@ -12,14 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from fcsim.experiment.candidates import Config, Schedule, Variable, staff_range
 from fcsim.experiment.plan_search import plan_variable
 from fcsim.experiment.sweep import value_at
+from fcsim.scenario.schema.nodes import WarehouseNode
 from fcsim.scenario.schema.scenario import DropshipNode, HybridStrategy, Scenario, SelfNode
 
 POOLS = ("pickers", "packers", "receivers")
+
+
+def _warehouses(scenario: Scenario, strategy: str) -> Iterator[tuple[str, str, WarehouseNode]]:
+    """A strategy's warehouse nodes: (name, or "" for a single node; its key; the node)."""
+    st = scenario.strategies[strategy]
+    base = f"strategies.{strategy}"
+    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
+    for name, node in nodes:
+        if not isinstance(node, DropshipNode):
+            yield name, f"{base}.nodes.{name}" if name else base, node
 
 
 def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
@@ -27,11 +38,7 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
     st = scenario.strategies[strategy]
     base = f"strategies.{strategy}"
     out: list[Variable] = []
-    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
-    for name, node in nodes:
-        if isinstance(node, DropshipNode):
-            continue
-        where = f"{base}.nodes.{name}" if name else base
+    for name, where, node in _warehouses(scenario, strategy):
         if node.sizing.plans:
             label = f"{name + ' ' if name else ''}plan"
             out.append(plan_variable(where, node, label))
@@ -55,11 +62,9 @@ def decision_variables(scenario: Scenario, strategy: str) -> list[Variable]:
 def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
     """The dated headcount changes (`staffing`) of a strategy's searched nodes, to scale with
     the headcounts the search sets (`Schedule`)."""
-    st = scenario.strategies[strategy]
-    nodes = st.nodes.items() if isinstance(st, HybridStrategy) else [("", st)]
     out: list[Schedule] = []
-    for name, node in nodes:
-        if isinstance(node, DropshipNode) or not node.sizing.searched or not node.staffing:
+    for _, where, node in _warehouses(scenario, strategy):
+        if not node.sizing.searched or not node.staffing:
             continue
         changes = tuple(
             (
@@ -69,11 +74,7 @@ def dated_schedules(scenario: Scenario, strategy: str) -> tuple[Schedule, ...]:
             for c in node.staffing
         )
         written = tuple((p, int(getattr(node, p))) for p in POOLS)
-        out.append(
-            Schedule(
-                f"strategies.{strategy}" + (f".nodes.{name}" if name else ""), written, changes
-            )
-        )
+        out.append(Schedule(where, written, changes))
     return tuple(out)
 
 
@@ -83,6 +84,7 @@ def dated_overrides(scenario: Scenario, keys: Sequence[str]) -> list[tuple[str, 
     first such date within the simulated days; none when `keys` also set the node's
     `staffing`."""
     out = []
+    end = scenario.start_date + dt.timedelta(scenario.horizon_days + scenario.drain_days)
     for key in keys:
         where, _, pool = key.rpartition(".")
         if pool not in POOLS or f"{where}.staffing" in keys:
@@ -93,7 +95,6 @@ def dated_overrides(scenario: Scenario, keys: Sequence[str]) -> list[tuple[str, 
         if parts[0] != "strategies" or len(parts) not in (2, 4) or node is None:
             continue
         changes = getattr(node, "staffing", None) or []
-        end = scenario.start_date + dt.timedelta(scenario.horizon_days + scenario.drain_days)
         dates = [c.from_date for c in changes if getattr(c, pool, None) is not None]
         dates = [d for d in dates if d < end]  # a change after the last simulated day: none
         if dates:

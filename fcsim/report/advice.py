@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-import yaml
 from markupsafe import Markup, escape
 
 from fcsim import __version__
@@ -53,23 +52,20 @@ def _setting(z: dict[str, Any], dated: bool = True) -> str:
     changes = _dated(z)
     if changes and not dated:
         n = len(changes)
-        changes = [f"{n} dated change{'s' if n > 1 else ''} scaled with it (advice.json: set)"]
+        changes = [f"{n} dated change{'s' if n > 1 else ''} scaled with it (advice.json: staffing)"]
     return "; ".join([", ".join(parts) or "nothing to size", *changes])
 
 
 def _dated(z: dict[str, Any]) -> list[str]:
-    """The dated headcount changes a setting carries (scaled with it), one text per change:
-    `own from 2026-11-23: pickers 3, packers 6`."""
+    """The dated headcount changes a setting carries (scaled with it, `staffing` in
+    advice.json), one text per change: `own from 2026-11-23: pickers 3, packers 6`."""
     out = []
-    for item in z.get("set") or []:
-        key, _, value = item.partition("=")
-        if not key.endswith(".staffing"):
-            continue
-        path = key.removesuffix(".staffing").split(".")  # strategies.S[.nodes.N]
-        node = path[3] if len(path) > 3 else ""
-        for change in yaml.safe_load(value) or []:
+    for key, changes in (z.get("staffing") or {}).items():
+        path = key.split(".")  # strategies.S[.nodes.N]
+        node = f"{path[3]} " if len(path) > 3 else ""
+        for change in changes:
             pools = ", ".join(f"{k} {v}" for k, v in change.items() if k != "from_date")
-            out.append(f"{node + ' ' if node else ''}from {change['from_date']}: {pools}")
+            out.append(f"{node}from {change['from_date']}: {pools}")
     return out
 
 

@@ -196,12 +196,13 @@ def test_a_node_with_dated_staffing_is_sized_with_its_changes_scaled(tmp_path: P
     pickers, packers = (z["setting"][f"strategies.own.{p}"] for p in ("pickers", "packers"))
     assert z["feasible"] and pickers > 2 and packers > 2, z
     (change,) = yaml.safe_load(sets["strategies.own.staffing"])
+    assert z["staffing"] == {"strategies.own": [{**change, "from_date": "2026-01-26"}]}
     assert change == {
         "from_date": dt.date(2026, 1, 26),
         "pickers": (3 * pickers + 1) // 2,  # 3 x sized / written 2, a half up
         "packers": (3 * packers + 1) // 2,
     }
-    assert "1 dated change scaled with it (advice.json: set)" in res.stdout  # the terminal
+    assert "1 dated change scaled with it (advice.json: staffing)" in res.stdout  # the terminal
     shown = f"from 2026-01-26: pickers {change['pickers']}, packers {change['packers']}"
     assert shown in (out / "index.html").read_text(encoding="utf-8")  # the page: each change
     alone = _run(tmp_path, "alone", ["demand.orders_per_day=160", *z["set"]])
